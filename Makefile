@@ -1,0 +1,62 @@
+# Cruddur — the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PY := .venv/bin/python
+PYTEST := .venv/bin/pytest
+export UV_PYTHON_DOWNLOADS := never
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
+
+.PHONY: help install run test test-py test-frontend lint spa synth lambdas bench seed-large purge deploy rollback clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+install: ## install Python (uv.lock) and frontend (package-lock.json) dependencies
+	@scripts/bootstrap.sh python frontend
+
+spa: install ## build the SPA once (skipped when nothing changed)
+	@$(PY) -m devstack.spa build
+
+run: install spa ## start the whole product on http://127.0.0.1:$${CRUDDUR_PORT:-8080}
+	@exec $(PY) -m devstack run
+
+test: ## install what the tests need and run every suite
+	@scripts/bootstrap.sh python frontend browser
+	@$(MAKE) --no-print-directory lint
+	@$(MAKE) --no-print-directory test-frontend
+	@$(MAKE) --no-print-directory test-py
+
+test-py: ## Python suites: unit, integration (embedded Postgres + moto), infra, e2e
+	@$(PY) -m devstack.spa build
+	@$(PYTEST) -q -p no:cacheprovider
+
+test-frontend: ## Vitest unit tests of the SPA
+	@if [ -f frontend-react-js/package.json ]; then cd frontend-react-js && npm run --silent test; fi
+
+lint: ## ruff (lint + format check)
+	@.venv/bin/ruff check . && .venv/bin/ruff format --check .
+
+synth: install ## synthesize the CloudFormation templates into infra/cdk.out
+	@cd infra && ../$(PY) app.py
+
+lambdas: install ## build one deployable zip per Lambda into build/lambdas
+	@$(PY) -m devstack.lambdas build
+
+bench: install spa ## run the benchmarks and print the figures for docs/performance.md
+	@$(PY) -m bench.run
+
+seed-large: install ## load the large data set (1,000 users, 100,000 cruds) into the local stack
+	@$(PY) -m devstack seed-large
+
+purge: install ## delete expired cruds and what hangs off them
+	@$(PY) -m devstack purge
+
+deploy: install ## deploy one service: make deploy SERVICE=activity
+	@$(PY) -m devstack.deploy deploy --service "$(SERVICE)"
+
+rollback: install ## roll one service back: make rollback SERVICE=activity
+	@$(PY) -m devstack.deploy rollback --service "$(SERVICE)"
+
+clean: ## remove local data (Postgres, moto state) and build output
+	rm -rf .data .test-data build frontend-react-js/dist infra/cdk.out

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs everything Cruddur needs on a fresh machine (Python 3.11+, Node 20). Idempotent and quick
+# when nothing changed. Usage: scripts/bootstrap.sh [python] [frontend] [browser]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+UV_VERSION=0.13.8
+export UV_PYTHON_DOWNLOADS=never UV_LINK_MODE=copy
+want() { [ $# -eq 0 ] && return 0; for w in "${WANTS[@]}"; do [ "$w" = "$1" ] && return 0; done; return 1; }
+WANTS=("$@"); [ ${#WANTS[@]} -eq 0 ] && WANTS=(python frontend)
+
+PY=${PYTHON:-}
+if [ -z "$PY" ]; then
+  for cand in python3.13 python3.12 python3.11 python3; do
+    if command -v "$cand" >/dev/null && "$cand" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then PY=$(command -v "$cand"); break; fi
+  done
+fi
+[ -n "$PY" ] || { echo "bootstrap: Python 3.11+ is required" >&2; exit 1; }
+
+if want python; then
+  if [ ! -x .tools/bin/uv ] || [ "$(.tools/bin/uv --version | cut -d' ' -f2)" != "$UV_VERSION" ]; then
+    echo "bootstrap: installing uv $UV_VERSION into .tools/"
+    "$PY" -m venv .tools
+    .tools/bin/pip install --quiet --disable-pip-version-check "uv==$UV_VERSION"
+  fi
+  stamp=.venv/.cruddur-synced
+  if [ ! -f "$stamp" ] || [ uv.lock -nt "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+    echo "bootstrap: syncing the Python environment (uv.lock)"
+    .tools/bin/uv sync --frozen --all-packages --python "$PY" --quiet
+    touch "$stamp"
+  fi
+fi
+
+if want frontend && [ -f frontend-react-js/package-lock.json ]; then
+  stamp=frontend-react-js/node_modules/.cruddur-installed
+  if [ ! -f "$stamp" ] || [ frontend-react-js/package-lock.json -nt "$stamp" ]; then
+    echo "bootstrap: installing frontend packages (npm ci)"
+    (cd frontend-react-js && npm ci --no-audit --no-fund --loglevel=error)
+    touch "$stamp"
+  fi
+fi
+
+if want browser && [ ! -x /usr/bin/chromium ]; then
+  echo "bootstrap: installing Debian's chromium for browser tests"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
