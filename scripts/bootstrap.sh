@@ -12,7 +12,7 @@ WANTS=("$@"); [ ${#WANTS[@]} -eq 0 ] && WANTS=(python frontend)
 PY=${PYTHON:-}
 if [ -z "$PY" ]; then
   for cand in python3.13 python3.12 python3.11 python3; do
-    if command -v "$cand" >/dev/null && "$cand" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then PY=$(command -v "$cand"); break; fi
+    if command -v "$cand" >/dev/null && "$cand" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then PY=$(command -v "$cand"); break; fi
   done
 fi
 [ -n "$PY" ] || { echo "bootstrap: Python 3.11+ is required" >&2; exit 1; }

@@ -1,0 +1,56 @@
+import { api, getPage, type Page } from './client'
+import type { Activity, ActivityPage, CreateActivity, SearchResult, Trend, UserPage } from './types'
+
+const LIMIT = 20
+const enc = encodeURIComponent
+
+export const activityPaths = {
+  home: '/api/activities/home',
+  explore: '/api/activities/explore',
+  user: (handle: string) => `/api/activities/@${enc(handle)}`,
+  show: (handle: string, uuid: string) => `/api/activities/@${enc(handle)}/status/${enc(uuid)}`,
+}
+
+export function feedPage(path: string, signal?: AbortSignal): Promise<Page<Activity>> {
+  return getPage<Activity>(path, { signal, query: path.includes('cursor=') ? undefined : { limit: LIMIT } })
+}
+
+export function createActivity(body: CreateActivity): Promise<Activity> {
+  return api<Activity>('/api/activities', { method: 'POST', body, auth: 'required' })
+}
+
+export function replyTo(uuid: string, message: string): Promise<Activity> {
+  return api<Activity>(`/api/activities/${enc(uuid)}/reply`, { method: 'POST', body: { message }, auth: 'required' })
+}
+
+export function deleteActivity(uuid: string): Promise<void> {
+  return api<void>(`/api/activities/${enc(uuid)}`, { method: 'DELETE', auth: 'required' })
+}
+
+export function setLike(uuid: string, on: boolean): Promise<unknown> {
+  return api(`/api/activities/${enc(uuid)}/like`, { method: on ? 'PUT' : 'DELETE', auth: 'required' })
+}
+
+export function setRepost(uuid: string, on: boolean): Promise<unknown> {
+  return api(`/api/activities/${enc(uuid)}/repost`, { method: on ? 'PUT' : 'DELETE', auth: 'required' })
+}
+
+export function getUserPage(handle: string, signal?: AbortSignal): Promise<UserPage> {
+  return api<UserPage>(activityPaths.user(handle), { signal, query: { limit: LIMIT } })
+}
+
+export function getActivityPage(handle: string, uuid: string, signal?: AbortSignal): Promise<ActivityPage> {
+  return api<ActivityPage>(activityPaths.show(handle, uuid), { signal })
+}
+
+export function nestedPage(path: string, key: string, signal?: AbortSignal): Promise<Page<Activity>> {
+  return getPage<Activity>(path, { signal, key })
+}
+
+export function search(term: string, signal?: AbortSignal): Promise<SearchResult> {
+  return api<SearchResult>('/api/activities/search', { signal, query: { term } })
+}
+
+export function trending(signal?: AbortSignal): Promise<Trend[]> {
+  return api<Trend[]>('/api/activities/trending', { signal })
+}

@@ -1,0 +1,28 @@
+import { api, getPage, type Page } from './client'
+import type { CreateMessage, CreatedMessage, Message, MessageGroup } from './types'
+
+const enc = encodeURIComponent
+
+export function messageGroups(signal?: AbortSignal): Promise<Page<MessageGroup>> {
+  return getPage<MessageGroup>('/api/message_groups', { signal, auth: 'required' })
+}
+
+/** The conversation with `handle`, or null when there is none yet. */
+export async function groupWith(handle: string, signal?: AbortSignal): Promise<MessageGroup | null> {
+  try {
+    return await api<MessageGroup>(`/api/message_groups/@${enc(handle)}`, { signal, auth: 'required' })
+  } catch (error) {
+    if (error instanceof Error && 'status' in error && (error as { status: number }).status === 404) return null
+    throw error
+  }
+}
+
+export const messagesPath = (groupUuid: string) => `/api/messages/${enc(groupUuid)}`
+
+export function messagesPage(path: string, signal?: AbortSignal): Promise<Page<Message>> {
+  return getPage<Message>(path, { signal, auth: 'required' })
+}
+
+export function sendMessage(body: CreateMessage): Promise<CreatedMessage> {
+  return api<CreatedMessage>('/api/messages', { method: 'POST', body, auth: 'required' })
+}

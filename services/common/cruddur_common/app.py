@@ -1,0 +1,154 @@
+"""The service app factory: lifespan plumbing, auth, errors, logs, health and readiness for every service."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from cruddur_common import db
+from cruddur_common.auth import JwksCache, TokenVerifier
+from cruddur_common.aws import AwsClients
+from cruddur_common.errors import ErrorResponse, install_error_handlers
+from cruddur_common.http import create_internal_client
+from cruddur_common.logging import RequestContextMiddleware, configure_logging
+from cruddur_common.settings import CommonSettings
+
+log = logging.getLogger("cruddur.app")
+Hook = Callable[[FastAPI], Awaitable[None]]
+Check = Callable[[FastAPI], Awaitable[None]]
+
+
+@dataclass(kw_only=True)
+class ServiceSpec:
+    """What a service plugs into the common app: its routers, datastores and hooks."""
+
+    name: str
+    title: str
+    description: str
+    settings: CommonSettings
+    routers: Sequence[APIRouter]
+    db_schema: str | None = None
+    aws_services: Sequence[str] = ()
+    readiness: Sequence[tuple[str, Check]] = ()
+    on_startup: Sequence[Hook] = ()
+    on_shutdown: Sequence[Hook] = ()
+    tags: list[dict[str, str]] = field(default_factory=list)
+
+
+class Health(BaseModel):
+    """Liveness: the process answers."""
+
+    status: str
+    service: str
+
+
+class Readiness(BaseModel):
+    """Readiness: each datastore check and the overall verdict."""
+
+    status: str
+    service: str
+    checks: dict[str, str]
+
+
+def _lifespan(spec: ServiceSpec) -> Callable[[FastAPI], AsyncIterator[None]]:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        settings = spec.settings
+        app.state.settings = settings
+        app.state.http = create_internal_client(timeout=settings.internal_timeout_seconds)
+        app.state.token_verifier = TokenVerifier(
+            settings=settings,
+            jwks=JwksCache(
+                url=settings.jwks_url,
+                http=app.state.http,
+                min_interval=settings.jwks_refetch_interval_seconds,
+            ),
+        )
+        app.state.aws = AwsClients()
+        engine = None
+        if spec.db_schema:
+            url = settings.sqlalchemy_url
+            if not url:
+                raise RuntimeError(f"{spec.name}: DATABASE_URL (or DB_HOST/DB_USER/...) is required")
+            engine = db.create_engine(url, schema=spec.db_schema, pool_size=settings.db_pool_size)
+            app.state.engine = engine
+            app.state.sessions = db.session_factory(engine)
+        try:
+            if spec.aws_services:
+                await app.state.aws.open(settings, *spec.aws_services)
+            for hook in spec.on_startup:
+                await hook(app)
+            yield
+        finally:
+            for hook in reversed(spec.on_shutdown):
+                await hook(app)
+            await app.state.aws.close()
+            await app.state.http.aclose()
+            if engine is not None:
+                await engine.dispose()
+
+    return lifespan  # type: ignore[return-value]
+
+
+def _ops_router(spec: ServiceSpec) -> APIRouter:
+    router = APIRouter(tags=["ops"])
+    checks: list[tuple[str, Check]] = list(spec.readiness)
+    if spec.db_schema:
+
+        async def postgres(app: FastAPI) -> None:
+            await db.ping(app.state.engine)
+
+        checks.insert(0, ("postgres", postgres))
+
+    @router.get("/health", response_model=Health, summary="Liveness (ALB target group health check)")
+    async def health() -> Health:
+        return Health(status="ok", service=spec.name)
+
+    @router.get(
+        "/ready",
+        response_model=Readiness,
+        responses={503: {"model": Readiness, "description": "A datastore is not reachable"}},
+        summary="Readiness: touches every datastore of the service",
+    )
+    async def ready(request: Request) -> JSONResponse:
+        results: dict[str, str] = {}
+        for name, check in checks:
+            try:
+                await check(request.app)
+                results[name] = "ok"
+            except Exception as exc:  # a readiness probe reports, it does not raise
+                log.warning("readiness check %s failed: %s", name, exc)
+                results[name] = f"error: {type(exc).__name__}"
+        ok = all(v == "ok" for v in results.values())
+        body = Readiness(status="ok" if ok else "error", service=spec.name, checks=results)
+        return JSONResponse(body.model_dump(), status_code=200 if ok else 503)
+
+    return router
+
+
+def create_service_app(spec: ServiceSpec) -> FastAPI:
+    """Build a Cruddur service: JSON errors, JSON logs, auth, lifespan plumbing, /health, /ready, /docs."""
+    configure_logging(service=spec.name, level=spec.settings.log_level)
+    app = FastAPI(
+        title=spec.title,
+        description=spec.description,
+        version="1.0.0",
+        lifespan=_lifespan(spec),
+        openapi_tags=[*spec.tags, {"name": "ops", "description": "Health and readiness probes"}],
+        responses={500: {"model": ErrorResponse, "description": "Unexpected server error"}},
+        swagger_ui_parameters={"persistAuthorization": True},
+    )
+    install_error_handlers(app)
+    app.add_middleware(
+        RequestContextMiddleware, service=spec.name, max_body_bytes=spec.settings.max_body_bytes
+    )
+    app.include_router(_ops_router(spec))
+    for router in spec.routers:
+        app.include_router(router)
+    return app

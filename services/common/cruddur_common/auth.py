@@ -1,0 +1,215 @@
+"""The one Cognito auth dependency: RS256 access tokens verified against a cached JWKS."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import httpx
+import orjson
+from fastapi import Depends, Query, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from jose import jwk, jws
+from jose.exceptions import JOSEError
+
+from cruddur_common.errors import Unauthorized
+from cruddur_common.settings import CommonSettings
+
+ALGORITHM = "RS256"
+bearer_scheme = HTTPBearer(
+    auto_error=False,
+    scheme_name="CognitoAccessToken",
+    description="A Cognito **access** token: `Authorization: Bearer <token>`.",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """The verified caller: Cognito `sub`, username and the raw token (for forwarding)."""
+
+    sub: str
+    username: str
+    token: str
+    claims: dict[str, Any]
+
+
+class JwksCache:
+    """Signing keys by `kid`, fetched once and refetched only for an unknown kid (rate-limited)."""
+
+    def __init__(self, *, url: str, http: httpx.AsyncClient, min_interval: float) -> None:
+        self._url = url
+        self._http = http
+        self._min_interval = min_interval
+        self._keys: dict[str, Any] = {}
+        self._fetched_at: float | None = None
+        self._lock = asyncio.Lock()
+        self.fetch_count = 0
+
+    async def key(self, kid: str) -> Any | None:
+        """The constructed public key for `kid`, or None when the pool does not know it."""
+        found = self._keys.get(kid)
+        if found is not None:
+            return found
+        async with self._lock:
+            found = self._keys.get(kid)
+            if found is None and self._may_refetch():
+                await self._fetch()
+                found = self._keys.get(kid)
+        return found
+
+    def _may_refetch(self) -> bool:
+        return self._fetched_at is None or time.monotonic() - self._fetched_at >= self._min_interval
+
+    async def _fetch(self) -> None:
+        self._fetched_at = time.monotonic()
+        self.fetch_count += 1
+        try:
+            response = await self._http.get(self._url, timeout=5.0)
+            response.raise_for_status()
+            document = response.json()
+        except (httpx.HTTPError, ValueError) as exc:
+            raise Unauthorized("The signing keys could not be loaded.", code="jwks_unavailable") from exc
+        keys: dict[str, Any] = {}
+        for item in document.get("keys", []):
+            if item.get("kty") == "RSA" and item.get("kid") and item.get("alg", ALGORITHM) == ALGORITHM:
+                keys[item["kid"]] = jwk.construct(item, ALGORITHM)
+        self._keys = keys
+
+
+class TokenVerifier:
+    """Checks signature, iss, token_use, client_id, exp, iat and nbf of a Cognito access token."""
+
+    def __init__(self, *, settings: CommonSettings, jwks: JwksCache) -> None:
+        self._issuer = settings.issuer
+        self._client_id = settings.cognito_client_id
+        self._leeway = min(settings.auth_leeway_seconds, 60)
+        self.jwks = jwks
+
+    async def verify(self, token: str) -> Principal:
+        """Return the principal for a valid token; raise Unauthorized with a stable code otherwise."""
+        header = _header(token)
+        if header.get("alg") != ALGORITHM:
+            raise Unauthorized("Only RS256 tokens are accepted.", code="token_algorithm_invalid")
+        kid = header.get("kid")
+        if not isinstance(kid, str) or not kid:
+            raise Unauthorized("The token names no signing key.", code="token_malformed")
+        key = await self.jwks.key(kid)
+        if key is None:
+            raise Unauthorized("The token was signed by an unknown key.", code="token_key_unknown")
+        try:
+            payload = jws.verify(token, key, algorithms=[ALGORITHM])
+        except JOSEError as exc:
+            raise Unauthorized("The token signature is invalid.", code="token_signature_invalid") from exc
+        claims = _claims(payload)
+        self._check_claims(claims)
+        return Principal(
+            sub=claims["sub"], username=str(claims.get("username", claims["sub"])), token=token, claims=claims
+        )
+
+    def _check_claims(self, claims: dict[str, Any]) -> None:
+        now = time.time()
+        if claims.get("iss") != self._issuer:
+            raise Unauthorized("The token was issued by another user pool.", code="token_issuer_invalid")
+        if claims.get("token_use") != "access":
+            raise Unauthorized("An access token is required.", code="token_use_invalid")
+        if claims.get("client_id") != self._client_id:
+            raise Unauthorized("The token belongs to another app client.", code="token_client_invalid")
+        if not isinstance(claims.get("sub"), str) or not claims["sub"]:
+            raise Unauthorized("The token has no subject.", code="token_malformed")
+        exp = _number(claims, "exp", required=True)
+        if exp is None or now > exp + self._leeway:
+            raise Unauthorized("The token has expired.", code="token_expired")
+        for name in ("iat", "nbf"):
+            value = _number(claims, name, required=name == "iat")
+            if value is not None and value > now + self._leeway:
+                raise Unauthorized("The token is not valid yet.", code="token_not_yet_valid")
+
+
+def _header(token: str) -> dict[str, Any]:
+    if token.count(".") != 2:
+        raise Unauthorized("The token is not a JWT.", code="token_malformed")
+    try:
+        header = jws.get_unverified_header(token)
+    except JOSEError as exc:
+        raise Unauthorized("The token header cannot be read.", code="token_malformed") from exc
+    if not isinstance(header, dict):
+        raise Unauthorized("The token header cannot be read.", code="token_malformed")
+    return header
+
+
+def _claims(payload: bytes) -> dict[str, Any]:
+    try:
+        claims = orjson.loads(payload)
+    except orjson.JSONDecodeError as exc:
+        raise Unauthorized("The token claims cannot be read.", code="token_malformed") from exc
+    if not isinstance(claims, dict):
+        raise Unauthorized("The token claims cannot be read.", code="token_malformed")
+    return claims
+
+
+def _number(claims: dict[str, Any], name: str, *, required: bool) -> float | None:
+    value = claims.get(name)
+    if value is None:
+        if required:
+            raise Unauthorized(f"The token has no `{name}` claim.", code="token_malformed")
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise Unauthorized(f"The token's `{name}` claim is not a number.", code="token_malformed")
+    return float(value)
+
+
+def _token_from_header(request: Request) -> str | None:
+    value = request.headers.get("authorization")
+    if value is None:
+        return None
+    scheme, _, token = value.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("Use `Authorization: Bearer <access token>`.", code="authorization_header_invalid")
+    return token.strip()
+
+
+async def _verify(request: Request, token: str) -> Principal:
+    verifier: TokenVerifier = request.app.state.token_verifier
+    principal = await verifier.verify(token)
+    request.state.user_sub = principal.sub
+    return principal
+
+
+async def optional_principal(
+    request: Request, _: Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)]
+) -> Principal | None:
+    """The caller when a token is sent; None when none is; 401 when the token is bad."""
+    token = _token_from_header(request)
+    return None if token is None else await _verify(request, token)
+
+
+async def required_principal(
+    request: Request, _: Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)]
+) -> Principal:
+    """The caller; 401 `not_authenticated` when no token is sent."""
+    token = _token_from_header(request)
+    if token is None:
+        raise Unauthorized("Sign in to do this.")
+    return await _verify(request, token)
+
+
+async def stream_principal(
+    request: Request,
+    _: Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)],
+    access_token: Annotated[
+        str | None,
+        Query(description="For EventSource, which cannot send headers: the access token."),
+    ] = None,
+) -> Principal:
+    """Like the required variant, but also accepts `?access_token=` (server-sent events)."""
+    token = _token_from_header(request) or access_token
+    if not token:
+        raise Unauthorized("Sign in to do this.")
+    return await _verify(request, token)
+
+
+CurrentUser = Annotated[Principal, Depends(required_principal)]
+OptionalUser = Annotated[Principal | None, Depends(optional_principal)]
+StreamUser = Annotated[Principal, Depends(stream_principal)]

@@ -1,0 +1,46 @@
+"""aioboto3 clients opened once in the lifespan and shared by the requests of a process."""
+
+from __future__ import annotations
+
+from contextlib import AsyncExitStack
+from typing import Any
+
+import aioboto3
+from botocore.config import Config
+
+from cruddur_common.settings import CommonSettings
+
+
+class AwsClients:
+    """A bag of long-lived aioboto3 clients keyed by service name (dynamodb, s3, ...)."""
+
+    def __init__(self) -> None:
+        self._clients: dict[str, Any] = {}
+        self._stack = AsyncExitStack()
+
+    async def open(self, settings: CommonSettings, *names: str) -> None:
+        """Open one client per AWS service name."""
+        session = aioboto3.Session()
+        config = Config(
+            retries={"max_attempts": 3, "mode": "standard"},
+            max_pool_connections=50,
+            connect_timeout=3,
+            read_timeout=10,
+            s3={"addressing_style": "path"},
+        )
+        for name in names:
+            client = session.client(
+                name,  # type: ignore[call-overload]
+                region_name=settings.aws_region,
+                endpoint_url=settings.aws_endpoint_url,
+                config=config,
+            )
+            self._clients[name] = await self._stack.enter_async_context(client)
+
+    def __getitem__(self, name: str) -> Any:
+        return self._clients[name]
+
+    async def close(self) -> None:
+        """Close every client."""
+        await self._stack.aclose()
+        self._clients.clear()

@@ -1,0 +1,58 @@
+"""Alembic per service: one schema and one version table per service, run async over asyncpg."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from alembic import command, context
+from alembic.config import Config
+from sqlalchemy import MetaData, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import create_async_engine
+
+
+def alembic_config(*, migrations_dir: Path, url: str, schema: str) -> Config:
+    """An in-memory Alembic config for a service's migrations folder."""
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    config.attributes["schema"] = schema
+    return config
+
+
+def upgrade(*, migrations_dir: Path, url: str, schema: str, revision: str = "head") -> None:
+    """Apply a service's migrations up to `revision` (blocking; call it outside the event loop)."""
+    command.upgrade(alembic_config(migrations_dir=migrations_dir, url=url, schema=schema), revision)
+
+
+def run_env(metadata: MetaData) -> None:
+    """Body of every service's migrations/env.py."""
+    config = context.config
+    schema: str = config.attributes.get("schema") or metadata.schema or "public"
+    url = config.get_main_option("sqlalchemy.url")
+    if context.is_offline_mode():
+        context.configure(url=url, target_metadata=metadata, version_table_schema=schema, literal_binds=True)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+
+    def do_run(connection: Connection) -> None:
+        connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+        connection.execute(text(f'SET search_path TO "{schema}", public'))
+        context.configure(
+            connection=connection,
+            target_metadata=metadata,
+            version_table_schema=schema,
+            include_schemas=False,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+
+    async def run_async() -> None:
+        engine = create_async_engine(str(url))
+        async with engine.begin() as connection:
+            await connection.run_sync(do_run)
+        await engine.dispose()
+
+    asyncio.run(run_async())

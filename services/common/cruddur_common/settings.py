@@ -1,0 +1,80 @@
+"""Typed settings shared by every service; each service subclasses and reads them through a cached getter."""
+
+from __future__ import annotations
+
+from typing import Literal
+from urllib.parse import quote
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_ENVS = ("dev", "test")
+
+
+class CommonSettings(BaseSettings):
+    """Settings every Cruddur service understands. Environment variables, case-insensitive."""
+
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", case_sensitive=False)
+
+    cruddur_env: Literal["dev", "test", "prod"] = "dev"
+    log_level: str = "INFO"
+
+    aws_region: str = "us-east-1"
+    aws_endpoint_url: str | None = None
+
+    database_url: str | None = None
+    db_host: str | None = None
+    db_port: int = 5432
+    db_name: str = "cruddur"
+    db_user: str | None = None
+    db_password: str | None = None
+    db_pool_size: int = 10
+
+    cognito_user_pool_id: str = ""
+    cognito_client_id: str = ""
+    cognito_issuer: str | None = None
+    cognito_jwks_url: str | None = None
+    auth_leeway_seconds: int = Field(default=30, ge=0, le=60)
+    jwks_refetch_interval_seconds: float = Field(default=30.0, ge=0)
+
+    activity_url: str = "http://activity:8101"
+    user_url: str = "http://user:8102"
+    messaging_url: str = "http://messaging:8103"
+    notification_url: str = "http://notification:8104"
+    internal_timeout_seconds: float = 5.0
+
+    redis_url: str | None = None
+    max_body_bytes: int = 1_048_576
+
+    @model_validator(mode="after")
+    def _refuse_dev_defaults_in_prod(self) -> CommonSettings:
+        if self.cruddur_env == "prod" and not (self.cognito_user_pool_id and self.cognito_client_id):
+            raise ValueError("COGNITO_USER_POOL_ID and COGNITO_CLIENT_ID are required in prod")
+        return self
+
+    @property
+    def issuer(self) -> str:
+        """The `iss` every access token must carry."""
+        if self.cognito_issuer:
+            return self.cognito_issuer.rstrip("/")
+        return f"https://cognito-idp.{self.aws_region}.amazonaws.com/{self.cognito_user_pool_id}"
+
+    @property
+    def jwks_url(self) -> str:
+        """Where the pool's signing keys are published (the local emulator serves them elsewhere)."""
+        return self.cognito_jwks_url or f"{self.issuer}/.well-known/jwks.json"
+
+    @property
+    def sqlalchemy_url(self) -> str | None:
+        """The asyncpg URL, from DATABASE_URL or the DB_* parts that ECS injects from Secrets Manager."""
+        if self.database_url:
+            url = self.database_url
+            for prefix in ("postgresql://", "postgres://"):
+                if url.startswith(prefix):
+                    return "postgresql+asyncpg://" + url[len(prefix) :]
+            return url
+        if self.db_host and self.db_user:
+            password = quote(self.db_password or "", safe="")
+            user = quote(self.db_user, safe="")
+            return f"postgresql+asyncpg://{user}:{password}@{self.db_host}:{self.db_port}/{self.db_name}"
+        return None

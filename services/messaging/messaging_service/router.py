@@ -1,0 +1,9 @@
+"""HTTP routes of the messaging service (thin: parse, call the service, return a schema)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from cruddur_common.errors import ERROR_RESPONSES
+
+router = APIRouter(tags=["messaging"], responses=ERROR_RESPONSES)

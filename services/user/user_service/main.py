@@ -1,0 +1,30 @@
+"""The user service: people, profiles, follows and avatars."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from cruddur_common.app import ServiceSpec, create_service_app
+from user_service.models import SCHEMA
+from user_service.router import router
+from user_service.settings import get_settings
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def create_app() -> FastAPI:
+    """Build the user service app (uvicorn --factory)."""
+    return create_service_app(
+        ServiceSpec(
+            name="user",
+            title="Cruddur user service",
+            description="People on Cruddur: profiles, follows, suggestions and avatars.",
+            settings=get_settings(),
+            routers=[router],
+            db_schema=SCHEMA,
+            aws_services=("cognito-idp", "s3"),
+            tags=[{"name": "users", "description": "People and their profiles"}],
+        )
+    )

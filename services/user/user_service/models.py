@@ -1,0 +1,45 @@
+"""The user service's tables (schema `users`)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, DateTime, Index, String, Text, func, text
+from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from cruddur_common.db import service_metadata
+
+SCHEMA = "users"
+
+
+class Base(DeclarativeBase):
+    """Declarative base bound to the `users` schema."""
+
+    metadata = service_metadata(SCHEMA)
+
+
+class User(Base):
+    """A person on Cruddur, created when their Cognito sign-up is confirmed."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("handle ~ '^[A-Za-z0-9_]{3,30}$'", name="handle_format"),
+        CheckConstraint("char_length(display_name) BETWEEN 1 AND 50", name="display_name_length"),
+        CheckConstraint("char_length(bio) <= 160", name="bio_length"),
+        Index("uq_users_handle_lower", func.lower(text("handle")), unique=True),
+        Index("uq_users_email_lower", func.lower(text("email")), unique=True),
+    )
+
+    uuid: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")
+    )
+    cognito_user_id: Mapped[str] = mapped_column(String(128), unique=True)
+    handle: Mapped[str] = mapped_column(String(30))
+    email: Mapped[str] = mapped_column(String(320))
+    display_name: Mapped[str] = mapped_column(String(50))
+    bio: Mapped[str] = mapped_column(Text, server_default="")
+    avatar_key: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
