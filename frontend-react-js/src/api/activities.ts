@@ -1,4 +1,4 @@
-import { api, getPage, type Page } from './client'
+import { api, apiResponse, getPage, toPage, withQuery, type Page } from './client'
 import type { Activity, ActivityPage, CreateActivity, SearchResult, Trend, UserPage } from './types'
 
 const LIMIT = 20
@@ -54,3 +54,19 @@ export function search(term: string, signal?: AbortSignal): Promise<SearchResult
 export function trending(signal?: AbortSignal): Promise<Trend[]> {
   return api<Trend[]>('/api/activities/trending', { signal })
 }
+
+/** A page of a profile's cruds; the first page also carries the profile. */
+export async function userActivitiesPage(path: string, signal?: AbortSignal): Promise<Page<Activity> & { profile?: UserPage['profile'] }> {
+  const response = await apiResponse(path, { signal })
+  const body = (await response.json()) as Partial<UserPage> & Record<string, unknown>
+  return { ...toPage<Activity>(path, body, response.headers, 'activities'), profile: body.profile }
+}
+
+/** A page of a crud's replies; the first page also carries the crud itself. */
+export async function repliesPage(path: string, signal?: AbortSignal): Promise<Page<Activity> & { activity?: Activity }> {
+  const response = await apiResponse(path, { signal })
+  const body = (await response.json()) as Partial<ActivityPage> & Record<string, unknown>
+  return { ...toPage<Activity>(path, body, response.headers, 'replies'), activity: body.activity }
+}
+
+export const firstPage = (path: string) => withQuery(path, { limit: LIMIT })

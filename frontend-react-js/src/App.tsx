@@ -1,0 +1,68 @@
+import { lazy } from 'react'
+import { createBrowserRouter, RouterProvider, type RouteObject } from 'react-router-dom'
+import { AuthProvider } from './auth/AuthContext'
+import { RequireAuth } from './auth/RequireAuth'
+import { Layout } from './components/Layout'
+import { ToastProvider } from './components/Toast'
+import { LiveProvider } from './live/LiveContext'
+import { HandleRoute } from './pages/HandleRoute'
+import { HomePage } from './pages/HomePage'
+
+const ExplorePage = lazy(() => import('./pages/ExplorePage'))
+const NotificationsPage = lazy(() => import('./pages/NotificationsPage'))
+const UserPage = lazy(() => import('./pages/UserPage'))
+const ActivityPage = lazy(() => import('./pages/ActivityPage'))
+const FollowListPage = lazy(() => import('./pages/FollowListPage'))
+const MessagesPage = lazy(() => import('./pages/MessagesPage'))
+const SearchPage = lazy(() => import('./pages/SearchPage'))
+const SignupPage = lazy(() => import('./pages/SignupPage'))
+const ConfirmPage = lazy(() => import('./pages/ConfirmPage'))
+const SigninPage = lazy(() => import('./pages/SigninPage'))
+const ForgotPage = lazy(() => import('./pages/ForgotPage'))
+const AboutPage = lazy(() => import('./pages/StaticPages').then((m) => ({ default: m.AboutPage })))
+const TermsPage = lazy(() => import('./pages/StaticPages').then((m) => ({ default: m.TermsPage })))
+const PrivacyPage = lazy(() => import('./pages/StaticPages').then((m) => ({ default: m.PrivacyPage })))
+const NotFoundPage = lazy(() => import('./pages/StaticPages').then((m) => ({ default: m.NotFoundPage })))
+
+export const routes: RouteObject[] = [
+  {
+    element: <Layout />,
+    children: [
+      { path: '/', element: <HomePage /> },
+      { path: '/explore', element: <ExplorePage /> },
+      { path: '/search', element: <SearchPage /> },
+      { path: '/notifications', element: <RequireAuth><NotificationsPage /></RequireAuth> },
+      { path: '/messages', element: <RequireAuth><MessagesPage /></RequireAuth> },
+      { path: '/messages/new/:handle', element: <RequireAuth><MessagesPage /></RequireAuth> },
+      { path: '/messages/:groupUuid', element: <RequireAuth><MessagesPage /></RequireAuth> },
+      { path: '/signup', element: <SignupPage /> },
+      { path: '/confirm', element: <ConfirmPage /> },
+      { path: '/signin', element: <SigninPage /> },
+      { path: '/forgot', element: <ForgotPage /> },
+      { path: '/about', element: <AboutPage /> },
+      { path: '/terms', element: <TermsPage /> },
+      { path: '/privacy', element: <PrivacyPage /> },
+      // "/@handle…": React Router segments cannot start with a literal and continue with a param,
+      // so the handle segment is matched whole and checked for its "@".
+      { path: '/:atHandle', element: <HandleRoute>{(handle) => <UserPage handle={handle} />}</HandleRoute> },
+      { path: '/:atHandle/status/:uuid', element: <HandleRoute>{(handle) => <ActivityPage handle={handle} />}</HandleRoute> },
+      { path: '/:atHandle/followers', element: <HandleRoute>{(handle) => <FollowListPage handle={handle} kind="followers" />}</HandleRoute> },
+      { path: '/:atHandle/following', element: <HandleRoute>{(handle) => <FollowListPage handle={handle} kind="following" />}</HandleRoute> },
+      { path: '*', element: <NotFoundPage /> },
+    ],
+  },
+]
+
+const router = createBrowserRouter(routes)
+
+export function App() {
+  return (
+    <ToastProvider>
+      <AuthProvider>
+        <LiveProvider>
+          <RouterProvider router={router} />
+        </LiveProvider>
+      </AuthProvider>
+    </ToastProvider>
+  )
+}

@@ -1,0 +1,76 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react'
+import { setTokenProvider } from '../api/client'
+import type { Me } from '../api/types'
+import { getMe } from '../api/users'
+import { accessToken, doSignOut, sessionClaims } from './cognito'
+
+export type AuthStatus = 'loading' | 'signedIn' | 'signedOut'
+
+export type AuthState = {
+  status: AuthStatus
+  /** The signed-in person's profile from the user service (Cognito claims until it loads). */
+  me: Me | null
+  /** Re-read the session and profile, e.g. after signing in. */
+  refresh: () => Promise<void>
+  /** Replace the cached profile after an edit. */
+  setMe: (me: Me) => void
+  signOut: () => Promise<void>
+}
+
+const AuthContext = createContext<AuthState | null>(null)
+
+export function useAuth(): AuthState {
+  const value = useContext(AuthContext)
+  if (!value) throw new Error('useAuth must be used inside <AuthProvider>')
+  return value
+}
+
+/** For tests and stories: provide a fixed auth state. */
+export const AuthContextProvider = AuthContext.Provider
+
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const [status, setStatus] = useState<AuthStatus>('loading')
+  const [me, setMe] = useState<Me | null>(null)
+
+  const refresh = useCallback(async () => {
+    const claims = await sessionClaims()
+    if (!claims) {
+      setMe(null)
+      setStatus('signedOut')
+      return
+    }
+    setMe(
+      (prev) =>
+        prev ?? {
+          uuid: claims.sub,
+          handle: claims.preferred_username ?? '',
+          display_name: claims.name ?? claims.preferred_username ?? '',
+          email: claims.email,
+          avatar_url: null,
+        },
+    )
+    setStatus('signedIn')
+    try {
+      setMe(await getMe())
+    } catch {
+      // The claims above keep the app usable while the user service is unreachable.
+    }
+  }, [])
+
+  const signOut = useCallback(async () => {
+    try {
+      await doSignOut()
+    } finally {
+      setMe(null)
+      setStatus('signedOut')
+    }
+  }, [])
+
+  useEffect(() => {
+    setTokenProvider(accessToken)
+    void refresh()
+  }, [refresh])
+
+  const value = useMemo<AuthState>(() => ({ status, me, refresh, setMe, signOut }), [status, me, refresh, signOut])
+  return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>
+}

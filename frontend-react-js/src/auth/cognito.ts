@@ -1,0 +1,173 @@
+/** Thin wrappers over Amplify v6 auth with messages people can act on. */
+import { Amplify } from 'aws-amplify'
+import {
+  autoSignIn,
+  confirmResetPassword,
+  confirmSignUp,
+  fetchAuthSession,
+  resendSignUpCode,
+  resetPassword,
+  signIn,
+  signOut,
+  signUp,
+} from 'aws-amplify/auth'
+import { authFlowType, type RuntimeConfig } from '../lib/config'
+
+export function configureAmplify(config: RuntimeConfig): void {
+  Amplify.configure({
+    Auth: {
+      Cognito: {
+        userPoolId: config.userPoolId,
+        userPoolClientId: config.userPoolClientId,
+        ...(config.cognitoEndpoint ? { userPoolEndpoint: config.cognitoEndpoint } : {}),
+        loginWith: { email: true },
+        signUpVerificationMethod: 'code',
+      },
+    },
+  })
+}
+
+/** The current access token (Amplify refreshes it before expiry), or null when signed out. */
+export async function accessToken(options?: { forceRefresh?: boolean }): Promise<string | null> {
+  try {
+    const session = await fetchAuthSession({ forceRefresh: options?.forceRefresh ?? false })
+    return session.tokens?.accessToken?.toString() ?? null
+  } catch {
+    return null
+  }
+}
+
+export type SessionClaims = { sub: string; email?: string; name?: string; preferred_username?: string; exp?: number }
+
+/** Identity claims from the ID token (no network), or null when signed out. */
+export async function sessionClaims(): Promise<SessionClaims | null> {
+  try {
+    const session = await fetchAuthSession()
+    const tokens = session.tokens
+    if (!tokens?.accessToken) return null
+    const id = (tokens.idToken?.payload ?? {}) as Record<string, unknown>
+    const access = tokens.accessToken.payload as Record<string, unknown>
+    return {
+      sub: String(access.sub ?? id.sub ?? ''),
+      email: typeof id.email === 'string' ? id.email : undefined,
+      name: typeof id.name === 'string' ? id.name : undefined,
+      preferred_username: typeof id.preferred_username === 'string' ? id.preferred_username : undefined,
+      exp: typeof access.exp === 'number' ? access.exp : undefined,
+    }
+  } catch {
+    return null
+  }
+}
+
+const FRIENDLY: Record<string, string> = {
+  UsernameExistsException: 'An account with this email already exists. Try signing in.',
+  UserNotFoundException: 'No account with this email. Check it, or sign up.',
+  NotAuthorizedException: 'Incorrect email or password.',
+  UserNotConfirmedException: 'Confirm your email first.',
+  CodeMismatchException: 'That code is not right. Check the email we sent and try again.',
+  ExpiredCodeException: 'That code has expired. Ask for a new one.',
+  InvalidPasswordException: 'Use at least 8 characters with upper and lower case letters, a digit and a symbol.',
+  LimitExceededException: 'Too many attempts. Wait a moment and try again.',
+  TooManyRequestsException: 'Too many attempts. Wait a moment and try again.',
+  UserAlreadyAuthenticatedException: 'You are already signed in.',
+  NetworkError: 'Cannot reach the sign-in service. Check your connection.',
+}
+
+/** A sentence for an Amplify/Cognito error. */
+export function authMessage(error: unknown): string {
+  if (error && typeof error === 'object') {
+    const { name, message } = error as { name?: string; message?: string }
+    if (name === 'UserLambdaValidationException' || name === 'PreSignUpLambdaValidationException') {
+      return message?.replace(/^.*failed with error\s*/i, '') || 'That sign-up was refused.'
+    }
+    if (name && FRIENDLY[name]) {
+      if (name === 'NotAuthorizedException' && message && /limit|attempts/i.test(message)) return message
+      return FRIENDLY[name]
+    }
+    if (message) return message
+  }
+  return 'Something went wrong. Please try again.'
+}
+
+export function errorName(error: unknown): string | undefined {
+  return error && typeof error === 'object' ? (error as { name?: string }).name : undefined
+}
+
+/** Kept in memory between the sign-up and confirm steps so confirming can sign the person in. */
+let pending: { email: string; password: string } | null = null
+
+export function rememberPendingSignup(email: string, password: string): void {
+  pending = { email, password }
+}
+
+export async function doSignUp(input: { email: string; password: string; name: string; handle: string }) {
+  const email = input.email.trim().toLowerCase()
+  const result = await signUp({
+    username: email,
+    password: input.password,
+    options: {
+      userAttributes: { email, name: input.name.trim(), preferred_username: input.handle.trim() },
+      autoSignIn: { authFlowType: authFlowType() },
+    },
+  })
+  rememberPendingSignup(email, input.password)
+  return result
+}
+
+/** Confirm the email, then sign in (auto sign-in, or the password from the sign-up step). Returns true when signed in. */
+export async function doConfirm(email: string, code: string): Promise<boolean> {
+  const username = email.trim().toLowerCase()
+  const result = await confirmSignUp({ username, confirmationCode: code.trim() })
+  if (result.nextStep.signUpStep === 'COMPLETE_AUTO_SIGN_IN') {
+    try {
+      const signedIn = await autoSignIn()
+      if (signedIn.isSignedIn) return true
+    } catch {
+      // fall through to the remembered password
+    }
+  }
+  if (pending && pending.email === username) {
+    const { password } = pending
+    pending = null
+    const signedIn = await doSignIn(username, password)
+    return signedIn
+  }
+  return false
+}
+
+export function doResend(email: string) {
+  return resendSignUpCode({ username: email.trim().toLowerCase() })
+}
+
+/** Returns true when signed in; throws a Cognito error otherwise. */
+export async function doSignIn(email: string, password: string): Promise<boolean> {
+  const username = email.trim().toLowerCase()
+  const attempt = () => signIn({ username, password, options: { authFlowType: authFlowType() } })
+  let result
+  try {
+    result = await attempt()
+  } catch (error) {
+    if (errorName(error) !== 'UserAlreadyAuthenticatedException') throw error
+    await signOut()
+    result = await attempt()
+  }
+  if (result.isSignedIn) return true
+  if (result.nextStep.signInStep === 'CONFIRM_SIGN_UP') {
+    const error = new Error('Confirm your email first.')
+    error.name = 'UserNotConfirmedException'
+    throw error
+  }
+  throw new Error('This account needs a sign-in step Cruddur does not support yet.')
+}
+
+export async function doSignOut(): Promise<void> {
+  await signOut()
+}
+
+export function doResetPassword(email: string) {
+  return resetPassword({ username: email.trim().toLowerCase() })
+}
+
+export function doConfirmReset(email: string, code: string, newPassword: string) {
+  return confirmResetPassword({ username: email.trim().toLowerCase(), confirmationCode: code.trim(), newPassword })
+}

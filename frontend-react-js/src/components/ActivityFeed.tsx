@@ -1,0 +1,26 @@
+import { useCallback, type ReactNode } from 'react'
+import type { Activity } from '../api/types'
+import type { PagedList } from '../hooks/usePagedList'
+import { useUnexpired } from '../hooks/useUnexpired'
+import { ActivityItem } from './ActivityItem'
+import { InfiniteSentinel } from './InfiniteSentinel'
+import { EmptyState, ErrorState, Spinner } from './States'
+
+/** A list of cruds with loading, empty and error states, live expiry and infinite scroll. */
+export function ActivityFeed({ list, empty, label }: { list: PagedList<Activity>; empty?: ReactNode; label: string }) {
+  const visible = useUnexpired(list.items)
+  const { setItems } = list
+  const remove = useCallback((uuid: string) => setItems((items) => items.filter((a) => a.uuid !== uuid)), [setItems])
+
+  if (list.status === 'loading') return <Spinner label={`Loading ${label}`} />
+  if (list.status === 'error') return <ErrorState error={list.error} onRetry={list.reload} />
+  return (
+    <section aria-label={label} className="feed">
+      {visible.length === 0 && !list.hasMore ? (empty ?? <EmptyState title="Nothing to see here yet" />) : null}
+      {visible.map((activity) => (
+        <ActivityItem key={`${activity.uuid}-${activity.reposted_by?.handle ?? ''}`} activity={activity} onRemove={remove} />
+      ))}
+      <InfiniteSentinel hasMore={list.hasMore} loading={list.loadingMore} error={list.moreError} onMore={list.loadMore} />
+    </section>
+  )
+}

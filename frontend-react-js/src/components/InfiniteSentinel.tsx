@@ -1,0 +1,34 @@
+import { useEffect, useRef } from 'react'
+import { errorMessage } from '../api/client'
+import { Spinner } from './States'
+
+/** Loads the next page when it scrolls into view; a button when that is not possible or failed. */
+export function InfiniteSentinel({ hasMore, loading, error, onMore }: { hasMore: boolean; loading: boolean; error: unknown; onMore: () => void }) {
+  const ref = useRef<HTMLDivElement>(null)
+  const onMoreRef = useRef(onMore)
+  onMoreRef.current = onMore
+  const supported = typeof IntersectionObserver !== 'undefined'
+
+  useEffect(() => {
+    const node = ref.current
+    if (!node || !supported || !hasMore || error) return
+    const observer = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) onMoreRef.current()
+    }, { rootMargin: '600px 0px' })
+    observer.observe(node)
+    return () => observer.disconnect()
+  }, [hasMore, error, supported, loading])
+
+  if (!hasMore) return null
+  return (
+    <div ref={ref} className="sentinel">
+      {loading ? <Spinner label="Loading more" inline /> : null}
+      {error ? <p className="form-error">{errorMessage(error)}</p> : null}
+      {!loading && (error || !supported) ? (
+        <button type="button" className="btn btn--ghost" onClick={onMore}>
+          {error ? 'Try again' : 'Load more'}
+        </button>
+      ) : null}
+    </div>
+  )
+}

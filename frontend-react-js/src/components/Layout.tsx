@@ -1,0 +1,230 @@
+import { Suspense, useEffect, useRef, useState } from 'react'
+import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router-dom'
+import { useAuth } from '../auth/AuthContext'
+import { useLive } from '../live/LiveContext'
+import { ActivityForm } from './ActivityForm'
+import { Avatar } from './Avatar'
+import { BellIcon, CompassIcon, FeatherIcon, HomeIcon, Logo, LogoutIcon, MailIcon, MoreIcon, SearchIcon, UserIcon } from './Icons'
+import { Modal } from './Modal'
+import { Sidebar } from './Sidebar'
+import { Spinner } from './States'
+import { useToast } from './Toast'
+
+/** The three-column shell: navigation, the page, and the sidebar (bottom tabs on phones). */
+export function Layout() {
+  const [composing, setComposing] = useState(false)
+  const { status } = useAuth()
+  const location = useLocation()
+  const mainRef = useRef<HTMLElement>(null)
+  const toast = useToast()
+
+  useEffect(() => {
+    window.scrollTo(0, 0)
+  }, [location.pathname])
+
+  return (
+    <div className="shell">
+      <a href="#main" className="skip-link">
+        Skip to content
+      </a>
+      <MobileHeader />
+      <Navigation onCrud={() => setComposing(true)} />
+      <main id="main" ref={mainRef} className="shell__main" tabIndex={-1}>
+        <Suspense fallback={<Spinner label="Loading page" />}>
+          <Outlet />
+        </Suspense>
+      </main>
+      <Sidebar />
+      <MobileTabs />
+      {status === 'signedIn' ? (
+        <button type="button" className="fab" onClick={() => setComposing(true)} aria-label="Post a crud">
+          <FeatherIcon />
+        </button>
+      ) : null}
+      {composing ? (
+        <Modal title="New crud" onClose={() => setComposing(false)}>
+          <ActivityForm
+            autoFocus
+            onPosted={() => {
+              setComposing(false)
+              toast.notify('Crud posted')
+            }}
+          />
+        </Modal>
+      ) : null}
+    </div>
+  )
+}
+
+function Navigation({ onCrud }: { onCrud: () => void }) {
+  const { status, me } = useAuth()
+  const { unread } = useLive()
+  const signedIn = status === 'signedIn'
+  return (
+    <header className="shell__nav">
+      <div className="nav">
+        <Link to="/" className="nav__logo" aria-label="Cruddur home">
+          <Logo />
+          <span className="nav__wordmark">Cruddur</span>
+        </Link>
+        <nav aria-label="Main">
+          <ul className="nav__list">
+            <NavItem to="/" icon={<HomeIcon />} label="Home" end />
+            <NavItem to="/explore" icon={<CompassIcon />} label="Explore" />
+            <NavItem to="/search" icon={<SearchIcon />} label="Search" />
+            {signedIn ? (
+              <>
+                <NavItem to="/notifications" icon={<BellIcon />} label="Notifications" badge={unread} />
+                <NavItem to="/messages" icon={<MailIcon />} label="Messages" />
+                {me?.handle ? <NavItem to={`/@${me.handle}`} icon={<UserIcon />} label="Profile" end /> : null}
+              </>
+            ) : null}
+            <NavItem to="/about" icon={<MoreIcon />} label="About" />
+          </ul>
+        </nav>
+        {signedIn ? (
+          <button type="button" className="btn btn--primary btn--block nav__crud" onClick={onCrud}>
+            Crud
+          </button>
+        ) : (
+          <div className="nav__guest">
+            <Link to="/signup" className="btn btn--primary btn--block">
+              Join now
+            </Link>
+            <Link to="/signin" className="btn btn--ghost btn--block">
+              Sign in
+            </Link>
+          </div>
+        )}
+        {signedIn && me ? <ProfileInfo /> : null}
+      </div>
+    </header>
+  )
+}
+
+function NavItem({ to, icon, label, end, badge = 0 }: { to: string; icon: React.ReactNode; label: string; end?: boolean; badge?: number }) {
+  return (
+    <li>
+      <NavLink to={to} end={end} className={({ isActive }) => (isActive ? 'nav__link is-active' : 'nav__link')}>
+        <span className="nav__icon">
+          {icon}
+          {badge > 0 ? (
+            <span className="badge" aria-hidden="true">
+              {badge > 99 ? '99+' : badge}
+            </span>
+          ) : null}
+        </span>
+        <span className="nav__label">{label}</span>
+        {badge > 0 ? <span className="visually-hidden">, {badge} unread</span> : null}
+      </NavLink>
+    </li>
+  )
+}
+
+function ProfileInfo() {
+  const { me, signOut } = useAuth()
+  const navigate = useNavigate()
+  const [open, setOpen] = useState(false)
+  const ref = useRef<HTMLDivElement>(null)
+  useEffect(() => {
+    if (!open) return
+    const close = (e: Event) => {
+      if (!ref.current?.contains(e.target as Node)) setOpen(false)
+    }
+    const esc = (e: KeyboardEvent) => e.key === 'Escape' && setOpen(false)
+    document.addEventListener('mousedown', close)
+    document.addEventListener('keydown', esc)
+    return () => {
+      document.removeEventListener('mousedown', close)
+      document.removeEventListener('keydown', esc)
+    }
+  }, [open])
+  if (!me) return null
+  return (
+    <div className="profile-info" ref={ref}>
+      <button type="button" className="profile-info__button" aria-expanded={open} aria-haspopup="true" onClick={() => setOpen((v) => !v)}>
+        <Avatar url={me.avatar_url} handle={me.handle || 'me'} name={me.display_name} size={40} />
+        <span className="profile-info__text">
+          <span className="profile-info__name">{me.display_name || 'You'}</span>
+          <span className="profile-info__handle">@{me.handle}</span>
+        </span>
+        <MoreIcon size={18} />
+      </button>
+      {open ? (
+        <div className="profile-info__menu">
+          <Link to={`/@${me.handle}`} className="menu-item" onClick={() => setOpen(false)}>
+            <UserIcon size={18} /> Your profile
+          </Link>
+          <button
+            type="button"
+            className="menu-item"
+            onClick={async () => {
+              setOpen(false)
+              await signOut()
+              navigate('/')
+            }}
+          >
+            <LogoutIcon size={18} /> Sign out @{me.handle}
+          </button>
+        </div>
+      ) : null}
+    </div>
+  )
+}
+
+function MobileHeader() {
+  const { status, me, signOut } = useAuth()
+  const navigate = useNavigate()
+  return (
+    <div className="mobile-header">
+      <Link to="/" className="nav__logo" aria-label="Cruddur home">
+        <Logo size={30} />
+        <span className="nav__wordmark">Cruddur</span>
+      </Link>
+      {status === 'signedIn' && me ? (
+        <button
+          type="button"
+          className="btn btn--ghost btn--small"
+          onClick={async () => {
+            await signOut()
+            navigate('/')
+          }}
+        >
+          Sign out
+        </button>
+      ) : status === 'signedOut' ? (
+        <Link to="/signin" className="btn btn--ghost btn--small">
+          Sign in
+        </Link>
+      ) : null}
+    </div>
+  )
+}
+
+function MobileTabs() {
+  const { status, me } = useAuth()
+  const { unread } = useLive()
+  const signedIn = status === 'signedIn'
+  const tab = (to: string, icon: React.ReactNode, label: string, end = false, badge = 0) => (
+    <NavLink to={to} end={end} className={({ isActive }) => (isActive ? 'tab is-active' : 'tab')} aria-label={badge ? `${label}, ${badge} unread` : label}>
+      <span className="nav__icon">
+        {icon}
+        {badge > 0 ? (
+          <span className="badge" aria-hidden="true">
+            {badge > 99 ? '99+' : badge}
+          </span>
+        ) : null}
+      </span>
+    </NavLink>
+  )
+  return (
+    <nav className="mobile-tabs" aria-label="Main (mobile)">
+      {tab('/', <HomeIcon />, 'Home', true)}
+      {tab('/explore', <CompassIcon />, 'Explore')}
+      {tab('/search', <SearchIcon />, 'Search')}
+      {signedIn ? tab('/notifications', <BellIcon />, 'Notifications', false, unread) : null}
+      {signedIn ? tab('/messages', <MailIcon />, 'Messages') : null}
+      {signedIn && me?.handle ? tab(`/@${me.handle}`, <UserIcon />, 'Profile', true) : tab('/signup', <UserIcon />, 'Join')}
+    </nav>
+  )
+}

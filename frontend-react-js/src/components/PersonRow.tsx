@@ -1,0 +1,24 @@
+import { Link } from 'react-router-dom'
+import type { SuggestedUser } from '../api/types'
+import { useAuth } from '../auth/AuthContext'
+import { Avatar } from './Avatar'
+import { FollowButton } from './FollowButton'
+
+/** A person in a list (suggestions, followers, search) with a follow button. */
+export function PersonRow({ person, compact = false, bio }: { person: SuggestedUser; compact?: boolean; bio?: string | null }) {
+  const { me, status } = useAuth()
+  const isMe = me?.handle?.toLowerCase() === person.handle.toLowerCase()
+  return (
+    <div className={compact ? 'person person--compact' : 'person'}>
+      <Link to={`/@${person.handle}`} className="person__link">
+        <Avatar url={person.avatar_url} handle={person.handle} name={person.display_name} size={compact ? 40 : 48} />
+        <span className="person__text">
+          <span className="person__name">{person.display_name}</span>
+          <span className="person__handle">@{person.handle}</span>
+          {bio ? <span className="person__bio">{bio}</span> : null}
+        </span>
+      </Link>
+      {status === 'signedIn' && !isMe ? <FollowButton handle={person.handle} followed={Boolean(person.followed)} small /> : null}
+    </div>
+  )
+}

@@ -1,0 +1,38 @@
+import { useEffect, useRef, useState } from 'react'
+import { parseTime, tickFor, timeLeft, timeLeftLong } from '../lib/time'
+import { useNow } from './useNow'
+
+export type Countdown = { msLeft: number; label: string; long: string; expired: boolean }
+
+/** A live countdown to `expiresAt` that calls `onExpire` once when it reaches zero. */
+export function useCountdown(expiresAt: string | null | undefined, onExpire?: () => void): Countdown | null {
+  const target = expiresAt ? parseTime(expiresAt) : null
+  const [granularity, setGranularity] = useState(() => (target === null ? 60_000 : tickFor(target - Date.now())))
+  const now = useNow(granularity)
+  const msLeft = target === null ? Infinity : target - Math.max(now, Date.now() - granularity)
+  const wanted = target === null ? 60_000 : tickFor(msLeft)
+  useEffect(() => {
+    if (wanted !== granularity) setGranularity(wanted)
+  }, [wanted, granularity])
+
+  const fired = useRef(false)
+  const expired = target !== null && msLeft <= 0
+  useEffect(() => {
+    if (target === null || fired.current) return
+    const remaining = target - Date.now()
+    if (remaining <= 0) {
+      fired.current = true
+      onExpire?.()
+      return
+    }
+    // A precise timer for the moment itself, independent of how coarse the display tick is.
+    const t = setTimeout(() => {
+      fired.current = true
+      onExpire?.()
+    }, Math.min(remaining, 2_147_000_000))
+    return () => clearTimeout(t)
+  }, [target, onExpire, expired])
+
+  if (target === null) return null
+  return { msLeft: Math.max(0, msLeft), label: timeLeft(msLeft), long: timeLeftLong(msLeft), expired }
+}

@@ -1,0 +1,88 @@
+import { useCallback, useEffect, useRef, useState } from 'react'
+import type { Page } from '../api/client'
+
+export type PagedList<T> = {
+  items: T[]
+  status: 'loading' | 'ready' | 'error'
+  error: unknown
+  loadingMore: boolean
+  moreError: unknown
+  hasMore: boolean
+  loadMore: () => void
+  reload: () => void
+  setItems: (update: (items: T[]) => T[]) => void
+}
+
+/**
+ * A cursor-paginated list: the first page from `firstPath`, later pages from the `next` URL the
+ * server returned. `fetchPage` is given the URL to read.
+ */
+export function usePagedList<T extends { uuid?: string }>(
+  firstPath: string | null,
+  fetchPage: (path: string, signal: AbortSignal) => Promise<Page<T>>,
+): PagedList<T> {
+  const [items, setItemsState] = useState<T[]>([])
+  const [status, setStatus] = useState<PagedList<T>['status']>('loading')
+  const [error, setError] = useState<unknown>(null)
+  const [next, setNext] = useState<string | null>(null)
+  const [loadingMore, setLoadingMore] = useState(false)
+  const [moreError, setMoreError] = useState<unknown>(null)
+  const [attempt, setAttempt] = useState(0)
+  const fetchRef = useRef(fetchPage)
+  fetchRef.current = fetchPage
+  const generation = useRef(0)
+
+  useEffect(() => {
+    if (!firstPath) return
+    const controller = new AbortController()
+    const gen = ++generation.current
+    setStatus('loading')
+    setError(null)
+    setItemsState([])
+    setNext(null)
+    setMoreError(null)
+    setLoadingMore(false)
+    fetchRef
+      .current(firstPath, controller.signal)
+      .then((page) => {
+        if (gen !== generation.current) return
+        setItemsState(page.items)
+        setNext(page.next)
+        setStatus('ready')
+      })
+      .catch((err: unknown) => {
+        if (gen !== generation.current || controller.signal.aborted) return
+        setError(err)
+        setStatus('error')
+      })
+    return () => controller.abort()
+  }, [firstPath, attempt])
+
+  const loadMore = useCallback(() => {
+    if (!next || loadingMore || status !== 'ready') return
+    const gen = generation.current
+    setLoadingMore(true)
+    setMoreError(null)
+    fetchRef
+      .current(next, new AbortController().signal)
+      .then((page) => {
+        if (gen !== generation.current) return
+        setItemsState((prev) => {
+          const seen = new Set(prev.map((i) => i.uuid))
+          return [...prev, ...page.items.filter((i) => !i.uuid || !seen.has(i.uuid))]
+        })
+        setNext(page.next)
+      })
+      .catch((err: unknown) => {
+        if (gen === generation.current) setMoreError(err)
+      })
+      .finally(() => {
+        if (gen === generation.current) setLoadingMore(false)
+      })
+  }, [next, loadingMore, status])
+
+  const reload = useCallback(() => setAttempt((n) => n + 1), [])
+  const setItems = useCallback((update: (items: T[]) => T[]) => setItemsState(update), [])
+
+  return { items, status, error, loadingMore, moreError, hasMore: next !== null, loadMore, reload, setItems }
+}

@@ -1,0 +1,49 @@
+import { useEffect } from 'react'
+import { activityPaths, feedPage } from '../api/activities'
+import type { Activity } from '../api/types'
+import { useAuth } from '../auth/AuthContext'
+import { ActivityFeed } from '../components/ActivityFeed'
+import { ActivityForm } from '../components/ActivityForm'
+import { PageHeader } from '../components/PageHeader'
+import { JoinSection } from '../components/Sidebar'
+import { EmptyState, Spinner } from '../components/States'
+import { usePagedList } from '../hooks/usePagedList'
+import { useTitle } from '../hooks/useTitle'
+import { on } from '../lib/events'
+import { Link } from 'react-router-dom'
+
+/** Home: signed in, the people you follow and you; signed out, everyone, with the join card. */
+export function HomePage() {
+  const { status } = useAuth()
+  useTitle('Home')
+  const list = usePagedList<Activity>(status === 'loading' ? null : `${activityPaths.home}#${status}`, (path, signal) =>
+    feedPage(path.split('#')[0], signal),
+  )
+  const { setItems } = list
+  useEffect(() => on('activity:created', (a) => setItems((items) => [a, ...items.filter((i) => i.uuid !== a.uuid)])), [setItems])
+
+  return (
+    <>
+      <PageHeader title="Home" />
+      {status === 'signedIn' ? <ActivityForm /> : null}
+      {status === 'signedOut' ? (
+        <div className="only-narrow">
+          <JoinSection />
+        </div>
+      ) : null}
+      {status === 'loading' ? (
+        <Spinner label="Loading your feed" />
+      ) : (
+        <ActivityFeed
+          list={list}
+          label="Home feed"
+          empty={
+            <EmptyState title="Your feed is quiet">
+              Follow people to see their cruds here, or look around in <Link to="/explore">Explore</Link>.
+            </EmptyState>
+          }
+        />
+      )}
+    </>
+  )
+}

@@ -1,0 +1,318 @@
+import { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type FormEvent } from 'react'
+import { Link, useNavigate, useParams } from 'react-router-dom'
+import { errorMessage } from '../api/client'
+import { groupWith, messageGroups, messagesPage, messagesPath, sendMessage } from '../api/messages'
+import type { Message, MessageGroup, Person } from '../api/types'
+import { getShort } from '../api/users'
+import { useAuth } from '../auth/AuthContext'
+import { Avatar } from '../components/Avatar'
+import { CharCounter, canSend } from '../components/CharCounter'
+import { SendIcon } from '../components/Icons'
+import { InfiniteSentinel } from '../components/InfiniteSentinel'
+import { PageHeader } from '../components/PageHeader'
+import { EmptyState, ErrorState, FormError, Spinner } from '../components/States'
+import { useAsync } from '../hooks/useAsync'
+import { usePagedList } from '../hooks/usePagedList'
+import { useTitle } from '../hooks/useTitle'
+import { useLiveEvent } from '../live/LiveContext'
+import { MESSAGE_MAX } from '../lib/text'
+import { formatFull, messageTime } from '../lib/time'
+
+/** Conversations list plus the open conversation (/messages, /messages/:uuid, /messages/new/:handle). */
+export default function MessagesPage() {
+  const { groupUuid, handle } = useParams()
+  const groups = usePagedList<MessageGroup>('/api/message_groups', (_path, signal) => messageGroups(signal))
+  const { setItems: setGroups, reload: reloadGroups } = groups
+  const open = groupUuid ?? (handle ? `new:${handle}` : null)
+  useTitle('Messages')
+
+  const bump = useCallback(
+    (m: Message & { message_group_uuid?: string }, other?: Person) => {
+      const gid = m.message_group_uuid
+      if (!gid) return
+      setGroups((items) => {
+        const existing = items.find((g) => g.uuid === gid)
+        if (!existing && !other) {
+          queueMicrotask(reloadGroups)
+          return items
+        }
+        const base: MessageGroup = existing ?? { uuid: gid, handle: other!.handle, display_name: other!.display_name, avatar_url: other!.avatar_url, message: '', created_at: m.created_at }
+        return [{ ...base, message: m.message, created_at: m.created_at }, ...items.filter((g) => g.uuid !== gid)]
+      })
+    },
+    [setGroups, reloadGroups],
+  )
+  useLiveEvent('message', (m) => bump(m))
+
+  return (
+    <div className={open ? 'messages has-open' : 'messages'}>
+      <section className="messages__list" aria-label="Conversations">
+        <PageHeader title="Messages" />
+        {groups.status === 'loading' ? <Spinner label="Loading conversations" /> : null}
+        {groups.status === 'error' ? <ErrorState error={groups.error} onRetry={groups.reload} /> : null}
+        {groups.status === 'ready' && groups.items.length === 0 && !handle ? (
+          <EmptyState title="No conversations yet">Open someone’s profile and press “Message” to start one.</EmptyState>
+        ) : null}
+        <ul className="groups">
+          {handle && !groupUuid ? (
+            <li>
+              <span className="group is-active">
+                <span className="group__text">
+                  <span className="group__name">New message to @{handle}</span>
+                </span>
+              </span>
+            </li>
+          ) : null}
+          {groups.items.map((g) => (
+            <li key={g.uuid}>
+              <Link to={`/messages/${g.uuid}`} className={g.uuid === groupUuid ? 'group is-active' : 'group'} aria-current={g.uuid === groupUuid ? 'page' : undefined}>
+                <Avatar url={g.avatar_url} handle={g.handle} name={g.display_name} size={44} />
+                <span className="group__text">
+                  <span className="group__top">
+                    <span className="group__name">{g.display_name}</span>
+                    <span className="group__handle">@{g.handle}</span>
+                    <time className="group__time" dateTime={g.created_at} title={formatFull(g.created_at)}>
+                      {messageTime(g.created_at)}
+                    </time>
+                  </span>
+                  <span className="group__preview">{g.message}</span>
+                </span>
+              </Link>
+            </li>
+          ))}
+        </ul>
+        <InfiniteSentinel hasMore={groups.hasMore} loading={groups.loadingMore} error={groups.moreError} onMore={groups.loadMore} />
+      </section>
+      <section className="messages__open" aria-label="Conversation">
+        {groupUuid ? (
+          <Conversation key={groupUuid} groupUuid={groupUuid} group={groups.items.find((g) => g.uuid === groupUuid)} onSent={bump} />
+        ) : handle ? (
+          <NewConversation key={handle} handle={handle} onSent={bump} />
+        ) : (
+          <div className="messages__placeholder">
+            <EmptyState title="Select a conversation">Or start one from anyone’s profile.</EmptyState>
+          </div>
+        )}
+      </section>
+    </div>
+  )
+}
+
+function ConversationHeader({ person }: { person?: Person | null }) {
+  return (
+    <div className="page-header conversation__header">
+      <Link to="/messages" className="icon-btn only-narrow" aria-label="Back to conversations">
+        ←
+      </Link>
+      {person ? (
+        <Link to={`/@${person.handle}`} className="conversation__who">
+          <Avatar url={person.avatar_url} handle={person.handle} name={person.display_name} size={36} />
+          <span>
+            <span className="page-header__title">{person.display_name}</span>
+            <span className="page-header__subtitle">@{person.handle}</span>
+          </span>
+        </Link>
+      ) : (
+        <h2 className="page-header__title">Conversation</h2>
+      )}
+    </div>
+  )
+}
+
+function Conversation({ groupUuid, group, onSent }: { groupUuid: string; group?: MessageGroup; onSent: (m: Message) => void }) {
+  const { me } = useAuth()
+  const list = usePagedList<Message>(messagesPath(groupUuid), messagesPage)
+  const { setItems } = list
+  const bottom = useRef<HTMLDivElement>(null)
+  const scroller = useRef<HTMLOListElement>(null)
+  const stickToBottom = useRef(true)
+
+  // Pages arrive newest page first, each oldest-first inside: sorting puts older pages above.
+  const ordered = useMemo(() => orderMessages(list.items), [list.items])
+
+  const append = useCallback(
+    (m: Message) => {
+      stickToBottom.current = true
+      setItems((items) => (items.some((i) => i.uuid === m.uuid) ? items : [...items, m]))
+    },
+    [setItems],
+  )
+  useLiveEvent('message', (m) => {
+    if (m.message_group_uuid === groupUuid) append(m)
+  })
+
+  useLayoutEffect(() => {
+    if (stickToBottom.current) bottom.current?.scrollIntoView?.({ block: 'end' })
+  }, [ordered.length])
+
+  const other: Person | null =
+    group ?? ordered.find((m) => m.handle.toLowerCase() !== me?.handle?.toLowerCase()) ?? null
+
+  return (
+    <div className="conversation">
+      <ConversationHeader person={other} />
+      {list.status === 'loading' ? <Spinner label="Loading messages" /> : null}
+      {list.status === 'error' ? (
+        (list.error as { status?: number })?.status === 404 ? (
+          <EmptyState title="Conversation not found">It doesn’t exist, or you’re not part of it.</EmptyState>
+        ) : (
+          <ErrorState error={list.error} onRetry={list.reload} />
+        )
+      ) : null}
+      {list.status === 'ready' ? (
+        <ol
+          className="bubbles"
+          ref={scroller}
+          aria-label="Messages"
+          aria-live="polite"
+          onScroll={(e) => {
+            const el = e.currentTarget
+            stickToBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80
+          }}
+        >
+          {list.hasMore ? (
+            <li className="bubbles__more">
+              <InfiniteSentinel hasMore={list.hasMore} loading={list.loadingMore} error={list.moreError} onMore={() => { stickToBottom.current = false; list.loadMore() }} />
+            </li>
+          ) : null}
+          {ordered.length === 0 ? <li className="muted bubbles__empty">No messages yet. Say hello!</li> : null}
+          {ordered.map((m) => (
+            <Bubble key={m.uuid} m={m} mine={m.handle.toLowerCase() === me?.handle?.toLowerCase()} />
+          ))}
+          <div ref={bottom} />
+        </ol>
+      ) : null}
+      {list.status !== 'error' ? (
+        <MessageForm
+          send={(text) => sendMessage({ message: text, message_group_uuid: groupUuid })}
+          onSent={(m) => {
+            const full: Message = { ...m, handle: m.handle ?? me?.handle ?? '', display_name: m.display_name ?? me?.display_name ?? '', avatar_url: m.avatar_url ?? me?.avatar_url, message_group_uuid: groupUuid }
+            append(full)
+            onSent(full)
+          }}
+        />
+      ) : null}
+    </div>
+  )
+}
+
+/** Sort by time (stable for equal times) so older pages and live messages fall into place. */
+export function orderMessages(messages: Message[]): Message[] {
+  return messages
+    .map((m, i) => ({ m, i }))
+    .sort((a, b) => (a.m.created_at < b.m.created_at ? -1 : a.m.created_at > b.m.created_at ? 1 : a.i - b.i))
+    .map(({ m }) => m)
+}
+
+function Bubble({ m, mine }: { m: Message; mine: boolean }) {
+  return (
+    <li className={mine ? 'bubble bubble--mine' : 'bubble'}>
+      {!mine ? (
+        <Link to={`/@${m.handle}`} className="bubble__avatar" tabIndex={-1} aria-hidden="true">
+          <Avatar url={m.avatar_url} handle={m.handle} name={m.display_name} size={32} />
+        </Link>
+      ) : null}
+      <div className="bubble__box">
+        <span className="visually-hidden">{mine ? 'You' : m.display_name}: </span>
+        <p className="bubble__text">{m.message}</p>
+        <time className="bubble__time" dateTime={m.created_at} title={formatFull(m.created_at)}>
+          {messageTime(m.created_at)}
+        </time>
+      </div>
+    </li>
+  )
+}
+
+function NewConversation({ handle, onSent }: { handle: string; onSent: (m: Message, other?: Person) => void }) {
+  const navigate = useNavigate()
+  const { me } = useAuth()
+  const self = me?.handle?.toLowerCase() === handle.toLowerCase()
+  const { data, error, loading, reload } = useAsync(
+    async (signal) => {
+      const existing = await groupWith(handle, signal)
+      if (existing) return { existing, person: null }
+      return { existing: null, person: await getShort(handle, signal) }
+    },
+    [handle],
+    !self,
+  )
+  useEffect(() => {
+    if (data?.existing) navigate(`/messages/${data.existing.uuid}`, { replace: true })
+  }, [data, navigate])
+
+  if (self) return <EmptyState title="That’s you!">You can’t message yourself. Pick someone else.</EmptyState>
+  if (loading || data?.existing) return <Spinner label="Opening conversation" />
+  if (error) {
+    return (error as { status?: number })?.status === 404 ? (
+      <EmptyState title={`@${handle} doesn’t exist`}>Check the username and try again.</EmptyState>
+    ) : (
+      <ErrorState error={error} onRetry={reload} />
+    )
+  }
+  const person = data?.person ?? null
+  return (
+    <div className="conversation">
+      <ConversationHeader person={person} />
+      <ol className="bubbles" aria-label="Messages">
+        <li className="muted bubbles__empty">This is the start of your conversation with @{handle}.</li>
+      </ol>
+      <MessageForm
+        send={(text) => sendMessage({ message: text, handle })}
+        onSent={(m) => {
+          onSent({ ...m, handle: m.handle ?? me?.handle ?? '', display_name: m.display_name ?? me?.display_name ?? '' }, person ?? undefined)
+          navigate(`/messages/${m.message_group_uuid}`, { replace: true })
+        }}
+      />
+    </div>
+  )
+}
+
+function MessageForm<T extends Message>({ send, onSent }: { send: (text: string) => Promise<T>; onSent: (m: T) => void }) {
+  const [text, setText] = useState('')
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const id = useId()
+  const ref = useRef<HTMLTextAreaElement>(null)
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault()
+    if (!canSend(text, MESSAGE_MAX) || busy) return
+    setBusy(true)
+    setError(null)
+    try {
+      const sent = await send(text.trim())
+      setText('')
+      onSent(sent)
+      ref.current?.focus()
+    } catch (err) {
+      setError(errorMessage(err))
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <form className="message-form" onSubmit={submit}>
+      <label htmlFor={`${id}-text`} className="visually-hidden">
+        Send a direct message
+      </label>
+      <textarea
+        ref={ref}
+        id={`${id}-text`}
+        placeholder="Send a direct message…"
+        value={text}
+        rows={1}
+        onChange={(e) => setText(e.target.value)}
+        aria-describedby={`${id}-count`}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) void submit(e)
+        }}
+      />
+      <CharCounter text={text} max={MESSAGE_MAX} id={`${id}-count`} />
+      <button type="submit" className="btn btn--primary btn--icon" disabled={!canSend(text, MESSAGE_MAX) || busy} aria-label="Send message">
+        <SendIcon size={18} />
+      </button>
+      <FormError message={error} />
+    </form>
+  )
+}

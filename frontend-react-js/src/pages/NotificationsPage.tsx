@@ -1,0 +1,122 @@
+import { useEffect, useRef } from 'react'
+import { Link } from 'react-router-dom'
+import type { Page } from '../api/client'
+import { markRead, notifications } from '../api/notifications'
+import { nextFromCursor } from '../api/client'
+import type { Notification } from '../api/types'
+import { Avatar } from '../components/Avatar'
+import { BellIcon, HeartIcon, MailIcon, ReplyIcon, RepostIcon, UserIcon } from '../components/Icons'
+import { InfiniteSentinel } from '../components/InfiniteSentinel'
+import { PageHeader } from '../components/PageHeader'
+import { EmptyState, ErrorState, Spinner } from '../components/States'
+import { usePagedList } from '../hooks/usePagedList'
+import { useTitle } from '../hooks/useTitle'
+import { useLive, useLiveEvent } from '../live/LiveContext'
+import { formatFull, timeAgo } from '../lib/time'
+
+const FIRST = '/api/notifications?limit=20'
+
+async function fetchPage(path: string, signal: AbortSignal): Promise<Page<Notification>> {
+  const body = await notifications(path, signal)
+  return { items: body.items ?? [], next: nextFromCursor(path, body.next_cursor) }
+}
+
+/** Replies, mentions, likes, reposts, follows and messages — live while the page is open. */
+export default function NotificationsPage() {
+  useTitle('Notifications')
+  const { setUnread } = useLive()
+  const list = usePagedList<Notification>(FIRST, fetchPage)
+  const { setItems } = list
+  const marked = useRef<string | null>(null)
+
+  useLiveEvent('notification', (n) => {
+    setItems((items) => (items.some((i) => i.uuid === n.uuid) ? items : [n, ...items]))
+  })
+
+  const newest = list.items[0]
+  useEffect(() => {
+    if (!newest || marked.current === newest.uuid || document.visibilityState === 'hidden') return
+    marked.current = newest.uuid
+    const t = setTimeout(() => {
+      markRead(newest.uuid)
+        .then(() => setUnread(0))
+        .catch(() => {})
+    }, 800)
+    return () => clearTimeout(t)
+  }, [newest, setUnread])
+
+  return (
+    <>
+      <PageHeader title="Notifications" />
+      {list.status === 'loading' ? <Spinner label="Loading notifications" /> : null}
+      {list.status === 'error' ? <ErrorState error={list.error} onRetry={list.reload} /> : null}
+      {list.status === 'ready' && list.items.length === 0 ? (
+        <EmptyState title="Nothing yet">When people reply, like, repost, follow or message you, you’ll see it here — live.</EmptyState>
+      ) : null}
+      <ol className="notifications" aria-live="polite">
+        {list.items.map((n) => (
+          <li key={n.uuid}>
+            <NotificationItem n={n} />
+          </li>
+        ))}
+      </ol>
+      <InfiniteSentinel hasMore={list.hasMore} loading={list.loadingMore} error={list.moreError} onMore={list.loadMore} />
+    </>
+  )
+}
+
+const VERBS: Record<string, string> = {
+  reply: 'replied to your crud',
+  mention: 'mentioned you',
+  like: 'liked your crud',
+  repost: 'reposted your crud',
+  follow: 'followed you',
+  message: 'sent you a message',
+}
+
+function icon(kind: string) {
+  switch (kind) {
+    case 'reply':
+    case 'mention':
+      return <ReplyIcon size={20} />
+    case 'like':
+      return <HeartIcon size={20} filled />
+    case 'repost':
+      return <RepostIcon size={20} />
+    case 'follow':
+      return <UserIcon size={20} />
+    case 'message':
+      return <MailIcon size={20} />
+    default:
+      return <BellIcon size={20} />
+  }
+}
+
+export function notificationLink(n: Notification): string {
+  if (n.kind === 'message' && n.message_group_uuid) return `/messages/${n.message_group_uuid}`
+  if (n.kind === 'follow') return `/@${n.actor.handle}`
+  if (n.activity_uuid) return `/@${n.activity_handle ?? n.actor.handle}/status/${n.activity_uuid}`
+  return `/@${n.actor.handle}`
+}
+
+function NotificationItem({ n }: { n: Notification }) {
+  return (
+    <Link to={notificationLink(n)} className={n.read ? 'notification' : 'notification is-unread'}>
+      <span className={`notification__icon notification__icon--${n.kind}`}>{icon(n.kind)}</span>
+      <span className="notification__body">
+        <Avatar url={n.actor.avatar_url} handle={n.actor.handle} name={n.actor.display_name} size={36} />
+        <span className="notification__text">
+          <strong>{n.actor.display_name}</strong> <span className="muted">@{n.actor.handle}</span> {VERBS[n.kind] ?? 'did something'}
+          <span className="muted">
+            {' · '}
+            <time dateTime={n.created_at} title={formatFull(n.created_at)}>
+              {timeAgo(n.created_at)}
+            </time>
+          </span>
+        </span>
+        {n.preview ? <span className="notification__preview">{n.preview}</span> : null}
+        {!n.read ? <span className="visually-hidden">(unread)</span> : null}
+      </span>
+    </Link>
+  )
+}

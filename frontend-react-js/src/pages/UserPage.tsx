@@ -1,0 +1,142 @@
+import { useCallback, useEffect, useState } from 'react'
+import { Link } from 'react-router-dom'
+import { activityPaths, firstPage, userActivitiesPage } from '../api/activities'
+import type { Activity, Profile } from '../api/types'
+import { useAuth } from '../auth/AuthContext'
+import { ActivityFeed } from '../components/ActivityFeed'
+import { Avatar } from '../components/Avatar'
+import { FollowButton } from '../components/FollowButton'
+import { MailIcon } from '../components/Icons'
+import { Modal } from '../components/Modal'
+import { PageHeader } from '../components/PageHeader'
+import { ProfileForm } from '../components/ProfileForm'
+import { EmptyState, ErrorState, Spinner } from '../components/States'
+import { usePagedList } from '../hooks/usePagedList'
+import { useTitle } from '../hooks/useTitle'
+import { on } from '../lib/events'
+import { plural } from '../lib/text'
+
+/** A person's profile and their cruds. */
+export default function UserPage({ handle }: { handle: string }) {
+  const [profile, setProfile] = useState<Profile | null>(null)
+  const { me, status } = useAuth()
+  const isMe = status === 'signedIn' && me?.handle?.toLowerCase() === handle.toLowerCase()
+  useTitle(profile ? `${profile.display_name} (@${profile.handle})` : `@${handle}`)
+
+  useEffect(() => setProfile(null), [handle])
+  const fetchPage = useCallback(async (path: string, signal: AbortSignal) => {
+    const page = await userActivitiesPage(path, signal)
+    if (page.profile) setProfile(page.profile)
+    return page
+  }, [])
+  const list = usePagedList<Activity>(status === 'loading' ? null : firstPage(activityPaths.user(handle)), fetchPage)
+  const { setItems } = list
+
+  useEffect(
+    () =>
+      on('activity:created', (a) => {
+        if (!isMe) return
+        setItems((items) => [a, ...items])
+        setProfile((p) => (p ? { ...p, cruds_count: p.cruds_count + 1 } : p))
+      }),
+    [isMe, setItems],
+  )
+
+  if (list.status === 'error') {
+    const notFound = (list.error as { status?: number })?.status === 404
+    return (
+      <>
+        <PageHeader title={`@${handle}`} back />
+        {notFound ? (
+          <EmptyState title="This account doesn’t exist">
+            Try searching for another. <Link to="/search">Search</Link>
+          </EmptyState>
+        ) : (
+          <ErrorState error={list.error} onRetry={list.reload} />
+        )}
+      </>
+    )
+  }
+  if (!profile) {
+    return (
+      <>
+        <PageHeader title={`@${handle}`} back />
+        <Spinner label="Loading profile" />
+      </>
+    )
+  }
+  return (
+    <>
+      <PageHeader title={profile.display_name} subtitle={plural(profile.cruds_count ?? 0, 'crud')} back />
+      <ProfileHeading profile={profile} isMe={isMe} signedIn={status === 'signedIn'} onChange={setProfile} />
+      <ActivityFeed
+        list={list}
+        label={`Cruds by @${profile.handle}`}
+        empty={<EmptyState title={isMe ? 'You haven’t crudded yet' : `@${profile.handle} has nothing live right now`}>{isMe ? 'Say something — it won’t last forever.' : 'Cruds expire; check back later.'}</EmptyState>}
+      />
+    </>
+  )
+}
+
+function ProfileHeading({ profile, isMe, signedIn, onChange }: { profile: Profile; isMe: boolean; signedIn: boolean; onChange: (p: Profile) => void }) {
+  const [editing, setEditing] = useState(false)
+  const onFollow = useCallback(
+    (on: boolean) => onChange({ ...profile, followed: on, followers_count: Math.max(0, (profile.followers_count ?? 0) + (on ? 1 : -1)) }),
+    [onChange, profile],
+  )
+  return (
+    <section className="profile" aria-label="Profile">
+      <div className="profile__banner" aria-hidden="true" />
+      <div className="profile__top">
+        <div className="profile__avatar">
+          <Avatar url={profile.avatar_url} handle={profile.handle} name={profile.display_name} size={128} />
+        </div>
+        <div className="profile__buttons">
+          {isMe ? (
+            <button type="button" className="btn btn--ghost" onClick={() => setEditing(true)}>
+              Edit profile
+            </button>
+          ) : signedIn ? (
+            <>
+              <Link to={`/messages/new/${profile.handle}`} className="btn btn--ghost btn--icon" aria-label={`Message @${profile.handle}`}>
+                <MailIcon size={18} /> <span className="hide-narrow">Message</span>
+              </Link>
+              <FollowButton key={String(profile.followed)} handle={profile.handle} followed={Boolean(profile.followed)} onChange={onFollow} />
+            </>
+          ) : (
+            <Link to={`/signin?next=${encodeURIComponent(`/@${profile.handle}`)}`} className="btn btn--light">
+              Follow
+            </Link>
+          )}
+        </div>
+      </div>
+      <div className="profile__info">
+        <h2 className="profile__name">{profile.display_name}</h2>
+        <p className="profile__handle">@{profile.handle}</p>
+        {profile.bio ? <p className="profile__bio">{profile.bio}</p> : null}
+        <p className="profile__counts">
+          <span>
+            <strong>{(profile.cruds_count ?? 0).toLocaleString()}</strong> {profile.cruds_count === 1 ? 'Crud' : 'Cruds'}
+          </span>
+          <Link to={`/@${profile.handle}/following`}>
+            <strong>{(profile.following_count ?? 0).toLocaleString()}</strong> Following
+          </Link>
+          <Link to={`/@${profile.handle}/followers`}>
+            <strong>{(profile.followers_count ?? 0).toLocaleString()}</strong> {profile.followers_count === 1 ? 'Follower' : 'Followers'}
+          </Link>
+        </p>
+      </div>
+      {editing ? (
+        <Modal title="Edit profile" onClose={() => setEditing(false)}>
+          <ProfileForm
+            profile={profile}
+            onSaved={(p) => {
+              onChange({ ...profile, ...p })
+            }}
+            onClose={() => setEditing(false)}
+          />
+        </Modal>
+      ) : null}
+    </section>
+  )
+}
