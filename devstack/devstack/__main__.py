@@ -1,0 +1,90 @@
+"""`python -m devstack run|seed-large|purge`: the local product for people without AWS or Docker."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import signal
+import sys
+import threading
+import time
+
+from cruddur_common.registry import load_registry
+from devstack import config as c
+from devstack.seed import DEMO_USERS, seed_demo
+from devstack.stack import LocalStack
+
+log = logging.getLogger("devstack")
+
+
+def _banner(stack: LocalStack, elapsed: float) -> str:
+    cfg = stack.cfg
+    lines = [
+        "",
+        f"Cruddur is up in {elapsed:.1f}s — open {cfg.gateway_url}",
+        "",
+        f"  web app            {cfg.gateway_url}/",
+        f"  API health         {cfg.gateway_url}/api/health-check",
+        f"  runtime config     {cfg.gateway_url}/config.json",
+    ]
+    for entry in load_registry():
+        lines.append(
+            f"  {entry.name + ' docs':<18} {cfg.gateway_url}/docs/{entry.name}"
+            f"   (service on {cfg.service_url(entry)})"
+        )
+    lines += [
+        f"  Postgres           {cfg.db_url}",
+        f"  AWS (moto)         {cfg.aws_url}   Cognito pool {stack.aws.user_pool_id if stack.aws else '?'}",
+        f"  logs               {stack.log_dir}/",
+        "",
+        f"  demo users (password {c.DEMO_PASSWORD}):",
+        *[f"    {u.email:<34} @{u.handle}" for u in DEMO_USERS],
+        "",
+        "Ctrl-C stops everything (data is kept in .data/ for the next start).",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def run() -> None:
+    """Start the whole product and wait for Ctrl-C or SIGTERM."""
+    started = time.monotonic()
+    stack = LocalStack(c.StackConfig.for_run())
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    print("starting Postgres, moto, the four services and the gateway ...", flush=True)
+    stack.start()
+    try:
+        if stack.cfg.seed_demo and stack.aws:
+            seed_demo(
+                gateway_url=stack.cfg.gateway_url, client_id=stack.aws.client_id, data_dir=stack.cfg.data_dir
+            )
+        print(_banner(stack, time.monotonic() - started), flush=True)
+        while not stop.wait(1.0):
+            dead = [ch for ch in stack.children if not ch.alive()]
+            if dead:
+                print(f"{dead[0].name} stopped unexpectedly:\n{dead[0].tail()}", file=sys.stderr)
+                break
+    finally:
+        print("stopping ...", flush=True)
+        stack.stop()
+        print("stopped.", flush=True)
+
+
+def main() -> None:
+    """Dispatch the sub-command."""
+    parser = argparse.ArgumentParser(prog="python -m devstack")
+    parser.add_argument("command", choices=["run", "seed-large", "purge"])
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
+    if args.command == "run":
+        run()
+    else:
+        module = importlib.import_module(f"devstack.{args.command.replace('-', '_')}")
+        module.main()
+
+
+if __name__ == "__main__":
+    main()

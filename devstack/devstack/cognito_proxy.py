@@ -1,0 +1,127 @@
+"""A thin proxy in front of the local Cognito that runs the Lambda triggers moto does not run."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import logging
+from typing import Any
+
+import httpx
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response
+
+log = logging.getLogger("devstack.cognito")
+TARGET_PREFIX = "AWSCognitoIdentityProviderService."
+PRE_SIGN_UP = "user_service.lambdas.pre_sign_up"
+POST_CONFIRMATION = "user_service.lambdas.post_confirmation"
+
+
+def _lambda_error(trigger: str, exc: Exception) -> Response:
+    body = {"__type": "UserLambdaValidationException", "message": f"{trigger} failed with error {exc}."}
+    return Response(orjson.dumps(body), status_code=400, media_type="application/x-amz-json-1.1")
+
+
+async def _invoke(module_name: str, event: dict[str, Any]) -> dict[str, Any] | None:
+    """Run a trigger handler the way Lambda would (synchronously, in a worker thread)."""
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError:
+        return None
+    result: dict[str, Any] = await asyncio.to_thread(module.handler, event, None)
+    return result
+
+
+def _event(
+    trigger: str, *, pool_id: str, client_id: str, username: str, attrs: dict[str, str]
+) -> dict[str, Any]:
+    return {
+        "version": "1",
+        "region": pool_id.split("_", 1)[0],
+        "userPoolId": pool_id,
+        "userName": username,
+        "callerContext": {"awsSdkVersion": "cruddur-devstack", "clientId": client_id},
+        "triggerSource": trigger,
+        "request": {"userAttributes": attrs},
+        "response": {},
+    }
+
+
+class CognitoProxy:
+    """Forwards Cognito JSON-RPC calls to moto; emulates PreSignUp and PostConfirmation triggers."""
+
+    def __init__(self, *, aws_url: str, pool_id: str, client_id: str, http: httpx.AsyncClient) -> None:
+        self.aws_url = aws_url.rstrip("/") + "/"
+        self.pool_id = pool_id
+        self.client_id = client_id
+        self.http = http
+
+    async def _call(self, action: str, payload: dict[str, Any]) -> httpx.Response:
+        return await self.http.post(
+            self.aws_url,
+            content=orjson.dumps(payload),
+            headers={"x-amz-target": TARGET_PREFIX + action, "content-type": "application/x-amz-json-1.1"},
+        )
+
+    async def handle(self, request: Request) -> Response:
+        """Forward one call; run the triggers around SignUp and ConfirmSignUp."""
+        target = request.headers.get("x-amz-target", "")
+        action = target.removeprefix(TARGET_PREFIX)
+        body = await request.body()
+        try:
+            payload = orjson.loads(body) if body else {}
+        except orjson.JSONDecodeError:
+            payload = {}
+        if action == "SignUp" and isinstance(payload, dict):
+            attrs = {a.get("Name"): a.get("Value") for a in payload.get("UserAttributes", [])}
+            event = _event(
+                "PreSignUp_SignUp",
+                pool_id=self.pool_id,
+                client_id=self.client_id,
+                username=str(payload.get("Username", "")),
+                attrs=attrs,
+            )
+            try:
+                await _invoke(PRE_SIGN_UP, event)
+            except Exception as exc:  # the trigger refused the sign-up: tell the client like Cognito does
+                return _lambda_error("PreSignUp", exc)
+        upstream = await self.http.post(
+            self.aws_url,
+            content=body,
+            headers={
+                k: v
+                for k, v in request.headers.items()
+                if k.lower() in ("x-amz-target", "content-type", "x-amz-user-agent")
+            },
+        )
+        if action == "ConfirmSignUp" and upstream.status_code == 200 and isinstance(payload, dict):
+            failure = await self._post_confirmation(str(payload.get("Username", "")))
+            if failure is not None:
+                return failure
+        return Response(
+            upstream.content,
+            status_code=upstream.status_code,
+            media_type=upstream.headers.get("content-type", "application/x-amz-json-1.1"),
+        )
+
+    async def _post_confirmation(self, username: str) -> Response | None:
+        user = await self._call("AdminGetUser", {"UserPoolId": self.pool_id, "Username": username})
+        if user.status_code != 200:
+            return None
+        data = user.json()
+        attrs = {a["Name"]: a["Value"] for a in data.get("UserAttributes", [])}
+        attrs["cognito:user_status"] = "CONFIRMED"
+        event = _event(
+            "PostConfirmation_ConfirmSignUp",
+            pool_id=self.pool_id,
+            client_id=self.client_id,
+            username=data.get("Username", username),
+            attrs=attrs,
+        )
+        try:
+            await _invoke(POST_CONFIRMATION, event)
+        except Exception as exc:
+            log.exception("post-confirmation trigger failed")
+            return _lambda_error("PostConfirmation", exc)
+        return None

@@ -1,0 +1,86 @@
+"""Where each local part listens and keeps its data; one instance for `make run`, another for tests."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cruddur_common.registry import ServiceEntry, load_registry
+
+ROOT = Path(__file__).resolve().parents[2]
+REGION = "us-east-1"
+USER_POOL_NAME = "cruddur"
+APP_CLIENT_NAME = "cruddur-web"
+MESSAGES_TABLE = "cruddur-messages"
+UPLOADS_BUCKET = "cruddur-uploads"
+ASSETS_BUCKET = "cruddur-assets"
+AVATAR_QUEUE = "cruddur-avatar-uploads"
+DEMO_PASSWORD = "Cruddur-demo-1"  # noqa: S105 - printed on start, local only
+
+
+@dataclass(frozen=True, kw_only=True)
+class StackConfig:
+    """Ports, data directory and external overrides of one local stack."""
+
+    gateway_port: int = 8080
+    port_offset: int = 0
+    moto_port: int = 4566
+    pg_port: int = 5433
+    data_dir: Path = ROOT / ".data"
+    database_url: str | None = None
+    aws_endpoint_url: str | None = None
+    redis_url: str | None = None
+    seed_demo: bool = True
+    workers_per_service: int = 1
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def for_run(cls) -> StackConfig:
+        """`make run`: 8080 unless CRUDDUR_PORT says otherwise; DATABASE_URL etc. replace embedded parts."""
+        return cls(
+            gateway_port=int(os.environ.get("CRUDDUR_PORT", "8080")),
+            database_url=os.environ.get("DATABASE_URL") or None,
+            aws_endpoint_url=os.environ.get("AWS_ENDPOINT_URL") or None,
+            redis_url=os.environ.get("REDIS_URL") or None,
+            workers_per_service=int(os.environ.get("CRUDDUR_WORKERS", "1")),
+        )
+
+    @classmethod
+    def for_tests(cls) -> StackConfig:
+        """`make test`: its own ports and data directory, so it runs beside `make run`."""
+        return cls(
+            gateway_port=int(os.environ.get("CRUDDUR_TEST_PORT", "18080")),
+            port_offset=10000,
+            moto_port=14566,
+            pg_port=15433,
+            data_dir=ROOT / ".test-data",
+            seed_demo=False,
+        )
+
+    @property
+    def gateway_url(self) -> str:
+        """The product's one public address."""
+        return f"http://127.0.0.1:{self.gateway_port}"
+
+    @property
+    def aws_url(self) -> str:
+        """The AWS endpoint every service and worker uses."""
+        return self.aws_endpoint_url or f"http://127.0.0.1:{self.moto_port}"
+
+    @property
+    def db_url(self) -> str:
+        """The Postgres URL every Postgres service uses."""
+        return self.database_url or f"postgresql://cruddur@127.0.0.1:{self.pg_port}/cruddur"
+
+    def service_port(self, entry: ServiceEntry) -> int:
+        """Where a service listens locally."""
+        return entry.port + self.port_offset
+
+    def service_url(self, entry: ServiceEntry) -> str:
+        """A service's internal base URL."""
+        return f"http://127.0.0.1:{self.service_port(entry)}"
+
+    def service_urls(self) -> dict[str, str]:
+        """ACTIVITY_URL, USER_URL, ... for every service of the registry."""
+        return {f"{e.name.upper()}_URL": self.service_url(e) for e in load_registry()}

@@ -1,0 +1,257 @@
+"""The local gateway: the ALB's role in `make run`, routing by the registry with ALB rule semantics.
+
+Also serves what CloudFront serves in AWS (the SPA at `/`, the assets bucket at `/assets/`), the SPA's
+runtime `/config.json`, each service's docs at `/docs/<service>` and the local Cognito at `/cognito/`.
+Run as `python -m devstack.gateway --config <data_dir>/gateway.json`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import uvicorn
+from fastapi.openapi.docs import get_swagger_ui_html
+from starlette.applications import Starlette
+from starlette.background import BackgroundTask
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from cruddur_common.logging import accept_request_id
+from cruddur_common.registry import load_registry, route
+from devstack.cognito_proxy import CognitoProxy
+
+log = logging.getLogger("devstack.gateway")
+HOP_BY_HOP = {
+    "connection",
+    "keep-alive",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailers",
+    "transfer-encoding",
+    "upgrade",
+    "host",
+    "content-length",
+}
+PLACEHOLDER = """<!doctype html><html lang="en"><meta charset="utf-8"><title>Cruddur</title>
+<body style="background:#3d0d7b;color:#fff;font-family:system-ui;padding:3rem">
+<h1>Cruddur</h1><p>The API runs; the web app has not been built yet (<code>make spa</code>).</p>
+<p>API docs: {links}</p></body></html>"""
+
+
+def _error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+
+
+class Gateway:
+    """Everything the gateway needs at run time, read from gateway.json."""
+
+    def __init__(self, cfg: dict[str, Any]) -> None:
+        self.cfg = cfg
+        self.services: dict[str, str] = cfg["services"]
+        self.spa_dir = Path(cfg["spa_dir"])
+        self.http = httpx.AsyncClient(
+            timeout=httpx.Timeout(30.0, connect=3.0),
+            follow_redirects=False,
+            limits=httpx.Limits(max_connections=500, max_keepalive_connections=200),
+        )
+        aws = cfg["aws"]
+        self.cognito = CognitoProxy(
+            aws_url=aws["endpoint_url"],
+            pool_id=aws["user_pool_id"],
+            client_id=aws["client_id"],
+            http=self.http,
+        )
+
+    async def proxy(self, request: Request, base_url: str, path: str) -> Response:
+        """Forward method, headers, body and query untouched; stream the response back."""
+        headers = [(k, v) for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP]
+        request_id = accept_request_id(request.headers.get("x-request-id"))
+        headers = [(k, v) for k, v in headers if k.lower() != "x-request-id"]
+        headers += [
+            ("x-request-id", request_id),
+            ("x-forwarded-for", request.client.host if request.client else ""),
+            ("x-forwarded-proto", request.url.scheme),
+            ("x-forwarded-host", request.headers.get("host", "")),
+        ]
+        upstream = self.http.build_request(
+            request.method,
+            base_url + path,
+            params=request.url.query.encode() or None,
+            headers=headers,
+            content=request.stream(),
+        )
+        try:
+            response = await self.http.send(upstream, stream=True)
+        except httpx.TimeoutException:
+            return _error(504, "upstream_timeout", "The service did not answer in time.")
+        except httpx.TransportError:
+            return _error(503, "service_unavailable", "The service is not reachable.")
+        out_headers = {
+            k: v
+            for k, v in response.headers.items()
+            if k.lower() not in HOP_BY_HOP and k.lower() != "content-encoding"
+        }
+        out_headers["x-request-id"] = response.headers.get("x-request-id", request_id)
+        return StreamingResponse(
+            response.aiter_raw(),
+            status_code=response.status_code,
+            headers=out_headers,
+            background=BackgroundTask(response.aclose),
+        )
+
+    async def dispatch(self, request: Request) -> Response:
+        """Route API paths by the registry (ALB semantics); serve the SPA otherwise."""
+        path = request.url.path
+        if path.startswith("/internal"):
+            return _error(404, "route_not_found", "No route for this path.")
+        entry = route(path)
+        if entry is not None:
+            return await self.proxy(request, self.services[entry.name], path)
+        if path.startswith("/api/") or path == "/api":
+            return _error(404, "route_not_found", f"No service serves {path}.")
+        if request.method not in ("GET", "HEAD"):
+            return _error(405, "method_not_allowed", "Only GET is served here.")
+        return self.spa(path)
+
+    def spa(self, path: str) -> Response:
+        """Static files of the built SPA; unknown paths get index.html so deep links work."""
+        index = self.spa_dir / "index.html"
+        if not index.exists():
+            links = ", ".join(f'<a style="color:#fff" href="/docs/{n}">{n}</a>' for n in self.services)
+            return HTMLResponse(PLACEHOLDER.format(links=links))
+        candidate = (self.spa_dir / path.lstrip("/")).resolve()
+        if candidate.is_file() and self.spa_dir.resolve() in candidate.parents:
+            cache = "public, max-age=31536000, immutable" if "/assets/" in path else "no-cache"
+            return FileResponse(candidate, headers={"cache-control": cache})
+        if Path(path).suffix and not path.endswith(".html"):
+            return _error(404, "not_found", f"No file {path}.")
+        return FileResponse(index, headers={"cache-control": "no-cache"})
+
+    async def health(self, _: Request) -> JSONResponse:
+        """`{"success": true, "ver": 1}` plus each service's readiness."""
+
+        async def probe(name: str, url: str) -> tuple[str, dict[str, Any]]:
+            try:
+                response = await self.http.get(url + "/ready", timeout=3.0)
+                return name, response.json() | {"status": "ok" if response.status_code == 200 else "error"}
+            except (httpx.HTTPError, ValueError) as exc:
+                return name, {"status": "error", "error": type(exc).__name__}
+
+        results = dict(await asyncio.gather(*(probe(n, u) for n, u in self.services.items())))
+        ok = all(r["status"] == "ok" for r in results.values())
+        return JSONResponse({"success": ok, "ver": 1, "services": results}, status_code=200 if ok else 503)
+
+    async def config_json(self, request: Request) -> JSONResponse:
+        """The SPA's runtime configuration."""
+        aws = self.cfg["aws"]
+        base = str(request.base_url).rstrip("/")
+        return JSONResponse(
+            {
+                "region": aws["region"],
+                "userPoolId": aws["user_pool_id"],
+                "userPoolClientId": aws["client_id"],
+                "cognitoEndpoint": f"{base}/cognito/",
+                "authFlowType": "USER_PASSWORD_AUTH",
+                "assetsBaseUrl": f"{base}/assets",
+            },
+            headers={"cache-control": "no-store"},
+        )
+
+    async def docs(self, request: Request) -> Response:
+        """Swagger UI for one service, reading its spec through the gateway so "Try it out" works."""
+        name = request.path_params["service"]
+        if name not in self.services:
+            return _error(404, "not_found", f"No service {name}.")
+        return get_swagger_ui_html(
+            openapi_url=f"/docs/{name}/openapi.json",
+            title=f"Cruddur {name} API",
+            swagger_ui_parameters={"persistAuthorization": True},
+        )
+
+    async def docs_index(self, _: Request) -> HTMLResponse:
+        """Links to every service's docs."""
+        items = "".join(f'<li><a href="/docs/{n}">{n}</a></li>' for n in self.services)
+        return HTMLResponse(
+            f"<!doctype html><title>Cruddur API docs</title><h1>Cruddur APIs</h1><ul>{items}</ul>"
+        )
+
+    async def openapi(self, request: Request) -> Response:
+        """A service's OpenAPI document."""
+        name = request.path_params["service"]
+        if name not in self.services:
+            return _error(404, "not_found", f"No service {name}.")
+        return await self.proxy(request, self.services[name], "/openapi.json")
+
+    async def assets(self, request: Request) -> Response:
+        """The assets bucket (CloudFront's `/assets/*` behaviour in AWS)."""
+        key = request.path_params["key"]
+        aws = self.cfg["aws"]
+        url = f"{aws['endpoint_url']}/{aws['assets_bucket']}/{key}"
+        response = await self.http.get(url)
+        if response.status_code != 200:
+            return _error(404, "not_found", "No such asset.")
+        return Response(
+            response.content,
+            media_type=response.headers.get("content-type"),
+            headers={"cache-control": "public, max-age=31536000, immutable"},
+        )
+
+
+def create_app(cfg: dict[str, Any]) -> Starlette:
+    """The gateway app."""
+    gateway = Gateway(cfg)
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        yield
+        await gateway.http.aclose()
+
+    methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+    return Starlette(
+        routes=[
+            Route("/api/health-check", gateway.health, methods=["GET"]),
+            Route("/config.json", gateway.config_json, methods=["GET"]),
+            Route("/docs", gateway.docs_index, methods=["GET"]),
+            Route("/docs/{service}", gateway.docs, methods=["GET"]),
+            Route("/docs/{service}/openapi.json", gateway.openapi, methods=["GET"]),
+            Route("/cognito/", gateway.cognito.handle, methods=["POST"]),
+            Route("/cognito", gateway.cognito.handle, methods=["POST"]),
+            Route("/assets/{key:path}", gateway.assets, methods=["GET", "HEAD"]),
+            Route("/{path:path}", gateway.dispatch, methods=methods),
+        ],
+        lifespan=lifespan,
+    )
+
+
+def main() -> None:
+    """Serve the gateway."""
+    parser = argparse.ArgumentParser(description="Cruddur local gateway")
+    parser.add_argument("--config", type=Path, required=True)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int)
+    args = parser.parse_args()
+    cfg = json.loads(args.config.read_text())
+    port = args.port or cfg["port"]
+    load_registry()
+    uvicorn.run(
+        create_app(cfg),
+        host=args.host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        timeout_graceful_shutdown=2,
+    )
+
+
+if __name__ == "__main__":
+    main()

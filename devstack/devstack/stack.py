@@ -1,0 +1,213 @@
+"""The whole product on one machine: Postgres, moto, the four services, workers and the gateway."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import json
+import logging
+import os
+import shutil
+import socket
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+import httpx
+
+from cruddur_common.migrations import upgrade
+from cruddur_common.registry import ServiceEntry, load_registry
+from devstack import config as c
+from devstack.aws_bootstrap import AwsResources, bootstrap
+from devstack.postgres import LocalPostgres
+from devstack.processes import Child
+
+log = logging.getLogger("devstack")
+# Background workers `make run` starts when their module exists (each runs the same code as its Lambda).
+WORKERS = ("messaging_service.stream_poller", "user_service.avatar_worker")
+
+
+def _wait_port(port: int, *, timeout: float, child: Child | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if child is not None and not child.alive():
+            raise RuntimeError(f"{child.name} exited during start:\n{child.tail()}")
+        with socket.socket() as sock:
+            sock.settimeout(0.2)
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on 127.0.0.1:{port} after {timeout}s")
+
+
+def _ensure_free(port: int, what: str) -> None:
+    with socket.socket() as sock:
+        sock.settimeout(0.2)
+        if sock.connect_ex(("127.0.0.1", port)) == 0:
+            raise RuntimeError(
+                f"port {port} ({what}) is already in use: another `make run`? Stop it or set CRUDDUR_PORT."
+            )
+
+
+class LocalStack:
+    """Start and stop every part of the product for `make run` or a test session."""
+
+    def __init__(self, cfg: c.StackConfig) -> None:
+        self.cfg = cfg
+        self.children: list[Child] = []
+        self.postgres: LocalPostgres | None = None
+        self.aws: AwsResources | None = None
+        self.log_dir = cfg.data_dir / "logs"
+
+    def service_env(self) -> dict[str, str]:
+        """The environment every service and worker process gets."""
+        assert self.aws is not None
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("COGNITO_", "DB_"))}
+        env.update(
+            CRUDDUR_ENV="dev",
+            PYTHONUNBUFFERED="1",
+            AWS_REGION=self.aws.region,
+            AWS_DEFAULT_REGION=self.aws.region,
+            AWS_ENDPOINT_URL=self.cfg.aws_url,
+            AWS_ACCESS_KEY_ID=os.environ.get("AWS_ACCESS_KEY_ID", "cruddur"),
+            AWS_SECRET_ACCESS_KEY=os.environ.get("AWS_SECRET_ACCESS_KEY", "cruddur"),
+            DATABASE_URL=self.cfg.db_url,
+            COGNITO_USER_POOL_ID=self.aws.user_pool_id,
+            COGNITO_CLIENT_ID=self.aws.client_id,
+            COGNITO_ISSUER=self.aws.issuer,
+            COGNITO_JWKS_URL=self.aws.jwks_url,
+            MESSAGES_TABLE=self.aws.messages_table,
+            UPLOADS_BUCKET=self.aws.uploads_bucket,
+            ASSETS_BUCKET=self.aws.assets_bucket,
+            ASSETS_BASE_URL=f"{self.cfg.gateway_url}/assets",
+            AVATAR_QUEUE_URL=self.aws.avatar_queue_url,
+            **self.cfg.service_urls(),
+            **self.cfg.extra_env,
+        )
+        if self.cfg.redis_url:
+            env["REDIS_URL"] = self.cfg.redis_url
+        return env
+
+    def _spawn(self, name: str, args: list[str], env: dict[str, str]) -> Child:
+        child = Child(name, args, env=env, log_dir=self.log_dir)
+        child.start()
+        self.children.append(child)
+        return child
+
+    def start_datastores(self) -> None:
+        """Postgres and moto (unless DATABASE_URL / AWS_ENDPOINT_URL replace them), then the AWS resources."""
+        self.cfg.data_dir.mkdir(parents=True, exist_ok=True)
+        if not self.cfg.database_url:
+            self.postgres = LocalPostgres(data_dir=self.cfg.data_dir / "postgres", port=self.cfg.pg_port)
+            self.postgres.start()
+        if not self.cfg.aws_endpoint_url:
+            _ensure_free(self.cfg.moto_port, "moto")
+            moto = self._spawn(
+                "moto",
+                [
+                    "-m",
+                    "devstack.aws_server",
+                    "--port",
+                    str(self.cfg.moto_port),
+                    "--state",
+                    str(self.cfg.data_dir / "moto" / "state.pickle"),
+                ],
+                dict(os.environ),
+            )
+            _wait_port(self.cfg.moto_port, timeout=30, child=moto)
+        self.aws = bootstrap(self.cfg.aws_url, out_file=self.cfg.data_dir / "aws.json")
+
+    def migrate(self) -> None:
+        """Apply every Postgres-owning service's Alembic migrations."""
+        os.environ.setdefault("DATABASE_URL", self.cfg.db_url)
+        for entry in load_registry():
+            main = importlib.import_module(f"{entry.package}.main")
+            migrations = getattr(main, "MIGRATIONS_DIR", None)
+            if migrations is None or not Path(migrations).exists():
+                continue
+            schema = importlib.import_module(f"{entry.package}.models").SCHEMA
+            url = self.cfg.db_url.replace("postgresql://", "postgresql+asyncpg://", 1)
+            upgrade(migrations_dir=Path(migrations), url=url, schema=schema)
+
+    def start_services(self) -> None:
+        """One uvicorn process group per service, the workers, then the gateway."""
+        env = self.service_env()
+        _ensure_free(self.cfg.gateway_port, "gateway")
+        for entry in load_registry():
+            _ensure_free(self.cfg.service_port(entry), entry.name)
+        started: list[tuple[ServiceEntry, Child]] = []
+        for entry in load_registry():
+            port = self.cfg.service_port(entry)
+            args = [
+                "-m",
+                "uvicorn",
+                f"{entry.package}.main:create_app",
+                "--factory",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--no-access-log",
+                "--timeout-graceful-shutdown",
+                "3",
+                "--workers",
+                str(self.cfg.workers_per_service),
+                "--log-level",
+                "warning",
+            ]
+            started.append((entry, self._spawn(entry.name, args, env)))
+        for module in WORKERS:
+            if importlib.util.find_spec(module.rsplit(".", 1)[0]) and importlib.util.find_spec(module):
+                self._spawn(module.rsplit(".", 1)[1], ["-m", module], env)
+        gateway_cfg = {
+            "port": self.cfg.gateway_port,
+            "services": {e.name: self.cfg.service_url(e) for e in load_registry()},
+            "aws": asdict(self.aws) if self.aws else {},
+            "spa_dir": str(c.ROOT / "frontend-react-js" / "dist"),
+        }
+        cfg_file = self.cfg.data_dir / "gateway.json"
+        cfg_file.write_text(json.dumps(gateway_cfg, indent=2))
+        gateway = self._spawn("gateway", ["-m", "devstack.gateway", "--config", str(cfg_file)], env)
+        for entry, child in started:
+            self._wait_ready(entry, child)
+        _wait_port(self.cfg.gateway_port, timeout=30, child=gateway)
+
+    def _wait_ready(self, entry: ServiceEntry, child: Child, timeout: float = 60) -> None:
+        url = f"{self.cfg.service_url(entry)}{entry.ready_path}"
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not child.alive():
+                raise RuntimeError(f"{entry.name} exited during start:\n{child.tail()}")
+            try:
+                if httpx.get(url, timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"{entry.name} not ready after {timeout}s:\n{child.tail()}")
+
+    def start(self) -> None:
+        """Everything, in dependency order."""
+        try:
+            self.start_datastores()
+            self.migrate()
+            self.start_services()
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        """Stop the children (gateway first, moto last so it saves its state), then Postgres."""
+        for child in reversed(self.children):
+            child.stop()
+        self.children.clear()
+        if self.postgres is not None:
+            self.postgres.stop()
+
+    def wipe(self) -> None:
+        """Remove this stack's data directory (tests start clean)."""
+        if self.postgres is not None:
+            self.postgres.stop()
+        else:
+            LocalPostgres(data_dir=self.cfg.data_dir / "postgres", port=self.cfg.pg_port).stop()
+        shutil.rmtree(self.cfg.data_dir, ignore_errors=True)
