@@ -48,13 +48,18 @@ class StackConfig:
 
     @classmethod
     def for_tests(cls) -> StackConfig:
-        """`make test`: its own ports and data directory, so it runs beside `make run`."""
+        """`make test`: its own ports and data directory, so it runs beside `make run`.
+
+        CRUDDUR_TEST_SLOT=N (0-9) shifts every port by N*200 so several test runs can share a machine.
+        """
+        slot = int(os.environ.get("CRUDDUR_TEST_SLOT", "0"))
+        shift = slot * 200
         return cls(
-            gateway_port=int(os.environ.get("CRUDDUR_TEST_PORT", "18080")),
-            port_offset=10000,
-            moto_port=14566,
-            pg_port=15433,
-            data_dir=ROOT / ".test-data",
+            gateway_port=18080 + shift,
+            port_offset=10000 + shift,
+            moto_port=14566 + shift,
+            pg_port=15433 + shift,
+            data_dir=ROOT / ".test-data" / f"slot-{slot}",
             seed_demo=False,
         )
 

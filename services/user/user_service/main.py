@@ -8,6 +8,7 @@ from fastapi import FastAPI
 
 from cruddur_common.app import ServiceSpec, create_service_app
 from user_service.models import SCHEMA
+from user_service.internal import router as internal_router
 from user_service.router import router
 from user_service.settings import get_settings
 
@@ -22,7 +23,7 @@ def create_app() -> FastAPI:
             title="Cruddur user service",
             description="People on Cruddur: profiles, follows, suggestions and avatars.",
             settings=get_settings(),
-            routers=[router],
+            routers=[router, internal_router],
             db_schema=SCHEMA,
             aws_services=("cognito-idp", "s3"),
             tags=[{"name": "users", "description": "People and their profiles"}],

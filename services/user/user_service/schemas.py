@@ -41,3 +41,13 @@ class UserProfile(BaseModel):
     avatar_url: str
     created_at: datetime
     updated_at: datetime
+
+
+class InternalUser(BaseModel):
+    """How other services see a user (internal API)."""
+
+    uuid: uuid.UUID
+    cognito_user_id: str
+    handle: str
+    display_name: str
+    avatar_url: str
