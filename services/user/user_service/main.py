@@ -7,8 +7,8 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from cruddur_common.app import ServiceSpec, create_service_app
-from user_service.models import SCHEMA
 from user_service.internal import router as internal_router
+from user_service.models import SCHEMA
 from user_service.router import router
 from user_service.settings import get_settings
 
