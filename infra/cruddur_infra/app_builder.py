@@ -1,0 +1,116 @@
+"""Compose every Cruddur stack in deploy order; `infra/app.py` and the tests both call this."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aws_cdk import App, Environment, Stack, Tags
+
+from cruddur_infra import nag
+from cruddur_infra.settings import EDGE_REGION, InfraSettings
+from cruddur_infra.stacks.auth import AuthStack
+from cruddur_infra.stacks.billing import BillingStack
+from cruddur_infra.stacks.compute import ComputeStack
+from cruddur_infra.stacks.data import DataStack
+from cruddur_infra.stacks.edge import EdgeStack
+from cruddur_infra.stacks.frontend import FrontendStack
+from cruddur_infra.stacks.functions import FunctionsStack
+from cruddur_infra.stacks.network import NetworkStack
+from cruddur_infra.stacks.ops import OpsStack
+from cruddur_infra.stacks.pipeline import PipelineStack
+
+
+@dataclass(frozen=True, slots=True)
+class CruddurStacks:
+    """Handles on every stack, for tests and for wiring."""
+
+    network: NetworkStack
+    data: DataStack
+    functions: FunctionsStack
+    auth: AuthStack
+    compute: ComputeStack
+    edge: EdgeStack
+    frontend: FrontendStack
+    ops: OpsStack
+    billing: BillingStack
+    pipeline: PipelineStack
+
+    def all(self) -> list[Stack]:
+        """Every stack, in deploy order."""
+        return [getattr(self, name) for name in self.__dataclass_fields__]
+
+
+def build(app: App, *, settings: InfraSettings | None = None) -> CruddurStacks:
+    """Add all stacks to `app`; main stacks are env-agnostic, edge and billing pinned to us-east-1."""
+    settings = settings or InfraSettings.from_context(app.node)
+    edge_env = Environment(region=EDGE_REGION)
+    network = NetworkStack(app, "CruddurNetwork", nat_gateways=settings.nat_gateways)
+    data = DataStack(
+        app,
+        "CruddurData",
+        vpc=network.vpc,
+        database_sg=network.database_sg,
+        multi_az=settings.multi_az_database,
+        termination_protection=True,
+    )
+    functions = FunctionsStack(
+        app,
+        "CruddurFunctions",
+        settings=settings,
+        vpc=network.vpc,
+        lambda_sg=network.lambda_sg,
+        messages_table=data.messages_table,
+    )
+    auth = AuthStack(
+        app,
+        "CruddurAuth",
+        settings=settings,
+        vpc=network.vpc,
+        lambda_sg=network.lambda_sg,
+        database=data.database,
+    )
+    compute = ComputeStack(
+        app, "CruddurCompute", settings=settings, network=network, data=data, auth=auth, functions=functions
+    )
+    edge = EdgeStack(app, "CruddurEdge", env=edge_env)
+    frontend = FrontendStack(
+        app,
+        "CruddurFrontend",
+        settings=settings,
+        load_balancer=compute.load_balancer,
+        assets_bucket=functions.assets_bucket,
+        domain_name=functions.domain_name,
+        auth=auth,
+    )
+    ops = OpsStack(
+        app,
+        "CruddurOps",
+        services=compute.services,
+        load_balancer=compute.load_balancer,
+        functions={
+            "post_confirmation": auth.post_confirmation,
+            "avatar_processor": functions.avatar_processor,
+            "messaging_stream": functions.stream_consumer,
+        },
+        dead_letters=functions.dead_letters,
+    )
+    billing = BillingStack(app, "CruddurBilling", env=edge_env)
+    pipeline = PipelineStack(
+        app, "CruddurPipeline", services=compute.services, repositories=dict(data.repositories)
+    )
+    stacks = CruddurStacks(
+        network=network,
+        data=data,
+        functions=functions,
+        auth=auth,
+        compute=compute,
+        edge=edge,
+        frontend=frontend,
+        ops=ops,
+        billing=billing,
+        pipeline=pipeline,
+    )
+    for stack in stacks.all():
+        Tags.of(stack).add("project", "cruddur")
+    nag.check(app)
+    return stacks

@@ -1,0 +1,192 @@
+"""Compute stack: ECS cluster, the ALB with registry-generated rules, one Fargate service each."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_cdk import Aws, CfnOutput, CfnParameter, Stack
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_ecr as ecr
+from aws_cdk import aws_ecs as ecs
+from aws_cdk import aws_elasticloadbalancingv2 as elbv2
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_servicediscovery as servicediscovery
+from constructs import Construct
+
+from cruddur_common.registry import ServiceEntry, load_registry
+from cruddur_infra import nag
+from cruddur_infra.components import grants
+from cruddur_infra.components.scheduled_job import ScheduledServiceJob
+from cruddur_infra.components.service_app import ServiceApp
+from cruddur_infra.needs import needs_for
+from cruddur_infra.settings import (
+    CLUSTER_NAME,
+    INTERNAL_DNS_NAMESPACE,
+    SERVICE_CONNECT_NAMESPACE,
+    InfraSettings,
+)
+from cruddur_infra.stacks.auth import AuthStack
+from cruddur_infra.stacks.data import MESSAGES_INDEXES, DataStack
+from cruddur_infra.stacks.functions import (
+    ASSETS_ARN_EXPORT,
+    AVATARS_PREFIX,
+    UPLOADS_ARN_EXPORT,
+    UPLOADS_PREFIX,
+    FunctionsStack,
+)
+from cruddur_infra.stacks.network import NetworkStack
+
+
+class ComputeStack(Stack):
+    """Stateless: replacing this stack loses no data."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        settings: InfraSettings,
+        network: NetworkStack,
+        data: DataStack,
+        auth: AuthStack,
+        functions: FunctionsStack,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        self._data, self._auth, self._functions = data, auth, functions
+        certificate_arn = CfnParameter(
+            self,
+            "CertificateArn",
+            description="ACM certificate (this region) for the site domain, on the ALB",
+        ).value_as_string
+        self.cluster = ecs.Cluster(
+            self,
+            "Cluster",
+            cluster_name=CLUSTER_NAME,
+            vpc=network.vpc,
+            container_insights_v2=ecs.ContainerInsights.ENABLED,
+        )
+        self.cluster.add_default_cloud_map_namespace(
+            name=SERVICE_CONNECT_NAMESPACE,
+            type=servicediscovery.NamespaceType.HTTP,
+            use_for_service_connect=True,
+        )
+        dns_namespace = servicediscovery.PrivateDnsNamespace(
+            self, "InternalDns", name=INTERNAL_DNS_NAMESPACE, vpc=network.vpc
+        )
+        self.load_balancer, listener = self._load_balancer(network=network, certificate_arn=certificate_arn)
+        self.services: dict[str, ServiceApp] = {}
+        for entry in load_registry():
+            image = self._image(entry)
+            self.services[entry.name] = ServiceApp(
+                self,
+                entry.name.capitalize(),
+                entry=entry,
+                cluster=self.cluster,
+                image=image,
+                security_group=network.services_sg,
+                listener=listener,
+                dns_namespace=dns_namespace,
+                environment=self._environment(entry),
+                secrets=self._secrets(entry),
+                task_statements=self._task_statements(entry),
+                capacity=(settings.min_tasks, settings.max_tasks),
+            )
+            if needs_for(entry).media_buckets:
+                nag.suppress_iam(
+                    self.services[entry.name],
+                    "Presigned uploads and avatar reads are limited to the uploads/ and avatars/ prefixes",
+                    resources=[
+                        f"{UPLOADS_ARN_EXPORT}/{UPLOADS_PREFIX}*",
+                        f"{ASSETS_ARN_EXPORT}/{AVATARS_PREFIX}*",
+                    ],
+                )
+            for job in needs_for(entry).jobs:
+                ScheduledServiceJob(
+                    self,
+                    f"{entry.name.capitalize()}{job.name.capitalize()}Job",
+                    service_name=entry.name,
+                    job=job,
+                    cluster=self.cluster,
+                    image=image,
+                    security_group=network.services_sg,
+                    environment=self._environment(entry),
+                    secrets=self._secrets(entry),
+                )
+        CfnOutput(self, "LoadBalancerDnsName", value=self.load_balancer.load_balancer_dns_name)
+
+    def _load_balancer(
+        self, *, network: NetworkStack, certificate_arn: str
+    ) -> tuple[elbv2.ApplicationLoadBalancer, elbv2.ApplicationListener]:
+        alb = elbv2.ApplicationLoadBalancer(
+            self,
+            "LoadBalancer",
+            vpc=network.vpc,
+            internet_facing=True,
+            vpc_subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PUBLIC),
+            security_group=network.alb_sg,
+            drop_invalid_header_fields=True,
+        )
+        https = alb.add_listener(
+            "Https",
+            port=443,
+            protocol=elbv2.ApplicationProtocol.HTTPS,
+            certificates=[elbv2.ListenerCertificate.from_arn(certificate_arn)],
+            ssl_policy=elbv2.SslPolicy.RECOMMENDED_TLS,
+            open=False,
+            default_action=elbv2.ListenerAction.fixed_response(
+                404, content_type="application/json", message_body='{"code":"not_found","detail":"Not Found"}'
+            ),
+        )
+        alb.add_redirect(source_port=80, target_port=443)
+        nag.suppress(alb, ("AwsSolutions-ELB2", "ALB access logs are off to keep cost at rest low (ops.md)"))
+        return alb, https
+
+    def _image(self, entry: ServiceEntry) -> ecs.ContainerImage:
+        tag = CfnParameter(
+            self,
+            f"{entry.name.capitalize()}ImageTag",
+            description=f"Immutable image tag of {entry.name} (what `make deploy` last shipped)",
+        ).value_as_string
+        repository: ecr.IRepository = self._data.repositories[entry.name]
+        return ecs.ContainerImage.from_ecr_repository(repository, tag=tag)
+
+    def _environment(self, entry: ServiceEntry) -> dict[str, str]:
+        needs = needs_for(entry)
+        env = {
+            "CRUDDUR_ENV": "prod",
+            "AWS_REGION": Aws.REGION,
+            "LOG_LEVEL": "INFO",
+            "COGNITO_USER_POOL_ID": self._auth.user_pool.user_pool_id,
+            "COGNITO_CLIENT_ID": self._auth.client.user_pool_client_id,
+            **{f"{peer.name.upper()}_URL": f"http://{peer.name}:{peer.port}" for peer in load_registry()},
+        }
+        if needs.messages_table:
+            env["MESSAGES_TABLE"] = self._data.messages_table.table_name
+        if needs.media_buckets:
+            env["UPLOADS_BUCKET"] = self._functions.uploads_bucket.bucket_name
+            env["ASSETS_BUCKET"] = self._functions.assets_bucket.bucket_name
+            env["ASSETS_BASE_URL"] = f"https://{self._functions.domain_name}/assets"
+        return env
+
+    def _secrets(self, entry: ServiceEntry) -> dict[str, ecs.Secret]:
+        if not needs_for(entry).postgres:
+            return {}
+        secret = self._data.db_secret
+        assert secret is not None
+        fields = {"DB_HOST": "host", "DB_PORT": "port", "DB_NAME": "dbname", "DB_USER": "username"}
+        fields["DB_PASSWORD"] = "password"  # noqa: S105 - a JSON key name, not a password
+        return {env: ecs.Secret.from_secrets_manager(secret, key) for env, key in fields.items()}
+
+    def _task_statements(self, entry: ServiceEntry) -> list[iam.PolicyStatement]:
+        needs = needs_for(entry)
+        statements: list[iam.PolicyStatement] = []
+        if needs.messages_table:
+            statements.append(grants.table_read_write(self._data.messages_table, indexes=MESSAGES_INDEXES))
+        if needs.media_buckets:
+            uploads, assets = self._functions.uploads_arn, self._functions.assets_arn
+            statements.append(grants.objects(uploads, prefix=UPLOADS_PREFIX, actions=("s3:PutObject",)))
+            statements.append(
+                grants.objects(assets, prefix=AVATARS_PREFIX, actions=("s3:GetObject", "s3:DeleteObject"))
+            )
+        return statements

@@ -1,0 +1,117 @@
+"""Data stack (stateful, retained): Postgres, the messages table and the image repositories."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_cdk import CfnOutput, Duration, RemovalPolicy, Stack
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_ecr as ecr
+from aws_cdk import aws_rds as rds
+from constructs import Construct
+
+from cruddur_common.registry import load_registry
+from cruddur_infra import nag
+from cruddur_infra.settings import repository_name
+
+DATABASE_NAME = "cruddur"
+MESSAGES_INDEXES = ("gsi1",)
+
+
+class DataStack(Stack):
+    """Everything whose loss loses data: deletion-protected, retained or snapshotted on delete."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        vpc: ec2.IVpc,
+        database_sg: ec2.ISecurityGroup,
+        multi_az: bool,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        self.database = self._database(vpc=vpc, database_sg=database_sg, multi_az=multi_az)
+        self.db_secret = self.database.secret
+        self.messages_table = self._messages_table()
+        self.repositories = {
+            entry.name: ecr.Repository(
+                self,
+                f"{entry.name.capitalize()}Repository",
+                repository_name=repository_name(entry.name),
+                image_tag_mutability=ecr.TagMutability.IMMUTABLE,
+                image_scan_on_push=True,
+                lifecycle_rules=[
+                    ecr.LifecycleRule(description="keep the last 30 images", max_image_count=30)
+                ],
+                removal_policy=RemovalPolicy.RETAIN,
+            )
+            for entry in load_registry()
+        }
+        CfnOutput(self, "DatabaseSecretArn", value=self.db_secret.secret_arn)
+        CfnOutput(self, "MessagesTableName", value=self.messages_table.table_name)
+
+    def _database(
+        self, *, vpc: ec2.IVpc, database_sg: ec2.ISecurityGroup, multi_az: bool
+    ) -> rds.DatabaseInstance:
+        database = rds.DatabaseInstance(
+            self,
+            "Postgres",
+            engine=rds.DatabaseInstanceEngine.postgres(version=rds.PostgresEngineVersion.VER_17_9),
+            instance_type=ec2.InstanceType.of(ec2.InstanceClass.BURSTABLE4_GRAVITON, ec2.InstanceSize.MICRO),
+            vpc=vpc,
+            vpc_subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_ISOLATED),
+            security_groups=[database_sg],
+            publicly_accessible=False,
+            credentials=rds.Credentials.from_generated_secret(
+                "cruddur_admin",
+                secret_name="cruddur/database",  # noqa: S106 - the secret's name, not its value
+            ),
+            database_name=DATABASE_NAME,
+            storage_encrypted=True,
+            allocated_storage=20,
+            max_allocated_storage=100,
+            multi_az=multi_az,
+            backup_retention=Duration.days(7),
+            deletion_protection=True,
+            removal_policy=RemovalPolicy.SNAPSHOT,
+            auto_minor_version_upgrade=True,
+            cloudwatch_logs_exports=["postgresql", "upgrade"],
+            iam_authentication=True,
+        )
+        nag.suppress(
+            database,
+            ("AwsSolutions-RDS3", "Single-AZ by default to keep cost at rest low; -c multiAzDatabase=true"),
+            ("AwsSolutions-RDS11", "Default port: the database is only reachable from two security groups"),
+            (
+                "AwsSolutions-SMG4",
+                "Tasks read the password at start; rotation needs a rolling restart (ops.md)",
+            ),
+        )
+        return database
+
+    def _messages_table(self) -> dynamodb.Table:
+        key = dynamodb.AttributeType.STRING
+        table = dynamodb.Table(
+            self,
+            "MessagesTable",
+            partition_key=dynamodb.Attribute(name="pk", type=key),
+            sort_key=dynamodb.Attribute(name="sk", type=key),
+            billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
+            stream=dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
+            time_to_live_attribute="expires_at",
+            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+                point_in_time_recovery_enabled=True
+            ),
+            encryption=dynamodb.TableEncryption.AWS_MANAGED,
+            deletion_protection=True,
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        table.add_global_secondary_index(
+            index_name=MESSAGES_INDEXES[0],
+            partition_key=dynamodb.Attribute(name="gsi1pk", type=key),
+            sort_key=dynamodb.Attribute(name="gsi1sk", type=key),
+        )
+        return table

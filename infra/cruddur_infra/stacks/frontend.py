@@ -1,0 +1,167 @@
+"""Frontend stack: SPA bucket behind CloudFront (OAC), `/api/*` to the ALB, `/assets/*` to S3."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_cdk import Annotations, Aws, CfnOutput, CfnParameter, Duration, Stack
+from aws_cdk import aws_certificatemanager as acm
+from aws_cdk import aws_cloudfront as cloudfront
+from aws_cdk import aws_cloudfront_origins as origins
+from aws_cdk import aws_elasticloadbalancingv2 as elbv2
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_s3_deployment as s3deploy
+from constructs import Construct
+
+from cruddur_infra import nag
+from cruddur_infra.components.private_bucket import private_bucket
+from cruddur_infra.settings import InfraSettings
+from cruddur_infra.stacks.auth import AuthStack
+
+# Deep links without a file extension get the SPA shell; files are served as they are.
+SPA_FALLBACK_JS = """function handler(event) {
+  var request = event.request;
+  if (request.uri.indexOf('.') === -1) { request.uri = '/index.html'; }
+  return request;
+}"""
+# `/assets/avatars/x.jpg` on the site is `avatars/x.jpg` in the assets bucket.
+STRIP_ASSETS_JS = """function handler(event) {
+  var request = event.request;
+  request.uri = request.uri.replace(/^\\/assets\\//, '/');
+  return request;
+}"""
+
+
+class FrontendStack(Stack):
+    """One domain for the SPA, the API and the assets; WAF attached at the edge."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        settings: InfraSettings,
+        load_balancer: elbv2.IApplicationLoadBalancer,
+        assets_bucket: s3.IBucket,
+        domain_name: str,
+        auth: AuthStack,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        certificate_arn = CfnParameter(
+            self, "CloudFrontCertificateArn", description="ACM certificate in us-east-1 for the site domain"
+        ).value_as_string
+        self.web_acl_arn = CfnParameter(
+            self, "WebAclArn", description="ARN of the CLOUDFRONT WAF web ACL (CruddurEdge output WebAclArn)"
+        ).value_as_string
+        self.site_bucket = private_bucket(self, "SiteBucket", retain=False)
+        api = origins.HttpOrigin(
+            load_balancer.load_balancer_dns_name,
+            protocol_policy=cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+            read_timeout=Duration.seconds(60),
+            keepalive_timeout=Duration.seconds(60),
+        )
+        assets = origins.S3BucketOrigin.with_origin_access_control(
+            s3.Bucket.from_bucket_name(self, "Assets", assets_bucket.bucket_name)
+        )
+        self.distribution = cloudfront.Distribution(
+            self,
+            "Distribution",
+            domain_names=[domain_name],
+            certificate=acm.Certificate.from_certificate_arn(self, "Certificate", certificate_arn),
+            web_acl_id=self.web_acl_arn,
+            default_root_object="index.html",
+            minimum_protocol_version=cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+            http_version=cloudfront.HttpVersion.HTTP2_AND_3,
+            price_class=cloudfront.PriceClass.PRICE_CLASS_100,
+            default_behavior=cloudfront.BehaviorOptions(
+                origin=origins.S3BucketOrigin.with_origin_access_control(self.site_bucket),
+                viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+                cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
+                function_associations=[self._function("SpaFallback", SPA_FALLBACK_JS)],
+            ),
+            additional_behaviors={
+                # The viewer's Host is forwarded, so the ALB's certificate for the domain validates.
+                "/api/*": cloudfront.BehaviorOptions(
+                    origin=api,
+                    viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+                    allowed_methods=cloudfront.AllowedMethods.ALLOW_ALL,
+                    cache_policy=cloudfront.CachePolicy.CACHING_DISABLED,
+                    origin_request_policy=cloudfront.OriginRequestPolicy.ALL_VIEWER,
+                ),
+                "/assets/*": cloudfront.BehaviorOptions(
+                    origin=assets,
+                    viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+                    cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
+                    function_associations=[self._function("StripAssetsPrefix", STRIP_ASSETS_JS)],
+                ),
+                "/config.json": cloudfront.BehaviorOptions(
+                    origin=origins.S3BucketOrigin.with_origin_access_control(self.site_bucket),
+                    viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+                    cache_policy=cloudfront.CachePolicy.CACHING_DISABLED,
+                ),
+            },
+        )
+        nag.suppress(
+            self.distribution,
+            ("AwsSolutions-CFR1", "No geo restriction: the network is open to everyone"),
+            ("AwsSolutions-CFR3", "Access logs are off to keep cost at rest low; WAF metrics cover abuse"),
+        )
+        self._deploy_site(settings=settings, auth=auth, domain_name=domain_name)
+        CfnOutput(self, "DistributionDomainName", value=self.distribution.distribution_domain_name)
+        CfnOutput(self, "SiteBucketName", value=self.site_bucket.bucket_name)
+
+    def _function(self, name: str, code: str) -> cloudfront.FunctionAssociation:
+        function = cloudfront.Function(
+            self,
+            name,
+            code=cloudfront.FunctionCode.from_inline(code),
+            runtime=cloudfront.FunctionRuntime.JS_2_0,
+        )
+        return cloudfront.FunctionAssociation(
+            function=function, event_type=cloudfront.FunctionEventType.VIEWER_REQUEST
+        )
+
+    def _deploy_site(self, *, settings: InfraSettings, auth: AuthStack, domain_name: str) -> None:
+        config = {
+            "region": Aws.REGION,
+            "userPoolId": auth.user_pool.user_pool_id,
+            "userPoolClientId": auth.client.user_pool_client_id,
+            "authFlowType": "USER_SRP_AUTH",
+            "assetsBaseUrl": f"https://{domain_name}/assets",
+        }
+        # config.json is excluded from the site sync, so the two deployments never touch each other.
+        s3deploy.BucketDeployment(
+            self,
+            "RuntimeConfig",
+            sources=[s3deploy.Source.json_data("config.json", config)],
+            destination_bucket=self.site_bucket,
+            prune=False,
+            distribution=self.distribution,
+            distribution_paths=["/config.json"],
+        )
+        if (settings.spa_dir / "index.html").is_file():
+            s3deploy.BucketDeployment(
+                self,
+                "SiteFiles",
+                sources=[s3deploy.Source.asset(str(settings.spa_dir))],
+                destination_bucket=self.site_bucket,
+                exclude=["config.json"],
+                distribution=self.distribution,
+                distribution_paths=["/*"],
+            )
+        else:
+            note = f"SPA build {settings.spa_dir} not found: only config.json is deployed (run `make spa`)"
+            Annotations.of(self).add_warning_v2("cruddur:spa-missing", note)
+        nag.suppress_provider(
+            self,
+            "Custom::CDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756C",
+            "CDK's BucketDeployment copies the asset into the site bucket and invalidates CloudFront",
+            managed=[nag.BASIC_EXECUTION],
+            actions=["s3:GetObject*", "s3:GetBucket*", "s3:List*", "s3:DeleteObject*", "s3:Abort*"],
+            resources=[
+                "*",
+                "arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*",
+                f"{nag.arn(self.site_bucket)}/*",
+            ],
+        )

@@ -1,0 +1,182 @@
+"""Functions stack: media buckets, the avatar processor and the messaging stream consumer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_cdk import CfnOutput, CfnParameter, Duration, Stack
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_event_sources as sources
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_s3_notifications as s3n
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from cruddur_common.registry import service
+from cruddur_infra import nag
+from cruddur_infra.components import grants
+from cruddur_infra.components.private_bucket import private_bucket
+from cruddur_infra.components.python_function import PythonFunction
+from cruddur_infra.settings import InfraSettings, internal_url
+from cruddur_infra.stacks.data import MESSAGES_INDEXES
+
+UPLOADS_PREFIX = "uploads/"
+AVATARS_PREFIX = "avatars/"
+UPLOADS_ARN_EXPORT = "CruddurFunctions-UploadsBucketArn"
+ASSETS_ARN_EXPORT = "CruddurFunctions-AssetsBucketArn"
+
+
+class FunctionsStack(Stack):
+    """Buckets are retained; the Lambdas are code and can be replaced freely."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        settings: InfraSettings,
+        vpc: ec2.IVpc,
+        lambda_sg: ec2.ISecurityGroup,
+        messages_table: dynamodb.ITable,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        self.domain_name = CfnParameter(
+            self, "DomainName", description="The site's domain (e.g. cruddur.com): CORS origin, asset URLs"
+        ).value_as_string
+        self.uploads_bucket = private_bucket(
+            self,
+            "UploadsBucket",
+            retain=False,
+            cors=[
+                s3.CorsRule(
+                    allowed_origins=[f"https://{self.domain_name}"],
+                    allowed_methods=[s3.HttpMethods.PUT, s3.HttpMethods.POST],
+                    allowed_headers=["*"],
+                    max_age=3000,
+                )
+            ],
+            lifecycle_rules=[
+                s3.LifecycleRule(prefix=UPLOADS_PREFIX, expiration=Duration.days(1)),
+                s3.LifecycleRule(abort_incomplete_multipart_upload_after=Duration.days(1)),
+            ],
+        )
+        self.assets_bucket = private_bucket(
+            self,
+            "AssetsBucket",
+            retain=True,
+            versioned=True,
+            lifecycle_rules=[
+                s3.LifecycleRule(noncurrent_version_expiration=Duration.days(30)),
+                s3.LifecycleRule(abort_incomplete_multipart_upload_after=Duration.days(1)),
+            ],
+        )
+        self._allow_cloudfront(self.assets_bucket)
+        # Named exports keep the consumers' IAM findings readable (and acknowledgeable) by name.
+        self.uploads_arn = self.export_value(self.uploads_bucket.bucket_arn, name=UPLOADS_ARN_EXPORT)
+        self.assets_arn = self.export_value(self.assets_bucket.bucket_arn, name=ASSETS_ARN_EXPORT)
+        self.avatar_processor = self._avatar_processor(settings=settings, vpc=vpc, lambda_sg=lambda_sg)
+        self.dead_letters = sqs.Queue(
+            self,
+            "StreamDeadLetters",
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            retention_period=Duration.days(14),
+        )
+        nag.suppress(self.dead_letters, ("AwsSolutions-SQS3", "This queue is itself the dead-letter queue"))
+        self.stream_consumer = self._stream_consumer(settings=settings, table=messages_table)
+        nag.suppress_provider(
+            self,
+            "BucketNotificationsHandler050a0587b7544547bf325f094a3db834",
+            "CDK's bucket-notification provider: basic Lambda logging; PutBucketNotification has no scoping",
+            managed=[nag.BASIC_EXECUTION],
+            resources=["*"],
+        )
+        CfnOutput(self, "UploadsBucketName", value=self.uploads_bucket.bucket_name)
+        CfnOutput(self, "AssetsBucketName", value=self.assets_bucket.bucket_name)
+
+    def _allow_cloudfront(self, bucket: s3.Bucket) -> None:
+        # The distribution lives in a later stack; naming it here would make a cycle, so this
+        # account's CloudFront (via OAC, SigV4-signed) may read objects, nobody else.
+        bucket.add_to_resource_policy(
+            iam.PolicyStatement(
+                actions=["s3:GetObject"],
+                principals=[iam.ServicePrincipal("cloudfront.amazonaws.com")],
+                resources=[bucket.arn_for_objects("*")],
+                conditions={
+                    "StringLike": {"AWS:SourceArn": f"arn:aws:cloudfront::{self.account}:distribution/*"}
+                },
+            )
+        )
+
+    def _avatar_processor(
+        self, *, settings: InfraSettings, vpc: ec2.IVpc, lambda_sg: ec2.ISecurityGroup
+    ) -> lambda_.IFunction:
+        user = service("user")
+        processor = PythonFunction(
+            self,
+            "AvatarProcessor",
+            name="avatar_processor",
+            handler="user_service.lambdas.avatar_processor.handler",
+            artifact=settings.lambda_zip("avatar_processor"),
+            environment={
+                "UPLOADS_BUCKET": self.uploads_bucket.bucket_name,
+                "ASSETS_BUCKET": self.assets_bucket.bucket_name,
+                "USER_URL": internal_url(user.name, user.port),
+            },
+            vpc=vpc,
+            security_group=lambda_sg,
+            timeout=Duration.seconds(60),
+            memory_mb=1024,
+        ).function
+        processor.add_to_role_policy(
+            grants.objects(
+                self.uploads_bucket.bucket_arn,
+                prefix=UPLOADS_PREFIX,
+                actions=("s3:GetObject", "s3:DeleteObject"),
+            )
+        )
+        processor.add_to_role_policy(
+            grants.objects(self.assets_bucket.bucket_arn, prefix=AVATARS_PREFIX, actions=("s3:PutObject",))
+        )
+        nag.suppress_iam(
+            processor,
+            "Object access is limited to the uploads/ and avatars/ key prefixes",
+            resources=[
+                f"{nag.arn(self.uploads_bucket)}/{UPLOADS_PREFIX}*",
+                f"{nag.arn(self.assets_bucket)}/{AVATARS_PREFIX}*",
+            ],
+        )
+        self.uploads_bucket.add_event_notification(
+            s3.EventType.OBJECT_CREATED,
+            s3n.LambdaDestination(processor),
+            s3.NotificationKeyFilter(prefix=UPLOADS_PREFIX),
+        )
+        return processor
+
+    def _stream_consumer(self, *, settings: InfraSettings, table: dynamodb.ITable) -> lambda_.IFunction:
+        consumer = PythonFunction(
+            self,
+            "MessagingStream",
+            name="messaging_stream",
+            handler="messaging_service.lambdas.stream.handler",
+            artifact=settings.lambda_zip("messaging_stream"),
+            environment={"MESSAGES_TABLE": table.table_name},
+        ).function
+        consumer.add_to_role_policy(grants.table_read_write(table, indexes=MESSAGES_INDEXES))
+        consumer.add_event_source(
+            sources.DynamoEventSource(
+                table,
+                starting_position=lambda_.StartingPosition.LATEST,
+                batch_size=100,
+                max_batching_window=Duration.seconds(1),
+                bisect_batch_on_error=True,
+                report_batch_item_failures=True,
+                retry_attempts=5,
+                on_failure=sources.SqsDlq(self.dead_letters),
+            )
+        )
+        return consumer
