@@ -9,6 +9,7 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_ENVS = ("dev", "test")
+DEV_CURSOR_SECRET = "cruddur-dev-cursor-secret"  # noqa: S105 - refused in prod below
 
 
 class CommonSettings(BaseSettings):
@@ -44,12 +45,15 @@ class CommonSettings(BaseSettings):
     internal_timeout_seconds: float = 5.0
 
     redis_url: str | None = None
+    cursor_secret: str = DEV_CURSOR_SECRET
     max_body_bytes: int = 1_048_576
 
     @model_validator(mode="after")
     def _refuse_dev_defaults_in_prod(self) -> CommonSettings:
         if self.cruddur_env == "prod" and not (self.cognito_user_pool_id and self.cognito_client_id):
             raise ValueError("COGNITO_USER_POOL_ID and COGNITO_CLIENT_ID are required in prod")
+        if self.cruddur_env == "prod" and self.cursor_secret == DEV_CURSOR_SECRET:
+            raise ValueError("CURSOR_SECRET must be set in prod (the dev default is public)")
         return self
 
     @property

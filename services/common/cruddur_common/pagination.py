@@ -1,0 +1,74 @@
+"""Opaque, tamper-proof cursors for keyset pagination, and the `Link: rel="next"` header."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+import orjson
+from fastapi import Query, Request
+
+from cruddur_common.errors import AppError
+
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+_SIG_BYTES = 12
+
+
+class InvalidCursor(AppError):
+    """The cursor is malformed or was not issued by us."""
+
+    status_code = 400
+    code = "invalid_cursor"
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def encode_cursor(position: dict[str, Any], *, secret: str) -> str:
+    """Sign and encode a keyset position (JSON-serialisable values)."""
+    payload = orjson.dumps(position, option=orjson.OPT_SORT_KEYS)
+    signature = hmac.new(secret.encode(), payload, hashlib.sha256).digest()[:_SIG_BYTES]
+    return _b64(signature + payload)
+
+
+def decode_cursor(cursor: str, *, secret: str) -> dict[str, Any]:
+    """Verify and decode a cursor; 400 `invalid_cursor` for anything we did not issue."""
+    try:
+        raw = _unb64(cursor)
+    except (ValueError, TypeError) as exc:
+        raise InvalidCursor("The cursor is not valid.") from exc
+    signature, payload = raw[:_SIG_BYTES], raw[_SIG_BYTES:]
+    expected = hmac.new(secret.encode(), payload, hashlib.sha256).digest()[:_SIG_BYTES]
+    if len(signature) != _SIG_BYTES or not hmac.compare_digest(signature, expected):
+        raise InvalidCursor("The cursor is not valid.")
+    try:
+        position = orjson.loads(payload)
+    except orjson.JSONDecodeError as exc:
+        raise InvalidCursor("The cursor is not valid.") from exc
+    if not isinstance(position, dict):
+        raise InvalidCursor("The cursor is not valid.")
+    return position
+
+
+CursorParam = Annotated[
+    str | None, Query(max_length=1024, description="Opaque cursor from the previous page (`next_cursor`).")
+]
+LimitParam = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page (1-100).")]
+
+
+def next_link(request: Request, next_cursor: str | None) -> str | None:
+    """The value of a `Link` header pointing at the next page, or None on the last page."""
+    if next_cursor is None:
+        return None
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "cursor"]
+    params.append(("cursor", next_cursor))
+    return f'<{request.url.path}?{urlencode(params)}>; rel="next"'
