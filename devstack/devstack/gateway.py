@@ -40,7 +40,6 @@ HOP_BY_HOP = {
     "transfer-encoding",
     "upgrade",
     "host",
-    "content-length",
 }
 PLACEHOLDER = """<!doctype html><html lang="en"><meta charset="utf-8"><title>Cruddur</title>
 <body style="background:#3d0d7b;color:#fff;font-family:system-ui;padding:3rem">
@@ -96,11 +95,7 @@ class Gateway:
             return _error(504, "upstream_timeout", "The service did not answer in time.")
         except httpx.TransportError:
             return _error(503, "service_unavailable", "The service is not reachable.")
-        out_headers = {
-            k: v
-            for k, v in response.headers.items()
-            if k.lower() not in HOP_BY_HOP and k.lower() != "content-encoding"
-        }
+        out_headers = {k: v for k, v in response.headers.items() if k.lower() not in HOP_BY_HOP}
         out_headers["x-request-id"] = response.headers.get("x-request-id", request_id)
         return StreamingResponse(
             response.aiter_raw(),

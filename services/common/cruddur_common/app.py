@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
+import httpx
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
@@ -39,6 +40,7 @@ class ServiceSpec:
     on_startup: Sequence[Hook] = ()
     on_shutdown: Sequence[Hook] = ()
     tags: list[dict[str, str]] = field(default_factory=list)
+    http_transport: httpx.AsyncBaseTransport | None = None  # tests plug fake peers in here
 
 
 class Health(BaseModel):
@@ -61,7 +63,9 @@ def _lifespan(spec: ServiceSpec) -> Callable[[FastAPI], AsyncIterator[None]]:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         settings = spec.settings
         app.state.settings = settings
-        app.state.http = create_internal_client(timeout=settings.internal_timeout_seconds)
+        app.state.http = create_internal_client(
+            timeout=settings.internal_timeout_seconds, transport=spec.http_transport
+        )
         app.state.token_verifier = TokenVerifier(
             settings=settings,
             jwks=JwksCache(

@@ -16,13 +16,16 @@ async def _forward_request_id(request: httpx.Request) -> None:
         request.headers["x-request-id"] = request_id
 
 
-def create_internal_client(*, timeout: float) -> httpx.AsyncClient:
+def create_internal_client(
+    *, timeout: float, transport: httpx.AsyncBaseTransport | None = None
+) -> httpx.AsyncClient:
     """The shared client; every call carries the current request id."""
     return httpx.AsyncClient(
         timeout=httpx.Timeout(timeout, connect=min(timeout, 2.0)),
         limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
         event_hooks={"request": [_forward_request_id]},
         headers={"user-agent": "cruddur-internal"},
+        transport=transport,
     )
 
 

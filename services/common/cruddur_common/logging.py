@@ -103,7 +103,11 @@ class RequestContextMiddleware:
                 if message["type"] == "http.response.start":
                     status = message["status"]
                     message.setdefault("headers", [])
-                    message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
+                    message["headers"] = [
+                        *message["headers"],
+                        (b"x-request-id", request_id.encode()),
+                        (b"x-cruddur-service", self.service.encode()),
+                    ]
                 await send(message)
 
             await self.app(scope, _limited(receive, self.max_body_bytes), send_wrapper)

@@ -1,0 +1,281 @@
+"""The auth battery: every forged, stale or misdirected token is a 401 with its own code."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from fastapi import APIRouter, FastAPI
+from jose import jwk, jwt
+
+from cruddur_common.app import ServiceSpec, create_service_app
+from cruddur_common.auth import CurrentUser, OptionalUser, StreamUser
+from cruddur_common.settings import CommonSettings
+
+POOL = "us-east-1_TestPool"
+CLIENT = "test-client-id"
+ISSUER = f"https://cognito-idp.us-east-1.amazonaws.com/{POOL}"
+JWKS_URL = "http://jwks.test/pool/.well-known/jwks.json"
+
+
+def _key() -> tuple[bytes, dict[str, Any]]:
+    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = private.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    public_pem = private.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    public_jwk = jwk.construct(public_pem, "RS256").to_dict()
+    return pem, public_jwk
+
+
+PRIVATE, PUBLIC_JWK = _key()
+OTHER_PRIVATE, _ = _key()
+PUBLIC_JWK = {**PUBLIC_JWK, "kid": "key-1", "alg": "RS256", "use": "sig"}
+
+
+def claims(**overrides: Any) -> dict[str, Any]:
+    """Valid Cognito access-token claims, with overrides (None removes a claim)."""
+    now = int(time.time())
+    base = {
+        "sub": "user-sub-1",
+        "iss": ISSUER,
+        "client_id": CLIENT,
+        "token_use": "access",
+        "iat": now,
+        "exp": now + 3600,
+        "username": "user-sub-1",
+    }
+    base.update(overrides)
+    return {k: v for k, v in base.items() if v is not None}
+
+
+def token(*, key: bytes = PRIVATE, kid: str = "key-1", **overrides: Any) -> str:
+    """A signed RS256 token."""
+    return jwt.encode(claims(**overrides), key, algorithm="RS256", headers={"kid": kid})
+
+
+def _b64(data: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+
+class Jwks:
+    """A fake Cognito JWKS endpoint that counts its fetches."""
+
+    def __init__(self) -> None:
+        self.fetches = 0
+
+    def handler(self, request: httpx.Request) -> httpx.Response:
+        assert str(request.url) == JWKS_URL
+        self.fetches += 1
+        return httpx.Response(200, json={"keys": [PUBLIC_JWK]})
+
+
+@pytest.fixture
+def jwks() -> Jwks:
+    return Jwks()
+
+
+@asynccontextmanager
+async def serve(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """Run the app's lifespan and talk to it in-process."""
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://service.test") as http:
+            yield http
+
+
+@pytest.fixture
+async def client(jwks: Jwks) -> AsyncIterator[httpx.AsyncClient]:
+    router = APIRouter()
+
+    @router.get("/me")
+    async def me(user: CurrentUser) -> dict[str, str]:
+        return {"sub": user.sub}
+
+    @router.get("/maybe")
+    async def maybe(user: OptionalUser) -> dict[str, str | None]:
+        return {"sub": user.sub if user else None}
+
+    @router.get("/stream")
+    async def stream(user: StreamUser) -> dict[str, str]:
+        return {"sub": user.sub}
+
+    settings = CommonSettings(
+        cognito_user_pool_id=POOL,
+        cognito_client_id=CLIENT,
+        cognito_jwks_url=JWKS_URL,
+        jwks_refetch_interval_seconds=60,
+    )
+    spec = ServiceSpec(
+        name="authtest",
+        title="auth test",
+        description="auth test",
+        settings=settings,
+        routers=[router],
+        http_transport=httpx.MockTransport(jwks.handler),
+    )
+    async with serve(create_service_app(spec)) as http:
+        yield http
+
+
+def bearer(value: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {value}"}
+
+
+def assert_401(response: httpx.Response, code: str) -> None:
+    assert response.status_code == 401, response.text
+    assert response.headers["www-authenticate"].startswith("Bearer")
+    assert response.json()["error"]["code"] == code
+
+
+async def test_valid_access_token_passes(client: httpx.AsyncClient) -> None:
+    response = await client.get("/me", headers=bearer(token()))
+    assert response.status_code == 200
+    assert response.json() == {"sub": "user-sub-1"}
+
+
+async def test_many_requests_fetch_the_jwks_once(client: httpx.AsyncClient, jwks: Jwks) -> None:
+    for _ in range(50):
+        assert (await client.get("/me", headers=bearer(token()))).status_code == 200
+    assert jwks.fetches == 1
+
+
+async def test_unknown_kid_refetches_at_most_once_per_interval(client: httpx.AsyncClient, jwks: Jwks) -> None:
+    assert (await client.get("/me", headers=bearer(token()))).status_code == 200
+    for _ in range(5):
+        assert_401(await client.get("/me", headers=bearer(token(kid="rotated"))), "token_key_unknown")
+    assert jwks.fetches == 1  # the first fetch was within the interval: no refetch storm
+
+
+async def test_missing_token_is_401(client: httpx.AsyncClient) -> None:
+    assert_401(await client.get("/me"), "not_authenticated")
+
+
+async def test_optional_variant_allows_anonymous_but_not_bad_tokens(client: httpx.AsyncClient) -> None:
+    assert (await client.get("/maybe")).json() == {"sub": None}
+    assert (await client.get("/maybe", headers=bearer(token()))).json() == {"sub": "user-sub-1"}
+    assert_401(await client.get("/maybe", headers=bearer(token(exp=int(time.time()) - 600))), "token_expired")
+
+
+async def test_stream_variant_accepts_query_token(client: httpx.AsyncClient) -> None:
+    assert (await client.get("/stream", params={"access_token": token()})).json() == {"sub": "user-sub-1"}
+    assert_401(await client.get("/stream"), "not_authenticated")
+
+
+@pytest.mark.parametrize(
+    ("header", "code"),
+    [
+        ("Basic dXNlcjpwYXNz", "authorization_header_invalid"),
+        ("Bearer", "authorization_header_invalid"),
+        ("Token abc", "authorization_header_invalid"),
+    ],
+)
+async def test_wrong_scheme(client: httpx.AsyncClient, header: str, code: str) -> None:
+    assert_401(await client.get("/me", headers={"Authorization": header}), code)
+
+
+async def test_bare_token_without_bearer_prefix(client: httpx.AsyncClient) -> None:
+    assert_401(await client.get("/me", headers={"Authorization": token()}), "authorization_header_invalid")
+
+
+async def test_alg_none(client: httpx.AsyncClient) -> None:
+    unsigned = f"{_b64({'alg': 'none', 'kid': 'key-1', 'typ': 'JWT'})}.{_b64(claims())}."
+    assert_401(await client.get("/me", headers=bearer(unsigned)), "token_algorithm_invalid")
+
+
+async def test_hs256_signed_with_the_public_key(client: httpx.AsyncClient) -> None:
+    public_pem = jwk.construct(PUBLIC_JWK, "RS256").to_pem()
+    signing_input = f"{_b64({'alg': 'HS256', 'kid': 'key-1', 'typ': 'JWT'})}.{_b64(claims())}"
+    mac = hmac.new(public_pem, signing_input.encode(), hashlib.sha256).digest()
+    forged = f"{signing_input}.{base64.urlsafe_b64encode(mac).rstrip(b'=').decode()}"
+    assert_401(await client.get("/me", headers=bearer(forged)), "token_algorithm_invalid")
+
+
+async def test_signed_by_another_key_with_a_known_kid(client: httpx.AsyncClient) -> None:
+    assert_401(await client.get("/me", headers=bearer(token(key=OTHER_PRIVATE))), "token_signature_invalid")
+
+
+@pytest.mark.parametrize(
+    ("overrides", "code"),
+    [
+        ({"iss": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other"}, "token_issuer_invalid"),
+        ({"iss": None}, "token_issuer_invalid"),
+        ({"client_id": "another-client"}, "token_client_invalid"),
+        ({"token_use": "id", "client_id": None, "aud": CLIENT}, "token_use_invalid"),
+        ({"exp": int(time.time()) - 120}, "token_expired"),
+        ({"exp": None}, "token_malformed"),
+        ({"iat": int(time.time()) + 600}, "token_not_yet_valid"),
+        ({"nbf": int(time.time()) + 600}, "token_not_yet_valid"),
+        ({"exp": "tomorrow"}, "token_malformed"),
+        ({"sub": None}, "token_malformed"),
+    ],
+)
+async def test_claims_are_checked(client: httpx.AsyncClient, overrides: dict[str, Any], code: str) -> None:
+    assert_401(await client.get("/me", headers=bearer(token(**overrides))), code)
+
+
+async def test_small_clock_skew_is_tolerated(client: httpx.AsyncClient) -> None:
+    now = int(time.time())
+    response = await client.get("/me", headers=bearer(token(iat=now + 20, exp=now - 10)))
+    assert response.status_code == 200
+
+
+async def test_unknown_kid(client: httpx.AsyncClient) -> None:
+    assert_401(await client.get("/me", headers=bearer(token(kid="nobody-knows"))), "token_key_unknown")
+
+
+async def test_tampered_payload(client: httpx.AsyncClient) -> None:
+    header, _, signature = token().split(".")
+    forged = f"{header}.{_b64(claims(sub='someone-else'))}.{signature}"
+    assert_401(await client.get("/me", headers=bearer(forged)), "token_signature_invalid")
+
+
+async def test_tampered_signature(client: httpx.AsyncClient) -> None:
+    header, payload, signature = token().split(".")
+    flipped = ("A" if signature[0] != "A" else "B") + signature[1:]
+    assert_401(
+        await client.get("/me", headers=bearer(f"{header}.{payload}.{flipped}")), "token_signature_invalid"
+    )
+
+
+@pytest.mark.parametrize("value", ["not-a-jwt", "a.b", "!!!.@@@.###", "e30.e30.e30", "....", "x" * 5000])
+async def test_malformed_tokens(client: httpx.AsyncClient, value: str) -> None:
+    response = await client.get("/me", headers=bearer(value))
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] in {"token_malformed", "token_algorithm_invalid"}
+
+
+async def test_jwks_outage_is_a_401_not_a_500() -> None:
+    def down(_: httpx.Request) -> httpx.Response:
+        return httpx.Response(503)
+
+    router = APIRouter()
+
+    @router.get("/me")
+    async def me(user: CurrentUser) -> dict[str, str]:
+        return {"sub": user.sub}
+
+    spec = ServiceSpec(
+        name="authtest",
+        title="t",
+        description="t",
+        settings=CommonSettings(
+            cognito_user_pool_id=POOL, cognito_client_id=CLIENT, cognito_jwks_url=JWKS_URL
+        ),
+        routers=[router],
+        http_transport=httpx.MockTransport(down),
+    )
+    async with serve(create_service_app(spec)) as http:
+        assert_401(await http.get("/me", headers=bearer(token())), "jwks_unavailable")
