@@ -7,13 +7,17 @@ export UV_PYTHON_DOWNLOADS := never
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 
-.PHONY: help install run test test-py test-frontend lint spa synth lambdas bench seed-large purge deploy rollback clean
+.PHONY: help install run test test-py test-frontend lint spa openapi synth lambdas bench seed-large purge deploy rollback clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 install: ## install Python (uv.lock) and frontend (package-lock.json) dependencies
 	@scripts/bootstrap.sh python frontend
+
+openapi: install ## dump every service's OpenAPI into frontend-react-js/openapi and regenerate the SPA's API types
+	@$(PY) -m devstack.openapi
+	@if [ -f frontend-react-js/package.json ]; then cd frontend-react-js && npm run --silent gen:api; fi
 
 spa: install ## build the SPA once (skipped when nothing changed)
 	@$(PY) -m devstack.spa build
