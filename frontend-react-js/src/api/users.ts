@@ -36,7 +36,7 @@ export function avatarGrant(file: File): Promise<AvatarGrant> {
   return api<AvatarGrant>('/api/profile/avatar', {
     method: 'POST',
     auth: 'required',
-    body: { content_type: file.type, content_length: file.size },
+    body: { content_type: file.type },
   })
 }
 

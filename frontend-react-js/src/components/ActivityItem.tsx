@@ -55,17 +55,19 @@ export const ActivityItem = memo(function ActivityItem({ activity, onRemove, onR
         </Link>
         <div className="crud__body">
           <header className="crud__meta" id={`crud-${activity.uuid}-by`}>
-            <Link to={`/@${activity.handle}`} className="crud__name">
-              {activity.display_name}
-            </Link>
-            <span className="crud__handle">@{activity.handle}</span>
-            <span className="crud__dot" aria-hidden="true">
-              ·
+            <span className="crud__who">
+              <Link to={`/@${activity.handle}`} className="crud__name">
+                {activity.display_name}
+              </Link>
+              <span className="crud__handle">@{activity.handle}</span>
+              <span className="crud__dot" aria-hidden="true">
+                ·
+              </span>
+              <Link to={path} className="crud__time" title={formatFull(activity.created_at)}>
+                <time dateTime={activity.created_at}>{timeAgo(activity.created_at)}</time>
+                <span className="visually-hidden"> — open crud</span>
+              </Link>
             </span>
-            <Link to={path} className="crud__time" title={formatFull(activity.created_at)}>
-              <time dateTime={activity.created_at}>{timeAgo(activity.created_at)}</time>
-              <span className="visually-hidden"> — open crud</span>
-            </Link>
             <Countdown expiresAt={isReply ? null : activity.expires_at} onExpire={onRemove ? () => onRemove(activity.uuid) : undefined} />
           </header>
           <p className={detail ? 'crud__message crud__message--large' : 'crud__message'}>

@@ -96,9 +96,11 @@ export const TrashIcon = (p: IconProps) => (
 )
 export const BombIcon = (p: IconProps) => (
   <Svg {...p}>
-    <circle cx="10" cy="14" r="7" />
-    <path d="m15 9 2.5-2.5" />
-    <path d="M18 3v1.5M21 6h-1.5M20 3.5l-1 1" />
+    <circle cx="10" cy="14.5" r="6.5" fill="currentColor" fillOpacity={0.25} />
+    <path d="m13.8 9.2 1.5-1.5 1.9 1.9-1.5 1.5" />
+    <path d="M16.3 7.7C16.8 5 18.5 3.8 21 4.3" />
+    <path d="M20.6 1.6v1.2M22.6 3.4h-1.2" />
+    <path d="M7.5 12.5a3 3 0 0 1 2-1.6" />
   </Svg>
 )
 export const ArrowLeftIcon = (p: IconProps) => (

@@ -36,7 +36,7 @@ export function Layout() {
       </main>
       <Sidebar />
       <MobileTabs />
-      {status === 'signedIn' ? (
+      {status === 'signedIn' && !location.pathname.startsWith('/messages') ? (
         <button type="button" className="fab" onClick={() => setComposing(true)} aria-label="Post a crud">
           <FeatherIcon />
         </button>

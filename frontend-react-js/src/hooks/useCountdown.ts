@@ -9,7 +9,7 @@ export function useCountdown(expiresAt: string | null | undefined, onExpire?: ()
   const target = expiresAt ? parseTime(expiresAt) : null
   const [granularity, setGranularity] = useState(() => (target === null ? 60_000 : tickFor(target - Date.now())))
   const now = useNow(granularity)
-  const msLeft = target === null ? Infinity : target - Math.max(now, Date.now() - granularity)
+  const msLeft = target === null ? Infinity : target - now
   const wanted = target === null ? 60_000 : tickFor(msLeft)
   useEffect(() => {
     if (wanted !== granularity) setGranularity(wanted)

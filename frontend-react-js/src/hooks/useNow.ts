@@ -21,10 +21,10 @@ function subscribe(listener: () => void): () => void {
  * shows "6d 23h" re-renders rarely while one that shows seconds re-renders every second.
  */
 export function useNow(granularityMs = 1000): number {
-  const bucket = useSyncExternalStore(
+  useSyncExternalStore(
     subscribe,
     () => Math.floor(Date.now() / granularityMs),
     () => Math.floor(Date.now() / granularityMs),
   )
-  return Math.max(bucket * granularityMs, Date.now() - granularityMs)
+  return Date.now()
 }

@@ -299,7 +299,7 @@ function MessageForm<T extends Message>({ send, onSent }: { send: (text: string)
       <textarea
         ref={ref}
         id={`${id}-text`}
-        placeholder="Send a direct message…"
+        placeholder="Write a message…"
         value={text}
         rows={1}
         onChange={(e) => setText(e.target.value)}

@@ -1,0 +1,41 @@
+import { screen, waitFor } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import { describe, expect, it } from 'vitest'
+import { json, mockFetch, renderApp } from '../test/render'
+import MessagesPage from './MessagesPage'
+
+const group = { uuid: 'g-1', handle: 'worf', display_name: 'Worf', avatar_url: null, message: 'Qapla!', created_at: '2026-05-20T10:00:00Z' }
+const msg = (uuid: string, handle: string, message: string, created_at: string) => ({ uuid, handle, display_name: handle, avatar_url: null, message, created_at })
+
+describe('MessagesPage', () => {
+  it('appends a sent message in place: no reload, no navigation', async () => {
+    const { calls } = mockFetch({
+      'GET /api/message_groups': () => json([group]),
+      'GET /api/messages/g-1': () => json([msg('m-1', 'worf', 'Qapla!', '2026-05-20T10:00:00Z')]),
+      'POST /api/messages': () => json({ ...msg('m-2', 'andrewbrown', 'Hello Worf', '2026-05-20T10:05:00Z'), message_group_uuid: 'g-1' }, 201),
+    })
+    renderApp(<MessagesPage />, { route: '/messages/g-1', path: '/messages/:groupUuid' })
+    expect(await screen.findByText('Qapla!', { selector: '.bubble__text' })).toBeInTheDocument()
+    await userEvent.type(screen.getByLabelText('Send a direct message'), 'Hello Worf{Enter}')
+    expect(await screen.findByText('Hello Worf', { selector: '.bubble__text' })).toBeInTheDocument()
+    expect(JSON.parse(String(calls.find((c) => c.method === 'POST')!.init.body))).toEqual({ message: 'Hello Worf', message_group_uuid: 'g-1' })
+    expect(screen.getAllByTestId('location')[0]).toHaveTextContent('/messages/g-1')
+    expect(screen.getByText('Hello Worf', { selector: '.bubble__text' }).closest('li')).toHaveClass('bubble--mine')
+    // The conversation list shows the new last message.
+    await waitFor(() => expect(screen.getByText('Hello Worf', { selector: '.group__preview' })).toBeInTheDocument())
+    expect(calls.filter((c) => c.url.startsWith('/api/messages/g-1'))).toHaveLength(1)
+  })
+
+  it('starts a new conversation and moves to it client-side', async () => {
+    mockFetch({
+      'GET /api/message_groups': () => json([]),
+      'GET /api/message_groups/@worf': () => json({ error: { code: 'not_found', message: 'none' } }, 404),
+      'GET /api/users/@worf/short': () => json({ uuid: 'u-2', handle: 'worf', display_name: 'Worf', avatar_url: null }),
+      'POST /api/messages': () => json({ ...msg('m-9', 'andrewbrown', 'hi', '2026-05-20T10:05:00Z'), message_group_uuid: 'g-new' }, 201),
+      'GET /api/messages/g-new': () => json([msg('m-9', 'andrewbrown', 'hi', '2026-05-20T10:05:00Z')]),
+    })
+    renderApp(<MessagesPage />, { route: '/messages/new/worf', path: '/messages/new/:handle' })
+    await userEvent.type(await screen.findByLabelText('Send a direct message'), 'hi{Enter}')
+    await waitFor(() => expect(screen.getAllByTestId('location')[0]).toHaveTextContent('/messages/g-new'))
+  })
+})
