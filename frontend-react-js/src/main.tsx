@@ -1,7 +1,7 @@
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './App'
-import { configureAmplify } from './auth/cognito'
+import { configureAmplify } from './auth/session'
 import { loadConfig } from './lib/config'
 import './styles/global.css'
 

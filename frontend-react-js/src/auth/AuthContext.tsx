@@ -2,7 +2,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import { setTokenProvider } from '../api/client'
 import type { Me } from '../api/types'
 import { getMe } from '../api/users'
-import { accessToken, doSignOut, sessionClaims } from './cognito'
+import { accessToken, doSignOut, sessionClaims } from './session'
 
 export type AuthStatus = 'loading' | 'signedIn' | 'signedOut'
 

@@ -1,63 +1,18 @@
-/** Thin wrappers over Amplify v6 auth with messages people can act on. */
-import { Amplify } from 'aws-amplify'
+/**
+ * Sign-up, confirmation, sign-in and password reset over Amplify v6, with messages people can act on.
+ * Only the (lazy) auth pages import this module, so its SRP crypto stays out of the initial bundle.
+ */
 import {
   autoSignIn,
   confirmResetPassword,
   confirmSignUp,
-  fetchAuthSession,
   resendSignUpCode,
   resetPassword,
   signIn,
   signOut,
   signUp,
 } from 'aws-amplify/auth'
-import { authFlowType, type RuntimeConfig } from '../lib/config'
-
-export function configureAmplify(config: RuntimeConfig): void {
-  Amplify.configure({
-    Auth: {
-      Cognito: {
-        userPoolId: config.userPoolId,
-        userPoolClientId: config.userPoolClientId,
-        ...(config.cognitoEndpoint ? { userPoolEndpoint: config.cognitoEndpoint } : {}),
-        loginWith: { email: true },
-        signUpVerificationMethod: 'code',
-      },
-    },
-  })
-}
-
-/** The current access token (Amplify refreshes it before expiry), or null when signed out. */
-export async function accessToken(options?: { forceRefresh?: boolean }): Promise<string | null> {
-  try {
-    const session = await fetchAuthSession({ forceRefresh: options?.forceRefresh ?? false })
-    return session.tokens?.accessToken?.toString() ?? null
-  } catch {
-    return null
-  }
-}
-
-export type SessionClaims = { sub: string; email?: string; name?: string; preferred_username?: string; exp?: number }
-
-/** Identity claims from the ID token (no network), or null when signed out. */
-export async function sessionClaims(): Promise<SessionClaims | null> {
-  try {
-    const session = await fetchAuthSession()
-    const tokens = session.tokens
-    if (!tokens?.accessToken) return null
-    const id = (tokens.idToken?.payload ?? {}) as Record<string, unknown>
-    const access = tokens.accessToken.payload as Record<string, unknown>
-    return {
-      sub: String(access.sub ?? id.sub ?? ''),
-      email: typeof id.email === 'string' ? id.email : undefined,
-      name: typeof id.name === 'string' ? id.name : undefined,
-      preferred_username: typeof id.preferred_username === 'string' ? id.preferred_username : undefined,
-      exp: typeof access.exp === 'number' ? access.exp : undefined,
-    }
-  } catch {
-    return null
-  }
-}
+import { authFlowType } from '../lib/config'
 
 const FRIENDLY: Record<string, string> = {
   UsernameExistsException: 'An account with this email already exists. Try signing in.',
@@ -158,10 +113,6 @@ export async function doSignIn(email: string, password: string): Promise<boolean
     throw error
   }
   throw new Error('This account needs a sign-in step Cruddur does not support yet.')
-}
-
-export async function doSignOut(): Promise<void> {
-  await signOut()
 }
 
 export function doResetPassword(email: string) {

@@ -192,7 +192,7 @@ function ActivityActions({ activity, onRemove, onReplied, isReply }: Pick<Props,
         <Modal title="Delete crud?" onClose={() => setConfirmDelete(false)}>
           <p className="modal__text">It disappears for everyone now, with its replies, likes and reposts. This can’t be undone.</p>
           <div className="modal__buttons">
-            <button type="button" className="btn btn--ghost" onClick={() => setConfirmDelete(false)}>
+            <button type="button" className="btn btn--ghost" onClick={() => setConfirmDelete(false)} data-autofocus>
               Cancel
             </button>
             <button type="button" className="btn btn--danger" onClick={remove} disabled={deleting}>

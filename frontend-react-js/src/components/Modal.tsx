@@ -14,6 +14,9 @@ export function Modal({ title, onClose, children, wide = false }: { title: strin
     const opener = document.activeElement as HTMLElement | null
     if (typeof dialog.showModal === 'function' && !dialog.open) dialog.showModal()
     else dialog.setAttribute('open', '')
+    // showModal() focuses the first focusable element (the close button); prefer the content.
+    const first = dialog.querySelector<HTMLElement>('[data-autofocus], textarea, input:not([type="hidden"]):not([type="file"])')
+    first?.focus()
     const onCancel = (event: Event) => {
       event.preventDefault()
       onCloseRef.current()

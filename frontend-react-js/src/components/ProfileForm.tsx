@@ -84,18 +84,18 @@ export function ProfileForm({ profile, onSaved, onClose }: { profile: Profile; o
       <div className="avatar-edit">
         <Avatar url={preview ?? profile.avatar_url} handle={profile.handle} name={name} size={96} />
         <div className="avatar-edit__side">
-          <label className={`btn btn--ghost ${busy ? 'is-disabled' : ''}`} htmlFor={`${id}-file`}>
-            <CameraIcon size={18} /> Change avatar
-          </label>
           <input
             ref={fileRef}
             id={`${id}-file`}
-            className="visually-hidden"
+            className="visually-hidden file-input"
             type="file"
             accept="image/jpeg,image/png,image/webp"
             disabled={busy}
             onChange={(e) => void pick(e.target.files?.[0])}
           />
+          <label className={`btn btn--ghost ${busy ? 'is-disabled' : ''}`} htmlFor={`${id}-file`}>
+            <CameraIcon size={18} /> Change avatar
+          </label>
           <p className="muted small">JPEG, PNG or WebP, up to 5 MB.</p>
           <UploadStatus upload={upload} />
         </div>
