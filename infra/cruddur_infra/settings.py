@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from constructs import Node
+if TYPE_CHECKING:  # importing constructs starts the jsii runtime; devstack.deploy must not pay that
+    from constructs import Node
 
 INFRA_DIR = Path(__file__).resolve().parents[1]
 REPO_ROOT = INFRA_DIR.parent
