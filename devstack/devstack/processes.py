@@ -48,12 +48,17 @@ class Child:
         """Whether it still runs."""
         return self.proc is not None and self.proc.poll() is None
 
+    def terminate(self) -> None:
+        """Ask its process group to stop (SIGTERM)."""
+        if self.proc is not None and self.proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGTERM)
+
     def stop(self, timeout: float = 8.0) -> None:
         """SIGTERM its process group, then SIGKILL whatever is left after `timeout`."""
         if self.proc is None or self.proc.poll() is not None:
             return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.proc.pid, signal.SIGTERM)
+        self.terminate()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and self.proc.poll() is None:
             time.sleep(0.05)

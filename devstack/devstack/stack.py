@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 
-from cruddur_common.migrations import upgrade
+from cruddur_common.migrations import is_up_to_date, upgrade
 from cruddur_common.registry import ServiceEntry, load_registry
 from devstack import config as c
 from devstack.aws_bootstrap import AwsResources, bootstrap
@@ -97,10 +97,8 @@ class LocalStack:
     def start_datastores(self) -> None:
         """Postgres and moto (unless DATABASE_URL / AWS_ENDPOINT_URL replace them), then the AWS resources."""
         self.cfg.data_dir.mkdir(parents=True, exist_ok=True)
-        if not self.cfg.database_url:
-            self.postgres = LocalPostgres(data_dir=self.cfg.data_dir / "postgres", port=self.cfg.pg_port)
-            self.postgres.start()
-        if not self.cfg.aws_endpoint_url:
+        moto = None
+        if not self.cfg.aws_endpoint_url:  # moto boots while Postgres starts
             _ensure_free(self.cfg.moto_port, "moto")
             moto = self._spawn(
                 "moto",
@@ -114,6 +112,10 @@ class LocalStack:
                 ],
                 dict(os.environ),
             )
+        if not self.cfg.database_url:
+            self.postgres = LocalPostgres(data_dir=self.cfg.data_dir / "postgres", port=self.cfg.pg_port)
+            self.postgres.start()
+        if moto is not None:
             _wait_port(self.cfg.moto_port, timeout=30, child=moto)
         self.aws = bootstrap(self.cfg.aws_url, out_file=self.cfg.data_dir / "aws.json")
 
@@ -127,7 +129,8 @@ class LocalStack:
                 continue
             schema = importlib.import_module(f"{entry.package}.models").SCHEMA
             url = self.cfg.db_url.replace("postgresql://", "postgresql+asyncpg://", 1)
-            upgrade(migrations_dir=Path(migrations), url=url, schema=schema)
+            if not is_up_to_date(migrations_dir=Path(migrations), url=url, schema=schema):
+                upgrade(migrations_dir=Path(migrations), url=url, schema=schema)
 
     def start_services(self) -> None:
         """One uvicorn process group per service, the workers, then the gateway."""
@@ -198,7 +201,11 @@ class LocalStack:
 
     def stop(self) -> None:
         """Stop the children (gateway first, moto last so it saves its state), then Postgres."""
-        for child in reversed(self.children):
+        moto = [ch for ch in self.children if ch.name == "moto"]
+        others = [ch for ch in self.children if ch.name != "moto"]
+        for child in others:
+            child.terminate()
+        for child in [*others, *moto]:
             child.stop()
         self.children.clear()
         if self.postgres is not None:

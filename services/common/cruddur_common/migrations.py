@@ -7,6 +7,7 @@ from pathlib import Path
 
 from alembic import command, context
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import MetaData, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -56,3 +57,29 @@ def run_env(metadata: MetaData) -> None:
         await engine.dispose()
 
     asyncio.run(run_async())
+
+
+def is_up_to_date(*, migrations_dir: Path, url: str, schema: str) -> bool:
+    """Whether the schema's version table already holds every head (skips Alembic's env on restarts)."""
+    heads = set(
+        ScriptDirectory.from_config(
+            alembic_config(migrations_dir=migrations_dir, url=url, schema=schema)
+        ).get_heads()
+    )
+
+    async def current() -> set[str]:
+        engine = create_async_engine(url)
+        try:
+            async with engine.connect() as conn:
+                exists = await conn.scalar(
+                    text("SELECT to_regclass(:t)"), {"t": f'"{schema}".alembic_version'}
+                )
+                if exists is None:
+                    return set()
+                query = f'SELECT version_num FROM "{schema}".alembic_version'  # noqa: S608 - our schema
+                rows = await conn.execute(text(query))
+                return {row[0] for row in rows}
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(current()) == heads
