@@ -1,0 +1,83 @@
+"""docker-compose.yml and the Dockerfiles agree with the routing registry (validated, not run)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from cruddur_common.registry import ServiceEntry, load_registry
+from cruddur_infra.needs import needs_for
+
+ROOT = Path(__file__).resolve().parents[2]
+REGISTRY = load_registry()
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict[str, Any]:
+    """The parsed compose file (YAML anchors and merge keys resolved)."""
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+
+
+def _env(service: dict[str, Any]) -> dict[str, str]:
+    env = service.get("environment", {})
+    return dict(item.split("=", 1) for item in env) if isinstance(env, list) else dict(env)
+
+
+def test_stack_has_datastores_emulator_gateway_frontend_and_every_service(compose: dict[str, Any]) -> None:
+    names = set(compose["services"])
+    assert {"postgres", "aws", "gateway", "frontend"} | {e.name for e in REGISTRY} == names
+    assert "4566:4566" in compose["services"]["aws"]["ports"]
+
+
+@pytest.mark.parametrize("entry", REGISTRY, ids=lambda e: e.name)
+def test_each_service_builds_the_shared_image_on_its_registry_port(
+    compose: dict[str, Any], entry: ServiceEntry
+) -> None:
+    service = compose["services"][entry.name]
+    assert service["build"]["dockerfile"] == "docker/service.Dockerfile"
+    assert service["build"]["args"]["SERVICE"] == entry.name
+    assert service["ports"] == [f"{entry.port}:{entry.port}"]
+    env = _env(service)
+    assert ({"DB_HOST", "DB_NAME", "DB_USER", "DB_PASSWORD"} <= env.keys()) is needs_for(entry).postgres
+    assert ("MESSAGES_TABLE" in env) is needs_for(entry).messages_table
+
+
+def test_every_caller_reaches_peers_at_their_registry_address(compose: dict[str, Any]) -> None:
+    for name in [e.name for e in REGISTRY] + ["gateway"]:
+        env = _env(compose["services"][name])
+        for peer in REGISTRY:
+            assert env[f"{peer.name.upper()}_URL"] == f"http://{peer.name}:{peer.port}", (name, peer.name)
+
+
+def test_gateway_runs_the_devstack_gateway_in_front_of_all_services(compose: dict[str, Any]) -> None:
+    gateway = compose["services"]["gateway"]
+    assert gateway["command"] == ["python", "-m", "devstack", "gateway"]
+    assert set(gateway["depends_on"]) == {e.name for e in REGISTRY}
+    assert compose["services"]["frontend"]["environment"]["CRUDDUR_API_UPSTREAM"] == "http://gateway:8080"
+
+
+def test_host_ports_do_not_collide(compose: dict[str, Any]) -> None:
+    host_ports = [p.split(":")[0] for s in compose["services"].values() for p in s.get("ports", [])]
+    assert len(host_ports) == len(set(host_ports))
+
+
+def test_service_dockerfile_is_parameterised_slim_non_root_and_healthchecked() -> None:
+    text = (ROOT / "docker" / "service.Dockerfile").read_text(encoding="utf-8")
+    assert "ARG SERVICE" in text
+    assert re.search(r"FROM python:\$\{PYTHON_VERSION\}-slim\S* AS runtime", text)
+    assert "uv sync --frozen --no-dev" in text and '--package "${PACKAGE}"' in text
+    assert "USER 10001" in text
+    assert "HEALTHCHECK" in text and "/health" in text
+    assert "--proxy-headers" in text and "--factory" in text
+
+
+def test_frontend_image_serves_the_built_spa_with_fallback() -> None:
+    dockerfile = (ROOT / "docker" / "frontend.Dockerfile").read_text(encoding="utf-8")
+    nginx = (ROOT / "docker" / "nginx.conf.template").read_text(encoding="utf-8")
+    assert "npm run build" in dockerfile and "nginx-unprivileged" in dockerfile
+    assert "try_files $uri $uri/ /index.html" in nginx
+    assert "location /api/" in nginx
