@@ -1,8 +1,24 @@
-"""The activity service's tables (schema `activity`)."""
+"""The activity service's tables (schema `activity`); the DDL itself lives in the Alembic migrations."""
 
 from __future__ import annotations
 
-from sqlalchemy.orm import DeclarativeBase
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR, UUID
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from cruddur_common.db import service_metadata
 
@@ -13,3 +29,112 @@ class Base(DeclarativeBase):
     """Declarative base bound to the `activity` schema."""
 
     metadata = service_metadata(SCHEMA)
+
+
+class Author(Base):
+    """Projection of a user (owned by the user service), kept current by its outbox and lazy fill."""
+
+    __tablename__ = "authors"
+
+    uuid: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    cognito_user_id: Mapped[str] = mapped_column(String(128), unique=True)
+    handle: Mapped[str] = mapped_column(String(30))
+    display_name: Mapped[str] = mapped_column(String(50))
+    bio: Mapped[str] = mapped_column(Text, server_default="")
+    avatar_url: Mapped[str] = mapped_column(Text, server_default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Follow(Base):
+    """Projection of the follow graph (owned by the user service) for the home feed and profile counts."""
+
+    __tablename__ = "follows"
+    __table_args__ = (CheckConstraint("follower_uuid <> followee_uuid", name="not_self"),)
+
+    follower_uuid: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("authors.uuid", ondelete="CASCADE"), primary_key=True
+    )
+    followee_uuid: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("authors.uuid", ondelete="CASCADE"), primary_key=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Activity(Base):
+    """A crud or a reply (reply_to_activity_uuid set); replies share their parent's expires_at."""
+
+    __tablename__ = "activities"
+
+    uuid: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")
+    )
+    user_uuid: Mapped[uuid.UUID] = mapped_column(ForeignKey("authors.uuid", ondelete="CASCADE"))
+    message: Mapped[str] = mapped_column(Text)
+    reply_to_activity_uuid: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("activities.uuid", ondelete="CASCADE")
+    )
+    replies_count: Mapped[int] = mapped_column(Integer, server_default="0")
+    reposts_count: Mapped[int] = mapped_column(Integer, server_default="0")
+    likes_count: Mapped[int] = mapped_column(Integer, server_default="0")
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    search: Mapped[Any] = mapped_column(TSVECTOR)
+
+
+class Like(Base):
+    """One user's like of one crud (the primary key makes likes idempotent and counts exact)."""
+
+    __tablename__ = "likes"
+
+    activity_uuid: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("activities.uuid", ondelete="CASCADE"), primary_key=True
+    )
+    user_uuid: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("authors.uuid", ondelete="CASCADE"), primary_key=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Repost(Base):
+    """One user's repost of one crud; carries the crud's expiry so feeds filter without a join."""
+
+    __tablename__ = "reposts"
+
+    activity_uuid: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("activities.uuid", ondelete="CASCADE"), primary_key=True
+    )
+    user_uuid: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("authors.uuid", ondelete="CASCADE"), primary_key=True
+    )
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Hashtag(Base):
+    """A hashtag used by a crud (lower case, without `#`), for trending."""
+
+    __tablename__ = "hashtags"
+
+    activity_uuid: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("activities.uuid", ondelete="CASCADE"), primary_key=True
+    )
+    tag: Mapped[str] = mapped_column(String(100), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class OutboxEvent(Base):
+    """An HTTP call to another service, written in the action's transaction and delivered later."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    destination: Mapped[str] = mapped_column(String(32))
+    method: Mapped[str] = mapped_column(String(8))
+    path: Mapped[str] = mapped_column(Text)
+    body: Mapped[Any] = mapped_column(JSONB)
+    attempts: Mapped[int] = mapped_column(Integer, server_default="0")
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

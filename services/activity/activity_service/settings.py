@@ -4,11 +4,22 @@ from __future__ import annotations
 
 import functools
 
+from pydantic import Field
+
 from cruddur_common.settings import CommonSettings
 
 
 class Settings(CommonSettings):
     """Settings of the activity service."""
+
+    pg_pool_min: int = Field(default=2, ge=1)
+    pg_pool_max: int = Field(default=10, ge=1)
+    outbox_enabled: bool = True
+    outbox_poll_seconds: float = Field(default=1.0, gt=0)
+    outbox_batch_size: int = Field(default=50, ge=1, le=1000)
+    outbox_max_backoff_seconds: float = Field(default=60.0, gt=0)
+    purge_batch_size: int = Field(default=1000, ge=1, le=100_000)
+    author_cache_size: int = Field(default=50_000, ge=0)
 
 
 @functools.cache

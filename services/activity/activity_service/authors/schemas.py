@@ -1,0 +1,33 @@
+"""Internal models of the author and follow projections (pushed by the user service)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+
+class AuthorIn(BaseModel):
+    """A user as the user service publishes them."""
+
+    uuid: uuid.UUID
+    cognito_user_id: str = Field(min_length=1, max_length=128)
+    handle: str = Field(pattern=r"^[A-Za-z0-9_]{3,30}$")
+    display_name: str = Field(min_length=1, max_length=50)
+    bio: str = Field(default="", max_length=160)
+    avatar_url: str = ""
+    updated_at: datetime
+
+
+class FollowIn(BaseModel):
+    """A follow edge, with both ends so the projection never misses an author."""
+
+    follower: AuthorIn
+    followee: AuthorIn
+
+
+class Applied(BaseModel):
+    """Acknowledgement of a projection update."""
+
+    applied: bool

@@ -1,0 +1,48 @@
+"""Use cases of the author projection: identify callers, apply pushes from the user service."""
+
+from __future__ import annotations
+
+import uuid
+
+import asyncpg
+import httpx
+
+from activity_service.authors import clients, repository
+from activity_service.authors.schemas import AuthorIn, FollowIn
+from activity_service.db import transaction
+from activity_service.settings import Settings
+from cruddur_common.auth import Principal
+
+_cache: dict[str, uuid.UUID] = {}
+
+
+async def uuid_for(
+    pool: asyncpg.Pool, *, http: httpx.AsyncClient, principal: Principal, settings: Settings
+) -> uuid.UUID:
+    """The caller's user uuid: process cache (a sub never changes owner), projection, user service."""
+    found = _cache.get(principal.sub)
+    if found is None:
+        found = await repository.uuid_by_sub(pool, principal.sub)
+        if found is None:
+            author = await clients.fetch_me(http, base_url=settings.user_url, token=principal.token)
+            await repository.upsert_author(pool, author)
+            found = author.uuid
+        if len(_cache) >= settings.author_cache_size:
+            _cache.clear()
+        _cache[principal.sub] = found
+    return found
+
+
+async def apply_author(pool: asyncpg.Pool, author: AuthorIn) -> bool:
+    """Store a pushed author unless a newer copy is already there."""
+    return await repository.upsert_author(pool, author)
+
+
+async def apply_follow(pool: asyncpg.Pool, edge: FollowIn, *, following: bool) -> bool:
+    """Add or remove a pushed follow edge (both authors are refreshed first)."""
+    async with transaction(pool) as conn:
+        await repository.upsert_author(conn, edge.follower)
+        await repository.upsert_author(conn, edge.followee)
+        if following:
+            return await repository.follow(conn, follower=edge.follower.uuid, followee=edge.followee.uuid)
+        return await repository.unfollow(conn, follower=edge.follower.uuid, followee=edge.followee.uuid)

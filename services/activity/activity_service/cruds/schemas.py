@@ -1,0 +1,53 @@
+"""Request and response models of posting, replying, liking, reposting and deleting."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from pydantic import BaseModel, ConfigDict, Field
+
+TTLS: dict[str, timedelta] = {
+    "30-days": timedelta(days=30),
+    "7-days": timedelta(days=7),
+    "3-days": timedelta(days=3),
+    "1-day": timedelta(days=1),
+    "12-hours": timedelta(hours=12),
+    "3-hours": timedelta(hours=3),
+    "1-hour": timedelta(hours=1),
+}
+MAX_CRUD_CHARS = 280
+MAX_REPLY_CHARS = 1024
+
+
+class NewActivity(BaseModel):
+    """A new crud: the text and how long it lives."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    message: str = Field(max_length=10_000, description="1-280 characters after trimming")
+    ttl: str = Field(max_length=32, description="One of: " + ", ".join(TTLS), examples=["7-days"])
+
+
+class NewReply(BaseModel):
+    """A reply (the original client also sends `activity_uuid`, which is ignored)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    message: str = Field(max_length=10_000, description="1-1024 characters after trimming")
+
+
+class LikeState(BaseModel):
+    """The reader's like of a crud after the call."""
+
+    activity_uuid: uuid.UUID
+    liked: bool
+    likes_count: int
+
+
+class RepostState(BaseModel):
+    """The reader's repost of a crud after the call."""
+
+    activity_uuid: uuid.UUID
+    reposted: bool
+    reposts_count: int

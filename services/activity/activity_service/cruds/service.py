@@ -1,0 +1,202 @@
+"""Use cases that change cruds; each owns its transaction and queues its notifications in it."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import asyncpg
+
+from activity_service.cruds import repository
+from activity_service.cruds.schemas import MAX_CRUD_CHARS, MAX_REPLY_CHARS, TTLS, LikeState, RepostState
+from activity_service.cruds.text import clean_message, hashtags, mentions
+from activity_service.db import transaction
+from activity_service.errors import ActivityNotFound, NotAuthor, TtlInvalid
+from activity_service.outbox import events
+from activity_service.schemas import ActivityItem
+
+Notify = Callable[[], None]
+
+
+def _expiry(ttl: str) -> datetime:
+    try:
+        return datetime.now(UTC) + TTLS[ttl]
+    except KeyError:
+        raise TtlInvalid(
+            f"Unknown ttl {ttl[:32]!r}; use one of {', '.join(TTLS)}.", details={"allowed": list(TTLS)}
+        ) from None
+
+
+async def _mention_events(
+    conn: asyncpg.Connection, row: asyncpg.Record, *, actor: dict[str, Any], skip: set[uuid.UUID]
+) -> list[dict[str, Any]]:
+    found = await repository.authors_by_handles(conn, mentions(row["message"]))
+    return [
+        events.event(
+            "mention",
+            actor=actor,
+            recipient=r,
+            activity_uuid=row["uuid"],
+            activity_handle=row["handle"],
+            preview=row["message"],
+            expires_at=row["expires_at"],
+        )
+        for r in found
+        if r["uuid"] not in skip
+    ]
+
+
+async def post(
+    pool: asyncpg.Pool, *, author: uuid.UUID, message: str, ttl: str, notify: Notify
+) -> ActivityItem:
+    """Post a crud; @mentions become notifications."""
+    text = clean_message(message, max_chars=MAX_CRUD_CHARS)
+    expires_at = _expiry(ttl)
+    async with transaction(pool) as conn:
+        row = await repository.insert_crud(conn, user_uuid=author, message=text, expires_at=expires_at)
+        await repository.insert_hashtags(
+            conn,
+            activity=row["uuid"],
+            tags=hashtags(text),
+            created_at=row["created_at"],
+            expires_at=expires_at,
+        )
+        actor = events.person(await repository.actor(conn, author))
+        queued = await _mention_events(conn, row, actor=actor, skip={author})
+        await events.queue(conn, queued)
+    if queued:
+        notify()
+    return ActivityItem(**dict(row))
+
+
+async def reply(
+    pool: asyncpg.Pool, *, author: uuid.UUID, parent: uuid.UUID, message: str, notify: Notify
+) -> ActivityItem:
+    """Reply to a live crud; its author (and anyone @mentioned) is notified."""
+    text = clean_message(message, max_chars=MAX_REPLY_CHARS)
+    async with transaction(pool) as conn:
+        target = await repository.live_target(conn, parent)
+        row = (
+            await repository.insert_reply(conn, user_uuid=author, parent=parent, message=text)
+            if target
+            else None
+        )
+        if target is None or row is None:
+            raise ActivityNotFound("No live crud with this uuid.")
+        await repository.insert_hashtags(
+            conn,
+            activity=row["uuid"],
+            tags=hashtags(text),
+            created_at=row["created_at"],
+            expires_at=row["expires_at"],
+        )
+        actor = events.person(await repository.actor(conn, author))
+        queued = await _mention_events(conn, row, actor=actor, skip={author, target["user_uuid"]})
+        if target["user_uuid"] != author:
+            recipient = {"uuid": target["user_uuid"], "cognito_user_id": target["cognito_user_id"]}
+            queued.append(
+                events.event(
+                    "reply",
+                    actor=actor,
+                    recipient=recipient,
+                    activity_uuid=row["uuid"],
+                    activity_handle=row["handle"],
+                    preview=text,
+                    expires_at=row["expires_at"],
+                )
+            )
+        await events.queue(conn, queued)
+    if queued:
+        notify()
+    return ActivityItem(**dict(row))
+
+
+async def _toggle(
+    pool: asyncpg.Pool,
+    *,
+    table: str,
+    kind: str,
+    on: bool,
+    reader: uuid.UUID,
+    activity: uuid.UUID,
+    notify: Notify,
+) -> int:
+    async with transaction(pool) as conn:
+        target = await repository.live_target(conn, activity)
+        if target is None:
+            raise ActivityNotFound("No live crud with this uuid.")
+        changed, count = await repository.toggle(
+            conn, table=table, on=on, activity=activity, user_uuid=reader
+        )
+        send = changed and on and target["user_uuid"] != reader
+        if send:
+            actor = events.person(await repository.actor(conn, reader))
+            recipient = {"uuid": target["user_uuid"], "cognito_user_id": target["cognito_user_id"]}
+            await events.queue(
+                conn,
+                [
+                    events.event(
+                        kind,
+                        actor=actor,
+                        recipient=recipient,
+                        activity_uuid=activity,
+                        activity_handle=target["handle"],
+                        preview=target["message"],
+                        expires_at=target["expires_at"],
+                    )
+                ],
+            )
+    if send:
+        notify()
+    return count
+
+
+async def set_like(
+    pool: asyncpg.Pool, *, reader: uuid.UUID, activity: uuid.UUID, on: bool, notify: Notify
+) -> LikeState:
+    """Like or unlike (idempotent); the count stays exact under concurrency."""
+    count = await _toggle(
+        pool, table="likes", kind="like", on=on, reader=reader, activity=activity, notify=notify
+    )
+    return LikeState(activity_uuid=activity, liked=on, likes_count=count)
+
+
+async def set_repost(
+    pool: asyncpg.Pool, *, reader: uuid.UUID, activity: uuid.UUID, on: bool, notify: Notify
+) -> RepostState:
+    """Repost or un-repost (idempotent)."""
+    count = await _toggle(
+        pool, table="reposts", kind="repost", on=on, reader=reader, activity=activity, notify=notify
+    )
+    return RepostState(activity_uuid=activity, reposted=on, reposts_count=count)
+
+
+async def delete(pool: asyncpg.Pool, *, reader: uuid.UUID, activity: uuid.UUID, notify: Notify) -> None:
+    """Delete one's own crud with everything below it; notifications about them are retracted."""
+    async with transaction(pool) as conn:
+        row = await repository.lock_for_delete(conn, activity)
+        if row is None:
+            raise ActivityNotFound("No live crud with this uuid.")
+        if row["user_uuid"] != reader:
+            raise NotAuthor("Only the author can delete a crud.")
+        thread = await repository.thread_uuids(conn, activity)
+        actor = events.person(await repository.actor(conn, reader))
+        await repository.delete(conn, activity, parent=row["reply_to_activity_uuid"])
+        await events.queue(
+            conn,
+            [
+                events.event(
+                    "retract",
+                    actor=actor,
+                    recipient=None,
+                    activity_uuid=u,
+                    activity_handle=actor["handle"],
+                    preview=None,
+                    expires_at=None,
+                )
+                for u in thread
+            ],
+        )
+    notify()

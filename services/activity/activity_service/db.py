@@ -1,0 +1,64 @@
+"""asyncpg pool of the activity service: the hot paths run plain SQL without ORM or session overhead."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated
+
+import asyncpg
+from fastapi import Depends, FastAPI, Request
+
+from activity_service.models import SCHEMA
+from activity_service.settings import Settings
+
+Pool = asyncpg.Pool
+Connection = asyncpg.Connection
+
+
+def asyncpg_dsn(sqlalchemy_url: str) -> str:
+    """The plain postgresql:// DSN asyncpg understands."""
+    return sqlalchemy_url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+
+async def create_pool(settings: Settings) -> asyncpg.Pool:
+    """A pool whose connections look in the `activity` schema and speak UTC."""
+    url = settings.sqlalchemy_url
+    if not url:
+        raise RuntimeError("activity: DATABASE_URL (or DB_HOST/DB_USER/...) is required")
+    pool = await asyncpg.create_pool(
+        asyncpg_dsn(url),
+        min_size=settings.pg_pool_min,
+        max_size=settings.pg_pool_max,
+        server_settings={"search_path": f"{SCHEMA},public", "timezone": "UTC", "jit": "off"},
+    )
+    assert pool is not None
+    return pool
+
+
+async def open_pool(app: FastAPI) -> None:
+    """Startup hook: open the pool."""
+    app.state.pg = await create_pool(app.state.settings)
+
+
+async def close_pool(app: FastAPI) -> None:
+    """Shutdown hook: close the pool."""
+    pool: asyncpg.Pool | None = getattr(app.state, "pg", None)
+    if pool is not None:
+        await pool.close()
+
+
+def get_pool(request: Request) -> asyncpg.Pool:
+    """The process's pool."""
+    pool: asyncpg.Pool = request.app.state.pg
+    return pool
+
+
+@asynccontextmanager
+async def transaction(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
+    """One connection in one transaction: committed on success, rolled back on any error."""
+    async with pool.acquire() as conn, conn.transaction():
+        yield conn
+
+
+PoolDep = Annotated[asyncpg.Pool, Depends(get_pool)]

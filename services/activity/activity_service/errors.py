@@ -1,0 +1,57 @@
+"""Domain errors of the activity service (each a stable code)."""
+
+from cruddur_common.errors import Forbidden, NotFound, Unprocessable
+
+
+class ActivityNotFound(NotFound):
+    """No live crud with this uuid (or not by this handle)."""
+
+    code = "activity_not_found"
+
+
+class UserNotFound(NotFound):
+    """No user with this handle."""
+
+    code = "user_not_found"
+
+
+class NotAuthor(Forbidden):
+    """Only the author may do this to a crud."""
+
+    code = "not_author"
+
+
+class MessageBlank(Unprocessable):
+    """The message is empty after trimming."""
+
+    code = "message_blank"
+
+
+class MessageTooLong(Unprocessable):
+    """The message has more characters than allowed."""
+
+    code = "message_too_long"
+
+
+class MessageInvalid(Unprocessable):
+    """The message holds characters that cannot be stored (NUL, lone surrogates)."""
+
+    code = "message_invalid"
+
+
+class TtlInvalid(Unprocessable):
+    """The ttl is not one of the presets."""
+
+    code = "ttl_invalid"
+
+
+class SearchTermBlank(Unprocessable):
+    """The search term is empty after trimming."""
+
+    code = "search_term_blank"
+
+
+class ProfileUnavailable(Unprocessable):
+    """The caller has no user profile yet (sign-up not confirmed)."""
+
+    code = "profile_missing"

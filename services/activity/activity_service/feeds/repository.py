@@ -1,0 +1,163 @@
+"""The only code that reads feeds and pages; one query per list, keyset pagination on indexed columns."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+import asyncpg
+
+from activity_service.cruds.repository import ITEM_COLUMNS
+
+Db = asyncpg.Pool | asyncpg.Connection
+FLAGS = """,
+    EXISTS (SELECT 1 FROM likes l WHERE l.activity_uuid = a.uuid AND l.user_uuid = $1) AS liked,
+    EXISTS (SELECT 1 FROM reposts r WHERE r.activity_uuid = a.uuid AND r.user_uuid = $1) AS reposted"""
+ITEM = ITEM_COLUMNS + FLAGS
+
+_EXPLORE = f"""
+SELECT {ITEM} FROM activities a JOIN authors au ON au.uuid = a.user_uuid
+WHERE a.reply_to_activity_uuid IS NULL AND a.expires_at > now() AND (a.created_at, a.uuid) < ($2, $3)
+ORDER BY a.created_at DESC, a.uuid DESC LIMIT $4
+"""  # noqa: S608 - constant SQL fragments, values are bind parameters
+
+_HOME = f"""
+WITH ids AS (
+    SELECT followee_uuid AS uuid FROM follows WHERE follower_uuid = $1
+    UNION ALL SELECT $1::uuid
+), entries AS (
+    SELECT c.created_at AS at, c.uuid AS activity_uuid, $5::uuid AS reposter
+    FROM ids CROSS JOIN LATERAL (
+        SELECT a.created_at, a.uuid FROM activities a
+        WHERE a.user_uuid = ids.uuid AND a.reply_to_activity_uuid IS NULL AND a.expires_at > now()
+          AND (a.created_at, a.uuid) <= ($2, $3)
+        ORDER BY a.created_at DESC, a.uuid DESC LIMIT $6
+    ) c
+    UNION ALL
+    SELECT p.created_at, p.activity_uuid, p.user_uuid
+    FROM ids CROSS JOIN LATERAL (
+        SELECT r.created_at, r.activity_uuid, r.user_uuid FROM reposts r
+        WHERE r.user_uuid = ids.uuid AND r.expires_at > now() AND (r.created_at, r.activity_uuid) <= ($2, $3)
+        ORDER BY r.created_at DESC, r.activity_uuid DESC LIMIT $6
+    ) p
+), page AS (
+    SELECT at, activity_uuid, reposter FROM entries
+    WHERE (at, activity_uuid, reposter) < ($2, $3, $4)
+    ORDER BY at DESC, activity_uuid DESC, reposter DESC LIMIT $6
+)
+SELECT {ITEM}, page.at, page.reposter,
+       ra.handle AS reposter_handle, ra.display_name AS reposter_display_name,
+       ra.avatar_url AS reposter_avatar_url
+FROM page
+JOIN activities a ON a.uuid = page.activity_uuid
+JOIN authors au ON au.uuid = a.user_uuid
+LEFT JOIN authors ra ON ra.uuid = page.reposter AND page.reposter <> $5::uuid
+ORDER BY page.at DESC, page.activity_uuid DESC, page.reposter DESC
+"""  # noqa: S608 - constant SQL fragments, values are bind parameters
+
+_PROFILE = """
+SELECT au.uuid, au.cognito_user_id AS cognito_user_uuid, au.handle, au.display_name, au.bio, au.avatar_url,
+    (SELECT count(*) FROM activities a
+      WHERE a.user_uuid = au.uuid AND a.reply_to_activity_uuid IS NULL AND a.expires_at > now()
+    ) AS cruds_count,
+    (SELECT count(*) FROM follows f WHERE f.followee_uuid = au.uuid) AS followers_count,
+    (SELECT count(*) FROM follows f WHERE f.follower_uuid = au.uuid) AS following_count,
+    EXISTS (SELECT 1 FROM follows f WHERE f.follower_uuid = $1 AND f.followee_uuid = au.uuid) AS followed
+FROM authors au WHERE lower(au.handle) = lower($2)
+"""
+
+_USER_ACTIVITIES = f"""
+SELECT {ITEM} FROM activities a JOIN authors au ON au.uuid = a.user_uuid
+WHERE a.user_uuid = $2 AND a.reply_to_activity_uuid IS NULL AND a.expires_at > now()
+  AND (a.created_at, a.uuid) < ($3, $4)
+ORDER BY a.created_at DESC, a.uuid DESC LIMIT $5
+"""  # noqa: S608 - constant SQL fragments, values are bind parameters
+
+_ONE = f"""
+SELECT {ITEM} FROM activities a JOIN authors au ON au.uuid = a.user_uuid
+WHERE a.uuid = $2 AND a.expires_at > now() AND lower(au.handle) = lower($3)
+"""  # noqa: S608 - constant SQL fragments, values are bind parameters
+
+_REPLIES = f"""
+SELECT {ITEM} FROM activities a JOIN authors au ON au.uuid = a.user_uuid
+WHERE a.reply_to_activity_uuid = $2 AND a.expires_at > now() AND (a.created_at, a.uuid) > ($3, $4)
+ORDER BY a.created_at, a.uuid LIMIT $5
+"""  # noqa: S608 - constant SQL fragments, values are bind parameters
+
+_SEARCH = f"""
+SELECT * FROM (
+    SELECT {ITEM}, ts_rank(a.search, q)::float8 AS rank
+    FROM activities a JOIN authors au ON au.uuid = a.user_uuid, websearch_to_tsquery('english', $2) q
+    WHERE a.search @@ q AND a.expires_at > now()
+) found
+WHERE (rank, created_at, uuid) < ($3, $4, $5)
+ORDER BY rank DESC, created_at DESC, uuid DESC LIMIT $6
+"""  # noqa: S608 - constant SQL fragments, values are bind parameters
+
+_PEOPLE = """
+SELECT uuid, handle, display_name, avatar_url FROM authors
+WHERE lower(handle) LIKE $1 ESCAPE '\\' OR lower(display_name) LIKE $1 ESCAPE '\\'
+ORDER BY lower(handle) LIMIT $2
+"""
+
+_TRENDING = """
+SELECT tag AS hashtag, count(*) AS count FROM hashtags
+WHERE created_at > now() - interval '24 hours' AND expires_at > now()
+GROUP BY tag ORDER BY count(*) DESC, tag LIMIT $1
+"""
+
+
+async def explore(
+    db: Db, *, reader: uuid.UUID | None, before: tuple[datetime, uuid.UUID], limit: int
+) -> list[asyncpg.Record]:
+    """Everyone's live cruds, newest first."""
+    return await db.fetch(_EXPLORE, reader, *before, limit)
+
+
+async def home(
+    db: Db, *, reader: uuid.UUID, before: tuple[datetime, uuid.UUID, uuid.UUID], limit: int, none: uuid.UUID
+) -> list[asyncpg.Record]:
+    """Cruds and reposts of the people the reader follows and the reader's own, newest first."""
+    return await db.fetch(_HOME, reader, *before, none, limit)
+
+
+async def profile(db: Db, *, handle: str, reader: uuid.UUID | None) -> asyncpg.Record | None:
+    """A user's profile header with live counts."""
+    return await db.fetchrow(_PROFILE, reader, handle)
+
+
+async def user_activities(
+    db: Db, *, user: uuid.UUID, reader: uuid.UUID | None, before: tuple[datetime, uuid.UUID], limit: int
+) -> list[asyncpg.Record]:
+    """A user's live cruds, newest first."""
+    return await db.fetch(_USER_ACTIVITIES, reader, user, *before, limit)
+
+
+async def one(db: Db, *, activity: uuid.UUID, handle: str, reader: uuid.UUID | None) -> asyncpg.Record | None:
+    """A live crud, only under its author's handle."""
+    return await db.fetchrow(_ONE, reader, activity, handle)
+
+
+async def replies(
+    db: Db, *, parent: uuid.UUID, reader: uuid.UUID | None, after: tuple[datetime, uuid.UUID], limit: int
+) -> list[asyncpg.Record]:
+    """Direct replies of a crud, oldest first."""
+    return await db.fetch(_REPLIES, reader, parent, *after, limit)
+
+
+async def search(
+    db: Db, *, term: str, reader: uuid.UUID | None, before: tuple[float, datetime, uuid.UUID], limit: int
+) -> list[asyncpg.Record]:
+    """Live cruds matching the term, best match first."""
+    return await db.fetch(_SEARCH, reader, term, *before, limit)
+
+
+async def people(db: Db, *, term: str, limit: int) -> list[asyncpg.Record]:
+    """Users whose handle or display name starts with the term."""
+    escaped = term.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return await db.fetch(_PEOPLE, escaped + "%", limit)
+
+
+async def trending(db: Db, *, limit: int) -> list[asyncpg.Record]:
+    """The most used hashtags of the last 24 hours among live cruds."""
+    return await db.fetch(_TRENDING, limit)

@@ -1,0 +1,142 @@
+"""Routes that read: home, explore, user page, crud page, search, trending."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Query, Request, Response
+
+from activity_service.db import PoolDep
+from activity_service.dependencies import ReaderId
+from activity_service.feeds import service
+from activity_service.feeds.schemas import CrudPage, SearchResult, Trend, UserPage
+from activity_service.schemas import ActivityItem, ActivityPage
+from cruddur_common.errors import ERROR_RESPONSES
+from cruddur_common.pagination import DEFAULT_LIMIT, CursorParam, LimitParam, next_link
+
+router = APIRouter(prefix="/api/activities", tags=["activity"], responses=ERROR_RESPONSES)
+LINK = {"Link": {"description": 'The next page: `<url>; rel="next"` (absent on the last page)'}}
+
+
+def _secret(request: Request) -> str:
+    return str(request.app.state.settings.cursor_secret)
+
+
+def _link(request: Request, response: Response, next_cursor: str | None) -> None:
+    link = next_link(request, next_cursor)
+    if link is not None:
+        response.headers["link"] = link
+
+
+@router.get(
+    "/home",
+    response_model=list[ActivityItem],
+    summary="Home feed",
+    responses={200: {"headers": LINK}},
+)
+async def home(
+    request: Request,
+    response: Response,
+    pool: PoolDep,
+    reader: ReaderId,
+    cursor: CursorParam = None,
+    limit: LimitParam = DEFAULT_LIMIT,
+) -> list[ActivityItem]:
+    """Signed in: cruds and reposts of the people you follow and your own; signed out: everyone's.
+
+    The original bare array; the next page is in the `Link` header.
+    """
+    items, next_cursor = await service.home(
+        pool, reader=reader, cursor=cursor, limit=limit, secret=_secret(request)
+    )
+    _link(request, response, next_cursor)
+    return items
+
+
+@router.get("/explore", response_model=ActivityPage, summary="Everyone's live cruds")
+async def explore(
+    request: Request,
+    pool: PoolDep,
+    reader: ReaderId,
+    cursor: CursorParam = None,
+    limit: LimitParam = DEFAULT_LIMIT,
+) -> ActivityPage:
+    """The global feed, newest first."""
+    items, next_cursor = await service.explore(
+        pool, reader=reader, cursor=cursor, limit=limit, secret=_secret(request)
+    )
+    return ActivityPage(items=items, next_cursor=next_cursor)
+
+
+@router.get("/search", response_model=SearchResult, summary="Search cruds and people")
+async def search(
+    request: Request,
+    response: Response,
+    pool: PoolDep,
+    reader: ReaderId,
+    term: str = Query(default="", max_length=200, description='Words, "phrases", #hashtags'),
+    cursor: CursorParam = None,
+    limit: LimitParam = DEFAULT_LIMIT,
+) -> SearchResult:
+    """Full-text search over live cruds, best match first (422 `search_term_blank` for a blank term)."""
+    result = await service.search(
+        pool, term=term, reader=reader, cursor=cursor, limit=limit, secret=_secret(request)
+    )
+    _link(request, response, result.next_cursor)
+    return result
+
+
+@router.get("/trending", response_model=list[Trend], summary="Trending hashtags")
+async def trending(pool: PoolDep) -> list[Trend]:
+    """The ten most used hashtags among live cruds of the last 24 hours."""
+    return await service.trending(pool)
+
+
+@router.get(
+    "/@{handle}", response_model=UserPage, summary="A user's page", responses={200: {"headers": LINK}}
+)
+async def user_page(
+    handle: str,
+    request: Request,
+    response: Response,
+    pool: PoolDep,
+    reader: ReaderId,
+    cursor: CursorParam = None,
+    limit: LimitParam = DEFAULT_LIMIT,
+) -> UserPage:
+    """Profile (with counts) and the user's live cruds, newest first; 404 `user_not_found`."""
+    page = await service.user_page(
+        pool, handle=handle, reader=reader, cursor=cursor, limit=limit, secret=_secret(request)
+    )
+    _link(request, response, page.next_cursor)
+    return page
+
+
+@router.get(
+    "/@{handle}/status/{activity_uuid}",
+    response_model=CrudPage,
+    summary="A crud and its replies",
+    responses={200: {"headers": LINK}},
+)
+async def crud_page(
+    handle: str,
+    activity_uuid: uuid.UUID,
+    request: Request,
+    response: Response,
+    pool: PoolDep,
+    reader: ReaderId,
+    cursor: CursorParam = None,
+    limit: LimitParam = DEFAULT_LIMIT,
+) -> CrudPage:
+    """The crud and its direct replies, oldest first; 404 `activity_not_found` if gone or not by @handle."""
+    page = await service.crud_page(
+        pool,
+        handle=handle,
+        activity=activity_uuid,
+        reader=reader,
+        cursor=cursor,
+        limit=limit,
+        secret=_secret(request),
+    )
+    _link(request, response, page.next_cursor)
+    return page

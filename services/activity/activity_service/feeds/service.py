@@ -1,0 +1,190 @@
+"""Use cases that read: feeds, user page, crud page, search and trending (keyset pages, signed cursors)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+
+from activity_service.errors import ActivityNotFound, SearchTermBlank, UserNotFound
+from activity_service.feeds import repository
+from activity_service.feeds.schemas import CrudPage, Person, Profile, SearchResult, Trend, UserPage
+from activity_service.schemas import ActivityItem, Reposter
+from cruddur_common.pagination import InvalidCursor, decode_cursor, encode_cursor
+
+TOP = (datetime.fromisoformat("9999-12-31T00:00:00+00:00"), uuid.UUID(int=(1 << 128) - 1))
+BOTTOM = (datetime.fromisoformat("0001-01-02T00:00:00+00:00"), uuid.UUID(int=0))
+NONE = uuid.UUID(int=0)
+TRENDING_LIMIT = 10
+PEOPLE_LIMIT = 10
+
+
+def _position(cursor: str | None, *, secret: str, kind: str) -> dict[str, Any] | None:
+    if cursor is None:
+        return None
+    position = decode_cursor(cursor, secret=secret)
+    if position.get("k") != kind:
+        raise InvalidCursor("The cursor belongs to another list.")
+    return position
+
+
+def _key(position: dict[str, Any], *names: str) -> tuple[Any, ...]:
+    try:
+        values: list[Any] = []
+        for name in names:
+            raw = position[name]
+            if name == "t":
+                values.append(datetime.fromisoformat(raw))
+            elif name == "s":
+                values.append(float(raw))
+            else:
+                values.append(uuid.UUID(raw))
+        return tuple(values)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InvalidCursor("The cursor is not valid.") from exc
+
+
+def _cursor(kind: str, secret: str, **values: Any) -> str:
+    return encode_cursor(
+        {"k": kind, **{k: str(v) if not isinstance(v, float) else v for k, v in values.items()}},
+        secret=secret,
+    )
+
+
+def item(row: asyncpg.Record, *, signed_in: bool) -> ActivityItem:
+    """A feed row as the API shows it (liked/reposted are null for signed-out readers)."""
+    data = {k: row[k] for k in ActivityItem.model_fields if k in row.keys()}  # noqa: SIM118
+    if not signed_in:
+        data["liked"] = data["reposted"] = None
+    handle = row.get("reposter_handle")
+    if handle is not None:
+        data["reposted_by"] = Reposter(
+            handle=handle, display_name=row["reposter_display_name"], avatar_url=row["reposter_avatar_url"]
+        )
+        data["reposted_at"] = row["at"]
+    return ActivityItem.model_construct(**data)
+
+
+def _items(rows: list[asyncpg.Record], *, limit: int, signed_in: bool) -> list[ActivityItem]:
+    return [item(r, signed_in=signed_in) for r in rows[:limit]]
+
+
+async def explore(
+    db: repository.Db, *, reader: uuid.UUID | None, cursor: str | None, limit: int, secret: str
+) -> tuple[list[ActivityItem], str | None]:
+    """Everyone's live cruds, newest first."""
+    position = _position(cursor, secret=secret, kind="explore")
+    before = _key(position, "t", "u") if position else TOP
+    rows = await repository.explore(db, reader=reader, before=before, limit=limit + 1)  # type: ignore[arg-type]
+    next_cursor = None
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        next_cursor = _cursor("explore", secret, t=last["created_at"].isoformat(), u=last["uuid"])
+    return _items(rows, limit=limit, signed_in=reader is not None), next_cursor
+
+
+async def home(
+    db: repository.Db, *, reader: uuid.UUID | None, cursor: str | None, limit: int, secret: str
+) -> tuple[list[ActivityItem], str | None]:
+    """Signed in: the people one follows, their reposts and one's own cruds; signed out: explore."""
+    if reader is None:
+        return await explore(db, reader=None, cursor=cursor, limit=limit, secret=secret)
+    position = _position(cursor, secret=secret, kind="home")
+    before = _key(position, "t", "u", "r") if position else (*TOP, TOP[1])
+    rows = await repository.home(db, reader=reader, before=before, limit=limit + 1, none=NONE)  # type: ignore[arg-type]
+    next_cursor = None
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        next_cursor = _cursor("home", secret, t=last["at"].isoformat(), u=last["uuid"], r=last["reposter"])
+    return _items(rows, limit=limit, signed_in=True), next_cursor
+
+
+async def user_page(
+    db: repository.Db, *, handle: str, reader: uuid.UUID | None, cursor: str | None, limit: int, secret: str
+) -> UserPage:
+    """A user's profile and a page of their live cruds; 404 `user_not_found` for unknown handles."""
+    position = _position(cursor, secret=secret, kind="user")
+    before = _key(position, "t", "u") if position else TOP
+    found = await repository.profile(db, handle=handle, reader=reader)
+    if found is None:
+        raise UserNotFound(f"No user @{handle[:30]}.")
+    profile = Profile(**dict(found))
+    if reader is None:
+        profile.followed = None
+    rows = await repository.user_activities(
+        db,
+        user=found["uuid"],
+        reader=reader,
+        before=before,
+        limit=limit + 1,  # type: ignore[arg-type]
+    )
+    next_cursor = None
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        next_cursor = _cursor("user", secret, t=last["created_at"].isoformat(), u=last["uuid"])
+    activities = _items(rows, limit=limit, signed_in=reader is not None)
+    return UserPage(profile=profile, activities=activities, next_cursor=next_cursor)
+
+
+async def crud_page(
+    db: repository.Db,
+    *,
+    handle: str,
+    activity: uuid.UUID,
+    reader: uuid.UUID | None,
+    cursor: str | None,
+    limit: int,
+    secret: str,
+) -> CrudPage:
+    """A live crud under its author's handle, with a page of direct replies oldest first."""
+    position = _position(cursor, secret=secret, kind="replies")
+    after = _key(position, "t", "u") if position else BOTTOM
+    row = await repository.one(db, activity=activity, handle=handle, reader=reader)
+    if row is None:
+        raise ActivityNotFound("No live crud with this uuid by this user.")
+    rows = await repository.replies(db, parent=activity, reader=reader, after=after, limit=limit + 1)  # type: ignore[arg-type]
+    next_cursor = None
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        next_cursor = _cursor("replies", secret, t=last["created_at"].isoformat(), u=last["uuid"])
+    signed_in = reader is not None
+    return CrudPage(
+        activity=item(row, signed_in=signed_in),
+        replies=_items(rows, limit=limit, signed_in=signed_in),
+        next_cursor=next_cursor,
+    )
+
+
+async def search(
+    db: repository.Db, *, term: str, reader: uuid.UUID | None, cursor: str | None, limit: int, secret: str
+) -> SearchResult:
+    """Ranked full-text search over live cruds, plus matching people on the first page."""
+    term = term.strip()
+    if not term or "\x00" in term:
+        raise SearchTermBlank("Type something to search for.")
+    position = _position(cursor, secret=secret, kind="search")
+    before = _key(position, "s", "t", "u") if position else (float("inf"), *TOP)
+    rows = await repository.search(db, term=term, reader=reader, before=before, limit=limit + 1)  # type: ignore[arg-type]
+    next_cursor = None
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        next_cursor = _cursor(
+            "search", secret, s=last["rank"], t=last["created_at"].isoformat(), u=last["uuid"]
+        )
+    users: list[Person] = []
+    if position is None:
+        users = [
+            Person(**dict(r)) for r in await repository.people(db, term=term.lstrip("@"), limit=PEOPLE_LIMIT)
+        ]
+    activities = _items(rows, limit=limit, signed_in=reader is not None)
+    return SearchResult(activities=activities, users=users, next_cursor=next_cursor)
+
+
+async def trending(db: repository.Db) -> list[Trend]:
+    """The top hashtags of the last 24 hours among live cruds."""
+    return [
+        Trend(hashtag=r["hashtag"], count=r["count"])
+        for r in await repository.trending(db, limit=TRENDING_LIMIT)
+    ]
