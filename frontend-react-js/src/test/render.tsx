@@ -32,6 +32,7 @@ export function renderApp(
             <Route path={path} element={ui} />
             <Route path="/signin" element={<LocationProbe />} />
             <Route path="/@:h/status/:uuid" element={<LocationProbe />} />
+            {path !== '*' ? <Route path="*" element={null} /> : null}
           </Routes>
           <LocationProbe />
         </MemoryRouter>

@@ -1,0 +1,120 @@
+import { act, render, screen } from '@testing-library/react'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { setTokenProvider } from '../api/client'
+import { AuthContextProvider } from '../auth/AuthContext'
+import { authState, json, mockFetch } from '../test/render'
+import { LiveProvider, useLive, useLiveEvent } from './LiveContext'
+
+class FakeEventSource {
+  static CONNECTING = 0
+  static OPEN = 1
+  static CLOSED = 2
+  static instances: FakeEventSource[] = []
+  readyState = FakeEventSource.CONNECTING
+  onopen: (() => void) | null = null
+  onerror: (() => void) | null = null
+  listeners = new Map<string, ((e: MessageEvent) => void)[]>()
+  closed = false
+  constructor(public url: string) {
+    FakeEventSource.instances.push(this)
+  }
+  addEventListener(type: string, fn: (e: MessageEvent) => void) {
+    this.listeners.set(type, [...(this.listeners.get(type) ?? []), fn])
+  }
+  close() {
+    this.closed = true
+    this.readyState = FakeEventSource.CLOSED
+  }
+  open() {
+    this.readyState = FakeEventSource.OPEN
+    this.onopen?.()
+  }
+  emit(type: string, data: unknown, id = '') {
+    const event = new MessageEvent(type, { data: JSON.stringify(data), lastEventId: id })
+    this.listeners.get(type)?.forEach((fn) => fn(event))
+  }
+  fail() {
+    this.readyState = FakeEventSource.CLOSED
+    this.onerror?.()
+  }
+}
+
+function Probe() {
+  const { unread } = useLive()
+  useLiveEvent('message', (m) => {
+    document.title = `message:${m.message}`
+  })
+  return <p>unread:{unread}</p>
+}
+
+beforeEach(() => {
+  FakeEventSource.instances = []
+  vi.stubGlobal('EventSource', FakeEventSource)
+})
+afterEach(() => vi.useRealTimers())
+
+describe('LiveProvider', () => {
+  it('starts from the unread count, then counts live notifications and passes messages on', async () => {
+    mockFetch({ 'GET /api/notifications': () => json({ items: [], unread_count: 2, next_cursor: null }) })
+    setTokenProvider(async () => 'tok-1')
+    render(
+      <AuthContextProvider value={authState()}>
+        <LiveProvider>
+          <Probe />
+        </LiveProvider>
+      </AuthContextProvider>,
+    )
+    expect(await screen.findByText('unread:2')).toBeInTheDocument()
+    await vi.waitFor(() => expect(FakeEventSource.instances).toHaveLength(1))
+    const es = FakeEventSource.instances[0]
+    expect(es.url).toBe('/api/notifications/stream?access_token=tok-1')
+    act(() => {
+      es.open()
+      es.emit('notification', { uuid: 'n1', kind: 'like' }, '41')
+    })
+    expect(screen.getByText('unread:3')).toBeInTheDocument()
+    act(() => es.emit('message', { uuid: 'm1', message: 'hi', message_group_uuid: 'g' }, '42'))
+    expect(document.title).toBe('message:hi')
+  })
+
+  it('reconnects with a fresh token and the last event id when the server closes the stream', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true })
+    mockFetch({ 'GET /api/notifications': () => json({ items: [], unread_count: 0, next_cursor: null }) })
+    let n = 0
+    setTokenProvider(async () => `tok-${++n}`)
+    render(
+      <AuthContextProvider value={authState()}>
+        <LiveProvider>
+          <Probe />
+        </LiveProvider>
+      </AuthContextProvider>,
+    )
+    await vi.waitFor(() => expect(FakeEventSource.instances).toHaveLength(1))
+    const first = FakeEventSource.instances[0]
+    act(() => {
+      first.open()
+      first.emit('notification', { uuid: 'n1' }, 'evt-7')
+      first.fail()
+    })
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(2000)
+    })
+    await vi.waitFor(() => expect(FakeEventSource.instances).toHaveLength(2))
+    expect(first.closed).toBe(true)
+    expect(FakeEventSource.instances[1].url).toMatch(/access_token=tok-\d+&last_event_id=evt-7$/)
+    expect(FakeEventSource.instances[1].url).not.toContain('tok-1&')
+  })
+
+  it('opens nothing for signed-out visitors', () => {
+    mockFetch({})
+    render(
+      <AuthContextProvider value={authState({ status: 'signedOut', me: null })}>
+        <LiveProvider>
+          <Probe />
+        </LiveProvider>
+      </AuthContextProvider>,
+    )
+    expect(FakeEventSource.instances).toHaveLength(0)
+    expect(screen.getByText('unread:0')).toBeInTheDocument()
+  })
+})
