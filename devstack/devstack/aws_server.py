@@ -24,7 +24,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 log = logging.getLogger("devstack.aws")
-PERSISTED = ("cognito-idp", "dynamodb", "dynamodbstreams", "s3", "sqs", "secretsmanager")
+# dynamodbstreams is left out: it only holds shard iterators (one per get_records call), never data.
+PERSISTED = ("cognito-idp", "dynamodb", "s3", "sqs", "secretsmanager")
 
 
 def _load_rsa(pem: bytes) -> Any:
@@ -73,6 +74,38 @@ def load_state(path: Path) -> bool:
     return True
 
 
+def _patch_transaction_rollback() -> None:
+    """Make a cancelled TransactWriteItems leave the table's stream as real DynamoDB does.
+
+    moto rolls a cancelled transaction back by swapping in a deep copy of the table: the live stream
+    shard, which open shard iterators hold, is replaced (a stream poller then never sees another
+    record) and keeps the records of the writes that were rolled back. Keep the live shard, drop those
+    records. Transactions also run one at a time (moto's threaded server would interleave two).
+    """
+    from moto.dynamodb.models import DynamoDBBackend
+
+    original = DynamoDBBackend.transact_write_items
+    one_at_a_time = threading.Lock()
+
+    def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
+        shards = {
+            n: (t.stream_shard, len(t.stream_shard.items)) for n, t in self.tables.items() if t.stream_shard
+        }
+        try:
+            with one_at_a_time:
+                original(self, transact_items)
+        except Exception:
+            for name, (shard, length) in shards.items():
+                table = self.tables.get(name)
+                if table is not None and table.stream_shard is not shard:
+                    del shard.items[length:]
+                    shard.table = table
+                    table.stream_shard = shard
+            raise
+
+    DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
+
+
 def main() -> None:
     """Serve until SIGTERM/SIGINT, then save the state."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -83,6 +116,7 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     _register_reducers()
+    _patch_transaction_rollback()
 
     from moto.server import ThreadedMotoServer
 

@@ -2,8 +2,95 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import uuid
 
-from cruddur_common.errors import ERROR_RESPONSES
+from fastapi import APIRouter, Request, Response, status
+
+from cruddur_common.auth import CurrentUser
+from cruddur_common.errors import ERROR_RESPONSES, ErrorResponse
+from cruddur_common.pagination import DEFAULT_LIMIT, CursorParam, LimitParam, next_link
+from messaging_service import service
+from messaging_service.dependencies import MessagingDep
+from messaging_service.schemas import CreatedMessage, CreateMessage, Message, MessageGroup
 
 router = APIRouter(tags=["messaging"], responses=ERROR_RESPONSES)
+PAGED = {
+    200: {
+        "headers": {
+            "Link": {"description": 'The next page: `<url>; rel="next"`', "schema": {"type": "string"}}
+        }
+    },
+    400: {"model": ErrorResponse, "description": "Invalid cursor (`invalid_cursor`)"},
+}
+
+
+def _link(request: Request, response: Response, next_cursor: str | None) -> None:
+    link = next_link(request, next_cursor)
+    if link is not None:
+        response.headers["Link"] = link
+
+
+@router.get(
+    "/api/message_groups",
+    response_model=list[MessageGroup],
+    responses=PAGED,
+    summary="My conversations, most recent activity first",
+)
+async def list_message_groups(
+    request: Request,
+    response: Response,
+    principal: CurrentUser,
+    messaging: MessagingDep,
+    cursor: CursorParam = None,
+    limit: LimitParam = DEFAULT_LIMIT,
+) -> list[MessageGroup]:
+    """The other participant, the last message and its time per conversation; next page in `Link`."""
+    page = await service.list_groups(messaging, principal, limit=limit, cursor=cursor)
+    _link(request, response, page.next_cursor)
+    return page.items
+
+
+@router.get(
+    "/api/message_groups/@{handle}",
+    response_model=MessageGroup,
+    summary="My conversation with a person",
+)
+async def find_message_group(handle: str, principal: CurrentUser, messaging: MessagingDep) -> MessageGroup:
+    """The conversation with `handle`; 404 `message_group_not_found` when there is none."""
+    return await service.find_group(messaging, principal, handle)
+
+
+@router.get(
+    "/api/messages/{message_group_uuid}",
+    response_model=list[Message],
+    responses=PAGED,
+    summary="A page of a conversation (members only)",
+)
+async def list_messages(
+    message_group_uuid: uuid.UUID,
+    request: Request,
+    response: Response,
+    principal: CurrentUser,
+    messaging: MessagingDep,
+    cursor: CursorParam = None,
+    limit: LimitParam = DEFAULT_LIMIT,
+) -> list[Message]:
+    """The newest messages, oldest first within the page; `Link` points at older ones. 404 for non-members."""
+    page = await service.list_messages(
+        messaging, principal, group_uuid=message_group_uuid, limit=limit, cursor=cursor
+    )
+    _link(request, response, page.next_cursor)
+    return page.items
+
+
+@router.post(
+    "/api/messages",
+    response_model=CreatedMessage,
+    status_code=status.HTTP_201_CREATED,
+    summary="Send a direct message",
+)
+async def create_message(
+    body: CreateMessage, principal: CurrentUser, messaging: MessagingDep
+) -> CreatedMessage:
+    """Into `message_group_uuid`, or to `handle` (returns the existing conversation with them if any)."""
+    return await service.send(messaging, principal, body)

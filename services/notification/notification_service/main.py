@@ -7,24 +7,30 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from cruddur_common.app import ServiceSpec, create_service_app
+from notification_service.dependencies import broker_ready, start_broker, stop_broker
+from notification_service.internal import router as internal_router
 from notification_service.models import SCHEMA
 from notification_service.router import router
-from notification_service.settings import get_settings
+from notification_service.settings import Settings, get_settings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
-def create_app() -> FastAPI:
+def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the notification service app (uvicorn --factory)."""
+    settings = settings or get_settings()
     return create_service_app(
         ServiceSpec(
             name="notification",
             title="Cruddur notification service",
             description="Notifications per recipient, with a live server-sent event stream.",
-            settings=get_settings(),
-            routers=[router],
+            settings=settings,
+            routers=[router, internal_router],
             db_schema=SCHEMA,
             aws_services=(),
+            readiness=[("broker", broker_ready)],
+            on_startup=[start_broker],
+            on_shutdown=[stop_broker],
             tags=[{"name": "notification", "description": "Notifications and the live stream"}],
         )
     )

@@ -2,14 +2,64 @@
 
 from __future__ import annotations
 
-from sqlalchemy.orm import DeclarativeBase
+import uuid
+from datetime import datetime
+
+from sqlalchemy import BigInteger, DateTime, Identity, String, Text, func
+from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from cruddur_common.db import service_metadata
 
 SCHEMA = "notifications"
+KINDS = ("reply", "mention", "like", "repost", "follow", "message")
 
 
 class Base(DeclarativeBase):
     """Declarative base bound to the `notifications` schema."""
 
     metadata = service_metadata(SCHEMA)
+
+
+class Notification(Base):
+    """One notification for one recipient; `seq` counts per recipient (the SSE event id)."""
+
+    __tablename__ = "notifications"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    event_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), unique=True)
+    recipient_sub: Mapped[str] = mapped_column(String(128))
+    recipient_uuid: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    seq: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(16))
+    actor_uuid: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    actor_handle: Mapped[str] = mapped_column(String(64))
+    actor_display_name: Mapped[str] = mapped_column(String(128))
+    actor_avatar_url: Mapped[str | None] = mapped_column(Text)
+    activity_uuid: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    activity_handle: Mapped[str | None] = mapped_column(String(64))
+    message_group_uuid: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    preview: Mapped[str | None] = mapped_column(String(140))
+    body: Mapped[str | None] = mapped_column(Text)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    inserted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Recipient(Base):
+    """Per-recipient counter: the last `seq` handed out (its row lock orders a recipient's inserts)."""
+
+    __tablename__ = "recipients"
+
+    sub: Mapped[str] = mapped_column(String(128), primary_key=True)
+    last_seq: Mapped[int] = mapped_column(BigInteger)
+
+
+class RetractedActivity(Base):
+    """A deleted crud: late events about it are dropped instead of resurrecting its notifications."""
+
+    __tablename__ = "retracted_activities"
+
+    activity_uuid: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    retracted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import functools
 
+from pydantic import Field
+
 from cruddur_common.settings import CommonSettings
 
 
 class Settings(CommonSettings):
     """Settings of the notification service."""
+
+    sse_keepalive_seconds: float = Field(default=15.0, gt=0, le=55, description="Below the ALB idle timeout")
 
 
 @functools.cache

@@ -1,0 +1,39 @@
+"""Domain errors of the messaging service."""
+
+from cruddur_common.errors import NotFound, Unprocessable
+
+
+class MessageGroupNotFound(NotFound):
+    """No such conversation, or the caller is not in it (we do not reveal which)."""
+
+    code = "message_group_not_found"
+
+
+class UserNotFound(NotFound):
+    """No user with this handle (or the caller has no profile yet)."""
+
+    code = "user_not_found"
+
+
+class CannotMessageSelf(Unprocessable):
+    """A conversation needs two different people."""
+
+    code = "cannot_message_self"
+
+
+class MessageBlank(Unprocessable):
+    """The message is empty or only whitespace."""
+
+    code = "message_blank"
+
+
+class MessageTooLong(Unprocessable):
+    """The message is over 1024 characters."""
+
+    code = "message_too_long"
+
+
+class RecipientRequired(Unprocessable):
+    """Exactly one of `message_group_uuid` and `handle` must be given."""
+
+    code = "recipient_required"

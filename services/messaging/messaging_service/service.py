@@ -1,0 +1,185 @@
+"""Use cases of the messaging service; each names the DynamoDB requests it makes."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from cruddur_common.auth import Principal
+from cruddur_common.errors import AppError
+from cruddur_common.pagination import InvalidCursor, decode_cursor, encode_cursor
+from messaging_service import items, keys, repository
+from messaging_service.clients import UserDirectory
+from messaging_service.errors import (
+    CannotMessageSelf,
+    MessageBlank,
+    MessageGroupNotFound,
+    MessageTooLong,
+    RecipientRequired,
+)
+from messaging_service.repository import Table
+from messaging_service.schemas import MAX_MESSAGE_CHARS, CreatedMessage, CreateMessage, Message, MessageGroup
+from messaging_service.schemas import Person as PersonModel
+
+T = TypeVar("T")
+_CREATE_ATTEMPTS = 4
+
+
+@dataclass(frozen=True)
+class Messaging:
+    """What every use case needs: the table, the user directory and the cursor key."""
+
+    table: Table
+    users: UserDirectory
+    cursor_secret: str
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of results and the cursor of the next one."""
+
+    items: list[T]
+    next_cursor: str | None
+
+
+async def list_groups(
+    ctx: Messaging, principal: Principal, *, limit: int, cursor: str | None
+) -> Page[MessageGroup]:
+    """My conversations by last activity, newest first: one Query on gsi1."""
+    me = await ctx.users.by_sub(principal.sub)
+    start = None
+    if cursor is not None:
+        position = decode_cursor(cursor, secret=ctx.cursor_secret)
+        start = position.get("k")
+        if position.get("u") != str(me.uuid) or not isinstance(start, dict):
+            raise InvalidCursor("The cursor is not valid.")
+    found = await repository.query_entries(ctx.table, user_uuid=str(me.uuid), limit=limit + 1, start=start)
+    page = found[:limit]
+    next_cursor = None
+    if len(found) > limit:
+        last = page[-1]
+        key = {k: last[k] for k in ("pk", "sk", "gsi1pk", "gsi1sk")}
+        next_cursor = encode_cursor({"u": str(me.uuid), "k": key}, secret=ctx.cursor_secret)
+    return Page([items.to_group(e) for e in page], next_cursor)
+
+
+async def find_group(ctx: Messaging, principal: Principal, handle: str) -> MessageGroup:
+    """My conversation with `handle`: one GetItem (after the cached user lookups)."""
+    me = await ctx.users.by_sub(principal.sub)
+    other = await ctx.users.by_handle(handle.removeprefix("@"))
+    entry = None
+    if other.uuid != me.uuid:
+        entry = await repository.get_entry(ctx.table, user_uuid=str(me.uuid), other_uuid=str(other.uuid))
+    if entry is None:
+        raise MessageGroupNotFound(f"You have no conversation with @{other.handle}.")
+    return items.to_group(entry)
+
+
+async def list_messages(
+    ctx: Messaging, principal: Principal, *, group_uuid: uuid.UUID, limit: int, cursor: str | None
+) -> Page[Message]:
+    """A page of a conversation, oldest first within the page; pages go back in time. One Query.
+
+    The first page's Query also returns the conversation's metadata item (it sorts after every message),
+    which proves membership; a later page's signed cursor names the member it was issued to.
+    """
+    group = str(group_uuid)
+    before = None
+    if cursor is not None:
+        position = decode_cursor(cursor, secret=ctx.cursor_secret)
+        before = position.get("k")
+        if position.get("g") != group or position.get("s") != principal.sub or not isinstance(before, str):
+            raise InvalidCursor("The cursor is not valid.")
+    extra = 1 if before is None else 0
+    found = await repository.query_group(
+        ctx.table, group_uuid=group, limit=limit + 1 + extra, before_sk=before
+    )
+    if before is None:
+        meta = found[0] if found and found[0]["sk"] == keys.GROUP_META_SK else None
+        if meta is None or principal.sub not in meta["member_subs"]:
+            raise MessageGroupNotFound("No such conversation.")
+        found = found[1:]
+    page = found[:limit]
+    next_cursor = None
+    if len(found) > limit:
+        position = {"g": group, "s": principal.sub, "k": page[-1]["sk"]}
+        next_cursor = encode_cursor(position, secret=ctx.cursor_secret)
+    return Page([items.to_message(m) for m in reversed(page)], next_cursor)
+
+
+def _text(message: str) -> str:
+    text = message.strip()
+    if not text:
+        raise MessageBlank("Write a message first.")
+    if len(text) > MAX_MESSAGE_CHARS:
+        raise MessageTooLong(
+            f"A message is at most {MAX_MESSAGE_CHARS} characters.", details={"length": len(text)}
+        )
+    return text
+
+
+async def send(ctx: Messaging, principal: Principal, body: CreateMessage) -> CreatedMessage:
+    """Send into a conversation I am in, or to a person (starting our one conversation if needed)."""
+    text = _text(body.message)
+    if (body.message_group_uuid is None) == (body.handle is None or not body.handle.strip()):
+        raise RecipientRequired("Give either `message_group_uuid` or `handle`.")
+    sender = await ctx.users.by_sub(principal.sub)
+    if body.message_group_uuid is not None:
+        return await _send_in_group(ctx, sender, group_uuid=str(body.message_group_uuid), text=text)
+    assert body.handle is not None
+    other = await ctx.users.by_handle(body.handle.strip().removeprefix("@"))
+    if other.uuid == sender.uuid:
+        raise CannotMessageSelf("You cannot message yourself.")
+    return await _send_to_person(ctx, sender, other, text=text)
+
+
+async def _send_in_group(
+    ctx: Messaging, sender: PersonModel, *, group_uuid: str, text: str
+) -> CreatedMessage:
+    """GetItem (membership) + PutItem."""
+    group = await repository.get_group(ctx.table, group_uuid=group_uuid)
+    if group is None or sender.cognito_user_id not in group["member_subs"]:
+        raise MessageGroupNotFound("No such conversation.")
+    recipient = next(m for m in group["members"] if m["sub"] != sender.cognito_user_id)
+    item = items.message_item(
+        group_uuid=group_uuid, sender=sender, recipient=recipient, text=text, created_at=keys.now_ts()
+    )
+    await repository.put_message(ctx.table, item)
+    return items.to_created(item)
+
+
+async def _send_to_person(
+    ctx: Messaging, sender: PersonModel, other: PersonModel, *, text: str
+) -> CreatedMessage:
+    """GetItem (our entry) + PutItem, or one TransactWriteItems creating the conversation."""
+    recipient = {"uuid": str(other.uuid), "sub": other.cognito_user_id}
+    for attempt in range(_CREATE_ATTEMPTS):
+        entry = await repository.get_entry(ctx.table, user_uuid=str(sender.uuid), other_uuid=str(other.uuid))
+        created_at = keys.now_ts()
+        if entry is not None:
+            group_uuid = entry["message_group_uuid"]
+            item = items.message_item(
+                group_uuid=group_uuid, sender=sender, recipient=recipient, text=text, created_at=created_at
+            )
+            await repository.put_message(ctx.table, item)
+            return items.to_created(item)
+        group_uuid = str(uuid.uuid4())
+        item = items.message_item(
+            group_uuid=group_uuid, sender=sender, recipient=recipient, text=text, created_at=created_at
+        )
+        entries = [
+            items.entry_item(owner=sender, other=other, group_uuid=group_uuid, first=item),
+            items.entry_item(owner=other, other=sender, group_uuid=group_uuid, first=item),
+        ]
+        group = items.group_item(group_uuid=group_uuid, members=(sender, other), created_at=created_at)
+        try:
+            await repository.create_group(ctx.table, group=group, entries=entries, message=item)
+        except repository.ConversationExists:
+            continue  # the other person (or a retry) created it first: post into theirs
+        except repository.TransactionConflict:
+            await asyncio.sleep(0.05 * (attempt + 1))
+            continue
+        return items.to_created(item)
+    raise AppError("The conversation is busy; try again.", code="conversation_busy", status_code=503)

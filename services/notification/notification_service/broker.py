@@ -1,0 +1,156 @@
+"""Live fan-out of stored notifications to the SSE connections of their recipient.
+
+In-process when no Redis is configured (one task); Redis pub/sub when REDIS_URL is set, so an event
+ingested by one notification task reaches streams held by any other task.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Iterator
+from typing import Any, Protocol
+
+import orjson
+
+log = logging.getLogger("notification.broker")
+Envelope = dict[str, Any]  # {"id": seq, "event": "notification" | "message", "data": {...}}
+QUEUE_SIZE = 256
+CHANNEL_PREFIX = "cruddur:notifications:"
+
+
+class Subscription:
+    """One SSE connection's inbox; when it overflows it is flagged `lagged` (the stream catches up from
+    Postgres instead of losing events)."""
+
+    def __init__(self, sub: str) -> None:
+        self.sub = sub
+        self.queue: asyncio.Queue[Envelope] = asyncio.Queue(maxsize=QUEUE_SIZE)
+        self.lagged = False
+
+    def offer(self, envelope: Envelope) -> None:
+        """Enqueue without blocking the publisher."""
+        try:
+            self.queue.put_nowait(envelope)
+        except asyncio.QueueFull:
+            self.lagged = True
+
+
+class Hub:
+    """This process's subscriptions by recipient."""
+
+    def __init__(self) -> None:
+        self._subs: dict[str, set[Subscription]] = {}
+
+    @contextlib.contextmanager
+    def subscribe(self, sub: str) -> Iterator[Subscription]:
+        """Register a subscription for the duration of a stream."""
+        subscription = Subscription(sub)
+        self._subs.setdefault(sub, set()).add(subscription)
+        try:
+            yield subscription
+        finally:
+            members = self._subs.get(sub)
+            if members is not None:
+                members.discard(subscription)
+                if not members:
+                    del self._subs[sub]
+
+    def dispatch(self, sub: str, envelope: Envelope) -> None:
+        """Hand an event to every local subscription of `sub`."""
+        for subscription in list(self._subs.get(sub, ())):
+            subscription.offer(envelope)
+
+    @property
+    def connections(self) -> int:
+        """How many streams this process holds."""
+        return sum(len(s) for s in self._subs.values())
+
+
+class Broker(Protocol):
+    """Publish to a recipient; subscribe a stream of this process."""
+
+    hub: Hub
+
+    async def start(self) -> None: ...
+    async def stop(self) -> None: ...
+    async def publish(self, sub: str, envelope: Envelope) -> None: ...
+    async def ping(self) -> None: ...
+
+
+class LocalBroker:
+    """Single-process fan-out."""
+
+    def __init__(self) -> None:
+        self.hub = Hub()
+
+    async def start(self) -> None:
+        """Nothing to open."""
+
+    async def stop(self) -> None:
+        """Nothing to close."""
+
+    async def publish(self, sub: str, envelope: Envelope) -> None:
+        """Deliver to this process's streams."""
+        self.hub.dispatch(sub, envelope)
+
+    async def ping(self) -> None:
+        """Always ready."""
+
+
+class RedisBroker:
+    """Fan-out across tasks: PUBLISH per recipient channel; each task PSUBSCRIBEs and dispatches locally."""
+
+    def __init__(self, url: str) -> None:
+        import redis.asyncio as redis  # imported only when Redis is configured
+
+        self.hub = Hub()
+        self._redis = redis.from_url(url)
+        self._reader: asyncio.Task[None] | None = None
+        self._subscribed = asyncio.Event()
+
+    async def start(self) -> None:
+        """Start the reader; wait (briefly) until it listens so no event published after start is lost."""
+        self._reader = asyncio.create_task(self._read(), name="redis-notifications")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._subscribed.wait(), timeout=5)
+
+    async def stop(self) -> None:
+        """Stop the reader and close the connections."""
+        if self._reader is not None:
+            self._reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._reader
+        await self._redis.aclose()
+
+    async def publish(self, sub: str, envelope: Envelope) -> None:
+        """PUBLISH to the recipient's channel (every task's reader gets it)."""
+        await self._redis.publish(CHANNEL_PREFIX + sub, orjson.dumps(envelope))
+
+    async def ping(self) -> None:
+        """Readiness: Redis answers."""
+        await self._redis.ping()
+
+    async def _read(self) -> None:
+        while True:
+            try:
+                async with self._redis.pubsub() as pubsub:
+                    await pubsub.psubscribe(CHANNEL_PREFIX + "*")
+                    self._subscribed.set()
+                    async for message in pubsub.listen():
+                        if message.get("type") != "pmessage":
+                            continue
+                        channel = message["channel"]
+                        channel = channel.decode() if isinstance(channel, bytes) else channel
+                        self.hub.dispatch(channel.removeprefix(CHANNEL_PREFIX), orjson.loads(message["data"]))
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # keep serving streams; they catch up from Postgres on the next event
+                log.warning("redis subscription lost, reconnecting: %s", exc)
+                await asyncio.sleep(1.0)
+
+
+def create_broker(redis_url: str | None) -> Broker:
+    """Redis pub/sub when configured, in-process otherwise."""
+    return RedisBroker(redis_url) if redis_url else LocalBroker()

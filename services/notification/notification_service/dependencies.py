@@ -1,0 +1,50 @@
+"""Dependencies of the notification service: the live broker and the stream context."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Request
+
+from notification_service.broker import Broker, create_broker
+from notification_service.settings import Settings
+from notification_service.stream import StreamContext
+
+
+async def start_broker(app: FastAPI) -> None:
+    """Startup hook: Redis pub/sub when REDIS_URL is set, in-process otherwise."""
+    settings: Settings = app.state.settings
+    broker = create_broker(settings.redis_url)
+    await broker.start()
+    app.state.broker = broker
+    app.state.stream_context = StreamContext(
+        sessions=app.state.sessions, broker=broker, keepalive_seconds=settings.sse_keepalive_seconds
+    )
+
+
+async def stop_broker(app: FastAPI) -> None:
+    """Shutdown hook."""
+    broker: Broker | None = getattr(app.state, "broker", None)
+    if broker is not None:
+        await broker.stop()
+
+
+async def broker_ready(app: FastAPI) -> None:
+    """Readiness: the broker (Redis) answers."""
+    await app.state.broker.ping()
+
+
+def get_broker(request: Request) -> Broker:
+    """The process's broker."""
+    broker: Broker = request.app.state.broker
+    return broker
+
+
+def get_stream_context(request: Request) -> StreamContext:
+    """What a live stream needs."""
+    context: StreamContext = request.app.state.stream_context
+    return context
+
+
+BrokerDep = Annotated[Broker, Depends(get_broker)]
+StreamContextDep = Annotated[StreamContext, Depends(get_stream_context)]

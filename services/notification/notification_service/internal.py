@@ -1,0 +1,30 @@
+"""Internal endpoints other services call over HTTP (never routed from outside: /internal/...)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+
+from cruddur_common.db import SessionDep
+from cruddur_common.errors import ERROR_RESPONSES
+from notification_service import service
+from notification_service.dependencies import BrokerDep
+from notification_service.schemas import IngestEvent, IngestResult, PurgeResult
+
+router = APIRouter(prefix="/internal/notifications", tags=["internal"], responses=ERROR_RESPONSES)
+
+
+@router.post(
+    "/events",
+    response_model=IngestResult,
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Ingest an event (idempotent by event_id)",
+)
+async def ingest(event: IngestEvent, session: SessionDep, broker: BrokerDep) -> IngestResult:
+    """Store a notification once and push it live; `retract` deletes every notification about a crud."""
+    return await service.ingest(session, broker, event)
+
+
+@router.post("/purge", response_model=PurgeResult, summary="Delete notifications of expired cruds")
+async def purge(session: SessionDep) -> PurgeResult:
+    """The scheduled purge: notifications disappear with their crud."""
+    return PurgeResult(deleted=await service.purge_expired(session))

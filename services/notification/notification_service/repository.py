@@ -1,0 +1,127 @@
+"""The only code that touches the notification service's tables; it never commits."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from notification_service.models import Notification, Recipient, RetractedActivity
+
+
+def _live(now: datetime) -> ColumnElement[bool]:
+    """Not expired with its crud."""
+    return or_(Notification.expires_at.is_(None), Notification.expires_at > now)
+
+
+async def is_retracted(session: AsyncSession, activity_uuid: uuid.UUID) -> bool:
+    """Whether the crud was deleted."""
+    found = await session.scalar(
+        select(RetractedActivity.activity_uuid).where(RetractedActivity.activity_uuid == activity_uuid)
+    )
+    return found is not None
+
+
+async def event_exists(session: AsyncSession, event_id: uuid.UUID) -> bool:
+    """Whether this event was stored already."""
+    return await session.scalar(select(Notification.id).where(Notification.event_id == event_id)) is not None
+
+
+async def next_seq(session: AsyncSession, sub: str) -> int:
+    """Take the recipient's next sequence number; the row stays locked until the transaction ends."""
+    statement = (
+        insert(Recipient)
+        .values(sub=sub, last_seq=1)
+        .on_conflict_do_update(index_elements=[Recipient.sub], set_={"last_seq": Recipient.last_seq + 1})
+        .returning(Recipient.last_seq)
+    )
+    return int((await session.execute(statement)).scalar_one())
+
+
+async def last_seq(session: AsyncSession, sub: str) -> int:
+    """The recipient's last handed-out sequence number (0 for someone never notified)."""
+    return int(await session.scalar(select(Recipient.last_seq).where(Recipient.sub == sub)) or 0)
+
+
+async def insert_notification(session: AsyncSession, values: dict[str, Any]) -> Notification | None:
+    """Insert unless the event id is stored already (None then)."""
+    statement = (
+        insert(Notification)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=[Notification.event_id])
+        .returning(Notification)
+    )
+    return (await session.execute(statement)).scalar_one_or_none()
+
+
+async def retract(session: AsyncSession, activity_uuid: uuid.UUID) -> int:
+    """Remember the crud is gone and delete every notification about it; returns how many."""
+    await session.execute(
+        insert(RetractedActivity).values(activity_uuid=activity_uuid).on_conflict_do_nothing()
+    )
+    result = await session.execute(delete(Notification).where(Notification.activity_uuid == activity_uuid))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def page(
+    session: AsyncSession, sub: str, *, limit: int, before_seq: int | None, now: datetime
+) -> list[Notification]:
+    """Up to `limit` live notifications of `sub`, newest first, older than `before_seq`."""
+    query = select(Notification).where(Notification.recipient_sub == sub, _live(now))
+    if before_seq is not None:
+        query = query.where(Notification.seq < before_seq)
+    return list(await session.scalars(query.order_by(Notification.seq.desc()).limit(limit)))
+
+
+async def after(
+    session: AsyncSession, sub: str, *, after_seq: int, limit: int, now: datetime
+) -> list[Notification]:
+    """Live notifications of `sub` with a sequence number above `after_seq`, oldest first (SSE replay)."""
+    query = (
+        select(Notification)
+        .where(Notification.recipient_sub == sub, Notification.seq > after_seq, _live(now))
+        .order_by(Notification.seq)
+        .limit(limit)
+    )
+    return list(await session.scalars(query))
+
+
+async def unread_count(session: AsyncSession, sub: str, *, now: datetime) -> int:
+    """How many live notifications of `sub` are unread."""
+    query = select(func.count()).where(
+        Notification.recipient_sub == sub, Notification.read_at.is_(None), _live(now)
+    )
+    return int(await session.scalar(query) or 0)
+
+
+async def seq_of(session: AsyncSession, sub: str, event_id: uuid.UUID) -> int | None:
+    """The sequence number of one of `sub`'s notifications."""
+    query = select(Notification.seq).where(
+        Notification.recipient_sub == sub, Notification.event_id == event_id
+    )
+    return await session.scalar(query)
+
+
+async def mark_read(
+    session: AsyncSession, sub: str, *, up_to_seq: int | None, up_to_time: datetime | None, now: datetime
+) -> int:
+    """Mark unread notifications of `sub` read, up to a sequence number or a time (all when neither)."""
+    conditions = [Notification.recipient_sub == sub, Notification.read_at.is_(None)]
+    if up_to_seq is not None:
+        conditions.append(Notification.seq <= up_to_seq)
+    if up_to_time is not None:
+        conditions.append(Notification.created_at <= up_to_time)
+    result = await session.execute(update(Notification).where(and_(*conditions)).values(read_at=now))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def purge_expired(session: AsyncSession, *, now: datetime) -> int:
+    """Delete notifications whose crud has expired."""
+    result = await session.execute(
+        delete(Notification).where(Notification.expires_at.is_not(None), Notification.expires_at <= now)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
