@@ -132,6 +132,23 @@ def _buckets_and_queue(s3: Any, sqs: Any) -> str:
             ]
         },
     )
+    # The gateway's /assets/ reads objects unsigned, as CloudFront (OAC) may in AWS: allow public GetObject.
+    s3.put_bucket_policy(
+        Bucket=c.ASSETS_BUCKET,
+        Policy=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": "*",
+                        "Action": "s3:GetObject",
+                        "Resource": f"arn:aws:s3:::{c.ASSETS_BUCKET}/*",
+                    }
+                ],
+            }
+        ),
+    )
     queue_url = sqs.create_queue(QueueName=c.AVATAR_QUEUE)["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
         "QueueArn"

@@ -13,9 +13,9 @@ from sqlalchemy.pool import NullPool
 from cruddur_common.db import session_factory
 from user_service import service
 from user_service.errors import InvalidAttributes
+from user_service.lambdas import config
 from user_service.models import SCHEMA
 from user_service.schemas import NewUser
-from user_service.settings import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,4 @@ async def confirm(event: dict[str, Any], *, database_url: str) -> dict[str, Any]
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Lambda entry point. Errors propagate: Cognito then shows the failure instead of losing the user."""
-    url = get_settings().sqlalchemy_url
-    if not url:
-        raise RuntimeError("post-confirmation: no database configured (DATABASE_URL or DB_*)")
-    return asyncio.run(confirm(event, database_url=url))
+    return asyncio.run(confirm(event, database_url=config.database_url()))

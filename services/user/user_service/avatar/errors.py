@@ -1,0 +1,26 @@
+"""Domain errors of avatars."""
+
+from __future__ import annotations
+
+from cruddur_common.errors import Conflict, NotFound
+
+
+class AvatarRejected(Exception):
+    """An upload that will never become an avatar: a stable reason code and a message for the user."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(f"{reason}: {message}")
+        self.reason = reason
+        self.message = message
+
+
+class UploadGrantNotFound(NotFound):
+    """No upload grant exists for this key (or it belongs to someone else)."""
+
+    code = "avatar_grant_not_found"
+
+
+class UploadSettled(Conflict):
+    """The upload was already processed (ready or failed); a repeated event changes nothing."""
+
+    code = "avatar_upload_settled"

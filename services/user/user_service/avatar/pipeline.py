@@ -1,0 +1,182 @@
+"""The avatar processor: S3 "object created" records in, processed avatars and a verdict out.
+
+The Lambda (S3 event, or SQS-wrapped S3 events) and the local worker (SQS) both run `process_event`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import unquote_plus
+
+from botocore.exceptions import ClientError
+
+from user_service.avatar.clients import UserServiceClient
+from user_service.avatar.errors import AvatarRejected, UploadGrantNotFound, UploadSettled
+from user_service.avatar.keys import parse_upload_key, rendition_key
+from user_service.avatar.processing import MAX_BYTES, Processed, process_image
+from user_service.avatar.schemas import Claim, ResultRequest
+
+log = logging.getLogger(__name__)
+CACHE = "public, max-age=31536000, immutable"
+CpuRunner = Callable[..., Awaitable[Processed]]
+
+
+@dataclass(frozen=True, slots=True)
+class UploadedObject:
+    """One S3 ObjectCreated record."""
+
+    bucket: str
+    key: str
+    size: int
+    event_time: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What became of one uploaded object."""
+
+    key: str
+    status: str  # ready | rejected | skipped
+    reason: str | None = None
+    avatar_key: str | None = None
+
+
+def uploaded_objects(s3_event: dict[str, Any]) -> list[UploadedObject]:
+    """The ObjectCreated records of an S3 notification (test events and other kinds are ignored)."""
+    found = []
+    for record in s3_event.get("Records", []):
+        if record.get("eventSource") != "aws:s3" or not str(record.get("eventName", "")).startswith(
+            "ObjectCreated"
+        ):
+            continue
+        s3 = record["s3"]
+        event_time = record.get("eventTime")
+        found.append(
+            UploadedObject(
+                bucket=s3["bucket"]["name"],
+                key=unquote_plus(s3["object"]["key"]),
+                size=int(s3["object"].get("size", 0)),
+                event_time=datetime.fromisoformat(event_time.replace("Z", "+00:00")) if event_time else None,
+            )
+        )
+    return found
+
+
+async def _inline(func: Callable[..., Processed], /, *args: Any, **kwargs: Any) -> Processed:
+    return func(*args, **kwargs)
+
+
+@dataclass(kw_only=True)
+class Processor:
+    """Everything the processor talks to: S3, the user service, and where CPU work runs."""
+
+    s3: Any
+    users: UserServiceClient
+    assets_bucket: str
+    run_cpu: CpuRunner = _inline
+
+    async def handle(self, obj: UploadedObject) -> Outcome:
+        """Verify, process, publish and report one upload; infrastructure errors propagate (retry)."""
+        if parse_upload_key(obj.key) is None:
+            return await self._drop(obj, "bad_key", "The key is not an upload key we hand out.")
+        try:
+            claim = await self.users.claim(obj.key, uploaded_at=obj.event_time)
+        except UploadGrantNotFound:
+            return await self._drop(obj, "no_grant", "Nobody was granted an upload to this key.")
+        except UploadSettled:
+            return await self._drop(obj, None, "Already processed.", status="skipped")
+        try:
+            processed = await self._verify_and_process(obj, claim)
+        except AvatarRejected as rejected:
+            await self.users.report(
+                ResultRequest(key=obj.key, status="failed", reason=rejected.reason, message=rejected.message)
+            )
+            return await self._drop(obj, rejected.reason, rejected.message)
+        avatar_key = await self._publish(claim, processed)
+        await self.users.report(ResultRequest(key=obj.key, status="ready", avatar_key=avatar_key))
+        await self._delete_upload(obj)
+        log.info("avatar ready", extra={"key": obj.key, "avatar_key": avatar_key})
+        return Outcome(key=obj.key, status="ready", avatar_key=avatar_key)
+
+    async def _verify_and_process(self, obj: UploadedObject, claim: Claim) -> Processed:
+        if obj.size > MAX_BYTES:
+            raise AvatarRejected("file_too_large", f"The file is {obj.size} bytes; at most 5 MB.")
+        try:
+            response = await self.s3.get_object(Bucket=obj.bucket, Key=obj.key, Range=f"bytes=0-{MAX_BYTES}")
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+                raise AvatarRejected("upload_missing", "The uploaded file is gone.") from exc
+            raise
+        stored_type = str(response.get("ContentType", "")).split(";")[0].strip().lower()
+        async with response["Body"] as body:
+            data = await body.read()
+        total = _total_size(response, len(data))
+        if total > MAX_BYTES:
+            raise AvatarRejected("file_too_large", f"The file is {total} bytes; at most 5 MB.")
+        if stored_type and stored_type != claim.content_type:
+            raise AvatarRejected(
+                "type_mismatch", f"The upload says {stored_type} but the grant was for {claim.content_type}."
+            )
+        return await self.run_cpu(process_image, data, declared_type=claim.content_type)
+
+    async def _publish(self, claim: Claim, processed: Processed) -> str:
+        async def put(rendition: Any) -> None:
+            await self.s3.put_object(
+                Bucket=self.assets_bucket,
+                Key=rendition_key(claim.user_uuid, claim.version, size=rendition.size, fmt=rendition.fmt),
+                Body=rendition.data,
+                ContentType=rendition.content_type,
+                CacheControl=CACHE,
+            )
+
+        await asyncio.gather(*(put(r) for r in processed.renditions))
+        return rendition_key(claim.user_uuid, claim.version, size=512, fmt="jpg")
+
+    async def _drop(
+        self, obj: UploadedObject, reason: str | None, message: str, status: str = "rejected"
+    ) -> Outcome:
+        log.warning("avatar upload %s: %s", status, message, extra={"key": obj.key, "reason": reason})
+        await self._delete_upload(obj)
+        return Outcome(key=obj.key, status=status, reason=reason)
+
+    async def _delete_upload(self, obj: UploadedObject) -> None:
+        await self.s3.delete_object(Bucket=obj.bucket, Key=obj.key)
+
+
+def _total_size(response: dict[str, Any], read: int) -> int:
+    content_range = str(response.get("ContentRange", ""))  # "bytes 0-5242880/6291456"
+    if "/" in content_range and content_range.rsplit("/", 1)[1].isdigit():
+        return int(content_range.rsplit("/", 1)[1])
+    return read
+
+
+async def process_event(event: dict[str, Any], *, processor: Processor) -> dict[str, Any]:
+    """S3 event: every record, or raise (S3 retries the invocation). SQS event: partial batch failures."""
+    records = event.get("Records", [])
+    if records and records[0].get("eventSource") == "aws:sqs":
+        failures = []
+        for record in records:
+            try:
+                for obj in uploaded_objects(json.loads(record["body"])):
+                    await processor.handle(obj)
+            except Exception:
+                log.exception("avatar upload failed; the message will be retried")
+                failures.append({"itemIdentifier": record["messageId"]})
+        return {"batchItemFailures": failures}
+    outcomes = [await processor.handle(obj) for obj in uploaded_objects(event)]
+    return {"outcomes": [_as_dict(o) for o in outcomes]}
+
+
+def _as_dict(outcome: Outcome) -> dict[str, Any]:
+    return {
+        "key": outcome.key,
+        "status": outcome.status,
+        "reason": outcome.reason,
+        "avatar_key": outcome.avatar_key,
+    }

@@ -1,0 +1,176 @@
+"""The avatar image pipeline (Pillow): verify, orient, strip, centre-crop, resize to 512 and 128, encode."""
+
+from __future__ import annotations
+
+import io
+import math
+import warnings
+from dataclasses import dataclass
+
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+
+from user_service.avatar.errors import AvatarRejected
+from user_service.avatar.keys import SIZES
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_PIXELS = 40_000_000
+MIN_SIDE = 32
+MAX_SIDE = 12_000
+MAX_ASPECT = 10.0
+BOMB_RATIO = 1_000  # decoded bytes per stored byte above which an oversized image is called a bomb
+JPEG_QUALITY = 85
+WEBP_QUALITY = 80
+FORMAT_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+# Magic numbers of images we refuse by name (a clearer reason than "not an image").
+OTHER_IMAGES = {
+    b"GIF87a": "GIF",
+    b"GIF89a": "GIF",
+    b"BM": "BMP",
+    b"II*\x00": "TIFF",
+    b"MM\x00*": "TIFF",
+    b"\x00\x00\x01\x00": "ICO",
+    b"<svg": "SVG",
+    b"<?xml": "SVG",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Rendition:
+    """One encoded output."""
+
+    size: int
+    fmt: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Processed:
+    """What the pipeline made of an upload."""
+
+    source_type: str
+    source_size: tuple[int, int]
+    renditions: tuple[Rendition, ...]
+
+
+def _open(data: bytes) -> ImageFile.ImageFile:
+    """Parse the header only (no pixel decoding yet); refuse what is not a JPEG, PNG or WebP."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            return Image.open(io.BytesIO(data), formats=list(FORMAT_TYPES))
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise AvatarRejected("decompression_bomb", "The image declares an enormous size.") from exc
+        except UnidentifiedImageError as exc:
+            head = data[:16].lstrip()
+            other = next((name for magic, name in OTHER_IMAGES.items() if head.startswith(magic)), None)
+            if other:
+                raise AvatarRejected(
+                    "unsupported_type", f"{other} images are not accepted; use JPEG, PNG or WebP."
+                ) from exc
+            raise AvatarRejected("not_an_image", "The file is not a JPEG, PNG or WebP image.") from exc
+        except (OSError, ValueError, SyntaxError) as exc:
+            raise AvatarRejected("corrupt_image", "The image file is damaged.") from exc
+
+
+def _check_geometry(image: ImageFile.ImageFile, stored_bytes: int) -> None:
+    width, height = image.size
+    pixels = width * height
+    if pixels > MAX_PIXELS:
+        if pixels * len(image.getbands()) > BOMB_RATIO * stored_bytes:
+            raise AvatarRejected(
+                "decompression_bomb",
+                f"A {width}x{height} image in {stored_bytes} bytes is a decompression bomb.",
+            )
+        raise AvatarRejected("too_many_pixels", f"The image is {width}x{height}; at most 40 megapixels.")
+    if min(width, height) < MIN_SIDE or max(width, height) > MAX_SIDE:
+        raise AvatarRejected(
+            "bad_dimensions",
+            f"The image is {width}x{height}; each side must be {MIN_SIDE} to {MAX_SIDE} pixels.",
+        )
+    if max(width, height) / min(width, height) > MAX_ASPECT:
+        raise AvatarRejected("bad_dimensions", f"The image is {width}x{height}; too long and thin to crop.")
+
+
+def _decode(image: ImageFile.ImageFile, target: int) -> Image.Image:
+    """Decode the pixels, letting JPEG scale down in the DCT (draft) while the short side stays ≥ target."""
+    width, height = image.size
+    if image.format == "JPEG" and min(width, height) > target:
+        scale = target / min(width, height)
+        image.draft(
+            image.mode if image.mode != "RGB" else "RGB",
+            (math.ceil(width * scale), math.ceil(height * scale)),
+        )
+    try:
+        image.load()
+    except (OSError, ValueError, SyntaxError) as exc:  # Pillow says "image file is truncated" / broken data
+        reason = "truncated_image" if "truncated" in str(exc).lower() else "corrupt_image"
+        raise AvatarRejected(reason, "The image file is incomplete or damaged.") from exc
+    except Image.DecompressionBombError as exc:
+        raise AvatarRejected("decompression_bomb", "The image decompresses to too much data.") from exc
+    return image
+
+
+def _to_rgb(image: Image.Image) -> Image.Image:
+    """Flatten onto white (transparency) and convert any mode (P, CMYK, LA, I;16...) to RGB."""
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGB", rgba.size, (255, 255, 255))
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    if image.mode == "I;16":
+        image = image.point(lambda v: v / 256).convert("L")
+    return image if image.mode == "RGB" else image.convert("RGB")
+
+
+def _square(image: Image.Image, size: int) -> Image.Image:
+    """Centre-crop to a square and resize to `size` in one pass."""
+    width, height = image.size
+    side = min(width, height)
+    left, top = (width - side) / 2, (height - side) / 2
+    box = (left, top, left + side, top + side)
+    return image.resize((size, size), Image.Resampling.LANCZOS, box=box, reducing_gap=3.0)
+
+
+def _encode(image: Image.Image, fmt: str) -> bytes:
+    image.info = {}  # nothing of the source's metadata (EXIF, ICC, XMP, comments) goes out
+    out = io.BytesIO()
+    if fmt == "jpg":
+        image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=False, progressive=False)
+    else:
+        image.save(out, "WEBP", quality=WEBP_QUALITY, method=4)
+    return out.getvalue()
+
+
+def verify(data: bytes, *, declared_type: str) -> ImageFile.ImageFile:
+    """Check size, real type (magic bytes, not the name), declared type and geometry, before decoding."""
+    if not data:
+        raise AvatarRejected("empty_file", "The file is empty.")
+    if len(data) > MAX_BYTES:
+        raise AvatarRejected("file_too_large", f"The file is {len(data)} bytes; at most 5 MB.")
+    image = _open(data)
+    real_type = FORMAT_TYPES[str(image.format)]
+    if real_type != declared_type:
+        raise AvatarRejected(
+            "type_mismatch", f"The file was declared as {declared_type} but is really {real_type}."
+        )
+    _check_geometry(image, len(data))
+    return image
+
+
+def process_image(data: bytes, *, declared_type: str) -> Processed:
+    """Verify the upload and make 512x512 and 128x128 JPEG and WebP versions without metadata."""
+    image = verify(data, declared_type=declared_type)
+    source_type, source_size = FORMAT_TYPES[str(image.format)], image.size
+    decoded = _decode(image, SIZES[0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a broken EXIF block is dropped, not fatal
+        oriented = ImageOps.exif_transpose(decoded)
+    rgb = _to_rgb(oriented)
+    renditions: list[Rendition] = []
+    current = rgb
+    for size in SIZES:  # 512 from the source, 128 from the 512
+        current = _square(current, size) if current.size != (size, size) else current
+        for fmt, content_type in (("jpg", "image/jpeg"), ("webp", "image/webp")):
+            renditions.append(Rendition(size, fmt, content_type, _encode(current.copy(), fmt)))
+    return Processed(source_type=source_type, source_size=source_size, renditions=tuple(renditions))

@@ -1,0 +1,28 @@
+"""Avatar processor Lambda: S3 ObjectCreated on the uploads bucket. Thin over `user_service.avatar.pipeline`.
+
+Event sources: S3 → Lambda directly (how infra wires it; S3 invokes asynchronously and retries twice, so
+a failure raises and the whole event is retried — processing is idempotent), or SQS carrying S3
+notifications (then failed messages are returned as `batchItemFailures`, with ReportBatchItemFailures).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from cruddur_common.logging import configure_logging
+from user_service.avatar.pipeline import process_event
+from user_service.avatar.runtime import open_processor
+from user_service.avatar.settings import get_avatar_settings
+
+
+async def run(event: dict[str, Any]) -> dict[str, Any]:
+    """Process one Lambda event with fresh clients."""
+    async with open_processor(get_avatar_settings()) as processor:
+        return await process_event(event, processor=processor)
+
+
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Lambda entry point. Errors propagate so S3 (or SQS) retries; nothing is swallowed."""
+    configure_logging(service="avatar_processor", level=get_avatar_settings().log_level)
+    return asyncio.run(run(event))
