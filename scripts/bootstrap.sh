@@ -40,6 +40,14 @@ if want frontend && [ -f frontend-react-js/package-lock.json ]; then
   fi
 fi
 
+SWAGGER_UI_VERSION=5.35.0
+swagger_pkg=.tools/swagger/node_modules/swagger-ui-dist/package.json
+if want frontend && ! grep -qs "\"version\": \"$SWAGGER_UI_VERSION\"" "$swagger_pkg"; then
+  echo "bootstrap: installing Swagger UI $SWAGGER_UI_VERSION for the API docs (served offline)"
+  mkdir -p .tools/swagger
+  npm install --silent --no-audit --no-fund --no-save --prefix .tools/swagger "swagger-ui-dist@$SWAGGER_UI_VERSION" >/dev/null
+fi
+
 if want browser && [ ! -x /usr/bin/chromium ]; then
   echo "bootstrap: installing Debian's chromium for browser tests"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo

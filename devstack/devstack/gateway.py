@@ -30,6 +30,7 @@ from cruddur_common.registry import load_registry, route
 from devstack.cognito_proxy import CognitoProxy
 
 log = logging.getLogger("devstack.gateway")
+SWAGGER_DIR = Path(__file__).resolve().parents[2] / ".tools" / "swagger" / "node_modules" / "swagger-ui-dist"
 HOP_BY_HOP = {
     "connection",
     "keep-alive",
@@ -167,11 +168,26 @@ class Gateway:
         name = request.path_params["service"]
         if name not in self.services:
             return _error(404, "not_found", f"No service {name}.")
+        assets = {}
+        if (SWAGGER_DIR / "swagger-ui-bundle.js").exists():  # offline copy from npm; else the CDN
+            assets = {
+                "swagger_js_url": "/docs/_static/swagger-ui-bundle.js",
+                "swagger_css_url": "/docs/_static/swagger-ui.css",
+                "swagger_favicon_url": "/docs/_static/favicon-32x32.png",
+            }
         return get_swagger_ui_html(
             openapi_url=f"/docs/{name}/openapi.json",
+            **assets,
             title=f"Cruddur {name} API",
             swagger_ui_parameters={"persistAuthorization": True},
         )
+
+    async def docs_static(self, request: Request) -> Response:
+        """Swagger UI's own files."""
+        name = request.path_params["name"]
+        if name not in ("swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png"):
+            return _error(404, "not_found", "No such file.")
+        return FileResponse(SWAGGER_DIR / name, headers={"cache-control": "public, max-age=86400"})
 
     async def docs_index(self, _: Request) -> HTMLResponse:
         """Links to every service's docs."""
@@ -217,6 +233,7 @@ def create_app(cfg: dict[str, Any]) -> Starlette:
             Route("/api/health-check", gateway.health, methods=["GET"]),
             Route("/config.json", gateway.config_json, methods=["GET"]),
             Route("/docs", gateway.docs_index, methods=["GET"]),
+            Route("/docs/_static/{name}", gateway.docs_static, methods=["GET"]),
             Route("/docs/{service}", gateway.docs, methods=["GET"]),
             Route("/docs/{service}/openapi.json", gateway.openapi, methods=["GET"]),
             Route("/cognito/", gateway.cognito.handle, methods=["POST"]),
