@@ -39,14 +39,15 @@ class Db:
                 SELECT uuid FROM activities WHERE uuid = $1::uuid
                 UNION ALL SELECT a.uuid FROM activities a JOIN t ON a.reply_to_activity_uuid = t.uuid
             )
-            UPDATE activities SET created_at = now() - interval '2 hours', expires_at = now() - interval '1 hour'
+            UPDATE activities
+            SET created_at = now() - interval '2 hours', expires_at = now() - interval '1 hour'
             WHERE uuid IN (SELECT uuid FROM t)
             """,
             activity_uuid,
         )
         self.execute(
-            "UPDATE hashtags SET expires_at = now() - interval '1 hour', created_at = now() - interval '2 hours' "
-            "WHERE activity_uuid = $1::uuid",
+            "UPDATE hashtags SET expires_at = now() - interval '1 hour', "
+            "created_at = now() - interval '2 hours' WHERE activity_uuid = $1::uuid",
             activity_uuid,
         )
         self.execute(

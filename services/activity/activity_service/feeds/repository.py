@@ -31,14 +31,14 @@ WITH ids AS (
         SELECT a.created_at, a.uuid FROM activities a
         WHERE a.user_uuid = ids.uuid AND a.reply_to_activity_uuid IS NULL AND a.expires_at > now()
           AND (a.created_at, a.uuid) <= ($2, $3)
-        ORDER BY a.created_at DESC, a.uuid DESC LIMIT $6
+        ORDER BY a.created_at DESC, a.uuid DESC LIMIT $6 + 1
     ) c
     UNION ALL
     SELECT p.created_at, p.activity_uuid, p.user_uuid
     FROM ids CROSS JOIN LATERAL (
         SELECT r.created_at, r.activity_uuid, r.user_uuid FROM reposts r
         WHERE r.user_uuid = ids.uuid AND r.expires_at > now() AND (r.created_at, r.activity_uuid) <= ($2, $3)
-        ORDER BY r.created_at DESC, r.activity_uuid DESC LIMIT $6
+        ORDER BY r.created_at DESC, r.activity_uuid DESC LIMIT $6 + 1
     ) p
 ), page AS (
     SELECT at, activity_uuid, reposter FROM entries
