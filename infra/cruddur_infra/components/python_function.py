@@ -42,7 +42,7 @@ class PythonFunction(Construct):
             architecture=lambda_.Architecture.X86_64,
             handler=handler,
             code=lambda_.Code.from_asset(str(artifact)),
-            environment={"CRUDDUR_ENV": "prod", "LOG_LEVEL": "INFO", **environment},
+            environment={"LOG_LEVEL": "INFO", **environment},
             timeout=timeout,
             memory_size=memory_mb,
             log_group=log_group,

@@ -40,10 +40,8 @@ class AuthStack(Stack):
             handler="user_service.lambdas.post_confirmation.handler",
             artifact=settings.lambda_zip("post_confirmation"),
             environment={
+                # The whole connection (host, port, dbname, user, password) comes from the secret.
                 "DB_SECRET_ARN": secret.secret_arn,
-                "DB_HOST": database.db_instance_endpoint_address,
-                "DB_PORT": database.db_instance_endpoint_port,
-                "DB_NAME": "cruddur",
             },
             vpc=vpc,
             security_group=lambda_sg,

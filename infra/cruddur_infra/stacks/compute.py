@@ -170,13 +170,14 @@ class ComputeStack(Stack):
         return env
 
     def _secrets(self, entry: ServiceEntry) -> dict[str, ecs.Secret]:
+        common = {"CURSOR_SECRET": ecs.Secret.from_secrets_manager(self._data.cursor_secret)}
         if not needs_for(entry).postgres:
-            return {}
+            return common
         secret = self._data.db_secret
         assert secret is not None
         fields = {"DB_HOST": "host", "DB_PORT": "port", "DB_NAME": "dbname", "DB_USER": "username"}
         fields["DB_PASSWORD"] = "password"  # noqa: S105 - a JSON key name, not a password
-        return {env: ecs.Secret.from_secrets_manager(secret, key) for env, key in fields.items()}
+        return common | {env: ecs.Secret.from_secrets_manager(secret, key) for env, key in fields.items()}
 
     def _task_statements(self, entry: ServiceEntry) -> list[iam.PolicyStatement]:
         needs = needs_for(entry)

@@ -9,6 +9,7 @@ from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecr as ecr
 from aws_cdk import aws_rds as rds
+from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from cruddur_common.registry import load_registry
@@ -36,6 +37,22 @@ class DataStack(Stack):
         self.database = self._database(vpc=vpc, database_sg=database_sg, multi_az=multi_az)
         self.db_secret = self.database.secret
         self.messages_table = self._messages_table()
+        self.cursor_secret = secretsmanager.Secret(
+            self,
+            "CursorSecret",
+            secret_name="cruddur/cursor",  # noqa: S106 - its name, not its value
+            description="HMAC key the services sign pagination cursors with (CURSOR_SECRET)",
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                exclude_punctuation=True, password_length=48
+            ),
+        )
+        nag.suppress(
+            self.cursor_secret,
+            (
+                "AwsSolutions-SMG4",
+                "Rotating it only invalidates open pagination cursors; rotate by hand (ops.md)",
+            ),
+        )
         self.repositories = {
             entry.name: ecr.Repository(
                 self,
