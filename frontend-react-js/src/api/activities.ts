@@ -1,5 +1,5 @@
 import { api, apiResponse, getPage, toPage, withQuery, type Page } from './client'
-import type { Activity, ActivityPage, CreateActivity, SearchResult, Trend, UserPage } from './types'
+import type { Activity, CreateActivity, CrudPage, SearchResult, Trend, UserPage } from './types'
 
 const LIMIT = 20
 const enc = encodeURIComponent
@@ -39,8 +39,8 @@ export function getUserPage(handle: string, signal?: AbortSignal): Promise<UserP
   return api<UserPage>(activityPaths.user(handle), { signal, query: { limit: LIMIT } })
 }
 
-export function getActivityPage(handle: string, uuid: string, signal?: AbortSignal): Promise<ActivityPage> {
-  return api<ActivityPage>(activityPaths.show(handle, uuid), { signal })
+export function getCrudPage(handle: string, uuid: string, signal?: AbortSignal): Promise<CrudPage> {
+  return api<CrudPage>(activityPaths.show(handle, uuid), { signal })
 }
 
 export function nestedPage(path: string, key: string, signal?: AbortSignal): Promise<Page<Activity>> {
@@ -65,7 +65,7 @@ export async function userActivitiesPage(path: string, signal?: AbortSignal): Pr
 /** A page of a crud's replies; the first page also carries the crud itself. */
 export async function repliesPage(path: string, signal?: AbortSignal): Promise<Page<Activity> & { activity?: Activity }> {
   const response = await apiResponse(path, { signal })
-  const body = (await response.json()) as Partial<ActivityPage> & Record<string, unknown>
+  const body = (await response.json()) as Partial<CrudPage> & Record<string, unknown>
   return { ...toPage<Activity>(path, body, response.headers, 'replies'), activity: body.activity }
 }
 

@@ -1,62 +1,57 @@
 /**
- * API shapes. TEMPORARY: mirrors the agreed contracts until the services' OpenAPI documents land in
- * ../openapi/, then every type here becomes an alias of src/api/generated/<service>.ts.
+ * The names the app uses for API shapes. Every shape is an alias of the types that
+ * `npm run gen:api` generates from the services' OpenAPI documents (src/api/generated/), never a
+ * hand-written copy: when a service changes its schema, regenerating makes the compiler point at
+ * every place that must follow.
  */
-import type { Ttl } from '../lib/time'
+import type { components as ActivityApi } from './generated/activity'
+import type { components as MessagingApi } from './generated/messaging'
+import type { components as NotificationApi } from './generated/notification'
+import type { components as UserApi } from './generated/user'
 
-export type Person = { uuid: string; handle: string; display_name: string; avatar_url?: string | null }
+type ActivitySchemas = ActivityApi['schemas']
+type UserSchemas = UserApi['schemas']
+type MessagingSchemas = MessagingApi['schemas']
+type NotificationSchemas = NotificationApi['schemas']
 
-export type Activity = {
-  uuid: string
-  display_name: string
-  handle: string
-  avatar_url?: string | null
-  message: string
-  replies_count: number
-  reposts_count: number
-  likes_count: number
-  expires_at: string | null
-  created_at: string
-  liked?: boolean | null
-  reposted?: boolean | null
-  reposted_by?: { handle: string; display_name: string } | null
-  reply_to_activity_uuid?: string | null
-}
+// activity service
+export type Activity = ActivitySchemas['ActivityItem']
+export type ActivityList = ActivitySchemas['ActivityPage']
+export type CreateActivity = ActivitySchemas['NewActivity']
+export type CrudPage = ActivitySchemas['CrudPage']
+export type Profile = ActivitySchemas['Profile']
+export type UserPage = ActivitySchemas['UserPage']
+export type SearchResult = ActivitySchemas['SearchResult']
+export type Trend = ActivitySchemas['Trend']
+export type LikeState = ActivitySchemas['LikeState']
+export type RepostState = ActivitySchemas['RepostState']
 
-export type Profile = Person & {
-  bio?: string | null
-  cruds_count: number
-  followers_count: number
-  following_count: number
-  followed?: boolean | null
-}
+// user service
+export type UserProfile = UserSchemas['UserProfile']
+/** The signed-in person: the user service's profile (only its identity fields until it loads). */
+export type Me = Pick<UserProfile, 'uuid' | 'handle' | 'display_name' | 'avatar_url'> & Partial<UserProfile>
+export type Person = UserSchemas['ShortUser']
+export type SuggestedUser = UserSchemas['Person']
+export type PersonList = UserSchemas['PersonPage']
+export type ProfileUpdate = UserSchemas['ProfileUpdate']
+export type FollowState = UserSchemas['FollowState']
+export type AvatarGrant = UserSchemas['UploadGrant']
+export type AvatarStatus = UserSchemas['AvatarStatus']
 
-export type UserPage = { profile: Profile; activities: Activity[]; next_cursor?: string | null }
-export type ActivityPage = { activity: Activity; replies: Activity[]; next_cursor?: string | null }
-export type CreateActivity = { message: string; ttl: Ttl }
-export type SearchResult = { activities: Activity[]; users: Person[] }
-export type Trend = { hashtag: string; count: number }
+// messaging service
+export type MessageGroup = MessagingSchemas['MessageGroup']
+export type Message = MessagingSchemas['Message']
+export type CreateMessage = MessagingSchemas['CreateMessage']
+export type CreatedMessage = MessagingSchemas['CreatedMessage']
 
-export type Me = Person & { bio?: string | null; email?: string | null }
-export type SuggestedUser = Person & { followed?: boolean | null }
-export type AvatarGrant = { url: string; fields: Record<string, string> }
-export type AvatarStatus = { status: 'processing' | 'ready' | 'failed' | 'none'; reason?: string | null; avatar_url?: string | null }
+// notification service
+export type Notification = NotificationSchemas['Notification']
+export type NotificationList = NotificationSchemas['NotificationList']
+export type MarkRead = NotificationSchemas['MarkRead']
+export type ReadResult = NotificationSchemas['ReadResult']
 
-export type MessageGroup = Person & { uuid: string; message: string; created_at: string }
-export type Message = Person & { uuid: string; message: string; created_at: string; message_group_uuid?: string }
-export type CreateMessage = { message: string; message_group_uuid?: string; handle?: string }
-export type CreatedMessage = Message & { message_group_uuid: string }
-
-export type NotificationKind = 'reply' | 'mention' | 'like' | 'repost' | 'follow' | 'message'
-export type Notification = {
-  uuid: string
-  kind: NotificationKind
-  actor: Person
-  activity_uuid?: string | null
-  activity_handle?: string | null
-  message_group_uuid?: string | null
-  preview?: string | null
-  read: boolean
-  created_at: string
-}
-export type NotificationList = { items: Notification[]; unread_count: number; next_cursor?: string | null }
+/**
+ * The `message` server-sent event. SSE payloads are not part of an OpenAPI response body, so this
+ * one is composed from the generated Message type: `{message_group_uuid, message}`.
+ */
+export type LiveMessageEvent = { message_group_uuid: string; message: Message }

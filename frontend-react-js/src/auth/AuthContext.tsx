@@ -46,7 +46,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
           handle: claims.preferred_username ?? '',
           display_name: claims.name ?? claims.preferred_username ?? '',
           email: claims.email,
-          avatar_url: null,
+          avatar_url: '',
         },
     )
     setStatus('signedIn')

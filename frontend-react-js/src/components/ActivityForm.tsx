@@ -26,16 +26,7 @@ export function ActivityForm({ onPosted, autoFocus = false }: { onPosted?: (acti
     setBusy(true)
     setError(null)
     try {
-      const created = await createActivity({ message: text.trim(), ttl })
-      const activity: Activity = {
-        replies_count: 0,
-        reposts_count: 0,
-        likes_count: 0,
-        avatar_url: me?.avatar_url ?? null,
-        display_name: me?.display_name ?? '',
-        handle: me?.handle ?? '',
-        ...(created as Partial<Activity>),
-      } as Activity
+      const activity = await createActivity({ message: text.trim(), ttl })
       setText('')
       setTtl(DEFAULT_TTL)
       emit('activity:created', activity)

@@ -1,11 +1,11 @@
 import { Link } from 'react-router-dom'
-import type { SuggestedUser } from '../api/types'
+import type { Person } from '../api/types'
 import { useAuth } from '../auth/AuthContext'
 import { Avatar } from './Avatar'
 import { FollowButton } from './FollowButton'
 
 /** A person in a list (suggestions, followers, search) with a follow button. */
-export function PersonRow({ person, compact = false, bio }: { person: SuggestedUser; compact?: boolean; bio?: string | null }) {
+export function PersonRow({ person, compact = false, bio }: { person: Person & { followed?: boolean | null }; compact?: boolean; bio?: string | null }) {
   const { me, status } = useAuth()
   const isMe = me?.handle?.toLowerCase() === person.handle.toLowerCase()
   return (

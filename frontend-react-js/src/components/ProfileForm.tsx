@@ -68,7 +68,7 @@ export function ProfileForm({ profile, onSaved, onClose }: { profile: Profile; o
       const fresh = await getMe().catch(() => null)
       const url = result.avatar_url ?? fresh?.avatar_url ?? null
       if (fresh) setMe(fresh)
-      onSaved({ avatar_url: url })
+      onSaved({ avatar_url: url ?? profile.avatar_url })
       if (alive.current) setUpload({ phase: 'ready' })
     } catch (err) {
       if (alive.current) setUpload({ phase: 'failed', reason: errorMessage(err) })

@@ -41,8 +41,8 @@ class FakeEventSource {
 
 function Probe() {
   const { unread } = useLive()
-  useLiveEvent('message', (m) => {
-    document.title = `message:${m.message}`
+  useLiveEvent('message', (e) => {
+    document.title = `message:${e.message_group_uuid}:${e.message.message}`
   })
   return <p>unread:{unread}</p>
 }
@@ -73,8 +73,9 @@ describe('LiveProvider', () => {
       es.emit('notification', { uuid: 'n1', kind: 'like' }, '41')
     })
     expect(screen.getByText('unread:3')).toBeInTheDocument()
-    act(() => es.emit('message', { uuid: 'm1', message: 'hi', message_group_uuid: 'g' }, '42'))
-    expect(document.title).toBe('message:hi')
+    act(() => es.emit('message', { message_group_uuid: 'g', message: { uuid: 'm1', handle: 'worf', message: 'hi' } }, '42'))
+    expect(document.title).toBe('message:g:hi')
+    expect(screen.getByText('unread:3')).toBeInTheDocument()
   })
 
   it('reconnects with a fresh token and the last event id when the server closes the stream', async () => {

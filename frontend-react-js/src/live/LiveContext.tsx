@@ -1,10 +1,10 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
 import { notifications as fetchNotifications, streamUrl } from '../api/notifications'
-import type { Message, Notification } from '../api/types'
+import type { LiveMessageEvent, Notification } from '../api/types'
 import { getAccessToken } from '../api/client'
 import { useAuth } from '../auth/AuthContext'
 
-type LiveEvents = { notification: Notification; message: Message }
+type LiveEvents = { notification: Notification; message: LiveMessageEvent }
 type Listener<K extends keyof LiveEvents> = (payload: LiveEvents[K]) => void
 
 export type LiveState = {

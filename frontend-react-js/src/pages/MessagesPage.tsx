@@ -2,7 +2,7 @@ import { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useSta
 import { Link, useNavigate, useParams } from 'react-router-dom'
 import { errorMessage } from '../api/client'
 import { groupWith, messageGroups, messagesPage, messagesPath, sendMessage } from '../api/messages'
-import type { Message, MessageGroup, Person } from '../api/types'
+import type { CreatedMessage, Message, MessageGroup, Person } from '../api/types'
 import { getShort } from '../api/users'
 import { useAuth } from '../auth/AuthContext'
 import { Avatar } from '../components/Avatar'
@@ -27,9 +27,7 @@ export default function MessagesPage() {
   useTitle('Messages')
 
   const bump = useCallback(
-    (m: Message & { message_group_uuid?: string }, other?: Person) => {
-      const gid = m.message_group_uuid
-      if (!gid) return
+    (gid: string, m: Message, other?: Person) => {
       setGroups((items) => {
         const existing = items.find((g) => g.uuid === gid)
         if (!existing && !other) {
@@ -42,7 +40,7 @@ export default function MessagesPage() {
     },
     [setGroups, reloadGroups],
   )
-  useLiveEvent('message', (m) => bump(m))
+  useLiveEvent('message', (e) => bump(e.message_group_uuid, e.message))
 
   return (
     <div className={open ? 'messages has-open' : 'messages'}>
@@ -119,7 +117,7 @@ function ConversationHeader({ person }: { person?: Person | null }) {
   )
 }
 
-function Conversation({ groupUuid, group, onSent }: { groupUuid: string; group?: MessageGroup; onSent: (m: Message) => void }) {
+function Conversation({ groupUuid, group, onSent }: { groupUuid: string; group?: MessageGroup; onSent: (gid: string, m: Message) => void }) {
   const { me } = useAuth()
   const list = usePagedList<Message>(messagesPath(groupUuid), messagesPage)
   const { setItems } = list
@@ -137,8 +135,8 @@ function Conversation({ groupUuid, group, onSent }: { groupUuid: string; group?:
     },
     [setItems],
   )
-  useLiveEvent('message', (m) => {
-    if (m.message_group_uuid === groupUuid) append(m)
+  useLiveEvent('message', (e) => {
+    if (e.message_group_uuid === groupUuid) append(e.message)
   })
 
   useLayoutEffect(() => {
@@ -186,9 +184,8 @@ function Conversation({ groupUuid, group, onSent }: { groupUuid: string; group?:
         <MessageForm
           send={(text) => sendMessage({ message: text, message_group_uuid: groupUuid })}
           onSent={(m) => {
-            const full: Message = { ...m, handle: m.handle ?? me?.handle ?? '', display_name: m.display_name ?? me?.display_name ?? '', avatar_url: m.avatar_url ?? me?.avatar_url, message_group_uuid: groupUuid }
-            append(full)
-            onSent(full)
+            append(m)
+            onSent(groupUuid, m)
           }}
         />
       ) : null}
@@ -223,7 +220,7 @@ function Bubble({ m, mine }: { m: Message; mine: boolean }) {
   )
 }
 
-function NewConversation({ handle, onSent }: { handle: string; onSent: (m: Message, other?: Person) => void }) {
+function NewConversation({ handle, onSent }: { handle: string; onSent: (gid: string, m: Message, other?: Person) => void }) {
   const navigate = useNavigate()
   const { me } = useAuth()
   const self = me?.handle?.toLowerCase() === handle.toLowerCase()
@@ -259,7 +256,7 @@ function NewConversation({ handle, onSent }: { handle: string; onSent: (m: Messa
       <MessageForm
         send={(text) => sendMessage({ message: text, handle })}
         onSent={(m) => {
-          onSent({ ...m, handle: m.handle ?? me?.handle ?? '', display_name: m.display_name ?? me?.display_name ?? '' }, person ?? undefined)
+          onSent(m.message_group_uuid, m, person ?? undefined)
           navigate(`/messages/${m.message_group_uuid}`, { replace: true })
         }}
       />
@@ -267,7 +264,7 @@ function NewConversation({ handle, onSent }: { handle: string; onSent: (m: Messa
   )
 }
 
-function MessageForm<T extends Message>({ send, onSent }: { send: (text: string) => Promise<T>; onSent: (m: T) => void }) {
+function MessageForm<T extends CreatedMessage>({ send, onSent }: { send: (text: string) => Promise<T>; onSent: (m: T) => void }) {
   const [text, setText] = useState('')
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)

@@ -38,7 +38,7 @@ export default function NotificationsPage() {
     if (!newest || marked.current === newest.uuid || document.visibilityState === 'hidden') return
     marked.current = newest.uuid
     const t = setTimeout(() => {
-      markRead(newest.uuid)
+      markRead(newest.id)
         .then(() => setUnread(0))
         .catch(() => {})
     }, 800)

@@ -7,7 +7,7 @@ import type { Me } from '../api/types'
 import { AuthContextProvider, type AuthState } from '../auth/AuthContext'
 import { ToastProvider } from '../components/Toast'
 
-export const ME: Me = { uuid: 'u-1', handle: 'andrewbrown', display_name: 'Andrew Brown', avatar_url: null }
+export const ME: Me = { uuid: 'u-1', handle: 'andrewbrown', display_name: 'Andrew Brown', avatar_url: '' }
 
 export function authState(overrides: Partial<AuthState> = {}): AuthState {
   return { status: 'signedIn', me: ME, refresh: vi.fn(async () => {}), setMe: vi.fn(), signOut: vi.fn(async () => {}), ...overrides }
@@ -68,7 +68,7 @@ export function activity(overrides: Record<string, unknown> = {}) {
     uuid: 'a-1',
     display_name: 'Worf',
     handle: 'worf',
-    avatar_url: null,
+    avatar_url: '',
     message: 'Today is a good day to crud',
     replies_count: 0,
     reposts_count: 0,
