@@ -56,3 +56,23 @@ def wait_for_preview(api: httpx.Client, user: TestUser, *, handle: str, text: st
 def pair(make_user: Callable[..., TestUser]) -> tuple[TestUser, TestUser]:
     """Two fresh users."""
     return make_user(), make_user()
+
+
+@pytest.fixture
+def aws_env(monkeypatch: pytest.MonkeyPatch, stack: Any) -> dict[str, str]:
+    """This process's environment pointed at the test stack (for in-process clients and handlers)."""
+    env = {
+        k: v
+        for k, v in stack.service_env().items()
+        if k.startswith(("AWS_", "COGNITO_", "MESSAGES_TABLE")) or k.endswith("_URL")
+    }
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    return env
+
+
+def me(api: httpx.Client, user: TestUser) -> dict[str, Any]:
+    """The user's own profile (uuid, cognito_user_id, ...)."""
+    response = api.get("/api/users/me", headers=user.headers)
+    assert response.status_code == 200, response.text
+    return dict(response.json())
