@@ -8,7 +8,7 @@ from typing import Annotated
 from botocore.exceptions import ClientError
 from fastapi import Depends, Request
 
-from cruddur_common.auth import CurrentUser
+from cruddur_common.auth import CurrentUser, OptionalUser
 from cruddur_common.db import SessionDep
 from cruddur_common.errors import Unauthorized
 from user_service import repository, service
@@ -44,3 +44,10 @@ async def get_me(request: Request, principal: CurrentUser, session: SessionDep) 
 
 
 Me = Annotated[User, Depends(get_me)]
+
+
+async def get_optional_me(request: Request, principal: OptionalUser, session: SessionDep) -> User | None:
+    """The caller's user row when signed in (repaired like `get_me`), else None."""
+    if principal is None:
+        return None
+    return await get_me(request, principal, session)

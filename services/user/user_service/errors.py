@@ -25,3 +25,33 @@ class InvalidAttributes(Unprocessable):
     """The Cognito attributes cannot make a valid user."""
 
     code = "invalid_user_attributes"
+
+
+class CannotFollowSelf(Unprocessable):
+    """Following yourself is not a thing."""
+
+    code = "cannot_follow_self"
+
+
+class DisplayNameBlank(Unprocessable):
+    """The display name is empty after trimming."""
+
+    code = "display_name_blank"
+
+
+class DisplayNameTooLong(Unprocessable):
+    """The display name has more than 50 characters."""
+
+    code = "display_name_too_long"
+
+
+class BioTooLong(Unprocessable):
+    """The bio has more than 160 characters."""
+
+    code = "bio_too_long"
+
+
+class TextInvalid(Unprocessable):
+    """The text holds characters that cannot be stored (NUL, lone surrogates)."""
+
+    code = "text_invalid"

@@ -7,9 +7,14 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from cruddur_common.app import ServiceSpec, create_service_app
+from user_service.avatar.defaults import start_defaults, stop_defaults
+from user_service.avatar.router import internal_router as avatar_internal_router
+from user_service.avatar.router import router as avatar_router
+from user_service.follows.router import router as follows_router
 from user_service.internal import router as internal_router
 from user_service.models import SCHEMA
-from user_service.router import router
+from user_service.outbox.runtime import start_outbox, stop_outbox
+from user_service.router import profile_router, router
 from user_service.settings import get_settings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -23,9 +28,21 @@ def create_app() -> FastAPI:
             title="Cruddur user service",
             description="People on Cruddur: profiles, follows, suggestions and avatars.",
             settings=get_settings(),
-            routers=[router, internal_router],
+            routers=[
+                router,
+                profile_router,
+                follows_router,
+                internal_router,
+                avatar_router,
+                avatar_internal_router,
+            ],
             db_schema=SCHEMA,
             aws_services=("cognito-idp", "s3"),
-            tags=[{"name": "users", "description": "People and their profiles"}],
+            on_startup=[start_defaults, start_outbox],
+            on_shutdown=[stop_defaults, stop_outbox],
+            tags=[
+                {"name": "users", "description": "People and their profiles"},
+                {"name": "avatars", "description": "Avatar uploads, processing status and defaults"},
+            ],
         )
     )

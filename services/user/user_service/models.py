@@ -4,9 +4,21 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import CheckConstraint, DateTime, Index, String, Text, func, text
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from cruddur_common.db import service_metadata
@@ -43,3 +55,39 @@ class User(Base):
     avatar_key: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Follow(Base):
+    """`follower_uuid` follows `followee_uuid` (the source of truth of the follow graph)."""
+
+    __tablename__ = "follows"
+    __table_args__ = (
+        CheckConstraint("follower_uuid <> followee_uuid", name="not_self"),
+        Index("ix_follows_followee_created", "followee_uuid", "created_at", "follower_uuid"),
+        Index("ix_follows_follower_created", "follower_uuid", "created_at", "followee_uuid"),
+    )
+
+    follower_uuid: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.uuid", ondelete="CASCADE"), primary_key=True
+    )
+    followee_uuid: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.uuid", ondelete="CASCADE"), primary_key=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class OutboxEvent(Base):
+    """An HTTP call to another service (projection updates, follow notifications), delivered after commit."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_destination", "destination", "id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    destination: Mapped[str] = mapped_column(String(32))
+    method: Mapped[str] = mapped_column(String(8))
+    path: Mapped[str] = mapped_column(Text)
+    body: Mapped[Any] = mapped_column(JSONB, nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, server_default="0")
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+import uuid
+
+from sqlalchemy import func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -39,3 +41,39 @@ async def insert_if_absent(session: AsyncSession, new: NewUser) -> User | None:
         .returning(User)
     )
     return await session.scalar(statement)
+
+
+async def get_by_uuid(session: AsyncSession, user_uuid: uuid.UUID) -> User | None:
+    """The user with this uuid."""
+    return await session.get(User, user_uuid)
+
+
+async def find_many(
+    session: AsyncSession, *, uuids: list[uuid.UUID], handles: list[str], subs: list[str]
+) -> list[User]:
+    """Users matching any of the uuids, handles (case-insensitive) or Cognito subs."""
+    if not (uuids or handles or subs):
+        return []
+    statement = select(User).where(
+        or_(
+            User.uuid.in_(uuids),
+            func.lower(User.handle).in_([h.lower() for h in handles]),
+            User.cognito_user_id.in_(subs),
+        )
+    )
+    return list((await session.scalars(statement)).all())
+
+
+async def handle_taken(session: AsyncSession, handle: str) -> bool:
+    """True when a user already has this handle (case-insensitive)."""
+    found = await session.scalar(select(User.uuid).where(func.lower(User.handle) == handle.lower()))
+    return found is not None
+
+
+async def update_profile(session: AsyncSession, user: User, *, display_name: str, bio: str) -> User:
+    """Change the public profile fields; updated_at moves (the projection keeps the newest copy)."""
+    user.display_name = display_name
+    user.bio = bio
+    user.updated_at = await session.scalar(select(func.clock_timestamp()))  # type: ignore[assignment]
+    await session.flush()
+    return user

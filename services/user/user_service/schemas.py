@@ -51,3 +51,64 @@ class InternalUser(BaseModel):
     handle: str
     display_name: str
     avatar_url: str
+
+
+class InternalUserFull(InternalUser):
+    """The internal shape plus what the author projection needs."""
+
+    bio: str
+    updated_at: datetime
+
+
+class InternalBatch(BaseModel):
+    """Look several users up at once (each list at most 100)."""
+
+    uuids: list[uuid.UUID] = Field(default_factory=list, max_length=100)
+    handles: list[str] = Field(default_factory=list, max_length=100)
+    subs: list[str] = Field(default_factory=list, max_length=100)
+
+
+class InternalUsers(BaseModel):
+    """The users found (unknown ones are left out)."""
+
+    items: list[InternalUserFull]
+
+
+class ShortUser(BaseModel):
+    """`GET /api/users/@{handle}/short` (the original shape plus avatar_url)."""
+
+    uuid: uuid.UUID
+    handle: str
+    display_name: str
+    avatar_url: str
+
+
+class Person(ShortUser):
+    """A user in a list, with whether the signed-in reader follows them (null: signed out)."""
+
+    bio: str = ""
+    followed: bool | None = None
+
+
+class PersonPage(BaseModel):
+    """A page of people."""
+
+    items: list[Person]
+    next_cursor: str | None
+
+
+class ProfileUpdate(BaseModel):
+    """`PUT|POST /api/profile/update`: display name 1-50 and bio 0-160 characters (null bio = empty)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    display_name: str = Field(max_length=1000)
+    bio: str | None = Field(default=None, max_length=10_000)
+
+
+class FollowState(BaseModel):
+    """The reader's follow of a user after the call."""
+
+    handle: str
+    following: bool
+    followers_count: int
