@@ -8,6 +8,7 @@ notifications (then failed messages are returned as `batchItemFailures`, with Re
 from __future__ import annotations
 
 import asyncio
+import functools
 from typing import Any
 
 from cruddur_common.logging import configure_logging
@@ -22,7 +23,12 @@ async def run(event: dict[str, Any]) -> dict[str, Any]:
         return await process_event(event, processor=processor)
 
 
+@functools.cache
+def _configure_logging() -> None:
+    configure_logging(service="avatar_processor", level=get_avatar_settings().log_level)
+
+
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Lambda entry point. Errors propagate so S3 (or SQS) retries; nothing is swallowed."""
-    configure_logging(service="avatar_processor", level=get_avatar_settings().log_level)
+    _configure_logging()  # once per execution environment
     return asyncio.run(run(event))
