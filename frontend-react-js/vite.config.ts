@@ -14,6 +14,9 @@ export default defineConfig({
   },
   build: {
     outDir: 'dist',
+    // /assets/* is the avatars bucket (the gateway locally, a CloudFront behaviour in AWS), so the
+    // app's own hashed files live under /static/.
+    assetsDir: 'static',
     manifest: true,
     sourcemap: false,
     target: 'es2022',

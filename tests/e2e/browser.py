@@ -1,0 +1,60 @@
+"""Debian's Chromium driven by Playwright (never `playwright install`), and small page helpers."""
+
+from __future__ import annotations
+
+import shutil
+import struct
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from playwright.sync_api import Browser, Page, sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "e2e"
+
+
+def chromium_path() -> str | None:
+    """Where Debian's Chromium is, or None."""
+    return CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
+
+
+@contextmanager
+def launch() -> Iterator[Browser]:
+    """A headless Chromium for one test module."""
+    path = chromium_path()
+    assert path, "Chromium is missing: scripts/bootstrap.sh browser installs Debian's chromium"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=path, args=FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def shot(page: Page, name: str) -> None:
+    """Save a full-page screenshot as a test artifact (artifacts/ is git-ignored)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def png(size: int = 64, rgb: tuple[int, int, int] = (149, 0, 255)) -> bytes:
+    """A small solid-colour PNG, made without an imaging library."""
+    row = b"\x00" + bytes(rgb) * size
+    raw = row * size
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
+    body = chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+    return b"\x89PNG\r\n\x1a\n" + body
