@@ -76,11 +76,15 @@ def run() -> None:
 def main() -> None:
     """Dispatch the sub-command."""
     parser = argparse.ArgumentParser(prog="python -m devstack")
-    parser.add_argument("command", choices=["run", "seed-large", "purge"])
+    parser.add_argument("command", choices=["run", "gateway", "seed-large", "purge"])
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
     if args.command == "run":
         run()
+    elif args.command == "gateway":
+        from devstack.gateway import serve_from_env
+
+        serve_from_env()
     else:
         module = importlib.import_module(f"devstack.{args.command.replace('-', '_')}")
         module.main()

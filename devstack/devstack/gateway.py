@@ -11,8 +11,10 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -242,6 +244,39 @@ def create_app(cfg: dict[str, Any]) -> Starlette:
             Route("/{path:path}", gateway.dispatch, methods=methods),
         ],
         lifespan=lifespan,
+    )
+
+
+def config_from_env() -> dict[str, Any]:
+    """Gateway config for containers (docker-compose): peers from *_URL, AWS resources bootstrapped."""
+    from devstack.aws_bootstrap import bootstrap
+
+    resources = bootstrap(os.environ.get("AWS_ENDPOINT_URL", "http://aws:4566"))
+    services = {
+        e.name: os.environ.get(f"{e.name.upper()}_URL", f"http://{e.name}:{e.port}") for e in load_registry()
+    }
+    return {
+        "port": int(os.environ.get("CRUDDUR_PORT", "8080")),
+        "services": services,
+        "aws": asdict(resources),
+        "spa_dir": os.environ.get(
+            "SPA_DIR", str(Path(__file__).resolve().parents[2] / "frontend-react-js" / "dist")
+        ),
+    }
+
+
+def serve_from_env() -> None:
+    """`python -m devstack gateway`: the gateway inside a container, listening on all interfaces."""
+    cfg = config_from_env()
+    uvicorn.run(
+        create_app(cfg),
+        host="0.0.0.0",
+        port=cfg["port"],
+        log_level="warning",
+        access_log=False,
+        server_header=False,
+        date_header=False,
+        proxy_headers=True,
     )
 
 

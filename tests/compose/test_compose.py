@@ -81,3 +81,35 @@ def test_frontend_image_serves_the_built_spa_with_fallback() -> None:
     assert "npm run build" in dockerfile and "nginx-unprivileged" in dockerfile
     assert "try_files $uri $uri/ /index.html" in nginx
     assert "location /api/" in nginx
+
+
+def test_cognito_ids_match_what_the_emulator_creates(
+    compose: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hashed ids in the compose file are the ones a bootstrap of the pinned moto really yields."""
+    from moto.server import ThreadedMotoServer
+
+    from devstack.aws_bootstrap import bootstrap
+
+    for key, value in _env(compose["services"]["aws"]).items():
+        monkeypatch.setenv(key, value)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        resources = bootstrap(f"http://{host}:{port}")
+    finally:
+        server.stop()
+    image = compose["services"]["aws"]["image"]
+    assert image.endswith(":5.2.5")  # the version in uv.lock
+    for name in [e.name for e in REGISTRY] + ["gateway"]:
+        env = _env(compose["services"][name])
+        assert env["COGNITO_USER_POOL_ID"] == resources.user_pool_id, name
+        assert env["COGNITO_CLIENT_ID"] == resources.client_id, name
+        assert env["COGNITO_JWKS_URL"] == f"http://aws:4566/{resources.user_pool_id}/.well-known/jwks.json"
+
+
+def test_postgres_services_migrate_on_start(compose: dict[str, Any]) -> None:
+    for entry in REGISTRY:
+        env = _env(compose["services"][entry.name])
+        assert (env.get("MIGRATE_ON_START") == "true") is needs_for(entry).postgres

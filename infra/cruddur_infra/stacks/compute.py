@@ -161,6 +161,8 @@ class ComputeStack(Stack):
             "COGNITO_CLIENT_ID": self._auth.client.user_pool_client_id,
             **{f"{peer.name.upper()}_URL": f"http://{peer.name}:{peer.port}" for peer in load_registry()},
         }
+        if needs.postgres:  # each task applies pending migrations under an advisory lock before serving
+            env["MIGRATE_ON_START"] = "true"
         if needs.messages_table:
             env["MESSAGES_TABLE"] = self._data.messages_table.table_name
         if needs.media_buckets:

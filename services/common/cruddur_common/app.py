@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
+import importlib.util
 import logging
+import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from cruddur_common import db
 from cruddur_common.auth import JwksCache, TokenVerifier
@@ -18,6 +24,7 @@ from cruddur_common.aws import AwsClients
 from cruddur_common.errors import ErrorResponse, install_error_handlers
 from cruddur_common.http import create_internal_client
 from cruddur_common.logging import RequestContextMiddleware, configure_logging
+from cruddur_common.migrations import upgrade
 from cruddur_common.settings import CommonSettings
 
 log = logging.getLogger("cruddur.app")
@@ -58,6 +65,30 @@ class Readiness(BaseModel):
     checks: dict[str, str]
 
 
+def _migrations_dir(spec: ServiceSpec) -> Path | None:
+    """services/<name>/migrations, next to the service's package, when the service has one."""
+    found = importlib.util.find_spec(f"{spec.name}_service")
+    if found is None or found.origin is None:
+        return None
+    path = Path(found.origin).resolve().parent.parent / "migrations"
+    return path if path.is_dir() else None
+
+
+async def _migrate(spec: ServiceSpec, engine: AsyncEngine, url: str) -> None:
+    """Apply the service's migrations, one task at a time (a Postgres advisory lock per schema)."""
+    migrations = _migrations_dir(spec)
+    if migrations is None or spec.db_schema is None:
+        return
+    lock_id = zlib.crc32(f"cruddur-migrate-{spec.db_schema}".encode())
+    async with engine.connect() as conn:
+        await conn.execute(text("SELECT pg_advisory_lock(:id)"), {"id": lock_id})
+        try:
+            await asyncio.to_thread(upgrade, migrations_dir=migrations, url=url, schema=spec.db_schema)
+        finally:
+            await conn.execute(text("SELECT pg_advisory_unlock(:id)"), {"id": lock_id})
+            await conn.commit()
+
+
 def _lifespan(spec: ServiceSpec) -> Callable[[FastAPI], AsyncIterator[None]]:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -83,6 +114,8 @@ def _lifespan(spec: ServiceSpec) -> Callable[[FastAPI], AsyncIterator[None]]:
             engine = db.create_engine(url, schema=spec.db_schema, pool_size=settings.db_pool_size)
             app.state.engine = engine
             app.state.sessions = db.session_factory(engine)
+            if settings.migrate_on_start:
+                await _migrate(spec, engine, url)
         try:
             if spec.aws_services:
                 await app.state.aws.open(settings, *spec.aws_services)

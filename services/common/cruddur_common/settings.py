@@ -30,6 +30,7 @@ class CommonSettings(BaseSettings):
     db_user: str | None = None
     db_password: str | None = None
     db_pool_size: int = 10
+    migrate_on_start: bool = False
 
     cognito_user_pool_id: str = ""
     cognito_client_id: str = ""
