@@ -1,0 +1,88 @@
+"""In-process fan-out, inbox overflow, SSE framing and the ingest contract's validation."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+from pydantic import ValidationError
+
+from notification_service import broker, render
+from notification_service.models import Notification as Row
+from notification_service.schemas import IngestEvent
+from notification_service.stream import frame
+
+
+async def test_local_broker_fans_out_to_every_stream_of_the_recipient() -> None:
+    hub_broker = broker.LocalBroker()
+    hub = hub_broker.hub
+    with hub.subscribe("a") as first, hub.subscribe("a") as second, hub.subscribe("b") as other:
+        await hub_broker.publish("a", {"id": 1, "event": "notification", "data": {}})
+        assert first.queue.qsize() == second.queue.qsize() == 1 and other.queue.empty()
+        assert hub.connections == 3
+    assert hub_broker.hub.connections == 0
+
+
+def test_an_overflowing_inbox_is_flagged_not_blocking() -> None:
+    inbox = broker.Subscription("a")
+    for i in range(broker.QUEUE_SIZE + 5):
+        inbox.offer({"id": i, "event": "notification", "data": {}})
+    assert inbox.lagged and inbox.queue.qsize() == broker.QUEUE_SIZE
+
+
+def row(kind: str, **extra: object) -> Row:
+    values: dict[str, object] = {
+        "seq": 7,
+        "event_id": uuid.uuid4(),
+        "kind": kind,
+        "recipient_sub": "sub",
+        "actor_uuid": uuid.uuid4(),
+        "actor_handle": "bob",
+        "actor_display_name": "Bob",
+        "actor_avatar_url": None,
+        "created_at": datetime(2026, 11, 22, 15, 4, 5, tzinfo=UTC),
+        "read_at": None,
+    }
+    return Row(**(values | extra))
+
+
+def test_stored_notifications_become_sse_events() -> None:
+    like = render.envelope(row("like", activity_uuid=uuid.uuid4(), preview="nice"))
+    assert like["event"] == "notification" and like["data"]["read"] is False and like["id"] == 7
+    text = frame(like).decode()
+    assert text.startswith("id: 7\nevent: notification\ndata: {") and text.endswith("}\n\n")
+    assert text.count("\n") == 4, "one data line: JSON never spans lines"
+    group = uuid.uuid4()
+    message = render.envelope(row("message", message_group_uuid=group, preview="short", body="full text"))
+    assert message["event"] == "message"
+    assert message["data"]["message_group_uuid"] == str(group)
+    assert message["data"]["message"]["message"] == "full text"
+    assert message["data"]["message"]["created_at"] == "2026-11-22T15:04:05Z"
+
+
+def test_ingest_contract() -> None:
+    base = {
+        "event_id": str(uuid.uuid4()),
+        "kind": "follow",
+        "recipient": {"uuid": str(uuid.uuid4()), "sub": "s"},
+        "actor": {"uuid": str(uuid.uuid4()), "handle": "bob", "display_name": "Bob", "avatar_url": None},
+        "created_at": "2026-11-22T15:04:05+00:00",
+    }
+    assert IngestEvent.model_validate(base).target.activity_uuid is None
+    retract = {
+        "event_id": base["event_id"],
+        "kind": "retract",
+        "target": {"activity_uuid": str(uuid.uuid4())},
+        "created_at": base["created_at"],
+    }
+    assert IngestEvent.model_validate(retract).recipient is None
+    for bad in (
+        base | {"kind": "like"},
+        base | {"kind": "message"},
+        {k: v for k, v in base.items() if k != "actor"},
+        base | {"created_at": "2026-11-22T15:04:05"},
+        retract | {"target": {}},
+    ):
+        with pytest.raises(ValidationError):
+            IngestEvent.model_validate(bad)
