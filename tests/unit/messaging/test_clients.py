@@ -23,7 +23,7 @@ async def test_lookups_are_cached_and_404_is_user_not_found() -> None:
     calls: list[str] = []
 
     def answer(request: httpx.Request) -> httpx.Response:
-        calls.append(request.url.path)
+        calls.append(request.url.raw_path.decode())
         if request.url.path.lower().endswith(("/alice", "/sub-1")):
             return httpx.Response(200, json=USER)
         return httpx.Response(404, json={"error": {"code": "user_not_found", "message": "no"}})
