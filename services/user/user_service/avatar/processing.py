@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import math
+import struct
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageFile, UnidentifiedImageError
 
 from user_service.avatar.errors import AvatarRejected
 from user_service.avatar.keys import SIZES
@@ -20,6 +23,16 @@ MAX_ASPECT = 10.0
 BOMB_RATIO = 1_000  # decoded bytes per stored byte above which an oversized image is called a bomb
 JPEG_QUALITY = 85
 WEBP_QUALITY = 80
+T = Image.Transpose
+ORIENTATIONS = {  # EXIF orientation -> the transpose showing it upright (as ImageOps.exif_transpose)
+    2: T.FLIP_LEFT_RIGHT,
+    3: T.ROTATE_180,
+    4: T.FLIP_TOP_BOTTOM,
+    5: T.TRANSPOSE,
+    6: T.ROTATE_270,
+    7: T.TRANSVERSE,
+    8: T.ROTATE_90,
+}
 FORMAT_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 # Magic numbers of images we refuse by name (a clearer reason than "not an image").
 OTHER_IMAGES = {
@@ -111,6 +124,16 @@ def _decode(image: ImageFile.ImageFile, target: int) -> Image.Image:
     return image
 
 
+def _orientation(image: ImageFile.ImageFile) -> int:
+    """The EXIF orientation (1 = as stored); a broken EXIF block counts as none."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return int(image.getexif().get(ExifTags.Base.Orientation, 1))
+        except (ValueError, TypeError, SyntaxError, struct.error, OSError):
+            return 1
+
+
 def _to_rgb(image: Image.Image) -> Image.Image:
     """Flatten onto white (transparency) and convert any mode (P, CMYK, LA, I;16...) to RGB."""
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
@@ -129,7 +152,7 @@ def _square(image: Image.Image, size: int) -> Image.Image:
     side = min(width, height)
     left, top = (width - side) / 2, (height - side) / 2
     box = (left, top, left + side, top + side)
-    return image.resize((size, size), Image.Resampling.LANCZOS, box=box, reducing_gap=3.0)
+    return image.resize((size, size), Image.Resampling.LANCZOS, box=box, reducing_gap=2.0)
 
 
 def _encode(image: Image.Image, fmt: str) -> bytes:
@@ -158,19 +181,29 @@ def verify(data: bytes, *, declared_type: str) -> ImageFile.ImageFile:
     return image
 
 
+@functools.cache
+def _encoders() -> ThreadPoolExecutor:
+    """Encoders release the GIL: the slow WebP encodes run beside the JPEG ones (created on first use)."""
+    return ThreadPoolExecutor(max_workers=2, thread_name_prefix="avatar-encode")
+
+
 def process_image(data: bytes, *, declared_type: str) -> Processed:
     """Verify the upload and make 512x512 and 128x128 JPEG and WebP versions without metadata."""
     image = verify(data, declared_type=declared_type)
     source_type, source_size = FORMAT_TYPES[str(image.format)], image.size
-    decoded = _decode(image, SIZES[0])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # a broken EXIF block is dropped, not fatal
-        oriented = ImageOps.exif_transpose(decoded)
-    rgb = _to_rgb(oriented)
-    renditions: list[Rendition] = []
-    current = rgb
-    for size in SIZES:  # 512 from the source, 128 from the 512
-        current = _square(current, size) if current.size != (size, size) else current
-        for fmt, content_type in (("jpg", "image/jpeg"), ("webp", "image/webp")):
-            renditions.append(Rendition(size, fmt, content_type, _encode(current.copy(), fmt)))
-    return Processed(source_type=source_type, source_size=source_size, renditions=tuple(renditions))
+    orientation = _orientation(image)
+    rgb = _to_rgb(_decode(image, SIZES[0]))
+    # A centre square commutes with EXIF rotations and flips: crop and shrink first, orient the 512 only.
+    big = rgb if rgb.size == (SIZES[0], SIZES[0]) else _square(rgb, SIZES[0])
+    if orientation in ORIENTATIONS:
+        big = big.transpose(ORIENTATIONS[orientation])
+    webp_big = _encoders().submit(_encode, big.copy(), "webp")
+    small = _square(big, SIZES[1])
+    webp_small = _encoders().submit(_encode, small.copy(), "webp")
+    renditions = (
+        Rendition(SIZES[0], "jpg", "image/jpeg", _encode(big.copy(), "jpg")),
+        Rendition(SIZES[0], "webp", "image/webp", webp_big.result()),
+        Rendition(SIZES[1], "jpg", "image/jpeg", _encode(small.copy(), "jpg")),
+        Rendition(SIZES[1], "webp", "image/webp", webp_small.result()),
+    )
+    return Processed(source_type=source_type, source_size=source_size, renditions=renditions)

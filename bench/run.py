@@ -1,0 +1,67 @@
+"""`make bench` / `python -m bench.run [area ...]`: start the bench stack, run every area, print the table.
+
+Each area is a module `bench/<area>.py` with `run(ctx: Context) -> list[Result]`. Add yours to AREAS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import logging
+import time
+from dataclasses import asdict, dataclass
+
+from bench.harness import BENCH_DATA, Result, ensure_wrk, start_stack, table
+from devstack.stack import LocalStack
+
+# The benchmark areas, in order. Other areas append their module name here (e.g. "bench.messaging").
+AREAS: list[str] = ["bench.cruds", "bench.avatars"]
+
+
+@dataclass
+class Context:
+    """What an area gets: the running bench stack."""
+
+    stack: LocalStack
+
+    @property
+    def gateway_url(self) -> str:
+        """The gateway of the bench stack."""
+        return self.stack.cfg.gateway_url
+
+    def service_url(self, name: str) -> str:
+        """A service's direct address."""
+        from cruddur_common.registry import service
+
+        return self.stack.cfg.service_url(service(name))
+
+
+def main() -> None:
+    """Run the selected (default: all) areas and print the results as a markdown table."""
+    parser = argparse.ArgumentParser(prog="python -m bench.run")
+    parser.add_argument("areas", nargs="*", help="module names (default: every area in AREAS)")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
+    ensure_wrk()
+    stack = start_stack()
+    results: list[Result] = []
+    try:
+        ctx = Context(stack=stack)
+        for name in args.areas or AREAS:
+            module = importlib.import_module(name if name.startswith("bench.") else f"bench.{name}")
+            results += module.run(ctx)
+    finally:
+        stack.stop()
+    out = BENCH_DATA / f"results-{int(time.time())}.json"
+    out.write_text(
+        json.dumps(
+            [asdict(r) | {"rps": r.rps, "p50_ms": r.p50_ms, "p99_ms": r.p99_ms} for r in results], indent=2
+        )
+    )
+    print(table(results))
+    print(f"\n(raw runs in {out})")
+
+
+if __name__ == "__main__":
+    main()
