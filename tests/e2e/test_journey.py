@@ -50,13 +50,13 @@ def page(browser: Browser, gateway_url: str, request: pytest.FixtureRequest) -> 
 
 def sign_up_in_browser(page: Page, *, handle: str, name: str, email: str) -> None:
     page.goto("/signup")
-    page.get_by_label("Name").fill(name)
-    page.get_by_label("Email").fill(email)
+    page.get_by_label("Name", exact=True).fill(name)
+    page.get_by_label("Email", exact=True).fill(email)
     page.get_by_label("Username").fill(handle)
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign up").click()
     page.wait_for_url(re.compile(r"/confirm\?email="))
-    expect(page.get_by_label("Email")).to_have_value(email)  # prefilled from ?email=
+    expect(page.get_by_label("Email", exact=True)).to_have_value(email)  # prefilled from ?email=
     shot(page, "02-confirm")
     page.get_by_label("Confirmation code").fill("123456")  # the local Cognito accepts any code
     page.get_by_role("button", name="Confirm email").click()
@@ -85,8 +85,9 @@ def test_the_journey(page: Page, gateway_url: str, make_user: Callable[..., Test
 
     # Post a crud: it shows at the top of the feed with a live countdown.
     message = f"Hello from the browser journey {tag}"
-    page.get_by_label("What would you like to say?").first.fill(message)
-    page.get_by_role("button", name="Crud", exact=True).first.click()
+    form = page.get_by_role("main").get_by_role("form", name="Post a crud")
+    form.get_by_label("What would you like to say?").fill(message)
+    form.get_by_role("button", name="Crud", exact=True).click()
     crud = page.locator("article.crud", has_text=message)
     expect(crud).to_be_visible()
     expect(crud.locator(".countdown")).to_contain_text(re.compile(r"6d 23h|7d 0h"))
@@ -109,6 +110,7 @@ def test_the_journey(page: Page, gateway_url: str, make_user: Callable[..., Test
     # While the page is open, a new notification arrives live.
     assert api.put(f"/api/activities/{crud_uuid}/repost").status_code in (200, 204)
     expect(page.get_by_text("reposted your crud")).to_be_visible()
+    expect(badge).to_have_count(0)  # seeing the page marks them read, live ones included
 
     # The crud page shows the reply; the like count is there.
     page.goto(f"/@{handle}/status/{crud_uuid}")

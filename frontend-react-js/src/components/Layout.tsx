@@ -83,7 +83,7 @@ function Navigation({ onCrud }: { onCrud: () => void }) {
           </ul>
         </nav>
         {signedIn ? (
-          <button type="button" className="btn btn--primary btn--block nav__crud" onClick={onCrud}>
+          <button type="button" className="btn btn--primary btn--block nav__crud" onClick={onCrud} aria-haspopup="dialog">
             Crud
           </button>
         ) : (

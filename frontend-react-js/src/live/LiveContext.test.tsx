@@ -75,7 +75,7 @@ describe('LiveProvider', () => {
     expect(screen.getByText('unread:3')).toBeInTheDocument()
     act(() => es.emit('message', { message_group_uuid: 'g', message: { uuid: 'm1', handle: 'worf', message: 'hi' } }, '42'))
     expect(document.title).toBe('message:g:hi')
-    expect(screen.getByText('unread:3')).toBeInTheDocument()
+    expect(screen.getByText('unread:4')).toBeInTheDocument()
   })
 
   it('reconnects with a fresh token and the last event id when the server closes the stream', async () => {

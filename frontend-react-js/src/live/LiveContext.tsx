@@ -72,7 +72,8 @@ export function LiveProvider({ children }: { children: ReactNode }) {
       } catch {
         return
       }
-      if (kind === 'notification') setUnread((n) => n + 1)
+      // Direct messages are notifications too (the server counts them as unread).
+      setUnread((n) => n + 1)
       listeners.current.get(kind)?.forEach((l) => l(payload))
     }
 

@@ -65,10 +65,9 @@ export default function MessagesPage() {
             <li key={g.uuid}>
               <Link to={`/messages/${g.uuid}`} className={g.uuid === groupUuid ? 'group is-active' : 'group'} aria-current={g.uuid === groupUuid ? 'page' : undefined}>
                 <Avatar url={g.avatar_url} handle={g.handle} name={g.display_name} size={44} />
-                <span className="group__text">
+                <span className="group__text" title={`@${g.handle}`}>
                   <span className="group__top">
                     <span className="group__name">{g.display_name}</span>
-                    <span className="group__handle">@{g.handle}</span>
                     <time className="group__time" dateTime={g.created_at} title={formatFull(g.created_at)}>
                       {messageTime(g.created_at)}
                     </time>

@@ -27,22 +27,22 @@ export default function NotificationsPage() {
   const { setUnread } = useLive()
   const list = usePagedList<Notification>(FIRST, fetchPage)
   const { setItems } = list
-  const marked = useRef<string | null>(null)
+  const marked = useRef<number | null>(null)
 
   useLiveEvent('notification', (n) => {
     setItems((items) => (items.some((i) => i.uuid === n.uuid) ? items : [n, ...items]))
   })
 
+  // Seeing the page reads everything on it, including what arrives live while it is open.
   const newest = list.items[0]
   useEffect(() => {
-    if (!newest || marked.current === newest.uuid || document.visibilityState === 'hidden') return
-    marked.current = newest.uuid
-    const t = setTimeout(() => {
-      markRead(newest.id)
-        .then(() => setUnread(0))
-        .catch(() => {})
-    }, 800)
-    return () => clearTimeout(t)
+    if (!newest || marked.current === newest.id || document.visibilityState === 'hidden') return
+    marked.current = newest.id
+    markRead(newest.id)
+      .then((result) => setUnread(result?.unread_count ?? 0))
+      .catch(() => {
+        marked.current = null
+      })
   }, [newest, setUnread])
 
   return (
@@ -103,8 +103,8 @@ function NotificationItem({ n }: { n: Notification }) {
   return (
     <Link to={notificationLink(n)} className={n.read ? 'notification' : 'notification is-unread'}>
       <span className={`notification__icon notification__icon--${n.kind}`}>{icon(n.kind)}</span>
+      <Avatar url={n.actor.avatar_url} handle={n.actor.handle} name={n.actor.display_name} size={40} />
       <span className="notification__body">
-        <Avatar url={n.actor.avatar_url} handle={n.actor.handle} name={n.actor.display_name} size={36} />
         <span className="notification__text">
           <strong>{n.actor.display_name}</strong> <span className="muted">@{n.actor.handle}</span> {VERBS[n.kind] ?? 'did something'}
           <span className="muted">
