@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import statistics
 import subprocess
 import time
@@ -88,10 +89,13 @@ def ensure_sharp() -> str:
     return SHARP_VERSION
 
 
-def _pillow_once(data: bytes, content_type: str) -> float:
-    start = time.perf_counter()
+Sample = tuple[float, float]  # (wall ms, CPU ms of all the process's threads)
+
+
+def _pillow_once(data: bytes, content_type: str) -> Sample:
+    start, cpu = time.perf_counter(), time.process_time()
     process_image(data, declared_type=content_type)
-    return (time.perf_counter() - start) * 1000
+    return (time.perf_counter() - start) * 1000, (time.process_time() - cpu) * 1000
 
 
 class Sharp:
@@ -102,15 +106,16 @@ class Sharp:
             ["node", str(SCRIPT)], cwd=NODE_DIR, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
         )
 
-    def once(self, path: Path) -> float:
-        """Process one file; its milliseconds."""
+    def once(self, path: Path) -> Sample:
+        """Process one file; its wall and CPU milliseconds."""
         assert self._proc.stdin is not None and self._proc.stdout is not None
         self._proc.stdin.write(f"{path}\n")
         self._proc.stdin.flush()
         line = self._proc.stdout.readline()
         if not line:
             raise RuntimeError("the sharp process exited")
-        return float(line)
+        wall, cpu = line.split()
+        return float(wall), float(cpu)
 
     def close(self) -> None:
         """Stop the node process."""
@@ -119,11 +124,11 @@ class Sharp:
         self._proc.wait(timeout=10)
 
 
-def measure(*, runs: int = RUNS) -> dict[str, dict[str, list[float]]]:
+def measure(*, runs: int = RUNS) -> dict[str, dict[str, list[Sample]]]:
     """Milliseconds per image, per input and engine; the engines alternate image by image."""
     items = inputs()
     ensure_sharp()
-    timings: dict[str, dict[str, list[float]]] = {i.name: {"pillow": [], "sharp": []} for i in items}
+    timings: dict[str, dict[str, list[Sample]]] = {i.name: {"pillow": [], "sharp": []} for i in items}
     sharp = Sharp()
     try:
         for item in items:
@@ -141,47 +146,61 @@ def measure(*, runs: int = RUNS) -> dict[str, dict[str, list[float]]]:
     return timings
 
 
-def _run_of(times: list[float]) -> Run:
-    ordered = sorted(times)
-    p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
-    median = statistics.median(ordered)
+def _run_of(samples: list[Sample]) -> Run:
+    walls = sorted(wall for wall, _ in samples)
+    p99 = walls[min(len(walls) - 1, round(0.99 * (len(walls) - 1)))]
+    median = statistics.median(walls)
     return Run(rps=1000 / median, p50_ms=median, p99_ms=p99, errors=0)
 
 
-def results(timings: dict[str, dict[str, list[float]]]) -> list[Result]:
+def medians(samples: list[Sample]) -> tuple[float, float]:
+    """Median wall and median CPU milliseconds."""
+    return statistics.median(w for w, _ in samples), statistics.median(c for _, c in samples)
+
+
+def results(timings: dict[str, dict[str, list[Sample]]]) -> list[Result]:
     """The medians as bench Results (req/s = images per second on one process)."""
     out = []
     for name, engines in timings.items():
-        ratio = statistics.median(engines["pillow"]) / statistics.median(engines["sharp"])
-        target = f"<= {TARGET_RATIO}x sharp: {ratio:.2f}x {'OK' if ratio <= TARGET_RATIO else 'MISSED'}"
+        ratio = medians(engines["pillow"])[0] / medians(engines["sharp"])[0]
+        verdict = "OK" if ratio <= TARGET_RATIO else "MISSED"
+        target = f"<= {TARGET_RATIO}x sharp: {ratio:.2f}x {verdict}"
         out.append(
             Result(area="avatars", name=f"pillow {name}", target=target, runs=[_run_of(engines["pillow"])])
         )
+        sharp_name = f"sharp {SHARP_VERSION} {name}"
         out.append(
-            Result(
-                area="avatars",
-                name=f"sharp {SHARP_VERSION} {name}",
-                target="reference",
-                runs=[_run_of(engines["sharp"])],
-            )
+            Result(area="avatars", name=sharp_name, target="reference", runs=[_run_of(engines["sharp"])])
         )
     return out
 
 
+def summary(timings: dict[str, dict[str, list[Sample]]]) -> str:
+    """Wall and CPU medians side by side, with the ratios."""
+    lines = [
+        "| image | Pillow wall ms | sharp wall ms | wall ratio | Pillow CPU ms | sharp CPU ms | CPU ratio |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, engines in timings.items():
+        (pw, pc), (sw, sc) = medians(engines["pillow"]), medians(engines["sharp"])
+        lines.append(
+            f"| {name} | {pw:.0f} | {sw:.0f} | {pw / sw:.2f} | {pc:.0f} | {sc:.0f} | {pc / sc:.2f} |"
+        )
+    return "\n".join(lines)
+
+
 def run(ctx: Any) -> list[Result]:
     """bench.run entry point (needs no stack)."""
-    return results(measure())
+    timings = measure()
+    print(summary(timings))
+    return results(timings)
 
 
 def main() -> None:
     """Print the comparison."""
-    from bench.harness import table
-
     timings = measure()
-    print(table(results(timings)))
-    for name, engines in timings.items():
-        pillow, sharp = statistics.median(engines["pillow"]), statistics.median(engines["sharp"])
-        print(f"{name}: pillow {pillow:.0f} ms, sharp {sharp:.0f} ms, ratio {pillow / sharp:.2f}")
+    print(summary(timings))
+    print(f"(median of {RUNS} runs per engine and image; load average {os.getloadavg()[0]:.1f})")
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
 // The sharp side of the avatar benchmark: the same work as the Pillow pipeline, per input file:
 // auto-orient, centre-crop to 512x512 (fit "cover"), encode JPEG q85 and WebP q80, then 128x128 from
-// the 512 and encode both again. Reads one file path per line on stdin, answers with the milliseconds
-// that file took, so the Python side can alternate engines image by image. Run with cwd = the folder
-// where sharp is installed: `node avatars_sharp.mjs`.
+// the 512 and encode both again. Reads one file path per line on stdin and answers with the wall-clock
+// and CPU milliseconds (all threads) that file took, so the Python side can alternate engines image by
+// image. Run with cwd = the folder where sharp is installed: `node avatars_sharp.mjs`.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -29,11 +29,14 @@ async function processOnce(input) {
   return outputs.reduce((n, b) => n + b.length, 0);
 }
 
-// Serve mode: read one file path per line on stdin, process it once, print the milliseconds.
+// Read one file path per line on stdin, process it once, print wall and CPU milliseconds.
 const rl = createInterface({ input: process.stdin });
 for await (const line of rl) {
   const input = readFileSync(line.trim());
   const start = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
   await processOnce(input);
-  console.log((Number(process.hrtime.bigint() - start) / 1e6).toFixed(3));
+  const used = process.cpuUsage(cpu);
+  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+  console.log(`${wallMs.toFixed(3)} ${((used.user + used.system) / 1000).toFixed(3)}`);
 }

@@ -1,0 +1,103 @@
+"""Cruds benchmarks: home (signed in), explore, user page, crud page and posting, via gateway and direct.
+
+The activity service's own /health in the same run is the HTTP-only reference.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import TYPE_CHECKING
+
+import asyncpg
+import httpx
+
+from bench.harness import RUNS, Result, wrk
+from devstack import seed
+from devstack.seed_large import Plan, load, vacuum
+
+if TYPE_CHECKING:
+    from bench.run import Context
+
+log = logging.getLogger("bench.cruds")
+READER = seed.DemoUser("bench_reader", "Bench Reader", "bench-reader@example.com")
+PASSWORD = "Bench-password-1"  # noqa: S105 - local bench stack only
+
+
+def _reader(ctx: Context) -> tuple[str, str]:
+    """Sign the bench reader up (once) and in; make sure both services know them. Returns (token, uuid)."""
+    assert ctx.stack.aws is not None
+    client_id = ctx.stack.aws.client_id
+    seed.sign_up(ctx.gateway_url, client_id, READER, PASSWORD)
+    token = seed.sign_in(ctx.gateway_url, client_id, READER.email, PASSWORD)
+    headers = {"authorization": f"Bearer {token}"}
+    me = httpx.get(f"{ctx.gateway_url}/api/users/me", headers=headers, timeout=30)
+    me.raise_for_status()
+    httpx.get(f"{ctx.gateway_url}/api/activities/home", headers=headers, timeout=30).raise_for_status()
+    return token, me.json()["uuid"]
+
+
+async def _targets(db_url: str) -> tuple[str, str, str]:
+    """A busy user's handle and a live crud with replies (its author's handle and uuid)."""
+    conn = await asyncpg.connect(db_url, server_settings={"search_path": "activity"})
+    try:
+        handle = await conn.fetchval(
+            "SELECT au.handle FROM activities a JOIN authors au ON au.uuid = a.user_uuid "
+            "WHERE a.reply_to_activity_uuid IS NULL AND a.expires_at > now() "
+            "GROUP BY au.handle ORDER BY count(*) DESC LIMIT 1"
+        )
+        row = await conn.fetchrow(
+            "SELECT au.handle, a.uuid FROM activities a JOIN authors au ON au.uuid = a.user_uuid "
+            "WHERE a.reply_to_activity_uuid IS NULL AND a.expires_at > now() AND a.replies_count >= 3 "
+            "ORDER BY a.created_at DESC LIMIT 1"
+        )
+        return handle, row["handle"], str(row["uuid"])
+    finally:
+        await conn.close()
+
+
+def run(ctx: Context) -> list[Result]:
+    """Seed if needed, then three rounds over every scenario (medians reported)."""
+    token, reader_uuid = _reader(ctx)
+    db_url = ctx.stack.cfg.db_url
+    if asyncio.run(load(db_url, Plan(readers=[{"uuid": reader_uuid}]))):
+        log.info("loaded the large data set")
+    asyncio.run(vacuum(db_url))  # fresh visibility map: the feed scans stay index-only
+    user_handle, crud_handle, crud_uuid = asyncio.run(_targets(db_url))
+    auth = {"Authorization": f"Bearer {token}"}
+    gateway, direct = ctx.gateway_url, ctx.service_url("activity")
+    body = json.dumps({"message": "benchmarking #cruddur", "ttl": "1-hour"})
+    scenarios = [
+        ("health (HTTP-only reference)", "direct", f"{direct}/health", {}, "GET", None),
+        ("home, signed in", "direct", f"{direct}/api/activities/home", auth, "GET", None),
+        ("home, signed in", "gateway", f"{gateway}/api/activities/home", auth, "GET", None),
+        ("explore, signed in", "direct", f"{direct}/api/activities/explore", auth, "GET", None),
+        ("explore, signed in", "gateway", f"{gateway}/api/activities/explore", auth, "GET", None),
+        ("user page", "direct", f"{direct}/api/activities/@{user_handle}", {}, "GET", None),
+        ("user page", "gateway", f"{gateway}/api/activities/@{user_handle}", {}, "GET", None),
+        (
+            "crud page",
+            "direct",
+            f"{direct}/api/activities/@{crud_handle}/status/{crud_uuid}",
+            {},
+            "GET",
+            None,
+        ),
+        (
+            "crud page",
+            "gateway",
+            f"{gateway}/api/activities/@{crud_handle}/status/{crud_uuid}",
+            {},
+            "GET",
+            None,
+        ),
+        ("post a crud", "direct", f"{direct}/api/activities", auth, "POST", body),
+        ("post a crud", "gateway", f"{gateway}/api/activities", auth, "POST", body),
+    ]
+    results = [Result(area="cruds", name=name, target=target) for name, target, *_ in scenarios]
+    for round_no in range(RUNS):
+        for result, (name, target, url, headers, method, payload) in zip(results, scenarios, strict=True):
+            result.runs.append(wrk(url, headers=headers, method=method, body=payload))
+            log.info("round %d %s (%s): %.0f req/s", round_no + 1, name, target, result.runs[-1].rps)
+    return results

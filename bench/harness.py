@@ -1,0 +1,160 @@
+"""Shared bench plumbing: a dedicated stack (2 workers per service), wrk runs, medians, result tables."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import statistics
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from devstack import config as c
+from devstack.stack import LocalStack
+
+BENCH_DATA = c.ROOT / ".bench-data"
+CONNECTIONS = 32
+THREADS = 2
+DURATION_S = 10
+RUNS = 3
+
+
+def bench_config() -> c.StackConfig:
+    """Its own ports and data dir (.bench-data), 2 uvicorn workers per service, no demo seed."""
+    return c.StackConfig(
+        gateway_port=28080,
+        port_offset=20000,
+        moto_port=24566,
+        pg_port=25433,
+        data_dir=BENCH_DATA,
+        seed_demo=False,
+        workers_per_service=2,
+        extra_env={"LOG_LEVEL": "WARNING"},
+    )
+
+
+def ensure_wrk() -> str:
+    """The wrk binary; installed from Debian when missing."""
+    found = shutil.which("wrk")
+    if found:
+        return found
+    subprocess.run(["apt-get", "install", "-y", "wrk"], check=True, capture_output=True)
+    found = shutil.which("wrk")
+    if not found:
+        raise SystemExit("wrk is not installed and `apt-get install -y wrk` did not provide it")
+    return found
+
+
+@dataclass
+class Run:
+    """One wrk run."""
+
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+@dataclass
+class Result:
+    """A scenario's medians over its runs."""
+
+    area: str
+    name: str
+    target: str
+    runs: list[Run] = field(default_factory=list)
+
+    @property
+    def rps(self) -> float:
+        """Median requests per second."""
+        return statistics.median(r.rps for r in self.runs)
+
+    @property
+    def p50_ms(self) -> float:
+        """Median of the runs' p50 latencies."""
+        return statistics.median(r.p50_ms for r in self.runs)
+
+    @property
+    def p99_ms(self) -> float:
+        """Median of the runs' p99 latencies."""
+        return statistics.median(r.p99_ms for r in self.runs)
+
+    @property
+    def errors(self) -> int:
+        """Non-2xx/3xx responses and socket errors over all runs."""
+        return sum(r.errors for r in self.runs)
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def _ms(text: str) -> float:
+    match = re.fullmatch(r"([\d.]+)(us|ms|s)", text)
+    if not match:
+        raise ValueError(f"cannot read wrk latency {text!r}")
+    return float(match.group(1)) * _UNITS[match.group(2)]
+
+
+def parse_wrk(output: str) -> Run:
+    """Requests/s, p50, p99 and errors from `wrk --latency` output."""
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1))  # type: ignore[union-attr]
+    errors = 0
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if non2xx:
+        errors += int(non2xx.group(1))
+    sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    if sockets:
+        errors += sum(int(x) for x in sockets.groups())
+    return Run(rps=rps, p50_ms=p50, p99_ms=p99, errors=errors)
+
+
+def wrk(
+    url: str,
+    *,
+    headers: dict[str, str] | None = None,
+    method: str = "GET",
+    body: str | None = None,
+    duration: int = DURATION_S,
+    connections: int = CONNECTIONS,
+) -> Run:
+    """One wrk run (2 threads, `connections` connections, --latency)."""
+    args = [ensure_wrk(), f"-t{THREADS}", f"-c{connections}", f"-d{duration}s", "--latency"]
+    for name, value in (headers or {}).items():
+        args += ["-H", f"{name}: {value}"]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        if method != "GET" or body is not None:
+            script.write(f'wrk.method = "{method}"\n')
+            if body is not None:
+                script.write(f"wrk.body = [[{body}]]\n")
+            script.write('wrk.headers["Content-Type"] = "application/json"\n')
+        path = Path(script.name)
+    try:
+        args += ["-s", str(path), url]
+        output = subprocess.run(
+            args, check=True, capture_output=True, text=True, timeout=duration + 60
+        ).stdout
+    finally:
+        path.unlink(missing_ok=True)
+    return parse_wrk(output)
+
+
+def table(results: list[Result]) -> str:
+    """A markdown table of the medians."""
+    lines = [
+        "| area | scenario | target | req/s (median) | p50 ms | p99 ms | errors |",
+        "|---|---|---|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        figures = f"{r.rps:,.0f} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | {r.errors}"
+        lines.append(f"| {r.area} | {r.name} | {r.target} | {figures} |")
+    return "\n".join(lines)
+
+
+def start_stack() -> LocalStack:
+    """The bench stack (data kept in .bench-data so the large data set is loaded once)."""
+    stack = LocalStack(bench_config())
+    stack.start()
+    return stack
