@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from fastapi import APIRouter, Request, Response, status
 
@@ -14,7 +15,7 @@ from messaging_service.dependencies import MessagingDep
 from messaging_service.schemas import CreatedMessage, CreateMessage, Message, MessageGroup
 
 router = APIRouter(tags=["messaging"], responses=ERROR_RESPONSES)
-PAGED = {
+PAGED: dict[int | str, dict[str, Any]] = {
     200: {
         "headers": {
             "Link": {"description": 'The next page: `<url>; rel="next"`', "schema": {"type": "string"}}
