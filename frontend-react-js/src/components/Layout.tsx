@@ -105,7 +105,7 @@ function Navigation({ onCrud }: { onCrud: () => void }) {
 function NavItem({ to, icon, label, end, badge = 0 }: { to: string; icon: React.ReactNode; label: string; end?: boolean; badge?: number }) {
   return (
     <li>
-      <NavLink to={to} end={end} className={({ isActive }) => (isActive ? 'nav__link is-active' : 'nav__link')}>
+      <NavLink to={to} end={end} title={label} className={({ isActive }) => (isActive ? 'nav__link is-active' : 'nav__link')}>
         <span className="nav__icon">
           {icon}
           {badge > 0 ? (
