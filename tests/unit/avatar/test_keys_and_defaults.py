@@ -1,0 +1,65 @@
+"""Upload keys, rendition keys and the generated default avatars."""
+
+from __future__ import annotations
+
+import uuid
+from xml.etree import ElementTree
+
+import pytest
+
+from user_service.avatar.defaults import all_defaults
+from user_service.avatar.keys import new_upload_key, parse_upload_key, rendition_key, rendition_keys
+from user_service.avatars import PALETTE, default_key
+
+OWNER = uuid.UUID("8d3e6f3a-5a7e-4d2b-9a41-0c0a1d2e3f40")
+
+
+def test_upload_keys_are_owned_random_and_round_trip() -> None:
+    first, second = new_upload_key(OWNER, "image/png"), new_upload_key(OWNER, "image/png")
+    assert first.key.startswith(f"uploads/{OWNER}/") and first.key.endswith(".png")
+    assert first.token != second.token and len(first.token) >= 16
+    assert parse_upload_key(first.key) == first
+    assert first.content_type == "image/png"
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        f"uploads/{OWNER}/short.jpg",
+        f"uploads/{OWNER}/aaaaaaaaaaaaaaaaaaaaaaaa.gif",
+        f"uploads/{OWNER}/../aaaaaaaaaaaaaaaaaaaaaaaa.jpg",
+        "uploads/not-a-uuid/aaaaaaaaaaaaaaaaaaaaaaaa.jpg",
+        f"avatars/{OWNER}/aaaaaaaaaaaaaaaaaaaaaaaa.jpg",
+        f"uploads/{OWNER}/aaaaaaaaaaaaaaaaaaaaaaaa.jpg/extra",
+    ],
+)
+def test_keys_we_never_hand_out_do_not_parse(key: str) -> None:
+    assert parse_upload_key(key) is None
+
+
+def test_rendition_keys_are_versioned_per_upload() -> None:
+    big = rendition_key(OWNER, "v1token", size=512, fmt="jpg")
+    assert big == f"avatars/{OWNER}/v1token/512.jpg"
+    assert rendition_keys(big) == [
+        f"avatars/{OWNER}/v1token/512.jpg",
+        f"avatars/{OWNER}/v1token/512.webp",
+        f"avatars/{OWNER}/v1token/128.jpg",
+        f"avatars/{OWNER}/v1token/128.webp",
+    ]
+
+
+def test_default_is_stable_per_handle_and_uses_its_first_letter() -> None:
+    assert default_key("andrew_brown") == default_key("Andrew_Brown")
+    assert default_key("andrew_brown").endswith("-A.svg")
+    assert default_key("_9lives").endswith("-9.svg")
+    colours = {default_key(f"user_{i}").split("/")[-1].split("-")[0] for i in range(200)}
+    assert len(colours) == len(PALETTE)  # handles spread over the palette
+
+
+def test_every_default_exists_and_is_valid_svg() -> None:
+    defaults = all_defaults()
+    assert len(defaults) == len(PALETTE) * 36
+    for handle in ("andrew_brown", "zz_top", "007"):
+        assert default_key(handle) in defaults
+    root = ElementTree.fromstring(defaults[default_key("andrew_brown")])  # noqa: S314 - our own bytes
+    assert root.tag.endswith("svg") and root.get("viewBox") == "0 0 128 128"
