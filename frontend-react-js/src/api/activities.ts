@@ -70,3 +70,12 @@ export async function repliesPage(path: string, signal?: AbortSignal): Promise<P
 }
 
 export const firstPage = (path: string) => withQuery(path, { limit: LIMIT })
+
+/** A page of search results: cruds paginate, people come with the first page. */
+export async function searchPage(path: string, signal?: AbortSignal): Promise<Page<Activity> & { users?: SearchResult['users'] }> {
+  const response = await apiResponse(path, { signal })
+  const body = (await response.json()) as Partial<SearchResult> & Record<string, unknown>
+  return { ...toPage<Activity>(path, body, response.headers, 'activities'), users: body.users }
+}
+
+export const searchPath = (term: string) => withQuery('/api/activities/search', { term, limit: LIMIT })

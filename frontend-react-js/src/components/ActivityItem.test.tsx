@@ -65,3 +65,16 @@ describe('ActivityItem', () => {
     expect(screen.getByRole('link', { name: '#tag' })).toHaveAttribute('href', '/search?term=%23tag')
   })
 })
+
+describe('ActivityItem delete', () => {
+  it('asks first, then deletes and removes the crud', async () => {
+    const { calls } = mockFetch({ 'DELETE /api/activities/a-1': () => json(null, 204) })
+    const removed: string[] = []
+    renderApp(<ActivityItem activity={activity({ handle: 'andrewbrown' }) as never} onRemove={(id) => removed.push(id)} />)
+    await userEvent.click(screen.getByRole('button', { name: 'Delete this crud' }))
+    expect(screen.getByText(/It disappears for everyone now/)).toBeInTheDocument()
+    await userEvent.click(screen.getByRole('button', { name: 'Delete' }))
+    await waitFor(() => expect(removed).toEqual(['a-1']))
+    expect(calls.some((c) => c.method === 'DELETE' && c.url === '/api/activities/a-1')).toBe(true)
+  })
+})

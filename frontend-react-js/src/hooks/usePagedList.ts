@@ -20,6 +20,7 @@ export type PagedList<T> = {
 export function usePagedList<T extends { uuid?: string }>(
   firstPath: string | null,
   fetchPage: (path: string, signal: AbortSignal) => Promise<Page<T>>,
+  keyOf: (item: T) => string | undefined = defaultKey,
 ): PagedList<T> {
   const [items, setItemsState] = useState<T[]>([])
   const [status, setStatus] = useState<PagedList<T>['status']>('loading')
@@ -68,8 +69,8 @@ export function usePagedList<T extends { uuid?: string }>(
       .then((page) => {
         if (gen !== generation.current) return
         setItemsState((prev) => {
-          const seen = new Set(prev.map((i) => i.uuid))
-          return [...prev, ...page.items.filter((i) => !i.uuid || !seen.has(i.uuid))]
+          const seen = new Set(prev.map(keyOf))
+          return [...prev, ...page.items.filter((i) => keyOf(i) === undefined || !seen.has(keyOf(i)))]
         })
         setNext(page.next)
       })
@@ -79,10 +80,16 @@ export function usePagedList<T extends { uuid?: string }>(
       .finally(() => {
         if (gen === generation.current) setLoadingMore(false)
       })
-  }, [next, loadingMore, status])
+  }, [next, loadingMore, status, keyOf])
 
   const reload = useCallback(() => setAttempt((n) => n + 1), [])
   const setItems = useCallback((update: (items: T[]) => T[]) => setItemsState(update), [])
 
   return { items, status, error, loadingMore, moreError, hasMore: next !== null, loadMore, reload, setItems }
+}
+
+/** Items are the same when their uuid is; a repost is its own item (same crud, another reposter). */
+function defaultKey(item: { uuid?: string; reposted_by?: { handle: string } | null }): string | undefined {
+  if (!item.uuid) return undefined
+  return item.reposted_by ? `${item.uuid}:${item.reposted_by.handle}` : item.uuid
 }
