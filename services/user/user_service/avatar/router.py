@@ -78,9 +78,7 @@ async def claim(body: ClaimRequest, session: SessionDep, settings: SettingsDep) 
 
 
 @internal_router.post("/result", status_code=204, summary="The processor's verdict on an upload")
-async def result(
-    body: ResultRequest, session: SessionDep, s3: S3Dep, settings: SettingsDep
-) -> Response:
+async def result(body: ResultRequest, session: SessionDep, s3: S3Dep, settings: SettingsDep) -> Response:
     """Switch the avatar on success (old versions are deleted); record the reason on failure."""
     _, stale = await service.settle(session, result=body)
     for key in stale:
