@@ -2,7 +2,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import { setTokenProvider } from '../api/client'
 import type { Me } from '../api/types'
 import { getMe } from '../api/users'
-import { accessToken, doSignOut, sessionClaims } from './session'
+import { accessToken, doSignOut, onSessionChange, sessionClaims } from './session'
 
 export type AuthStatus = 'loading' | 'signedIn' | 'signedOut'
 
@@ -69,6 +69,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     setTokenProvider(accessToken)
     void refresh()
+    // A refresh token that expired or was revoked signs the person out everywhere in the app.
+    return onSessionChange(() => void refresh())
   }, [refresh])
 
   const value = useMemo<AuthState>(() => ({ status, me, refresh, setMe, signOut }), [status, me, refresh, signOut])

@@ -1,6 +1,7 @@
 /** Session plumbing loaded with the app: configuration, tokens, claims, sign-out. */
 import { Amplify } from 'aws-amplify'
 import { fetchAuthSession, signOut } from 'aws-amplify/auth'
+import { Hub } from 'aws-amplify/utils'
 import type { RuntimeConfig } from '../lib/config'
 
 export function configureAmplify(config: RuntimeConfig): void {
@@ -51,4 +52,11 @@ export async function sessionClaims(): Promise<SessionClaims | null> {
 
 export async function doSignOut(): Promise<void> {
   await signOut()
+}
+
+/** Call `onChange` when Amplify signs in, signs out or fails to refresh the session. */
+export function onSessionChange(onChange: () => void): () => void {
+  return Hub.listen('auth', ({ payload }) => {
+    if (payload.event === 'signedIn' || payload.event === 'signedOut' || payload.event === 'tokenRefresh_failure') onChange()
+  })
 }
