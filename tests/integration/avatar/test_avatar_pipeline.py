@@ -187,3 +187,23 @@ def test_upload_to_someone_elses_key_is_refused(
     assert keys_under(stack, "cruddur-uploads", forged) == []
     assert keys_under(stack, "cruddur-assets", f"avatars/{victim_uuid}/") == []
     assert wait_settled(api, victim) == before
+
+
+def test_an_older_upload_finishing_late_does_not_replace_a_newer_avatar(
+    api: httpx.Client, make_user: Callable[..., TestUser], stack: LocalStack
+) -> None:
+    user = make_user()
+    older, newer = grant(api, user, "image/jpeg"), grant(api, user, "image/png")
+    upload(newer, images.png(800, 800))
+    current = wait_settled(api, user)
+    assert current["status"] == "ready", current
+    upload(older, images.jpeg(640, 640))
+    uuid = _me(api, user)["uuid"]
+    token = older["key"].rsplit("/", 1)[1].split(".")[0]
+    for _ in range(100):  # the older upload is processed, then its renditions are dropped
+        if not keys_under(stack, "cruddur-uploads", older["key"]):
+            break
+        time.sleep(0.1)
+    time.sleep(0.5)
+    assert wait_settled(api, user)["avatar_url"] == current["avatar_url"]
+    assert keys_under(stack, "cruddur-assets", f"avatars/{uuid}/{token}/") == []
