@@ -14,6 +14,7 @@ from tests.support import TestUser
 from tests.unit.avatar import images
 from tests.unit.lambdas.test_avatar_processor import s3_event
 from user_service.avatar.settings import get_avatar_settings
+from user_service.lambdas import avatar_processor
 from user_service.lambdas.avatar_processor import handler
 
 pytestmark = pytest.mark.integration
@@ -30,6 +31,7 @@ def lambda_env(stack: LocalStack, monkeypatch: pytest.MonkeyPatch) -> Iterator[N
     monkeypatch.setenv("UPLOADS_BUCKET", BUCKET)
     monkeypatch.setenv("ASSETS_BUCKET", "cruddur-assets")
     monkeypatch.setenv("USER_URL", stack.cfg.service_url(service("user")))
+    monkeypatch.setattr(avatar_processor, "_configure_logging", lambda: None)  # keep pytest's log capture
     get_avatar_settings.cache_clear()
     yield
     get_avatar_settings.cache_clear()
