@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Response, expect
 
 from tests.e2e.browser import ARTIFACTS, launch, png, shot
 from tests.support import PASSWORD, TestUser
@@ -30,6 +30,11 @@ def browser() -> Iterator[Browser]:
         yield b
 
 
+def _describe(response: Response) -> str:
+    target = response.request.headers.get("x-amz-target", "")
+    return f"http {response.status}: {response.request.method} {response.url} {target}".rstrip()
+
+
 @pytest.fixture
 def page(browser: Browser, gateway_url: str, request: pytest.FixtureRequest) -> Iterator[Page]:
     context = browser.new_context(base_url=gateway_url, viewport={"width": 1280, "height": 900})
@@ -39,6 +44,7 @@ def page(browser: Browser, gateway_url: str, request: pytest.FixtureRequest) -> 
     console: list[str] = []
     tab.on("pageerror", lambda e: errors.append(str(e)))
     tab.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+    tab.on("response", lambda r: console.append(_describe(r)) if r.status >= 400 else None)
     try:
         yield tab
     finally:

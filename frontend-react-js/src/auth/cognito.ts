@@ -69,23 +69,25 @@ export async function doSignUp(input: { email: string; password: string; name: s
   return result
 }
 
-/** Confirm the email, then sign in (auto sign-in, or the password from the sign-up step). Returns true when signed in. */
+/**
+ * Confirm the email, then sign in: with the password kept in memory from the sign-up step when this
+ * tab has it (same flow as a normal sign-in), else with Amplify's auto sign-in. Returns true when
+ * signed in; false means "confirmed, now sign in yourself" (e.g. the page was reloaded).
+ */
 export async function doConfirm(email: string, code: string): Promise<boolean> {
   const username = email.trim().toLowerCase()
   const result = await confirmSignUp({ username, confirmationCode: code.trim() })
-  if (result.nextStep.signUpStep === 'COMPLETE_AUTO_SIGN_IN') {
-    try {
-      const signedIn = await autoSignIn()
-      if (signedIn.isSignedIn) return true
-    } catch {
-      // fall through to the remembered password
-    }
-  }
   if (pending && pending.email === username) {
     const { password } = pending
     pending = null
-    const signedIn = await doSignIn(username, password)
-    return signedIn
+    return doSignIn(username, password)
+  }
+  if (result.nextStep.signUpStep === 'COMPLETE_AUTO_SIGN_IN') {
+    try {
+      return (await autoSignIn()).isSignedIn
+    } catch {
+      return false
+    }
   }
   return false
 }
