@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import asyncpg
 import httpx
 
-from bench.harness import RUNS, Result, wrk
+from bench.harness import RUNS, Result, watched_pids, wrk
 from devstack import seed
 from devstack.seed_large import Plan, load, vacuum
 
@@ -22,15 +22,16 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("bench.cruds")
 READER = seed.DemoUser("bench_reader", "Bench Reader", "bench-reader@example.com")
+POSTER = seed.DemoUser("bench_poster", "Bench Poster", "bench-poster@example.com")
 PASSWORD = "Bench-password-1"  # noqa: S105 - local bench stack only
 
 
-def _reader(ctx: Context) -> tuple[str, str]:
-    """Sign the bench reader up (once) and in; make sure both services know them. Returns (token, uuid)."""
+def _user(ctx: Context, user: seed.DemoUser) -> tuple[str, str]:
+    """Sign a bench user up (once) and in; make sure both services know them. Returns (token, uuid)."""
     assert ctx.stack.aws is not None
     client_id = ctx.stack.aws.client_id
-    seed.sign_up(ctx.gateway_url, client_id, READER, PASSWORD)
-    token = seed.sign_in(ctx.gateway_url, client_id, READER.email, PASSWORD)
+    seed.sign_up(ctx.gateway_url, client_id, user, PASSWORD)
+    token = seed.sign_in(ctx.gateway_url, client_id, user.email, PASSWORD)
     headers = {"authorization": f"Bearer {token}"}
     me = httpx.get(f"{ctx.gateway_url}/api/users/me", headers=headers, timeout=30)
     me.raise_for_status()
@@ -44,12 +45,13 @@ async def _targets(db_url: str) -> tuple[str, str, str]:
     try:
         handle = await conn.fetchval(
             "SELECT au.handle FROM activities a JOIN authors au ON au.uuid = a.user_uuid "
-            "WHERE a.reply_to_activity_uuid IS NULL AND a.expires_at > now() "
+            "WHERE a.reply_to_activity_uuid IS NULL AND a.expires_at > now() AND au.handle LIKE 'user%' "
             "GROUP BY au.handle ORDER BY count(*) DESC LIMIT 1"
         )
         row = await conn.fetchrow(
             "SELECT au.handle, a.uuid FROM activities a JOIN authors au ON au.uuid = a.user_uuid "
             "WHERE a.reply_to_activity_uuid IS NULL AND a.expires_at > now() AND a.replies_count >= 3 "
+            "AND au.handle LIKE 'user%' "
             "ORDER BY a.created_at DESC LIMIT 1"
         )
         return handle, row["handle"], str(row["uuid"])
@@ -59,13 +61,15 @@ async def _targets(db_url: str) -> tuple[str, str, str]:
 
 def run(ctx: Context) -> list[Result]:
     """Seed if needed, then three rounds over every scenario (medians reported)."""
-    token, reader_uuid = _reader(ctx)
+    token, reader_uuid = _user(ctx, READER)
+    poster_token, _ = _user(ctx, POSTER)  # posts go elsewhere than the reader's own feed
     db_url = ctx.stack.cfg.db_url
     if asyncio.run(load(db_url, Plan(readers=[{"uuid": reader_uuid}]))):
         log.info("loaded the large data set")
     asyncio.run(vacuum(db_url))  # fresh visibility map: the feed scans stay index-only
     user_handle, crud_handle, crud_uuid = asyncio.run(_targets(db_url))
     auth = {"Authorization": f"Bearer {token}"}
+    poster = {"Authorization": f"Bearer {poster_token}"}
     gateway, direct = ctx.gateway_url, ctx.service_url("activity")
     body = json.dumps({"message": "benchmarking #cruddur", "ttl": "1-hour"})
     scenarios = [
@@ -92,12 +96,14 @@ def run(ctx: Context) -> list[Result]:
             "GET",
             None,
         ),
-        ("post a crud", "direct", f"{direct}/api/activities", auth, "POST", body),
-        ("post a crud", "gateway", f"{gateway}/api/activities", auth, "POST", body),
+        ("post a crud", "direct", f"{direct}/api/activities", poster, "POST", body),
+        ("post a crud", "gateway", f"{gateway}/api/activities", poster, "POST", body),
     ]
     results = [Result(area="cruds", name=name, target=target) for name, target, *_ in scenarios]
+    pids = watched_pids(ctx.stack)
+    watch = {name: pids[name] for name in ("activity", "gateway", "postgres") if name in pids}
     for round_no in range(RUNS):
         for result, (name, target, url, headers, method, payload) in zip(results, scenarios, strict=True):
-            result.runs.append(wrk(url, headers=headers, method=method, body=payload))
+            result.runs.append(wrk(url, headers=headers, method=method, body=payload, watch=watch))
             log.info("round %d %s (%s): %.0f req/s", round_no + 1, name, target, result.runs[-1].rps)
     return results

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import statistics
@@ -48,12 +49,38 @@ def ensure_wrk() -> str:
 
 @dataclass
 class Run:
-    """One wrk run."""
+    """One wrk run; `cpu_ms` is CPU time per request of watched process trees (contention-robust)."""
 
     rps: float
     p50_ms: float
     p99_ms: float
     errors: int
+    requests: int = 0
+    cpu_ms: dict[str, float] = field(default_factory=dict)
+
+
+def tree_cpu_seconds(root: int) -> float:
+    """User + system CPU seconds of a process and all its descendants (Linux /proc)."""
+    parents: dict[int, int] = {}
+    ticks: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(entry.name)
+        parents[pid] = int(fields[1])
+        ticks[pid] = int(fields[11]) + int(fields[12])
+    tree, frontier = {root}, [root]
+    while frontier:
+        current = frontier.pop()
+        for pid, parent in parents.items():
+            if parent == current and pid not in tree:
+                tree.add(pid)
+                frontier.append(pid)
+    return sum(ticks.get(pid, 0) for pid in tree) / os.sysconf("SC_CLK_TCK")
 
 
 @dataclass
@@ -80,6 +107,11 @@ class Result:
         """Median of the runs' p99 latencies."""
         return statistics.median(r.p99_ms for r in self.runs)
 
+    def cpu_ms(self, name: str) -> float | None:
+        """Median CPU ms per request of a watched process tree."""
+        values = [r.cpu_ms[name] for r in self.runs if name in r.cpu_ms]
+        return statistics.median(values) if values else None
+
     @property
     def errors(self) -> int:
         """Non-2xx/3xx responses and socket errors over all runs."""
@@ -101,6 +133,7 @@ def parse_wrk(output: str) -> Run:
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
     p50 = _ms(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1))  # type: ignore[union-attr]
     p99 = _ms(re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1))  # type: ignore[union-attr]
+    requests = int(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
     errors = 0
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     if non2xx:
@@ -108,7 +141,7 @@ def parse_wrk(output: str) -> Run:
     sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
     if sockets:
         errors += sum(int(x) for x in sockets.groups())
-    return Run(rps=rps, p50_ms=p50, p99_ms=p99, errors=errors)
+    return Run(rps=rps, p50_ms=p50, p99_ms=p99, errors=errors, requests=requests)
 
 
 def wrk(
@@ -119,8 +152,9 @@ def wrk(
     body: str | None = None,
     duration: int = DURATION_S,
     connections: int = CONNECTIONS,
+    watch: dict[str, int] | None = None,
 ) -> Run:
-    """One wrk run (2 threads, `connections` connections, --latency)."""
+    """One wrk run (2 threads, `connections` connections, --latency); CPU per request of `watch` trees."""
     args = [ensure_wrk(), f"-t{THREADS}", f"-c{connections}", f"-d{duration}s", "--latency"]
     for name, value in (headers or {}).items():
         args += ["-H", f"{name}: {value}"]
@@ -133,24 +167,42 @@ def wrk(
         path = Path(script.name)
     try:
         args += ["-s", str(path), url]
+        before = {name: tree_cpu_seconds(pid) for name, pid in (watch or {}).items()}
         output = subprocess.run(
             args, check=True, capture_output=True, text=True, timeout=duration + 60
         ).stdout
+        after = {name: tree_cpu_seconds(pid) for name, pid in (watch or {}).items()}
     finally:
         path.unlink(missing_ok=True)
-    return parse_wrk(output)
+    run = parse_wrk(output)
+    if run.requests:
+        run.cpu_ms = {name: (after[name] - before[name]) * 1000 / run.requests for name in before}
+    return run
 
 
-def table(results: list[Result]) -> str:
-    """A markdown table of the medians."""
+def table(results: list[Result], *, cpu: tuple[str, ...] = ()) -> str:
+    """A markdown table of the medians (plus CPU ms per request of the watched process trees)."""
     lines = [
-        "| area | scenario | target | req/s (median) | p50 ms | p99 ms | errors |",
-        "|---|---|---|---:|---:|---:|---:|",
+        "| area | scenario | target | req/s (median) | p50 ms | p99 ms | errors |"
+        + "".join(f" {n} CPU ms/req |" for n in cpu),
+        "|---|---|---|---:|---:|---:|---:|" + "---:|" * len(cpu),
     ]
     for r in results:
-        figures = f"{r.rps:,.0f} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | {r.errors}"
-        lines.append(f"| {r.area} | {r.name} | {r.target} | {figures} |")
+        figures = f"{r.rps:,.0f} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | {r.errors} |"
+        for name in cpu:
+            value = r.cpu_ms(name)
+            figures += f" {value:.2f} |" if value is not None else " - |"
+        lines.append(f"| {r.area} | {r.name} | {r.target} | {figures}")
     return "\n".join(lines)
+
+
+def watched_pids(stack: LocalStack) -> dict[str, int]:
+    """Root pids of the service process groups, the gateway and the Postgres server."""
+    pids = {child.name: child.proc.pid for child in stack.children if getattr(child, "proc", None)}
+    postmaster = stack.cfg.data_dir / "postgres" / "postmaster.pid"
+    if postmaster.exists():
+        pids["postgres"] = int(postmaster.read_text().split()[0])
+    return pids
 
 
 def start_stack() -> LocalStack:

@@ -59,7 +59,7 @@ def main() -> None:
             [asdict(r) | {"rps": r.rps, "p50_ms": r.p50_ms, "p99_ms": r.p99_ms} for r in results], indent=2
         )
     )
-    print(table(results))
+    print(table(results, cpu=("activity", "gateway", "postgres")))
     print(f"\n(raw runs in {out})")
 
 

@@ -120,4 +120,25 @@ def seed_demo(*, gateway_url: str, client_id: str, data_dir: Path) -> None:
                 response.raise_for_status()
             else:
                 done.add("cruds")
+        if "social" not in done and "cruds" in done:
+            _seed_social(http, tokens)
+            done.add("social")
     marker.write_text("\n".join(sorted(done)))
+
+
+def _seed_social(http: httpx.Client, tokens: dict[str, str]) -> None:
+    """The demo users follow each other, and the first crud gets a reply and a like."""
+    auth = {h: {"authorization": f"Bearer {t}"} for h, t in tokens.items()}
+    for follower in tokens:
+        for followee in tokens:
+            if follower != followee:
+                http.put(f"/api/users/@{followee}/follow", headers=auth[follower]).raise_for_status()
+    first = http.get("/api/activities/@andrewbrown", params={"limit": 1}).json()["activities"]
+    if first:
+        crud = first[0]["uuid"]
+        http.post(
+            f"/api/activities/{crud}/reply",
+            json={"message": "Welcome to Cruddur! @andrewbrown"},
+            headers=auth["bayko"],
+        ).raise_for_status()
+        http.put(f"/api/activities/{crud}/like", headers=auth["londo"]).raise_for_status()

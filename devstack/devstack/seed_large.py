@@ -306,7 +306,7 @@ async def _add_readers(conn: asyncpg.Connection, plan: Plan) -> None:
     rng = random.Random(plan.seed + 1)
     seeded = [
         r["uuid"]
-        for r in await conn.fetch("SELECT uuid FROM users.users WHERE cognito_user_id LIKE 'seed-%'")
+        for r in await conn.fetch("SELECT uuid FROM users.users WHERE cognito_user_id LIKE 'seed-%' ORDER BY handle")
     ]
     for reader in plan.readers:
         me = uuid.UUID(reader["uuid"])

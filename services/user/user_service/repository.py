@@ -64,12 +64,6 @@ async def find_many(
     return list((await session.scalars(statement)).all())
 
 
-async def handle_taken(session: AsyncSession, handle: str) -> bool:
-    """True when a user already has this handle (case-insensitive)."""
-    found = await session.scalar(select(User.uuid).where(func.lower(User.handle) == handle.lower()))
-    return found is not None
-
-
 async def update_profile(session: AsyncSession, user: User, *, display_name: str, bio: str) -> User:
     """Change the public profile fields; updated_at moves (the projection keeps the newest copy)."""
     user.display_name = display_name

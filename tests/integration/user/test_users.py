@@ -109,6 +109,8 @@ def test_sign_up_with_a_taken_handle_is_refused(gateway_url: str, client_id: str
     user = seed.DemoUser(taken.handle.upper(), "Copycat", f"{unique_handle('c')}@example.com")
     with pytest.raises(RuntimeError, match="is taken"):
         seed.sign_up(gateway_url, client_id, user, PASSWORD)
+    again = seed.DemoUser(taken.handle, taken.name, taken.email)
+    seed.sign_up(gateway_url, client_id, again, PASSWORD)  # the same person: UsernameExists, not "taken"
     bad = seed.DemoUser("no spaces allowed", "Bad", f"{unique_handle('b')}@example.com")
     with pytest.raises(RuntimeError, match="UserLambdaValidationException"):
         seed.sign_up(gateway_url, client_id, bad, PASSWORD)

@@ -28,7 +28,7 @@ def handle_from_event(event: dict[str, Any]) -> str:
 
 
 async def check(event: dict[str, Any], *, database_url: str) -> dict[str, Any]:
-    """Raise HandleTaken when someone already has the handle (case-insensitive); else pass the event on."""
+    """Raise HandleTaken when someone else has the handle (case-insensitive); else pass the event on."""
     if not str(event.get("triggerSource", "")).startswith("PreSignUp_"):
         return event
     handle = handle_from_event(event)
@@ -39,7 +39,10 @@ async def check(event: dict[str, Any], *, database_url: str) -> dict[str, Any]:
     )
     try:
         async with session_factory(engine)() as session:
-            if await repository.handle_taken(session, handle):
+            owner = await repository.get_by_handle(session, handle)
+            email = str(event.get("request", {}).get("userAttributes", {}).get("email") or "")
+            # the same person signing up again: Cognito itself answers UsernameExistsException
+            if owner is not None and owner.email.lower() != email.strip().lower():
                 log.info("sign-up refused: handle taken", extra={"handle": handle})
                 raise HandleTaken(f"The handle @{handle} is taken.")
     finally:

@@ -1,0 +1,34 @@
+"""Demo data through the front doors, and a small version of the large data set."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import httpx
+import pytest
+
+from devstack.seed import DEMO_USERS, seed_demo
+from devstack.seed_large import Plan, load
+
+pytestmark = pytest.mark.integration
+
+
+def test_demo_seed_is_idempotent(gateway_url: str, client_id: str, tmp_path: Path, api: httpx.Client) -> None:
+    for _ in range(2):
+        seed_demo(gateway_url=gateway_url, client_id=client_id, data_dir=tmp_path)
+    page = api.get("/api/activities/@andrewbrown").json()
+    assert page["profile"]["followers_count"] == len(DEMO_USERS) - 1
+    assert [a["message"] for a in page["activities"]] == ["This was imported as seed data! #cruddur"]
+    assert page["activities"][0]["replies_count"] == 1 and page["activities"][0]["likes_count"] == 1
+
+
+def test_large_seed_shape_and_counters(stack, api: httpx.Client) -> None:
+    plan = Plan(users=40, cruds=2_000, replies=300, likes=1_500, reposts=100, seed=7)
+    assert asyncio.run(load(stack.cfg.db_url, plan)) is True
+    assert asyncio.run(load(stack.cfg.db_url, plan)) is False
+    page = api.get("/api/activities/@user0001").json()
+    assert page["profile"]["followers_count"] > 0
+    for item in page["activities"][:5]:
+        crud = api.get(f"/api/activities/@user0001/status/{item['uuid']}", params={"limit": 100}).json()
+        assert crud["activity"]["replies_count"] == len(crud["replies"])
