@@ -304,10 +304,8 @@ async def _add_readers(conn: asyncpg.Connection, plan: Plan) -> None:
     if not plan.readers:
         return
     rng = random.Random(plan.seed + 1)
-    seeded = [
-        r["uuid"]
-        for r in await conn.fetch("SELECT uuid FROM users.users WHERE cognito_user_id LIKE 'seed-%' ORDER BY handle")
-    ]
+    query = "SELECT uuid FROM users.users WHERE cognito_user_id LIKE 'seed-%' ORDER BY handle"
+    seeded = [r["uuid"] for r in await conn.fetch(query)]
     for reader in plan.readers:
         me = uuid.UUID(reader["uuid"])
         for followee in rng.sample(seeded, k=min(50, len(seeded))):

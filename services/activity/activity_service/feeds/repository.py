@@ -13,8 +13,10 @@ Db = asyncpg.Pool | asyncpg.Connection
 # Scalar subqueries, not EXISTS: the planner may turn EXISTS into a hashed subplan that scans every like
 # of the reader once per page; a correlated scalar subquery stays a primary-key probe per item.
 FLAGS = """,
-    coalesce((SELECT true FROM likes l WHERE l.activity_uuid = a.uuid AND l.user_uuid = $1), false) AS liked,
-    coalesce((SELECT true FROM reposts r WHERE r.activity_uuid = a.uuid AND r.user_uuid = $1), false) AS reposted"""
+    coalesce((SELECT true FROM likes l WHERE l.activity_uuid = a.uuid AND l.user_uuid = $1), false)
+        AS liked,
+    coalesce((SELECT true FROM reposts r WHERE r.activity_uuid = a.uuid AND r.user_uuid = $1), false)
+        AS reposted"""
 ITEM = ITEM_COLUMNS + FLAGS
 
 _EXPLORE = f"""
@@ -54,7 +56,8 @@ FROM page
 JOIN activities a ON a.uuid = page.activity_uuid
 JOIN authors au ON au.uuid = a.user_uuid
 LEFT JOIN LATERAL (
-    SELECT handle, display_name, avatar_url FROM authors WHERE uuid = page.reposter AND page.reposter <> $5::uuid
+    SELECT handle, display_name, avatar_url FROM authors
+    WHERE uuid = page.reposter AND page.reposter <> $5::uuid
 ) ra ON true
 ORDER BY page.at DESC, page.activity_uuid DESC, page.reposter DESC
 """  # noqa: S608 - constant SQL fragments, values are bind parameters
