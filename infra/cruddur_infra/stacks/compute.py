@@ -190,6 +190,8 @@ class ComputeStack(Stack):
             uploads, assets = self._functions.uploads_arn, self._functions.assets_arn
             statements.append(grants.objects(uploads, prefix=UPLOADS_PREFIX, actions=("s3:PutObject",)))
             statements.append(
-                grants.objects(assets, prefix=AVATARS_PREFIX, actions=("s3:GetObject", "s3:DeleteObject"))
+                grants.objects(
+                    assets, prefix=AVATARS_PREFIX, actions=("s3:GetObject", "s3:PutObject", "s3:DeleteObject")
+                )  # PutObject: the generated default avatars under avatars/default/
             )
         return statements

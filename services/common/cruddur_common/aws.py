@@ -26,7 +26,8 @@ class AwsClients:
             max_pool_connections=50,
             connect_timeout=3,
             read_timeout=10,
-            s3={"addressing_style": "path"},
+            # Emulators need path-style URLs; in AWS let botocore pick (virtual-hosted).
+            s3={"addressing_style": "path"} if settings.aws_endpoint_url else {},
         )
         for name in names:
             client = session.client(
