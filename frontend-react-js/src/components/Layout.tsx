@@ -18,8 +18,12 @@ export function Layout() {
   const mainRef = useRef<HTMLElement>(null)
   const toast = useToast()
 
+  // A new page starts at the top, and screen readers start reading at its content.
+  const firstRender = useRef(true)
   useEffect(() => {
     window.scrollTo(0, 0)
+    if (firstRender.current) firstRender.current = false
+    else mainRef.current?.focus({ preventScroll: true })
   }, [location.pathname])
 
   return (

@@ -7,7 +7,7 @@ import { getShort } from '../api/users'
 import { useAuth } from '../auth/AuthContext'
 import { Avatar } from '../components/Avatar'
 import { CharCounter, canSend } from '../components/CharCounter'
-import { SendIcon } from '../components/Icons'
+import { ArrowLeftIcon, SendIcon } from '../components/Icons'
 import { InfiniteSentinel } from '../components/InfiniteSentinel'
 import { PageHeader } from '../components/PageHeader'
 import { EmptyState, ErrorState, FormError, Spinner } from '../components/States'
@@ -99,7 +99,7 @@ function ConversationHeader({ person }: { person?: Person | null }) {
   return (
     <div className="page-header conversation__header">
       <Link to="/messages" className="icon-btn only-narrow" aria-label="Back to conversations">
-        ←
+        <ArrowLeftIcon />
       </Link>
       {person ? (
         <Link to={`/@${person.handle}`} className="conversation__who">
