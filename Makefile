@@ -41,7 +41,7 @@ test-frontend: ## Vitest unit tests of the SPA
 lint: ## ruff (lint + format check)
 	@.venv/bin/ruff check . && .venv/bin/ruff format --check .
 
-synth: install ## synthesize the CloudFormation templates into infra/cdk.out
+synth: install lambdas ## synthesize the CloudFormation templates into infra/cdk.out
 	@cd infra && ../$(PY) app.py
 
 lambdas: install ## build one deployable zip per Lambda into build/lambdas
