@@ -137,7 +137,7 @@ function ActivityActions({ activity, onRemove, onReplied, isReply }: Pick<Props,
 
   const name = `@${activity.handle}'s crud`
   return (
-    <div className="crud__actions" role="group" aria-label={`Actions for ${name}`}>
+    <div className={isReply ? 'crud__actions crud__actions--reply' : 'crud__actions'} role="group" aria-label={`Actions for ${name}`}>
       {!isReply ? (
         <button type="button" className="action action--reply" onClick={() => requireSignIn() && setReplying(true)} aria-label={`Reply (${replies} replies)`}>
           <ReplyIcon size={18} />
