@@ -51,7 +51,7 @@ def _user(ctx: Context, handle: str) -> dict[str, Any]:
 def _seed(ctx: Context) -> tuple[dict[str, Any], dict[str, Any], str, str]:
     """Alice talks with PARTNERS people; her conversation with Bob has HISTORY messages.
 
-    Returns Alice, Bob, their conversation and Alice's conversation with the first partner.
+    Returns Alice, Bob, their conversation and another of Alice's conversations.
     """
     alice, bob = _user(ctx, "bench_dm_alice"), _user(ctx, "bench_dm_bob")
     with httpx.Client(base_url=ctx.gateway_url, timeout=30) as api:
@@ -68,7 +68,8 @@ def _seed(ctx: Context) -> tuple[dict[str, Any], dict[str, Any], str, str]:
         listed = api.get("/api/message_groups", params={"limit": 100}, headers=alice["headers"]).json()
         for i in range(len(listed), PARTNERS):
             send(_user(ctx, f"bench_dm_p{i:02d}"), handle=alice["handle"])
-        other = api.get("/api/message_groups/@bench_dm_p00", headers=alice["headers"]).json()["uuid"]
+        listed = api.get("/api/message_groups", params={"limit": 100}, headers=alice["headers"]).json()
+        other = next(g["uuid"] for g in listed if g["uuid"] != group)
     return alice, bob, group, other
 
 
