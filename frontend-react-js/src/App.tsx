@@ -3,6 +3,7 @@ import { createBrowserRouter, RouterProvider, type RouteObject } from 'react-rou
 import { AuthProvider } from './auth/AuthContext'
 import { RequireAuth } from './auth/RequireAuth'
 import { Layout } from './components/Layout'
+import { RouteError } from './components/RouteError'
 import { ToastProvider } from './components/Toast'
 import { LiveProvider } from './live/LiveContext'
 import { HandleRoute } from './pages/HandleRoute'
@@ -27,6 +28,7 @@ const NotFoundPage = lazy(() => import('./pages/StaticPages').then((m) => ({ def
 export const routes: RouteObject[] = [
   {
     element: <Layout />,
+    errorElement: <RouteError />,
     children: [
       { path: '/', element: <HomePage /> },
       { path: '/explore', element: <ExplorePage /> },
