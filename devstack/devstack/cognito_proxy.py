@@ -16,6 +16,9 @@ log = logging.getLogger("devstack.cognito")
 TARGET_PREFIX = "AWSCognitoIdentityProviderService."
 PRE_SIGN_UP = "user_service.lambdas.pre_sign_up"
 POST_CONFIRMATION = "user_service.lambdas.post_confirmation"
+# Calls moto does not implement, answered as Cognito would for a valid request (sign-out revokes the
+# refresh token; locally the tokens simply expire).
+UNSUPPORTED_NO_OPS = frozenset({"RevokeToken"})
 
 
 def _lambda_error(trigger: str, exc: Exception) -> Response:
@@ -68,6 +71,8 @@ class CognitoProxy:
         """Forward one call; run the triggers around SignUp and ConfirmSignUp."""
         target = request.headers.get("x-amz-target", "")
         action = target.removeprefix(TARGET_PREFIX)
+        if action in UNSUPPORTED_NO_OPS:  # moto lacks these; Cognito answers {} and the client moves on
+            return Response(b"{}", status_code=200, media_type="application/x-amz-json-1.1")
         body = await request.body()
         try:
             payload = orjson.loads(body) if body else {}

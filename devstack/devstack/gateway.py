@@ -129,7 +129,7 @@ class Gateway:
             return HTMLResponse(PLACEHOLDER.format(links=links))
         candidate = (self.spa_dir / path.lstrip("/")).resolve()
         if candidate.is_file() and self.spa_dir.resolve() in candidate.parents:
-            cache = "public, max-age=31536000, immutable" if "/assets/" in path else "no-cache"
+            cache = "public, max-age=31536000, immutable" if path.startswith("/static/") else "no-cache"
             return FileResponse(candidate, headers={"cache-control": cache})
         if Path(path).suffix and not path.endswith(".html"):
             return _error(404, "not_found", f"No file {path}.")
