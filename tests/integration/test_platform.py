@@ -137,3 +137,10 @@ def test_sse_style_streaming_passes_through_the_gateway(gateway_url: str) -> Non
         return b""
 
     assert asyncio.run(first_chunk()).startswith(b"{")
+
+
+def test_local_cognito_answers_revoke_token_like_cognito(gateway_url: str, client_id: str) -> None:
+    from devstack import seed
+
+    response = seed.cognito(gateway_url, "RevokeToken", {"ClientId": client_id, "Token": "x"})
+    assert response.status_code == 200 and response.json() == {}
