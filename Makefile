@@ -26,7 +26,7 @@ run: install spa ## start the whole product on http://127.0.0.1:$${CRUDDUR_PORT:
 	@exec $(PY) -m devstack run
 
 test: ## install what the tests need and run every suite
-	@scripts/bootstrap.sh python frontend browser
+	@scripts/bootstrap.sh python frontend browser redis
 	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory test-frontend
 	@$(MAKE) --no-print-directory test-py

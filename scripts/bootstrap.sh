@@ -48,8 +48,11 @@ if want frontend && ! grep -qs "\"version\": \"$SWAGGER_UI_VERSION\"" "$swagger_
   npm install --silent --no-audit --no-fund --no-save --prefix .tools/swagger "swagger-ui-dist@$SWAGGER_UI_VERSION" >/dev/null
 fi
 
-if want browser && [ ! -x /usr/bin/chromium ]; then
-  echo "bootstrap: installing Debian's chromium for browser tests"
+apt_packages=()
+if want browser && [ ! -x /usr/bin/chromium ]; then apt_packages+=(chromium); fi   # the SPA's browser tests
+if want redis && ! command -v redis-server >/dev/null; then apt_packages+=(redis-server); fi  # multi-task SSE test
+if [ ${#apt_packages[@]} -gt 0 ]; then
+  echo "bootstrap: installing Debian packages for the tests: ${apt_packages[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
-  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${apt_packages[@]}" >/dev/null
 fi
