@@ -122,7 +122,43 @@ TABLES = (
     "activity.likes",
     "activity.reposts",
     "activity.hashtags",
+    "activity.timeline",
 )
+
+# The home timelines (activity service, fanned out on write): every live crud and repost (not of a reply) into
+# its author's and every follower's timeline, in primary-key order so the index grows at its right edge.
+TIMELINES = """
+INSERT INTO activity.timeline (owner_uuid, created_at, activity_uuid, reposter_uuid, expires_at)
+SELECT o.owner, e.created_at, e.activity_uuid, e.reposter, e.expires_at
+FROM (
+    SELECT a.user_uuid AS author, a.created_at, a.uuid AS activity_uuid,
+           '00000000-0000-0000-0000-000000000000'::uuid AS reposter, a.expires_at
+    FROM activity.activities a WHERE a.reply_to_activity_uuid IS NULL AND a.expires_at > now()
+    UNION ALL
+    SELECT r.user_uuid, r.created_at, r.activity_uuid, r.user_uuid, r.expires_at
+    FROM activity.reposts r JOIN activity.activities a ON a.uuid = r.activity_uuid
+    WHERE a.reply_to_activity_uuid IS NULL AND r.expires_at > now()
+) e
+CROSS JOIN LATERAL (
+    SELECT e.author AS owner
+    UNION ALL SELECT f.follower_uuid FROM activity.follows f WHERE f.followee_uuid = e.author
+) o
+ORDER BY 1, 2, 3, 4
+ON CONFLICT DO NOTHING
+"""
+
+# What the activity service does when a follow edge arrives: the followee's live cruds and reposts.
+BACKFILL = """
+INSERT INTO activity.timeline (owner_uuid, created_at, activity_uuid, reposter_uuid, expires_at)
+SELECT $1::uuid, created_at, uuid, '00000000-0000-0000-0000-000000000000'::uuid, expires_at
+FROM activity.activities
+WHERE user_uuid = $2::uuid AND reply_to_activity_uuid IS NULL AND expires_at > now()
+UNION ALL
+SELECT $1::uuid, r.created_at, r.activity_uuid, r.user_uuid, r.expires_at
+FROM activity.reposts r JOIN activity.activities a ON a.uuid = r.activity_uuid
+WHERE r.user_uuid = $2::uuid AND r.expires_at > now() AND a.reply_to_activity_uuid IS NULL
+ON CONFLICT DO NOTHING
+"""
 
 
 @dataclass
@@ -297,6 +333,7 @@ async def _content(
         [(a, u, by_id[a][4], min(now, by_id[a][5] + timedelta(minutes=10))) for a, u in reposts],
     )
     await _copy(conn, "activity", "hashtags", ["activity_uuid", "tag", "created_at", "expires_at"], tags)
+    await conn.execute(TIMELINES)
 
 
 async def _add_readers(conn: asyncpg.Connection, plan: Plan) -> None:
@@ -316,6 +353,7 @@ async def _add_readers(conn: asyncpg.Connection, plan: Plan) -> None:
                     me,
                     followee,
                 )
+            await conn.execute(BACKFILL, me, followee)
 
 
 async def vacuum(db_url: str, *, conn: asyncpg.Connection | None = None) -> None:

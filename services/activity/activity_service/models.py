@@ -110,6 +110,24 @@ class Repost(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
+class TimelineEntry(Base):
+    """One home feed entry of one reader, fanned out on write; `reposter_uuid` is the zero uuid for a crud."""
+
+    __tablename__ = "timeline"
+
+    owner_uuid: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("authors.uuid", ondelete="CASCADE"), primary_key=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
+    activity_uuid: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("activities.uuid", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    reposter_uuid: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), primary_key=True, server_default="00000000-0000-0000-0000-000000000000"
+    )
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class Hashtag(Base):
     """A hashtag used by a crud (lower case, without `#`), for trending."""
 

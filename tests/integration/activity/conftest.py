@@ -54,6 +54,10 @@ class Db:
             "UPDATE reposts SET expires_at = now() - interval '1 hour' WHERE activity_uuid = $1::uuid",
             activity_uuid,
         )
+        self.execute(
+            "UPDATE timeline SET expires_at = now() - interval '1 hour' WHERE activity_uuid = $1::uuid",
+            activity_uuid,
+        )
 
     def close(self) -> None:
         """Close the connection and the loop."""

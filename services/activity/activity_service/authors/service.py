@@ -11,6 +11,7 @@ from activity_service.authors import clients, repository
 from activity_service.authors.schemas import AuthorIn, FollowIn
 from activity_service.db import transaction
 from activity_service.settings import Settings
+from activity_service.timeline import repository as timeline
 from cruddur_common.auth import Principal
 
 _cache: dict[str, uuid.UUID] = {}
@@ -39,10 +40,18 @@ async def apply_author(pool: asyncpg.Pool, author: AuthorIn) -> bool:
 
 
 async def apply_follow(pool: asyncpg.Pool, edge: FollowIn, *, following: bool) -> bool:
-    """Add or remove a pushed follow edge (both authors are refreshed first)."""
+    """Add or remove a pushed follow edge (authors refreshed first); fill or clear the timeline."""
+    follower, followee = edge.follower.uuid, edge.followee.uuid
     async with transaction(pool) as conn:
         await repository.upsert_author(conn, edge.follower)
         await repository.upsert_author(conn, edge.followee)
+        await timeline.lock_author(conn, followee, exclusive=True)
         if following:
-            return await repository.follow(conn, follower=edge.follower.uuid, followee=edge.followee.uuid)
-        return await repository.unfollow(conn, follower=edge.follower.uuid, followee=edge.followee.uuid)
+            changed = await repository.follow(conn, follower=follower, followee=followee)
+            if changed:
+                await timeline.backfill(conn, owner=follower, followee=followee)
+        else:
+            changed = await repository.unfollow(conn, follower=follower, followee=followee)
+            if changed:
+                await timeline.remove_followee(conn, owner=follower, followee=followee)
+        return changed

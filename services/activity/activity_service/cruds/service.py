@@ -16,6 +16,7 @@ from activity_service.db import transaction
 from activity_service.errors import ActivityNotFound, NotAuthor, TtlInvalid
 from activity_service.outbox import events
 from activity_service.schemas import ActivityItem
+from activity_service.timeline import repository as timeline
 
 Notify = Callable[[], None]
 
@@ -63,6 +64,8 @@ async def post(
             created_at=row["created_at"],
             expires_at=expires_at,
         )
+        await timeline.lock_author(conn, author, exclusive=False)
+        await timeline.fan_out_crud(conn, row["uuid"])
         actor = events.person(await repository.actor(conn, author))
         queued = await _mention_events(conn, row, actor=actor, skip={author})
         await events.queue(conn, queued)
@@ -113,6 +116,16 @@ async def reply(
     return ActivityItem(**dict(row))
 
 
+async def _timeline_repost(
+    conn: asyncpg.Connection, *, on: bool, activity: uuid.UUID, reposter: uuid.UUID
+) -> None:
+    if on:
+        await timeline.lock_author(conn, reposter, exclusive=False)
+        await timeline.fan_out_repost(conn, activity=activity, reposter=reposter)
+    else:
+        await timeline.remove_repost(conn, activity=activity, reposter=reposter)
+
+
 async def _toggle(
     pool: asyncpg.Pool,
     *,
@@ -130,6 +143,8 @@ async def _toggle(
         changed, count = await repository.toggle(
             conn, table=table, on=on, activity=activity, user_uuid=reader
         )
+        if changed and table == "reposts":
+            await _timeline_repost(conn, on=on, activity=activity, reposter=reader)
         send = changed and on and target["user_uuid"] != reader
         if send:
             actor = events.person(await repository.actor(conn, reader))

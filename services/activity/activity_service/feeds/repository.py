@@ -25,41 +25,21 @@ WHERE a.reply_to_activity_uuid IS NULL AND a.expires_at > now() AND (a.created_a
 ORDER BY a.created_at DESC, a.uuid DESC LIMIT $4
 """  # noqa: S608 - constant SQL fragments, values are bind parameters
 
+# One range scan of the reader's timeline (fanned out on write, see timeline/repository.py): index-only on
+# pk_timeline, then primary-key probes for the page's items. The zero uuid marks an original crud.
 _HOME = f"""
-WITH ids AS (
-    SELECT followee_uuid AS uuid FROM follows WHERE follower_uuid = $1
-    UNION ALL SELECT $1::uuid
-), entries AS (
-    SELECT c.created_at AS at, c.uuid AS activity_uuid, $5::uuid AS reposter
-    FROM ids CROSS JOIN LATERAL (
-        SELECT a.created_at, a.uuid FROM activities a
-        WHERE a.user_uuid = ids.uuid AND a.reply_to_activity_uuid IS NULL AND a.expires_at > now()
-          AND (a.created_at, a.uuid) <= ($2, $3)
-        ORDER BY a.created_at DESC, a.uuid DESC LIMIT $6 + 1
-    ) c
-    UNION ALL
-    SELECT p.created_at, p.activity_uuid, p.user_uuid
-    FROM ids CROSS JOIN LATERAL (
-        SELECT r.created_at, r.activity_uuid, r.user_uuid FROM reposts r
-        WHERE r.user_uuid = ids.uuid AND r.expires_at > now() AND (r.created_at, r.activity_uuid) <= ($2, $3)
-        ORDER BY r.created_at DESC, r.activity_uuid DESC LIMIT $6 + 1
-    ) p
-), page AS (
-    SELECT at, activity_uuid, reposter FROM entries
-    WHERE (at, activity_uuid, reposter) < ($2, $3, $4)
-    ORDER BY at DESC, activity_uuid DESC, reposter DESC LIMIT $6
-)
-SELECT {ITEM}, page.at, page.reposter,
+SELECT {ITEM}, t.created_at AS at, t.reposter_uuid AS reposter,
        ra.handle AS reposter_handle, ra.display_name AS reposter_display_name,
        ra.avatar_url AS reposter_avatar_url
-FROM page
-JOIN activities a ON a.uuid = page.activity_uuid
+FROM (
+    SELECT created_at, activity_uuid, reposter_uuid FROM timeline
+    WHERE owner_uuid = $1 AND expires_at > now() AND (created_at, activity_uuid, reposter_uuid) < ($2, $3, $4)
+    ORDER BY created_at DESC, activity_uuid DESC, reposter_uuid DESC LIMIT $5
+) t
+JOIN activities a ON a.uuid = t.activity_uuid
 JOIN authors au ON au.uuid = a.user_uuid
-LEFT JOIN LATERAL (
-    SELECT handle, display_name, avatar_url FROM authors
-    WHERE uuid = page.reposter AND page.reposter <> $5::uuid
-) ra ON true
-ORDER BY page.at DESC, page.activity_uuid DESC, page.reposter DESC
+LEFT JOIN authors ra ON ra.uuid = t.reposter_uuid
+ORDER BY t.created_at DESC, t.activity_uuid DESC, t.reposter_uuid DESC
 """  # noqa: S608 - constant SQL fragments, values are bind parameters
 
 _PROFILE = """
@@ -122,10 +102,10 @@ async def explore(
 
 
 async def home(
-    db: Db, *, reader: uuid.UUID, before: tuple[datetime, uuid.UUID, uuid.UUID], limit: int, none: uuid.UUID
+    db: Db, *, reader: uuid.UUID, before: tuple[datetime, uuid.UUID, uuid.UUID], limit: int
 ) -> list[asyncpg.Record]:
-    """Cruds and reposts of the people the reader follows and the reader's own, newest first."""
-    return await db.fetch(_HOME, reader, *before, none, limit)
+    """The reader's timeline: cruds and reposts of the people they follow and their own, newest first."""
+    return await db.fetch(_HOME, reader, *before, limit)
 
 
 async def profile(db: Db, *, handle: str, reader: uuid.UUID | None) -> asyncpg.Record | None:

@@ -16,7 +16,6 @@ from cruddur_common.pagination import InvalidCursor, decode_cursor, encode_curso
 
 TOP = (datetime.fromisoformat("9999-12-31T00:00:00+00:00"), uuid.UUID(int=(1 << 128) - 1))
 BOTTOM = (datetime.fromisoformat("0001-01-02T00:00:00+00:00"), uuid.UUID(int=0))
-NONE = uuid.UUID(int=0)
 TRENDING_LIMIT = 10
 PEOPLE_LIMIT = 10
 
@@ -93,7 +92,7 @@ async def home(
         return await explore(db, reader=None, cursor=cursor, limit=limit, secret=secret)
     position = _position(cursor, secret=secret, kind="home")
     before = _key(position, "t", "u", "r") if position else (*TOP, TOP[1])
-    rows = await repository.home(db, reader=reader, before=before, limit=limit + 1, none=NONE)  # type: ignore[arg-type]
+    rows = await repository.home(db, reader=reader, before=before, limit=limit + 1)  # type: ignore[arg-type]
     next_cursor = None
     if len(rows) > limit:
         last = rows[limit - 1]
