@@ -79,6 +79,9 @@ def main() -> None:
     parser.add_argument("command", choices=["run", "gateway", "seed-large", "purge"])
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(
+        logging.WARNING
+    )  # seeding makes dozens of calls; keep the console readable
     if args.command == "run":
         run()
     elif args.command == "gateway":

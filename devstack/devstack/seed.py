@@ -123,6 +123,9 @@ def seed_demo(*, gateway_url: str, client_id: str, data_dir: Path) -> None:
         if "social" not in done and "cruds" in done:
             _seed_social(http, tokens)
             done.add("social")
+        if "messages" not in done:
+            _seed_conversation(http, tokens)
+            done.add("messages")
     marker.write_text("\n".join(sorted(done)))
 
 
@@ -142,3 +145,24 @@ def _seed_social(http: httpx.Client, tokens: dict[str, str]) -> None:
             headers=auth["bayko"],
         ).raise_for_status()
         http.put(f"/api/activities/{crud}/like", headers=auth["londo"]).raise_for_status()
+
+
+DEMO_CONVERSATION = (
+    ("andrewbrown", "Hey Bayko, did you see the new expiry picker? Cruds can live for an hour now."),
+    ("bayko", "I did. Everything I post disappears before anyone can disagree with it."),
+    ("andrewbrown", "That is the whole idea. Regret it? We'll forget it."),
+    ("bayko", "Then I'll crud about it for exactly one hour."),
+)
+
+
+def _seed_conversation(http: httpx.Client, tokens: dict[str, str]) -> None:
+    """A direct conversation between the first two demo users, like the original's seed."""
+    group: str | None = None
+    for sender, text in DEMO_CONVERSATION:
+        other = "bayko" if sender == "andrewbrown" else "andrewbrown"
+        body = {"message": text, "message_group_uuid": group} if group else {"message": text, "handle": other}
+        response = http.post(
+            "/api/messages", json=body, headers={"authorization": f"Bearer {tokens[sender]}"}
+        )
+        response.raise_for_status()
+        group = response.json()["message_group_uuid"]
