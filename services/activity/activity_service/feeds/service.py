@@ -70,6 +70,27 @@ def _items(rows: list[asyncpg.Record], *, limit: int, signed_in: bool) -> list[A
     return [item(r, signed_in=signed_in) for r in rows[:limit]]
 
 
+_ROW_FIELDS = tuple(k for k in ActivityItem.model_fields if k not in ("reposted_by", "reposted_at"))
+
+
+def item_data(row: asyncpg.Record, *, signed_in: bool) -> dict[str, Any]:
+    """A feed row as plain data in `ActivityItem`'s shape, for the hot lists (no model instances)."""
+    data = {k: row[k] for k in _ROW_FIELDS}
+    if not signed_in:
+        data["liked"] = data["reposted"] = None
+    handle = row.get("reposter_handle")
+    if handle is None:
+        data["reposted_by"] = data["reposted_at"] = None
+    else:
+        data["reposted_by"] = {
+            "handle": handle,
+            "display_name": row["reposter_display_name"],
+            "avatar_url": row["reposter_avatar_url"],
+        }
+        data["reposted_at"] = row["at"]
+    return data
+
+
 async def explore(
     db: repository.Db, *, reader: uuid.UUID | None, cursor: str | None, limit: int, secret: str
 ) -> tuple[list[ActivityItem], str | None]:
@@ -86,10 +107,20 @@ async def explore(
 
 async def home(
     db: repository.Db, *, reader: uuid.UUID | None, cursor: str | None, limit: int, secret: str
-) -> tuple[list[ActivityItem], str | None]:
-    """Signed in: the people one follows, their reposts and one's own cruds; signed out: explore."""
+) -> tuple[list[dict[str, Any]], str | None]:
+    """Signed in: the people one follows, their reposts and one's own cruds; signed out: explore.
+
+    Items are plain data in `ActivityItem`'s shape (the route serialises them straight to JSON).
+    """
     if reader is None:
-        return await explore(db, reader=None, cursor=cursor, limit=limit, secret=secret)
+        position = _position(cursor, secret=secret, kind="explore")
+        before = _key(position, "t", "u") if position else TOP
+        rows = await repository.explore(db, reader=None, before=before, limit=limit + 1)  # type: ignore[arg-type]
+        next_cursor = None
+        if len(rows) > limit:
+            last = rows[limit - 1]
+            next_cursor = _cursor("explore", secret, t=last["created_at"].isoformat(), u=last["uuid"])
+        return [item_data(r, signed_in=False) for r in rows[:limit]], next_cursor
     position = _position(cursor, secret=secret, kind="home")
     before = _key(position, "t", "u", "r") if position else (*TOP, TOP[1])
     rows = await repository.home(db, reader=reader, before=before, limit=limit + 1)  # type: ignore[arg-type]
@@ -97,7 +128,7 @@ async def home(
     if len(rows) > limit:
         last = rows[limit - 1]
         next_cursor = _cursor("home", secret, t=last["at"].isoformat(), u=last["uuid"], r=last["reposter"])
-    return _items(rows, limit=limit, signed_in=True), next_cursor
+    return [item_data(r, signed_in=True) for r in rows[:limit]], next_cursor
 
 
 async def user_page(

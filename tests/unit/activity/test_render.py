@@ -1,0 +1,50 @@
+"""The home feed's plain-data items serialise exactly like `ActivityItem`."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+from pydantic import TypeAdapter
+from pydantic_core import to_json
+
+from activity_service.feeds.service import item, item_data
+from activity_service.schemas import ActivityItem
+
+NOW = datetime(2026, 11, 22, 12, 0, 0, 123456, tzinfo=UTC)
+ROW = {
+    "uuid": uuid.uuid4(),
+    "display_name": "Ann <b>",
+    "handle": "ann",
+    "avatar_url": "/a.svg",
+    "message": 'héllo "world" #cruddur',
+    "replies_count": 1,
+    "reposts_count": 2,
+    "likes_count": 3,
+    "expires_at": NOW,
+    "created_at": NOW,
+    "reply_to_activity_uuid": None,
+    "liked": True,
+    "reposted": False,
+}
+REPOST = ROW | {
+    "at": NOW,
+    "reposter": uuid.uuid4(),
+    "reposter_handle": "bob",
+    "reposter_display_name": "Bob",
+    "reposter_avatar_url": "/b.svg",
+}
+
+
+@pytest.mark.parametrize("row", [ROW, REPOST], ids=["crud", "repost"])
+@pytest.mark.parametrize("signed_in", [True, False])
+def test_item_data_matches_the_model(row: dict, signed_in: bool) -> None:
+    adapter = TypeAdapter(list[ActivityItem])
+    as_model = adapter.dump_json([item(row, signed_in=signed_in)])  # type: ignore[arg-type]
+    data = [item_data(row, signed_in=signed_in)]  # type: ignore[arg-type]
+    assert to_json(data) == as_model
+    assert (
+        adapter.validate_json(to_json(data))[0].model_dump()
+        == adapter.validate_json(as_model)[0].model_dump()
+    )
