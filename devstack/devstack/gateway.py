@@ -18,14 +18,17 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import httpx
 import uvicorn
 from fastapi.openapi.docs import get_swagger_ui_html
+from multidict import CIMultiDict
 from starlette.applications import Starlette
 from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
+from yarl import URL
 
 from cruddur_common.logging import accept_request_id
 from cruddur_common.registry import load_registry, route
@@ -66,6 +69,7 @@ class Gateway:
             follow_redirects=False,
             limits=httpx.Limits(max_connections=500, max_keepalive_connections=200),
         )
+        self.upstream: aiohttp.ClientSession | None = None
         aws = cfg["aws"]
         self.cognito = CognitoProxy(
             aws_url=aws["endpoint_url"],
@@ -74,38 +78,60 @@ class Gateway:
             http=self.http,
         )
 
+    async def open(self) -> None:
+        """The upstream connection pool (aiohttp: its C parser keeps the proxy hop cheap)."""
+        self.upstream = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=500, keepalive_timeout=30),
+            timeout=aiohttp.ClientTimeout(total=None, connect=3.0, sock_connect=3.0),
+            auto_decompress=False,
+            skip_auto_headers=("User-Agent", "Accept-Encoding", "Content-Type"),
+        )
+
+    async def close(self) -> None:
+        """Close both clients."""
+        if self.upstream is not None:
+            await self.upstream.close()
+        await self.http.aclose()
+
     async def proxy(self, request: Request, base_url: str, path: str) -> Response:
         """Forward method, headers, body and query untouched; stream the response back."""
-        headers = [(k, v) for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP]
+        assert self.upstream is not None
         request_id = accept_request_id(request.headers.get("x-request-id"))
-        headers = [(k, v) for k, v in headers if k.lower() != "x-request-id"]
+        headers = [
+            (k, v)
+            for k, v in request.headers.items()
+            if k.lower() not in HOP_BY_HOP and k.lower() != "x-request-id"
+        ]
         headers += [
             ("x-request-id", request_id),
             ("x-forwarded-for", request.client.host if request.client else ""),
             ("x-forwarded-proto", request.url.scheme),
             ("x-forwarded-host", request.headers.get("host", "")),
         ]
-        upstream = self.http.build_request(
-            request.method,
-            base_url + path,
-            params=request.url.query.encode() or None,
-            headers=headers,
-            content=request.stream(),
-        )
+        query = request.url.query
+        url = URL(base_url + path + (f"?{query}" if query else ""), encoded=True)
+        body = await request.body() if request.method not in ("GET", "HEAD") else None
         try:
-            response = await self.http.send(upstream, stream=True)
-        except httpx.TimeoutException:
+            response = await self.upstream.request(
+                request.method, url, headers=CIMultiDict(headers), data=body, allow_redirects=False
+            )
+        except TimeoutError:
             return _error(504, "upstream_timeout", "The service did not answer in time.")
-        except httpx.TransportError:
+        except aiohttp.ClientError:
             return _error(503, "service_unavailable", "The service is not reachable.")
-        out_headers = {k: v for k, v in response.headers.items() if k.lower() not in HOP_BY_HOP}
-        out_headers["x-request-id"] = response.headers.get("x-request-id", request_id)
-        return StreamingResponse(
-            response.aiter_raw(),
-            status_code=response.status_code,
-            headers=out_headers,
-            background=BackgroundTask(response.aclose),
+        raw = [
+            (k.lower().encode("latin-1"), v.encode("latin-1"))
+            for k, v in response.headers.items()
+            if k.lower() not in HOP_BY_HOP and k.lower() != "x-request-id"
+        ]
+        raw.append((b"x-request-id", response.headers.get("x-request-id", request_id).encode("latin-1")))
+        out = StreamingResponse(
+            response.content.iter_any(),
+            status_code=response.status,
+            background=BackgroundTask(response.release),
         )
+        out.raw_headers = raw
+        return out
 
     async def dispatch(self, request: Request) -> Response:
         """Route API paths by the registry (ALB semantics); serve the SPA otherwise."""
@@ -226,8 +252,9 @@ def create_app(cfg: dict[str, Any]) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        await gateway.open()
         yield
-        await gateway.http.aclose()
+        await gateway.close()
 
     methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
     return Starlette(
