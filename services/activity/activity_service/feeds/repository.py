@@ -38,7 +38,9 @@ FROM (
 ) t
 JOIN activities a ON a.uuid = t.activity_uuid
 JOIN authors au ON au.uuid = a.user_uuid
-LEFT JOIN authors ra ON ra.uuid = t.reposter_uuid
+LEFT JOIN LATERAL (  -- a primary-key probe per repost (LIMIT keeps the planner from hashing all authors)
+    SELECT handle, display_name, avatar_url FROM authors WHERE uuid = t.reposter_uuid LIMIT 1
+) ra ON true
 ORDER BY t.created_at DESC, t.activity_uuid DESC, t.reposter_uuid DESC
 """  # noqa: S608 - constant SQL fragments, values are bind parameters
 

@@ -13,11 +13,13 @@ import asyncpg
 
 NONE = uuid.UUID(int=0)
 
-# Posting and reposting share-lock the author's row; follow and unfollow lock it exclusively. A fan-out
-# and a back-fill of the same author never overlap, so neither misses the other's uncommitted rows.
+# Posting and reposting take the author's timeline lock shared; follow and unfollow take the followee's
+# exclusively. A fan-out and a back-fill of the same author never overlap, so neither misses the other's
+# uncommitted rows. Transaction-scoped advisory locks (two-key form: its own key space), not row locks: many
+# concurrent posts by one author would otherwise turn the author row's shared locks into MultiXacts.
 _LOCK = {
-    False: "SELECT 1 FROM authors WHERE uuid = $1 FOR SHARE",
-    True: "SELECT 1 FROM authors WHERE uuid = $1 FOR NO KEY UPDATE",
+    False: "SELECT pg_advisory_xact_lock_shared(hashtext('activity.timeline'), hashtext($1::uuid::text))",
+    True: "SELECT pg_advisory_xact_lock(hashtext('activity.timeline'), hashtext($1::uuid::text))",
 }
 
 _FAN_OUT_CRUD = """
