@@ -36,7 +36,7 @@ FROM (
     WHERE owner_uuid = $1 AND expires_at > now() AND (created_at, activity_uuid, reposter_uuid) < ($2, $3, $4)
     ORDER BY created_at DESC, activity_uuid DESC, reposter_uuid DESC LIMIT $5
 ) t
-JOIN activities a ON a.uuid = t.activity_uuid
+JOIN activities a ON a.uuid = t.activity_uuid AND a.expires_at > now()  -- belt and braces: rows copy it
 JOIN authors au ON au.uuid = a.user_uuid
 LEFT JOIN LATERAL (  -- a primary-key probe per repost (LIMIT keeps the planner from hashing all authors)
     SELECT handle, display_name, avatar_url FROM authors WHERE uuid = t.reposter_uuid LIMIT 1
