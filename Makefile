@@ -38,8 +38,8 @@ test-py: ## Python suites: unit, integration (embedded Postgres + moto), infra, 
 test-frontend: ## Vitest unit tests of the SPA
 	@if [ -f frontend-react-js/package.json ]; then cd frontend-react-js && npm run --silent test; fi
 
-lint: ## ruff (lint + format check)
-	@.venv/bin/ruff check . && .venv/bin/ruff format --check .
+lint: ## ruff (lint + format check) and mypy on the services
+	@.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy
 
 synth: install lambdas ## synthesize the CloudFormation templates into infra/cdk.out
 	@cd infra && ../$(PY) app.py

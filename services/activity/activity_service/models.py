@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from typing import Any
+from uuid import UUID as PyUUID
 
 from sqlalchemy import (
     BigInteger,
@@ -36,7 +36,7 @@ class Author(Base):
 
     __tablename__ = "authors"
 
-    uuid: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    uuid: Mapped[PyUUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
     cognito_user_id: Mapped[str] = mapped_column(String(128), unique=True)
     handle: Mapped[str] = mapped_column(String(30))
     display_name: Mapped[str] = mapped_column(String(50))
@@ -51,10 +51,10 @@ class Follow(Base):
     __tablename__ = "follows"
     __table_args__ = (CheckConstraint("follower_uuid <> followee_uuid", name="not_self"),)
 
-    follower_uuid: Mapped[uuid.UUID] = mapped_column(
+    follower_uuid: Mapped[PyUUID] = mapped_column(
         ForeignKey("authors.uuid", ondelete="CASCADE"), primary_key=True
     )
-    followee_uuid: Mapped[uuid.UUID] = mapped_column(
+    followee_uuid: Mapped[PyUUID] = mapped_column(
         ForeignKey("authors.uuid", ondelete="CASCADE"), primary_key=True
     )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
@@ -65,12 +65,12 @@ class Activity(Base):
 
     __tablename__ = "activities"
 
-    uuid: Mapped[uuid.UUID] = mapped_column(
+    uuid: Mapped[PyUUID] = mapped_column(
         UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")
     )
-    user_uuid: Mapped[uuid.UUID] = mapped_column(ForeignKey("authors.uuid", ondelete="CASCADE"))
+    user_uuid: Mapped[PyUUID] = mapped_column(ForeignKey("authors.uuid", ondelete="CASCADE"))
     message: Mapped[str] = mapped_column(Text)
-    reply_to_activity_uuid: Mapped[uuid.UUID | None] = mapped_column(
+    reply_to_activity_uuid: Mapped[PyUUID | None] = mapped_column(
         ForeignKey("activities.uuid", ondelete="CASCADE")
     )
     replies_count: Mapped[int] = mapped_column(Integer, server_default="0")
@@ -86,10 +86,10 @@ class Like(Base):
 
     __tablename__ = "likes"
 
-    activity_uuid: Mapped[uuid.UUID] = mapped_column(
+    activity_uuid: Mapped[PyUUID] = mapped_column(
         ForeignKey("activities.uuid", ondelete="CASCADE"), primary_key=True
     )
-    user_uuid: Mapped[uuid.UUID] = mapped_column(
+    user_uuid: Mapped[PyUUID] = mapped_column(
         ForeignKey("authors.uuid", ondelete="CASCADE"), primary_key=True
     )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
@@ -100,10 +100,10 @@ class Repost(Base):
 
     __tablename__ = "reposts"
 
-    activity_uuid: Mapped[uuid.UUID] = mapped_column(
+    activity_uuid: Mapped[PyUUID] = mapped_column(
         ForeignKey("activities.uuid", ondelete="CASCADE"), primary_key=True
     )
-    user_uuid: Mapped[uuid.UUID] = mapped_column(
+    user_uuid: Mapped[PyUUID] = mapped_column(
         ForeignKey("authors.uuid", ondelete="CASCADE"), primary_key=True
     )
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -115,14 +115,14 @@ class TimelineEntry(Base):
 
     __tablename__ = "timeline"
 
-    owner_uuid: Mapped[uuid.UUID] = mapped_column(
+    owner_uuid: Mapped[PyUUID] = mapped_column(
         ForeignKey("authors.uuid", ondelete="CASCADE"), primary_key=True
     )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
-    activity_uuid: Mapped[uuid.UUID] = mapped_column(
+    activity_uuid: Mapped[PyUUID] = mapped_column(
         ForeignKey("activities.uuid", ondelete="CASCADE"), primary_key=True, index=True
     )
-    reposter_uuid: Mapped[uuid.UUID] = mapped_column(
+    reposter_uuid: Mapped[PyUUID] = mapped_column(
         UUID(as_uuid=True), primary_key=True, server_default="00000000-0000-0000-0000-000000000000"
     )
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -133,7 +133,7 @@ class Hashtag(Base):
 
     __tablename__ = "hashtags"
 
-    activity_uuid: Mapped[uuid.UUID] = mapped_column(
+    activity_uuid: Mapped[PyUUID] = mapped_column(
         ForeignKey("activities.uuid", ondelete="CASCADE"), primary_key=True
     )
     tag: Mapped[str] = mapped_column(String(100), primary_key=True)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
+from uuid import UUID as PyUUID
 
 from pydantic import BaseModel, Field
 
@@ -19,7 +19,7 @@ class Reposter(BaseModel):
 class ActivityItem(BaseModel):
     """A crud or reply as every feed and page shows it."""
 
-    uuid: uuid.UUID
+    uuid: PyUUID
     display_name: str
     handle: str
     avatar_url: str
@@ -29,7 +29,7 @@ class ActivityItem(BaseModel):
     likes_count: int
     expires_at: datetime
     created_at: datetime
-    reply_to_activity_uuid: uuid.UUID | None = None
+    reply_to_activity_uuid: PyUUID | None = None
     liked: bool | None = Field(default=None, description="Did the reader like it (null: signed out)")
     reposted: bool | None = Field(default=None, description="Did the signed-in reader repost it")
     reposted_by: Reposter | None = Field(default=None, description="Set when a followed user reposted it")

@@ -7,7 +7,7 @@ import importlib.util
 import logging
 import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -89,7 +89,7 @@ async def _migrate(spec: ServiceSpec, engine: AsyncEngine, url: str) -> None:
             await conn.commit()
 
 
-def _lifespan(spec: ServiceSpec) -> Callable[[FastAPI], AsyncIterator[None]]:
+def _lifespan(spec: ServiceSpec) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         settings = spec.settings
@@ -130,7 +130,7 @@ def _lifespan(spec: ServiceSpec) -> Callable[[FastAPI], AsyncIterator[None]]:
             if engine is not None:
                 await engine.dispose()
 
-    return lifespan  # type: ignore[return-value]
+    return lifespan
 
 
 def _ops_router(spec: ServiceSpec) -> APIRouter:

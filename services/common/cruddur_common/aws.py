@@ -31,7 +31,7 @@ class AwsClients:
         )
         for name in names:
             client = session.client(
-                name,  # type: ignore[call-overload]
+                name,
                 region_name=settings.aws_region,
                 endpoint_url=settings.aws_endpoint_url,
                 config=config,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Literal
 
 from user_service.models import User
 from user_service.settings import get_settings
@@ -30,10 +31,14 @@ def avatar_url(user: User) -> str:
     return f"{get_settings().assets_base_url.rstrip('/')}/{avatar_key(user)}"
 
 
-def variant_urls(user: User) -> dict[tuple[int, str], str]:
+VariantFormat = Literal["jpg", "webp"]
+
+
+def variant_urls(user: User) -> dict[tuple[int, VariantFormat], str]:
     """Every size and format of the processed avatar (the default SVG scales, so it is listed once)."""
     base = get_settings().assets_base_url.rstrip("/")
     if not user.avatar_key:
         return {}
     folder = user.avatar_key.rsplit("/", 1)[0]
-    return {(size, fmt): f"{base}/{folder}/{size}.{fmt}" for size in (512, 128) for fmt in ("jpg", "webp")}
+    formats: tuple[VariantFormat, ...] = ("jpg", "webp")
+    return {(size, fmt): f"{base}/{folder}/{size}.{fmt}" for size in (512, 128) for fmt in formats}

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from typing import TypeAlias
 
 import asyncpg
 
 from activity_service.authors.schemas import AuthorIn
 
-Executor = asyncpg.Pool | asyncpg.Connection
+Executor: TypeAlias = asyncpg.Pool | asyncpg.Connection
 
 _UPSERT_AUTHOR = """
 INSERT INTO authors (uuid, cognito_user_id, handle, display_name, bio, avatar_url, updated_at)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from fastapi import APIRouter, Request, Response, status
 
@@ -14,7 +15,9 @@ from activity_service.schemas import ActivityItem
 from cruddur_common.errors import ERROR_RESPONSES, ErrorResponse
 
 router = APIRouter(prefix="/api/activities", tags=["activity"], responses=ERROR_RESPONSES)
-WRITE_ERRORS = {403: {"model": ErrorResponse, "description": "Not the author"}}
+WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
+    403: {"model": ErrorResponse, "description": "Not the author"}
+}
 
 
 def _notify(request: Request) -> service.Notify:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import TypeAlias
 
 import asyncpg
 
 from activity_service.cruds.repository import ITEM_COLUMNS
 
-Db = asyncpg.Pool | asyncpg.Connection
+Db: TypeAlias = asyncpg.Pool | asyncpg.Connection
 # Scalar subqueries, not EXISTS: the planner may turn EXISTS into a hashed subplan that scans every like
 # of the reader once per page; a correlated scalar subquery stays a primary-key probe per item.
 FLAGS = """,

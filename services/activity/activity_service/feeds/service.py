@@ -97,7 +97,7 @@ async def explore(
     """Everyone's live cruds, newest first."""
     position = _position(cursor, secret=secret, kind="explore")
     before = _key(position, "t", "u") if position else TOP
-    rows = await repository.explore(db, reader=reader, before=before, limit=limit + 1)  # type: ignore[arg-type]
+    rows = await repository.explore(db, reader=reader, before=before, limit=limit + 1)
     next_cursor = None
     if len(rows) > limit:
         last = rows[limit - 1]
@@ -115,7 +115,7 @@ async def home(
     if reader is None:
         position = _position(cursor, secret=secret, kind="explore")
         before = _key(position, "t", "u") if position else TOP
-        rows = await repository.explore(db, reader=None, before=before, limit=limit + 1)  # type: ignore[arg-type]
+        rows = await repository.explore(db, reader=None, before=before, limit=limit + 1)
         next_cursor = None
         if len(rows) > limit:
             last = rows[limit - 1]
@@ -123,7 +123,7 @@ async def home(
         return [item_data(r, signed_in=False) for r in rows[:limit]], next_cursor
     position = _position(cursor, secret=secret, kind="home")
     before = _key(position, "t", "u", "r") if position else (*TOP, TOP[1])
-    rows = await repository.home(db, reader=reader, before=before, limit=limit + 1)  # type: ignore[arg-type]
+    rows = await repository.home(db, reader=reader, before=before, limit=limit + 1)
     next_cursor = None
     if len(rows) > limit:
         last = rows[limit - 1]
@@ -148,7 +148,7 @@ async def user_page(
         user=found["uuid"],
         reader=reader,
         before=before,
-        limit=limit + 1,  # type: ignore[arg-type]
+        limit=limit + 1,
     )
     next_cursor = None
     if len(rows) > limit:
@@ -174,7 +174,7 @@ async def crud_page(
     row = await repository.one(db, activity=activity, handle=handle, reader=reader)
     if row is None:
         raise ActivityNotFound("No live crud with this uuid by this user.")
-    rows = await repository.replies(db, parent=activity, reader=reader, after=after, limit=limit + 1)  # type: ignore[arg-type]
+    rows = await repository.replies(db, parent=activity, reader=reader, after=after, limit=limit + 1)
     next_cursor = None
     if len(rows) > limit:
         last = rows[limit - 1]
@@ -196,7 +196,7 @@ async def search(
         raise SearchTermBlank("Type something to search for.")
     position = _position(cursor, secret=secret, kind="search")
     before = _key(position, "s", "t", "u") if position else (float("inf"), *TOP)
-    rows = await repository.search(db, term=term, reader=reader, before=before, limit=limit + 1)  # type: ignore[arg-type]
+    rows = await repository.search(db, term=term, reader=reader, before=before, limit=limit + 1)
     next_cursor = None
     if len(rows) > limit:
         last = rows[limit - 1]

@@ -91,6 +91,6 @@ async def get_user(session: AsyncSession, user_uuid: uuid.UUID, *, for_update: b
 async def set_avatar_key(session: AsyncSession, user: User, avatar_key: str | None) -> None:
     """Point the user at a processed avatar (None: the default)."""
     user.avatar_key = avatar_key
-    user.updated_at = func.now()  # type: ignore[assignment]
+    user.updated_at = func.now()
     await session.flush()
     await session.refresh(user, ["updated_at"])

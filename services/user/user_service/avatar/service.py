@@ -99,20 +99,21 @@ async def status(session: AsyncSession, *, user: User) -> AvatarStatus:
     """The caller's latest upload (processing, ready or failed with its reason) and current avatar."""
     upload = await repository.latest(session, user.uuid, now=_now())
     variants = [AvatarVariant(size=s, format=f, url=u) for (s, f), u in variant_urls(user).items()]
-    common = {"avatar_url": avatar_url(user), "is_default": user.avatar_key is None, "variants": variants}
+    current = AvatarStatus(
+        status="ready",
+        updated_at=user.updated_at,
+        avatar_url=avatar_url(user),
+        is_default=user.avatar_key is None,
+        variants=variants,
+    )
     if upload is None:
-        return AvatarStatus(status="ready", updated_at=user.updated_at, **common)
+        return current
     if upload.status in ("granted", "processing"):
-        return AvatarStatus(status="processing", updated_at=upload.updated_at, **common)
+        return current.model_copy(update={"status": "processing", "updated_at": upload.updated_at})
     if upload.status == "failed":
-        return AvatarStatus(
-            status="failed",
-            reason=upload.reason,
-            message=upload.message,
-            updated_at=upload.updated_at,
-            **common,
-        )
-    return AvatarStatus(status="ready", updated_at=upload.updated_at, **common)
+        failed = {"status": "failed", "reason": upload.reason, "message": upload.message}
+        return current.model_copy(update={**failed, "updated_at": upload.updated_at})
+    return current.model_copy(update={"updated_at": upload.updated_at})
 
 
 async def claim(session: AsyncSession, *, key: str, uploaded_at: datetime | None, skew_seconds: int) -> Claim:

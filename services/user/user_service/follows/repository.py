@@ -58,7 +58,7 @@ async def page(
     reader: uuid.UUID | None,
     before: tuple[datetime, uuid.UUID] | None,
     limit: int,
-) -> list[Row[tuple[User, bool | None, datetime]]]:
+) -> list[Row[User, bool | None, datetime]]:
     """Followers (direction="followers") or followed people ("following") of a user, newest edge first."""
     if direction == "followers":
         anchor, other = Follow.followee_uuid, Follow.follower_uuid

@@ -95,9 +95,11 @@ async def people(
     )
     next_cursor = None
     if len(rows) > limit:
-        user, _, at = rows[limit - 1]
+        user, _, at = rows[limit - 1]._tuple()
         next_cursor = encode_cursor({"k": direction, "t": at.isoformat(), "u": str(user.uuid)}, secret=secret)
-    return PersonPage(items=[person(u, f) for u, f, _ in rows[:limit]], next_cursor=next_cursor)
+    return PersonPage(
+        items=[person(u, f) for u, f, _ in (row._tuple() for row in rows[:limit])], next_cursor=next_cursor
+    )
 
 
 async def suggested(session: AsyncSession, *, me: User, limit: int) -> PersonPage:
