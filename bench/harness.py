@@ -40,6 +40,7 @@ def ensure_wrk() -> str:
     found = shutil.which("wrk")
     if found:
         return found
+    subprocess.run(["apt-get", "update", "-qq"], check=True, capture_output=True)  # package lists
     subprocess.run(["apt-get", "install", "-y", "wrk"], check=True, capture_output=True)
     found = shutil.which("wrk")
     if not found:
