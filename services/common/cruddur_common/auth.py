@@ -81,14 +81,31 @@ class JwksCache:
 class TokenVerifier:
     """Checks signature, iss, token_use, client_id, exp, iat and nbf of a Cognito access token."""
 
-    def __init__(self, *, settings: CommonSettings, jwks: JwksCache) -> None:
+    def __init__(self, *, settings: CommonSettings, jwks: JwksCache, cache_size: int = 4096) -> None:
         self._issuer = settings.issuer
         self._client_id = settings.cognito_client_id
         self._leeway = min(settings.auth_leeway_seconds, 60)
         self.jwks = jwks
+        # Tokens already verified, by their exact text (signature included), with their `exp`: a client
+        # sends the same access token on every request for up to an hour, and the RS256 check and JOSE
+        # parsing are the costliest part of auth. A hit still honours `exp`; a changed byte is a miss.
+        self._verified: dict[str, tuple[Principal, float]] = {}
+        self._cache_size = cache_size
 
     async def verify(self, token: str) -> Principal:
         """Return the principal for a valid token; raise Unauthorized with a stable code otherwise."""
+        hit = self._verified.get(token)
+        if hit is not None:
+            if time.time() <= hit[1] + self._leeway:
+                return hit[0]
+            del self._verified[token]
+        principal = await self._verify(token)
+        if len(self._verified) >= self._cache_size:
+            del self._verified[next(iter(self._verified))]  # the oldest entry
+        self._verified[token] = (principal, float(principal.claims["exp"]))
+        return principal
+
+    async def _verify(self, token: str) -> Principal:
         header = _header(token)
         if header.get("alg") != ALGORITHM:
             raise Unauthorized("Only RS256 tokens are accepted.", code="token_algorithm_invalid")
@@ -177,27 +194,39 @@ async def _verify(request: Request, token: str) -> Principal:
     return principal
 
 
-async def optional_principal(
-    request: Request, _: Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)]
-) -> Principal | None:
-    """The caller when a token is sent; None when none is; 401 when the token is bad."""
-    token = _token_from_header(request)
-    return None if token is None else await _verify(request, token)
+# Declares the bearer scheme in OpenAPI (the Authorize button of /docs); the checks are ours, below.
+BearerScheme = Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)]
 
 
-async def required_principal(
-    request: Request, _: Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)]
-) -> Principal:
-    """The caller; 401 `not_authenticated` when no token is sent."""
+async def principal_of(request: Request, *, required: bool) -> Principal | None:
+    """The caller behind the request's bearer token: for dependencies that do more than authenticate.
+
+    None when no token is sent and `required` is false; 401 `not_authenticated` when it is true; 401 with the
+    token's own code when the token is bad.
+    """
     token = _token_from_header(request)
     if token is None:
-        raise Unauthorized("Sign in to do this.")
+        if required:
+            raise Unauthorized("Sign in to do this.")
+        return None
     return await _verify(request, token)
+
+
+async def optional_principal(request: Request, _: BearerScheme) -> Principal | None:
+    """The caller when a token is sent; None when none is; 401 when the token is bad."""
+    return await principal_of(request, required=False)
+
+
+async def required_principal(request: Request, _: BearerScheme) -> Principal:
+    """The caller; 401 `not_authenticated` when no token is sent."""
+    principal = await principal_of(request, required=True)
+    assert principal is not None
+    return principal
 
 
 async def stream_principal(
     request: Request,
-    _: Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)],
+    _: BearerScheme,
     access_token: Annotated[
         str | None,
         Query(description="For EventSource, which cannot send headers: the access token."),

@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import APIRouter, FastAPI
 from jose import jwk, jwt
 
+from cruddur_common import auth
 from cruddur_common.app import ServiceSpec, create_service_app
 from cruddur_common.auth import CurrentUser, OptionalUser, StreamUser
 from cruddur_common.settings import CommonSettings
@@ -279,3 +280,42 @@ async def test_jwks_outage_is_a_401_not_a_500() -> None:
     )
     async with serve(create_service_app(spec)) as http:
         assert_401(await http.get("/me", headers=bearer(token())), "jwks_unavailable")
+
+
+async def test_a_verified_token_is_not_verified_again(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = []
+    real = auth.jws.verify
+    monkeypatch.setattr(auth.jws, "verify", lambda *a, **kw: calls.append(1) or real(*a, **kw))
+    valid = token()
+    for _ in range(10):
+        assert (await client.get("/me", headers=bearer(valid))).status_code == 200
+    assert len(calls) == 1
+    header, _, signature = valid.split(".")  # a cached token's signature lends nothing to a forged payload
+    forged = f"{header}.{_b64(claims(sub='someone-else'))}.{signature}"
+    assert_401(await client.get("/me", headers=bearer(forged)), "token_signature_invalid")
+    assert_401(await client.get("/me", headers=bearer(valid + "A")), "token_signature_invalid")
+
+
+async def test_a_cached_token_still_expires(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    now = int(time.time())
+    valid = token(exp=now + 60)
+    assert (await client.get("/me", headers=bearer(valid))).status_code == 200
+    monkeypatch.setattr(auth.time, "time", lambda: now + 120)  # past exp + the 30 s leeway
+    assert_401(await client.get("/me", headers=bearer(valid)), "token_expired")
+
+
+async def test_the_verified_token_cache_is_bounded(jwks: Jwks) -> None:
+    settings = CommonSettings(cognito_user_pool_id=POOL, cognito_client_id=CLIENT, cognito_jwks_url=JWKS_URL)
+    async with httpx.AsyncClient(transport=httpx.MockTransport(jwks.handler)) as http:
+        verifier = auth.TokenVerifier(
+            settings=settings, jwks=auth.JwksCache(url=JWKS_URL, http=http, min_interval=60), cache_size=3
+        )
+        tokens = [token(sub=f"user-{i}") for i in range(10)]
+        for i, value in enumerate(tokens):
+            assert (await verifier.verify(value)).sub == f"user-{i}"
+        assert len(verifier._verified) == 3
+        assert list(verifier._verified) == tokens[-3:]  # the oldest went first
