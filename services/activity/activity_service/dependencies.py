@@ -8,22 +8,29 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from activity_service.authors import service as authors_service
-from activity_service.db import PoolDep
-from cruddur_common.auth import CurrentUser, OptionalUser
+from cruddur_common.auth import BearerScheme, Principal, principal_of
 
 
-async def get_author_uuid(request: Request, principal: CurrentUser, pool: PoolDep) -> uuid.UUID:
-    """The signed-in caller's user uuid (projection, filled from the user service on first sight)."""
+async def _author_uuid(request: Request, principal: Principal) -> uuid.UUID:
+    state = request.app.state
     return await authors_service.uuid_for(
-        pool, http=request.app.state.http, principal=principal, settings=request.app.state.settings
+        state.pg, http=state.http, principal=principal, settings=state.settings
     )
 
 
-async def get_reader_uuid(request: Request, principal: OptionalUser, pool: PoolDep) -> uuid.UUID | None:
+# One dependency each (no nested pool/principal dependencies): every read route resolves the reader, and
+# FastAPI's per-request cost grows with the number of dependencies.
+async def get_author_uuid(request: Request, _: BearerScheme) -> uuid.UUID:
+    """The signed-in caller's user uuid (projection, filled from the user service on first sight)."""
+    principal = await principal_of(request, required=True)
+    assert principal is not None
+    return await _author_uuid(request, principal)
+
+
+async def get_reader_uuid(request: Request, _: BearerScheme) -> uuid.UUID | None:
     """The reader's user uuid when signed in, else None."""
-    if principal is None:
-        return None
-    return await get_author_uuid(request, principal, pool)
+    principal = await principal_of(request, required=False)
+    return None if principal is None else await _author_uuid(request, principal)
 
 
 AuthorId = Annotated[uuid.UUID, Depends(get_author_uuid)]

@@ -6,10 +6,11 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
+from asyncpg.pgproto.pgproto import UUID as PgUUID
 from pydantic import TypeAdapter
-from pydantic_core import to_json
 
-from activity_service.feeds.service import item, item_data
+from activity_service.feeds.render import item_data, to_json
+from activity_service.feeds.service import item
 from activity_service.schemas import ActivityItem
 
 NOW = datetime(2026, 11, 22, 12, 0, 0, 123456, tzinfo=UTC)
@@ -37,7 +38,14 @@ REPOST = ROW | {
 }
 
 
-@pytest.mark.parametrize("row", [ROW, REPOST], ids=["crud", "repost"])
+# asyncpg hands out its own UUID subclass; rows with it must render the same.
+PG_ROW = REPOST | {"uuid": PgUUID(str(uuid.uuid4())), "reposter": PgUUID(str(uuid.uuid4()))}
+LATER = ROW | {"created_at": NOW.replace(microsecond=0), "expires_at": NOW.replace(microsecond=5)}
+
+
+@pytest.mark.parametrize(
+    "row", [ROW, REPOST, PG_ROW, LATER], ids=["crud", "repost", "asyncpg", "microseconds"]
+)
 @pytest.mark.parametrize("signed_in", [True, False])
 def test_item_data_matches_the_model(row: dict, signed_in: bool) -> None:
     adapter = TypeAdapter(list[ActivityItem])
@@ -48,3 +56,8 @@ def test_item_data_matches_the_model(row: dict, signed_in: bool) -> None:
         adapter.validate_json(to_json(data))[0].model_dump()
         == adapter.validate_json(as_model)[0].model_dump()
     )
+
+
+def test_unknown_types_are_an_error_not_a_guess() -> None:
+    with pytest.raises(TypeError):
+        to_json([{"what": object()}])

@@ -10,6 +10,7 @@ import asyncpg
 
 from activity_service.errors import ActivityNotFound, SearchTermBlank, UserNotFound
 from activity_service.feeds import repository
+from activity_service.feeds.render import item_data
 from activity_service.feeds.schemas import CrudPage, Person, Profile, SearchResult, Trend, UserPage
 from activity_service.schemas import ActivityItem, Reposter
 from cruddur_common.pagination import InvalidCursor, decode_cursor, encode_cursor
@@ -68,27 +69,6 @@ def item(row: asyncpg.Record, *, signed_in: bool) -> ActivityItem:
 
 def _items(rows: list[asyncpg.Record], *, limit: int, signed_in: bool) -> list[ActivityItem]:
     return [item(r, signed_in=signed_in) for r in rows[:limit]]
-
-
-_ROW_FIELDS = tuple(k for k in ActivityItem.model_fields if k not in ("reposted_by", "reposted_at"))
-
-
-def item_data(row: asyncpg.Record, *, signed_in: bool) -> dict[str, Any]:
-    """A feed row as plain data in `ActivityItem`'s shape, for the hot lists (no model instances)."""
-    data = {k: row[k] for k in _ROW_FIELDS}
-    if not signed_in:
-        data["liked"] = data["reposted"] = None
-    handle = row.get("reposter_handle")
-    if handle is None:
-        data["reposted_by"] = data["reposted_at"] = None
-    else:
-        data["reposted_by"] = {
-            "handle": handle,
-            "display_name": row["reposter_display_name"],
-            "avatar_url": row["reposter_avatar_url"],
-        }
-        data["reposted_at"] = row["at"]
-    return data
 
 
 async def explore(
