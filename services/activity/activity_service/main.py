@@ -9,11 +9,12 @@ from fastapi import FastAPI
 from activity_service import db
 from activity_service.authors.router import router as authors_router
 from activity_service.cruds.router import router as cruds_router
+from activity_service.feeds.router import HOT_ROUTES
 from activity_service.feeds.router import router as feeds_router
 from activity_service.models import SCHEMA
 from activity_service.outbox.deliverer import Deliverer
 from activity_service.outbox.events import NOTIFICATION
-from activity_service.settings import get_settings
+from activity_service.settings import Settings, get_settings
 from cruddur_common.app import ServiceSpec, create_service_app
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -43,19 +44,20 @@ async def stop_outbox(app: FastAPI) -> None:
         await app.state.outbox.stop()
 
 
-def create_app() -> FastAPI:
+def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the activity service app (uvicorn --factory)."""
     return create_service_app(
         ServiceSpec(
             name="activity",
             title="Cruddur activity service",
             description="Cruds: posting, feeds, replies, likes, reposts, search, trending and expiry.",
-            settings=get_settings(),
+            settings=settings or get_settings(),
             routers=[feeds_router, cruds_router, authors_router],
             db_schema=SCHEMA,
             aws_services=(),
             on_startup=(db.open_pool, start_outbox),
             on_shutdown=(db.close_pool, stop_outbox),
             tags=[{"name": "activity", "description": "Cruds and what hangs off them"}],
+            hot_routes=HOT_ROUTES,
         )
     )

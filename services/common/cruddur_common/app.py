@@ -6,7 +6,7 @@ import asyncio
 import importlib.util
 import logging
 import zlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +22,7 @@ from cruddur_common import db
 from cruddur_common.auth import JwksCache, TokenVerifier
 from cruddur_common.aws import AwsClients
 from cruddur_common.errors import ErrorResponse, install_error_handlers
+from cruddur_common.hot import Endpoint, HotRoutes
 from cruddur_common.http import create_internal_client
 from cruddur_common.logging import RequestContextMiddleware, configure_logging
 from cruddur_common.migrations import upgrade
@@ -47,6 +48,8 @@ class ServiceSpec:
     on_startup: Sequence[Hook] = ()
     on_shutdown: Sequence[Hook] = ()
     tags: list[dict[str, str]] = field(default_factory=list)
+    # path -> endpoint for the busiest GET routes (cruddur_common.hot); each is also declared in a router
+    hot_routes: Mapping[str, Endpoint] = field(default_factory=dict)
     http_transport: httpx.AsyncBaseTransport | None = None  # tests plug fake peers in here
 
 
@@ -182,6 +185,8 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
         swagger_ui_parameters={"persistAuthorization": True},
     )
     install_error_handlers(app)
+    if spec.hot_routes and spec.settings.hot_routes:
+        app.add_middleware(HotRoutes, routes=spec.hot_routes)  # added first: inside the request context
     app.add_middleware(
         RequestContextMiddleware, service=spec.name, max_body_bytes=spec.settings.max_body_bytes
     )

@@ -10,6 +10,8 @@ from urllib.parse import urlencode
 
 import orjson
 from fastapi import Query, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from cruddur_common.errors import AppError
 
@@ -59,10 +61,32 @@ def decode_cursor(cursor: str, *, secret: str) -> dict[str, Any]:
     return position
 
 
+_CURSOR_MAX = 1024
 CursorParam = Annotated[
-    str | None, Query(max_length=1024, description="Opaque cursor from the previous page (`next_cursor`).")
+    str | None,
+    Query(max_length=_CURSOR_MAX, description="Opaque cursor from the previous page (`next_cursor`)."),
 ]
 LimitParam = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page (1-100).")]
+
+
+class Page(BaseModel):
+    """A list request's `cursor` and `limit`, with the constraints of `CursorParam` and `LimitParam`."""
+
+    cursor: str | None = Field(default=None, max_length=_CURSOR_MAX)
+    limit: int = Field(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
+
+
+def page_of(request: Request) -> Page:
+    """`cursor` and `limit` from the query string, for hot routes (cruddur_common.hot).
+
+    Invalid values raise the `RequestValidationError` FastAPI would raise for `CursorParam`/`LimitParam`, so
+    the client sees the same 422.
+    """
+    params = request.query_params
+    try:
+        return Page.model_validate({name: params[name] for name in ("cursor", "limit") if name in params})
+    except ValidationError as exc:
+        raise RequestValidationError([{**e, "loc": ("query", *e["loc"])} for e in exc.errors()]) from exc
 
 
 def next_link(request: Request, next_cursor: str | None) -> str | None:

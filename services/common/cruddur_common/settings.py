@@ -48,6 +48,7 @@ class CommonSettings(BaseSettings):
     redis_url: str | None = None
     cursor_secret: str = DEV_CURSOR_SECRET
     max_body_bytes: int = 1_048_576
+    hot_routes: bool = True  # HOT_ROUTES=false: serve the hot routes through FastAPI too (cruddur_common.hot)
 
     @model_validator(mode="after")
     def _refuse_dev_defaults_in_prod(self) -> CommonSettings:

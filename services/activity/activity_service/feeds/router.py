@@ -5,15 +5,14 @@ from __future__ import annotations
 import uuid
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic_core import to_json
 
 from activity_service.db import PoolDep
-from activity_service.dependencies import ReaderId
-from activity_service.feeds import service
+from activity_service.dependencies import ReaderId, get_reader_uuid
+from activity_service.feeds import render, service
 from activity_service.feeds.schemas import CrudPage, SearchResult, Trend, UserPage
 from activity_service.schemas import ActivityItem, ActivityPage
 from cruddur_common.errors import ERROR_RESPONSES
-from cruddur_common.pagination import DEFAULT_LIMIT, CursorParam, LimitParam, next_link
+from cruddur_common.pagination import DEFAULT_LIMIT, CursorParam, LimitParam, next_link, page_of
 
 router = APIRouter(prefix="/api/activities", tags=["activity"], responses=ERROR_RESPONSES)
 LINK = {"Link": {"description": 'The next page: `<url>; rel="next"` (absent on the last page)'}}
@@ -29,6 +28,28 @@ def _link(request: Request, response: Response, next_cursor: str | None) -> None
         response.headers["link"] = link
 
 
+async def _home(request: Request, reader: uuid.UUID | None, cursor: str | None, limit: int) -> Response:
+    # The hottest route: items are plain data in ActivityItem's shape, serialised once (no model instances,
+    # no re-validation of our own output); response_model below still documents the shape.
+    items, next_cursor = await service.home(
+        request.app.state.pg, reader=reader, cursor=cursor, limit=limit, secret=_secret(request)
+    )
+    link = next_link(request, next_cursor)
+    return Response(
+        render.to_json(items), media_type="application/json", headers={"link": link} if link else None
+    )
+
+
+async def home_hot(request: Request) -> Response:
+    """GET /api/activities/home as a hot route (cruddur_common.hot): the same checks, in the same order."""
+    reader = await get_reader_uuid(request, None)
+    page = page_of(request)
+    return await _home(request, reader, page.cursor, page.limit)
+
+
+HOT_ROUTES = {"/api/activities/home": home_hot}
+
+
 @router.get(
     "/home",
     response_model=list[ActivityItem],
@@ -37,7 +58,6 @@ def _link(request: Request, response: Response, next_cursor: str | None) -> None
 )
 async def home(
     request: Request,
-    pool: PoolDep,
     reader: ReaderId,
     cursor: CursorParam = None,
     limit: LimitParam = DEFAULT_LIMIT,
@@ -46,13 +66,7 @@ async def home(
 
     The original bare array; the next page is in the `Link` header.
     """
-    # The hottest route: items are plain data in ActivityItem's shape, serialised once (no model instances,
-    # no re-validation of our own output); response_model above still documents the shape.
-    items, next_cursor = await service.home(
-        pool, reader=reader, cursor=cursor, limit=limit, secret=_secret(request)
-    )
-    link = next_link(request, next_cursor)
-    return Response(to_json(items), media_type="application/json", headers={"link": link} if link else None)
+    return await _home(request, reader, cursor, limit)
 
 
 @router.get("/explore", response_model=ActivityPage, summary="Everyone's live cruds")
