@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import importlib.util
 import logging
 import zlib
@@ -17,6 +18,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from cruddur_common import db
 from cruddur_common.auth import JwksCache, TokenVerifier
@@ -124,6 +126,11 @@ def _lifespan(spec: ServiceSpec) -> Callable[[FastAPI], AbstractAsyncContextMana
                 await app.state.aws.open(settings, *spec.aws_services)
             for hook in spec.on_startup:
                 await hook(app)
+            # What startup built (modules, routes, models, pools: ~150k objects) lives as long as the
+            # process. Left in the collector's view, every full collection walks all of it: ~100 ms of
+            # CPU on the bench machine, a stall for every request in flight (docs/performance.md).
+            gc.collect()
+            gc.freeze()
             yield
         finally:
             for hook in reversed(spec.on_shutdown):
@@ -172,10 +179,25 @@ def _ops_router(spec: ServiceSpec) -> APIRouter:
     return router
 
 
+class ServiceApp(FastAPI):
+    """FastAPI, plus hot routes (cruddur_common.hot) served ahead of Starlette's middleware stack."""
+
+    hot: HotRoutes | None = None
+    hot_stack: ASGIApp | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Hot requests: request context, then the endpoint. Everything else: FastAPI as usual."""
+        if self.hot is not None and self.hot_stack is not None and self.hot.serves(scope):
+            scope["app"] = self  # what Starlette sets for request.app
+            await self.hot_stack(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+
 def create_service_app(spec: ServiceSpec) -> FastAPI:
     """Build a Cruddur service: JSON errors, JSON logs, auth, lifespan plumbing, /health, /ready, /docs."""
     configure_logging(service=spec.name, level=spec.settings.log_level)
-    app = FastAPI(
+    app = ServiceApp(
         title=spec.title,
         description=spec.description,
         version="1.0.0",
@@ -185,11 +207,14 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
         swagger_ui_parameters={"persistAuthorization": True},
     )
     install_error_handlers(app)
-    if spec.hot_routes and spec.settings.hot_routes:
-        app.add_middleware(HotRoutes, routes=spec.hot_routes)  # added first: inside the request context
     app.add_middleware(
         RequestContextMiddleware, service=spec.name, max_body_bytes=spec.settings.max_body_bytes
     )
+    if spec.hot_routes and spec.settings.hot_routes:
+        app.hot = HotRoutes(spec.hot_routes)
+        app.hot_stack = RequestContextMiddleware(
+            app.hot, service=spec.name, max_body_bytes=spec.settings.max_body_bytes
+        )
     app.include_router(_ops_router(spec))
     for router in spec.routers:
         app.include_router(router)

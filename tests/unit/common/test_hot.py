@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 
 import httpx
@@ -93,3 +94,10 @@ async def test_switched_off_everything_goes_through_fastapi() -> None:
     async with httpx.AsyncClient(transport=transport, base_url="http://svc.test") as http:
         assert (await http.get("/items")).text == "router"
     assert served == ["router"]
+
+
+async def test_startup_freezes_what_it_built() -> None:
+    gc.unfreeze()
+    app = _app(enabled=True)
+    async with app.router.lifespan_context(app):  # type: ignore[attr-defined]
+        assert gc.get_freeze_count() > 10_000  # full collections no longer walk the app's own objects
