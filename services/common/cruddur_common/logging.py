@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import os
 import re
 import sys
 import time
-import uuid
 from typing import Any
 
 import orjson
@@ -61,8 +61,8 @@ def configure_logging(*, service: str, level: str = "INFO") -> None:
 
 
 def new_request_id() -> str:
-    """A fresh request id."""
-    return uuid.uuid4().hex
+    """A fresh request id: 128 random bits in hex (as `uuid4().hex`, without building a UUID)."""
+    return os.urandom(16).hex()
 
 
 def accept_request_id(value: str | None) -> str:

@@ -25,9 +25,8 @@ def item_data(row: Mapping[str, Any], *, signed_in: bool) -> dict[str, Any]:
     if not signed_in:
         data["liked"] = data["reposted"] = None
     handle = row.get("reposter_handle")
-    if handle is None:
-        data["reposted_by"] = data["reposted_at"] = None
-    else:
+    data["reposted_by"] = data["reposted_at"] = None
+    if handle is not None:
         data["reposted_by"] = {
             "handle": handle,
             "display_name": row["reposter_display_name"],
