@@ -8,6 +8,7 @@ import shutil
 import statistics
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -168,11 +169,16 @@ def wrk(
         path = Path(script.name)
     try:
         args += ["-s", str(path), url]
-        before = {name: tree_cpu_seconds(pid) for name, pid in (watch or {}).items()}
-        output = subprocess.run(
-            args, check=True, capture_output=True, text=True, timeout=duration + 60
-        ).stdout
-        after = {name: tree_cpu_seconds(pid) for name, pid in (watch or {}).items()}
+        for attempt in (1, 2):  # one retry: wrk exits 1 on a connect error right after the previous run
+            before = {name: tree_cpu_seconds(pid) for name, pid in (watch or {}).items()}
+            done = subprocess.run(args, capture_output=True, text=True, timeout=duration + 60)
+            after = {name: tree_cpu_seconds(pid) for name, pid in (watch or {}).items()}
+            if done.returncode == 0:
+                break
+            if attempt == 2:
+                raise RuntimeError(f"wrk failed ({done.returncode}) on {url}: {done.stderr or done.stdout}")
+            time.sleep(2)
+        output = done.stdout
     finally:
         path.unlink(missing_ok=True)
     run = parse_wrk(output)

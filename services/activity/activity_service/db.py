@@ -29,24 +29,19 @@ async def _keep_session(_: asyncpg.Connection) -> None:
     """
 
 
-async def create_pool(settings: Settings) -> asyncpg.Pool:
+async def create_pool(settings: Settings, *, generic_plans: bool = False) -> asyncpg.Pool:
     """A pool whose connections look in the `activity` schema and speak UTC."""
     url = settings.sqlalchemy_url
     if not url:
         raise RuntimeError("activity: DATABASE_URL (or DB_HOST/DB_USER/...) is required")
+    server_settings = {"search_path": f"{SCHEMA},public", "timezone": "UTC", "jit": "off"}
+    if generic_plans:
+        server_settings["plan_cache_mode"] = "force_generic_plan"
     pool = await asyncpg.create_pool(
         asyncpg_dsn(url),
-        min_size=settings.pg_pool_min,
+        min_size=settings.pg_pool_min if not generic_plans else 1,
         max_size=settings.pg_pool_max,
-        server_settings={
-            "search_path": f"{SCHEMA},public",
-            "timezone": "UTC",
-            "jit": "off",
-            # asyncpg prepares every statement once per connection. Left to itself Postgres re-plans the
-            # feed queries on each execution (custom plans: ~0.4 ms of planning for a 0.15 ms query); the
-            # generic plans are the same index scans (docs/performance.md), so plan once and reuse.
-            "plan_cache_mode": "force_generic_plan",
-        },
+        server_settings=server_settings,
         reset=_keep_session,
     )
     assert pool is not None
@@ -54,15 +49,25 @@ async def create_pool(settings: Settings) -> asyncpg.Pool:
 
 
 async def open_pool(app: FastAPI) -> None:
-    """Startup hook: open the pool."""
+    """Startup hook: open the pools.
+
+    `pg` serves everything with Postgres' default plan caching. `pg_timeline` serves only the signed-in
+    home feed's timeline query with `plan_cache_mode=force_generic_plan`: left to itself Postgres re-plans
+    that query on every execution (~0.4 ms of planning for a 0.15 ms query) although the generic plan is
+    the same index scans. It is a pool of its own because generic plans are wrong for other queries: with
+    a parameter for LIMIT the planner guesses a tenth of the table and sorts it (explore fell from 1,250 to
+    55 requests/s when one pool forced them; docs/performance.md).
+    """
     app.state.pg = await create_pool(app.state.settings)
+    app.state.pg_timeline = await create_pool(app.state.settings, generic_plans=True)
 
 
 async def close_pool(app: FastAPI) -> None:
-    """Shutdown hook: close the pool."""
-    pool: asyncpg.Pool | None = getattr(app.state, "pg", None)
-    if pool is not None:
-        await pool.close()
+    """Shutdown hook: close the pools."""
+    for name in ("pg", "pg_timeline"):
+        pool: asyncpg.Pool | None = getattr(app.state, name, None)
+        if pool is not None:
+            await pool.close()
 
 
 async def get_pool(request: Request) -> asyncpg.Pool:

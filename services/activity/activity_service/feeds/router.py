@@ -31,8 +31,14 @@ def _link(request: Request, response: Response, next_cursor: str | None) -> None
 async def _home(request: Request, reader: uuid.UUID | None, cursor: str | None, limit: int) -> Response:
     # The hottest route: items are plain data in ActivityItem's shape, serialised once (no model instances,
     # no re-validation of our own output); response_model below still documents the shape.
+    state = request.app.state
     items, next_cursor = await service.home(
-        request.app.state.pg, reader=reader, cursor=cursor, limit=limit, secret=_secret(request)
+        state.pg,
+        timeline_db=state.pg_timeline,
+        reader=reader,
+        cursor=cursor,
+        limit=limit,
+        secret=_secret(request),
     )
     link = next_link(request, next_cursor)
     return Response(

@@ -86,11 +86,18 @@ async def explore(
 
 
 async def home(
-    db: repository.Db, *, reader: uuid.UUID | None, cursor: str | None, limit: int, secret: str
+    db: repository.Db,
+    *,
+    timeline_db: repository.Db,
+    reader: uuid.UUID | None,
+    cursor: str | None,
+    limit: int,
+    secret: str,
 ) -> tuple[list[dict[str, Any]], str | None]:
     """Signed in: the people one follows, their reposts and one's own cruds; signed out: explore.
 
-    Items are plain data in `ActivityItem`'s shape (the route serialises them straight to JSON).
+    Items are plain data in `ActivityItem`'s shape (the route serialises them straight to JSON). The
+    timeline query runs on `timeline_db` (generic plans, see activity_service.db.open_pool).
     """
     if reader is None:
         position = _position(cursor, secret=secret, kind="explore")
@@ -103,7 +110,7 @@ async def home(
         return [item_data(r, signed_in=False) for r in rows[:limit]], next_cursor
     position = _position(cursor, secret=secret, kind="home")
     before = _key(position, "t", "u", "r") if position else (*TOP, TOP[1])
-    rows = await repository.home(db, reader=reader, before=before, limit=limit + 1)
+    rows = await repository.home(timeline_db, reader=reader, before=before, limit=limit + 1)
     next_cursor = None
     if len(rows) > limit:
         last = rows[limit - 1]
