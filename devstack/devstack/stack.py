@@ -66,6 +66,7 @@ class LocalStack:
         env.update(
             CRUDDUR_ENV="dev",
             PYTHONUNBUFFERED="1",
+            PYTHONFAULTHANDLER="1",  # a crash in C code leaves the Python stack in the log
             AWS_REGION=self.aws.region,
             AWS_DEFAULT_REGION=self.aws.region,
             AWS_ENDPOINT_URL=self.cfg.aws_url,
