@@ -81,3 +81,37 @@ def test_reply_rules(api: httpx.Client, make_user, post) -> None:
         "validation_error",
     )
     expect_error(api.post(path, json={"message": "hi"}), 401)
+
+
+def test_pages_are_byte_for_byte_what_their_models_would_write(api: httpx.Client, make_user, post) -> None:
+    # The routes render plain data with orjson (activity_service/feeds/render.py); parsing each body with its
+    # response model and dumping it again must give the same bytes: same keys, same order, same formats.
+    from pydantic import TypeAdapter
+
+    from activity_service.feeds.schemas import CrudPage, SearchResult, UserPage
+    from activity_service.schemas import ActivityItem, ActivityPage
+
+    me, friend = make_user(), make_user()
+    follow(api, me, friend.handle)
+    crud = post(friend, 'h\u00e9llo "page" <b>#bytes</b> \u2028')
+    assert api.post(
+        f"/api/activities/{crud['uuid']}/reply", json={"message": "re"}, headers=me.headers
+    ).is_success
+    assert api.put(f"/api/activities/{crud['uuid']}/like", headers=me.headers).is_success
+    assert api.put(f"/api/activities/{crud['uuid']}/repost", headers=me.headers).is_success
+    pages: list[tuple[str, dict[str, str], TypeAdapter]] = [
+        ("/api/activities/home", me.headers, TypeAdapter(list[ActivityItem])),
+        ("/api/activities/explore", me.headers, TypeAdapter(ActivityPage)),
+        (f"/api/activities/@{friend.handle}", me.headers, TypeAdapter(UserPage)),
+        (f"/api/activities/@{friend.handle}", {}, TypeAdapter(UserPage)),
+        (f"/api/activities/@{friend.handle}/status/{crud['uuid']}", me.headers, TypeAdapter(CrudPage)),
+        ("/api/activities/search?term=bytes", me.headers, TypeAdapter(SearchResult)),
+        (f"/api/activities/search?term={friend.handle}", {}, TypeAdapter(SearchResult)),
+    ]
+    for url, headers, adapter in pages:
+        response = api.get(url, headers=headers)
+        assert response.status_code == 200, (url, response.text)
+        assert response.content == adapter.dump_json(adapter.validate_json(response.content)), url
+    assert (
+        api.get(f"/api/activities/@{friend.handle}", headers=me.headers).json()["profile"]["followed"] is True
+    )

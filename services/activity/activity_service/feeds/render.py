@@ -1,7 +1,8 @@
-"""The home feed's hot path: rows to plain data in `ActivityItem`'s shape, serialised once by orjson.
+"""Feeds and pages: rows to plain data in the response models' shape, serialised once by orjson.
 
-Byte for byte what pydantic would write for `list[ActivityItem]` (tests/unit/activity/test_render.py), at a
-fraction of the cost: no model instances, no re-validation of our own output.
+Byte for byte what pydantic would write for the response models (tests/unit/activity/test_render.py and
+tests/integration/activity/test_pages.py), at a fraction of the cost: no model instances, no re-validation of
+our own output. The routes keep their `response_model` for the OpenAPI document.
 """
 
 from __future__ import annotations
@@ -42,6 +43,6 @@ def _default(value: object) -> str:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
-def to_json(items: list[dict[str, Any]]) -> bytes:
-    """The JSON array of items (UTC datetimes as `…Z`, like pydantic)."""
-    return orjson.dumps(items, default=_default, option=orjson.OPT_UTC_Z)
+def to_json(data: object) -> bytes:
+    """JSON for feed data (UTC datetimes as `…Z` and uuids as strings, like pydantic)."""
+    return orjson.dumps(data, default=_default, option=orjson.OPT_UTC_Z)

@@ -22,10 +22,11 @@ def _secret(request: Request) -> str:
     return str(request.app.state.settings.cursor_secret)
 
 
-def _link(request: Request, response: Response, next_cursor: str | None) -> None:
-    link = next_link(request, next_cursor)
-    if link is not None:
-        response.headers["link"] = link
+def _json(data: object, link: str | None = None) -> Response:
+    """Feed data (plain dicts in the response model's shape) as the JSON pydantic would write for it."""
+    return Response(
+        render.to_json(data), media_type="application/json", headers={"link": link} if link else None
+    )
 
 
 async def _home(request: Request, reader: uuid.UUID | None, cursor: str | None, limit: int) -> Response:
@@ -40,10 +41,7 @@ async def _home(request: Request, reader: uuid.UUID | None, cursor: str | None, 
         limit=limit,
         secret=_secret(request),
     )
-    link = next_link(request, next_cursor)
-    return Response(
-        render.to_json(items), media_type="application/json", headers={"link": link} if link else None
-    )
+    return _json(items, next_link(request, next_cursor))
 
 
 async def home_hot(request: Request) -> Response:
@@ -82,30 +80,28 @@ async def explore(
     reader: ReaderId,
     cursor: CursorParam = None,
     limit: LimitParam = DEFAULT_LIMIT,
-) -> ActivityPage:
+) -> Response:
     """The global feed, newest first."""
     items, next_cursor = await service.explore(
         pool, reader=reader, cursor=cursor, limit=limit, secret=_secret(request)
     )
-    return ActivityPage(items=items, next_cursor=next_cursor)
+    return _json({"items": items, "next_cursor": next_cursor})
 
 
 @router.get("/search", response_model=SearchResult, summary="Search cruds and people")
 async def search(
     request: Request,
-    response: Response,
     pool: PoolDep,
     reader: ReaderId,
     term: str = Query(default="", max_length=200, description='Words, "phrases", #hashtags'),
     cursor: CursorParam = None,
     limit: LimitParam = DEFAULT_LIMIT,
-) -> SearchResult:
+) -> Response:
     """Full-text search over live cruds, best match first (422 `search_term_blank` for a blank term)."""
     result = await service.search(
         pool, term=term, reader=reader, cursor=cursor, limit=limit, secret=_secret(request)
     )
-    _link(request, response, result.next_cursor)
-    return result
+    return _json(result, next_link(request, result["next_cursor"]))
 
 
 @router.get("/trending", response_model=list[Trend], summary="Trending hashtags")
@@ -120,18 +116,16 @@ async def trending(pool: PoolDep) -> list[Trend]:
 async def user_page(
     handle: str,
     request: Request,
-    response: Response,
     pool: PoolDep,
     reader: ReaderId,
     cursor: CursorParam = None,
     limit: LimitParam = DEFAULT_LIMIT,
-) -> UserPage:
+) -> Response:
     """Profile (with counts) and the user's live cruds, newest first; 404 `user_not_found`."""
     page = await service.user_page(
         pool, handle=handle, reader=reader, cursor=cursor, limit=limit, secret=_secret(request)
     )
-    _link(request, response, page.next_cursor)
-    return page
+    return _json(page, next_link(request, page["next_cursor"]))
 
 
 @router.get(
@@ -144,12 +138,11 @@ async def crud_page(
     handle: str,
     activity_uuid: uuid.UUID,
     request: Request,
-    response: Response,
     pool: PoolDep,
     reader: ReaderId,
     cursor: CursorParam = None,
     limit: LimitParam = DEFAULT_LIMIT,
-) -> CrudPage:
+) -> Response:
     """The crud and its direct replies, oldest first; 404 `activity_not_found` if gone or not by @handle."""
     page = await service.crud_page(
         pool,
@@ -160,5 +153,4 @@ async def crud_page(
         limit=limit,
         secret=_secret(request),
     )
-    _link(request, response, page.next_cursor)
-    return page
+    return _json(page, next_link(request, page["next_cursor"]))

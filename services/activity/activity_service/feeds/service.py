@@ -11,8 +11,7 @@ import asyncpg
 from activity_service.errors import ActivityNotFound, SearchTermBlank, UserNotFound
 from activity_service.feeds import repository
 from activity_service.feeds.render import item_data
-from activity_service.feeds.schemas import CrudPage, Person, Profile, SearchResult, Trend, UserPage
-from activity_service.schemas import ActivityItem, Reposter
+from activity_service.feeds.schemas import Trend
 from cruddur_common.pagination import InvalidCursor, decode_cursor, encode_cursor
 
 TOP = (datetime.fromisoformat("9999-12-31T00:00:00+00:00"), uuid.UUID(int=(1 << 128) - 1))
@@ -53,27 +52,13 @@ def _cursor(kind: str, secret: str, **values: Any) -> str:
     )
 
 
-def item(row: asyncpg.Record, *, signed_in: bool) -> ActivityItem:
-    """A feed row as the API shows it (liked/reposted are null for signed-out readers)."""
-    data = {k: row[k] for k in ActivityItem.model_fields if k in row.keys()}  # noqa: SIM118
-    if not signed_in:
-        data["liked"] = data["reposted"] = None
-    handle = row.get("reposter_handle")
-    if handle is not None:
-        data["reposted_by"] = Reposter(
-            handle=handle, display_name=row["reposter_display_name"], avatar_url=row["reposter_avatar_url"]
-        )
-        data["reposted_at"] = row["at"]
-    return ActivityItem.model_construct(**data)
-
-
-def _items(rows: list[asyncpg.Record], *, limit: int, signed_in: bool) -> list[ActivityItem]:
-    return [item(r, signed_in=signed_in) for r in rows[:limit]]
+def _items(rows: list[asyncpg.Record], *, limit: int, signed_in: bool) -> list[dict[str, Any]]:
+    return [item_data(r, signed_in=signed_in) for r in rows[:limit]]
 
 
 async def explore(
     db: repository.Db, *, reader: uuid.UUID | None, cursor: str | None, limit: int, secret: str
-) -> tuple[list[ActivityItem], str | None]:
+) -> tuple[list[dict[str, Any]], str | None]:
     """Everyone's live cruds, newest first."""
     position = _position(cursor, secret=secret, kind="explore")
     before = _key(position, "t", "u") if position else TOP
@@ -107,7 +92,7 @@ async def home(
         if len(rows) > limit:
             last = rows[limit - 1]
             next_cursor = _cursor("explore", secret, t=last["created_at"].isoformat(), u=last["uuid"])
-        return [item_data(r, signed_in=False) for r in rows[:limit]], next_cursor
+        return _items(rows, limit=limit, signed_in=False), next_cursor
     position = _position(cursor, secret=secret, kind="home")
     before = _key(position, "t", "u", "r") if position else (*TOP, TOP[1])
     rows = await repository.home(timeline_db, reader=reader, before=before, limit=limit + 1)
@@ -115,21 +100,21 @@ async def home(
     if len(rows) > limit:
         last = rows[limit - 1]
         next_cursor = _cursor("home", secret, t=last["at"].isoformat(), u=last["uuid"], r=last["reposter"])
-    return [item_data(r, signed_in=True) for r in rows[:limit]], next_cursor
+    return _items(rows, limit=limit, signed_in=True), next_cursor
 
 
 async def user_page(
     db: repository.Db, *, handle: str, reader: uuid.UUID | None, cursor: str | None, limit: int, secret: str
-) -> UserPage:
-    """A user's profile and a page of their live cruds; 404 `user_not_found` for unknown handles."""
+) -> dict[str, Any]:
+    """A user's profile and a page of their live cruds, as `UserPage` data; 404 `user_not_found`."""
     position = _position(cursor, secret=secret, kind="user")
     before = _key(position, "t", "u") if position else TOP
     found = await repository.profile(db, handle=handle, reader=reader)
     if found is None:
         raise UserNotFound(f"No user @{handle[:30]}.")
-    profile = Profile(**dict(found))
+    profile = dict(found)  # the query's columns are Profile's fields, in order
     if reader is None:
-        profile.followed = None
+        profile["followed"] = None
     rows = await repository.user_activities(
         db,
         user=found["uuid"],
@@ -142,7 +127,7 @@ async def user_page(
         last = rows[limit - 1]
         next_cursor = _cursor("user", secret, t=last["created_at"].isoformat(), u=last["uuid"])
     activities = _items(rows, limit=limit, signed_in=reader is not None)
-    return UserPage(profile=profile, activities=activities, next_cursor=next_cursor)
+    return {"profile": profile, "activities": activities, "next_cursor": next_cursor}
 
 
 async def crud_page(
@@ -154,8 +139,8 @@ async def crud_page(
     cursor: str | None,
     limit: int,
     secret: str,
-) -> CrudPage:
-    """A live crud under its author's handle, with a page of direct replies oldest first."""
+) -> dict[str, Any]:
+    """A live crud under its author's handle, with a page of direct replies oldest first (`CrudPage` data)."""
     position = _position(cursor, secret=secret, kind="replies")
     after = _key(position, "t", "u") if position else BOTTOM
     row = await repository.one(db, activity=activity, handle=handle, reader=reader)
@@ -167,17 +152,17 @@ async def crud_page(
         last = rows[limit - 1]
         next_cursor = _cursor("replies", secret, t=last["created_at"].isoformat(), u=last["uuid"])
     signed_in = reader is not None
-    return CrudPage(
-        activity=item(row, signed_in=signed_in),
-        replies=_items(rows, limit=limit, signed_in=signed_in),
-        next_cursor=next_cursor,
-    )
+    return {
+        "activity": item_data(row, signed_in=signed_in),
+        "replies": _items(rows, limit=limit, signed_in=signed_in),
+        "next_cursor": next_cursor,
+    }
 
 
 async def search(
     db: repository.Db, *, term: str, reader: uuid.UUID | None, cursor: str | None, limit: int, secret: str
-) -> SearchResult:
-    """Ranked full-text search over live cruds, plus matching people on the first page."""
+) -> dict[str, Any]:
+    """Ranked full-text search over live cruds, plus matching people on the first page (as `SearchResult`)."""
     term = term.strip()
     if not term or "\x00" in term:
         raise SearchTermBlank("Type something to search for.")
@@ -190,13 +175,11 @@ async def search(
         next_cursor = _cursor(
             "search", secret, s=last["rank"], t=last["created_at"].isoformat(), u=last["uuid"]
         )
-    users: list[Person] = []
-    if position is None:
-        users = [
-            Person(**dict(r)) for r in await repository.people(db, term=term.lstrip("@"), limit=PEOPLE_LIMIT)
-        ]
+    users: list[dict[str, Any]] = []
+    if position is None:  # the query's columns are Person's fields, in order
+        users = [dict(r) for r in await repository.people(db, term=term.lstrip("@"), limit=PEOPLE_LIMIT)]
     activities = _items(rows, limit=limit, signed_in=reader is not None)
-    return SearchResult(activities=activities, users=users, next_cursor=next_cursor)
+    return {"activities": activities, "users": users, "next_cursor": next_cursor}
 
 
 async def trending(db: repository.Db) -> list[Trend]:
