@@ -85,14 +85,7 @@ async def home(
     timeline query runs on `timeline_db` (generic plans, see activity_service.db.open_pool).
     """
     if reader is None:
-        position = _position(cursor, secret=secret, kind="explore")
-        before = _key(position, "t", "u") if position else TOP
-        rows = await repository.explore(db, reader=None, before=before, limit=limit + 1)
-        next_cursor = None
-        if len(rows) > limit:
-            last = rows[limit - 1]
-            next_cursor = _cursor("explore", secret, t=last["created_at"].isoformat(), u=last["uuid"])
-        return _items(rows, limit=limit, signed_in=False), next_cursor
+        return await explore(db, reader=None, cursor=cursor, limit=limit, secret=secret)
     position = _position(cursor, secret=secret, kind="home")
     before = _key(position, "t", "u", "r") if position else (*TOP, TOP[1])
     rows = await repository.home(timeline_db, reader=reader, before=before, limit=limit + 1)
