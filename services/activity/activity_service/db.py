@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import collections
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated
+from typing import Annotated, Any
 
 import asyncpg
 from fastapi import Depends, FastAPI, Request
@@ -12,6 +15,7 @@ from fastapi import Depends, FastAPI, Request
 from activity_service.models import SCHEMA
 from activity_service.settings import Settings
 
+log = logging.getLogger(__name__)
 Pool = asyncpg.Pool
 Connection = asyncpg.Connection
 
@@ -48,6 +52,122 @@ async def create_pool(settings: Settings, *, generic_plans: bool = False) -> asy
     return pool
 
 
+def _usable(conn: asyncpg.Connection) -> bool:
+    """Whether a lent connection is still open (asyncpg takes back one whose server went away)."""
+    try:
+        return not conn.is_closed()
+    except asyncpg.InterfaceError:  # "released back to the pool": asyncpg's cleanup after a lost connection
+        return False
+
+
+class StatementPool:
+    """Single statements, outside transactions, on connections lent from an asyncpg pool.
+
+    asyncpg's `Pool.fetch` checks a connection out and back in around each statement, and the check-in
+    runs in a shielded Task of its own: about 40 µs of CPU and three extra event-loop turns per request,
+    a tenth of the home feed's budget (docs/performance.md). A single statement outside a transaction
+    leaves no session state behind, so it needs none of that: up to `size` connections are checked out of
+    `pool` once, on first use, and lent from a free list.
+
+    asyncpg still owns the connections: it connects, configures and closes them. A connection that broke,
+    or whose statement was cancelled, goes back to `pool` (asyncpg waits for the cancellation, or
+    terminates it) and its slot is filled again from `pool` on the next use.
+    """
+
+    def __init__(self, pool: asyncpg.Pool, *, size: int) -> None:
+        self.pool = pool
+        self.size = size
+        self._free: list[asyncpg.Connection] = []
+        self._empty_slots = size  # slots with no connection checked out yet (or any more)
+        self._waiters: collections.deque[asyncio.Future[asyncpg.Connection | None]] = collections.deque()
+        self._returning: set[asyncio.Task[None]] = set()
+        self._closing = False
+
+    async def fetch(self, query: str, *args: Any) -> list[asyncpg.Record]:
+        """Run one statement and return its rows (asyncpg's `fetch`)."""
+        conn = await self._borrow()
+        try:
+            rows: list[asyncpg.Record] = await conn.fetch(query, *args)
+        except asyncpg.PostgresError:
+            # The server refused the statement; the connection is as good as before unless it closed.
+            self._hand_back(conn if _usable(conn) else None, retired=conn)
+            raise
+        except BaseException:  # cancelled mid-statement, or the connection broke
+            self._hand_back(None, retired=conn)
+            raise
+        self._hand_back(conn)
+        return rows
+
+    async def _borrow(self) -> asyncpg.Connection:
+        conn: asyncpg.Connection | None = None
+        while self._free:
+            conn = self._free.pop()
+            if _usable(conn):
+                return conn
+            self._retire(conn)  # the server went away while it was idle: fill its slot anew
+            self._empty_slots += 1
+            conn = None
+        if self._empty_slots:
+            self._empty_slots -= 1
+            conn = None
+        else:
+            waiter = asyncio.get_running_loop().create_future()
+            self._waiters.append(waiter)
+            try:
+                conn = await waiter
+            except asyncio.CancelledError:
+                if waiter.done() and not waiter.cancelled():  # handed a slot just as we were cancelled
+                    self._hand_back(waiter.result())
+                else:
+                    self._waiters.remove(waiter)
+                raise
+        if conn is None:  # an empty slot: fill it from the asyncpg pool
+            try:
+                conn = await self.pool.acquire()
+            except BaseException:
+                self._hand_back(None)
+                raise
+        return conn
+
+    def _hand_back(
+        self, conn: asyncpg.Connection | None, *, retired: asyncpg.Connection | None = None
+    ) -> None:
+        """Pass a slot (a connection, or None for an empty slot) to the next waiter, or keep it."""
+        if self._closing and conn is not None:  # close() waits for every connection to come back
+            retired, conn = conn, None
+        if retired is not None and retired is not conn:
+            self._retire(retired)
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(conn)
+                return
+        if conn is None:
+            self._empty_slots += 1
+        else:
+            self._free.append(conn)
+
+    def _retire(self, conn: asyncpg.Connection) -> None:
+        task = asyncio.get_running_loop().create_task(self._return_to_pool(conn))
+        self._returning.add(task)
+        task.add_done_callback(self._returning.discard)
+
+    async def _return_to_pool(self, conn: asyncpg.Connection) -> None:
+        try:
+            await self.pool.release(conn)
+        except Exception:  # asyncpg terminated it; the pool opens a new one when needed
+            log.info("statement pool: a retired connection could not be reset", exc_info=True)
+
+    async def close(self) -> None:
+        """Return every connection to the asyncpg pool, then close it (waiting for statements in flight)."""
+        self._closing = True
+        free, self._free = self._free, []
+        self._empty_slots += len(free)
+        for conn in free:
+            await self._return_to_pool(conn)
+        await self.pool.close()  # asyncpg waits until lent connections are back (see _hand_back)
+
+
 async def open_pool(app: FastAPI) -> None:
     """Startup hook: open the pools.
 
@@ -56,18 +176,22 @@ async def open_pool(app: FastAPI) -> None:
     that query on every execution (~0.4 ms of planning for a 0.15 ms query) although the generic plan is
     the same index scans. It is a pool of its own because generic plans are wrong for other queries: with
     a parameter for LIMIT the planner guesses a tenth of the table and sorts it (explore fell from 1,250 to
-    55 requests/s when one pool forced them; docs/performance.md).
+    55 requests/s when one pool forced them; docs/performance.md). Its one statement per request runs
+    through a `StatementPool`, which lends the connections without asyncpg's per-checkout cost.
     """
     app.state.pg = await create_pool(app.state.settings)
-    app.state.pg_timeline = await create_pool(app.state.settings, generic_plans=True)
+    timeline = await create_pool(app.state.settings, generic_plans=True)
+    app.state.pg_timeline = StatementPool(timeline, size=app.state.settings.pg_pool_max)
 
 
 async def close_pool(app: FastAPI) -> None:
     """Shutdown hook: close the pools."""
-    for name in ("pg", "pg_timeline"):
-        pool: asyncpg.Pool | None = getattr(app.state, name, None)
-        if pool is not None:
-            await pool.close()
+    timeline: StatementPool | None = getattr(app.state, "pg_timeline", None)
+    if timeline is not None:
+        await timeline.close()
+    pool: asyncpg.Pool | None = getattr(app.state, "pg", None)
+    if pool is not None:
+        await pool.close()
 
 
 async def get_pool(request: Request) -> asyncpg.Pool:

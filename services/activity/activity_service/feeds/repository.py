@@ -9,8 +9,10 @@ from typing import TypeAlias
 import asyncpg
 
 from activity_service.cruds.repository import ITEM_COLUMNS
+from activity_service.db import StatementPool
 
 Db: TypeAlias = asyncpg.Pool | asyncpg.Connection
+Statements: TypeAlias = Db | StatementPool  # what can run the one-statement reads (home)
 # Scalar subqueries, not EXISTS: the planner may turn EXISTS into a hashed subplan that scans every like
 # of the reader once per page; a correlated scalar subquery stays a primary-key probe per item.
 FLAGS = """,
@@ -105,7 +107,7 @@ async def explore(
 
 
 async def home(
-    db: Db, *, reader: uuid.UUID, before: tuple[datetime, uuid.UUID, uuid.UUID], limit: int
+    db: Statements, *, reader: uuid.UUID, before: tuple[datetime, uuid.UUID, uuid.UUID], limit: int
 ) -> list[asyncpg.Record]:
     """The reader's timeline: cruds and reposts of the people they follow and their own, newest first."""
     return await db.fetch(_HOME, reader, *before, limit)

@@ -73,7 +73,7 @@ async def explore(
 async def home(
     db: repository.Db,
     *,
-    timeline_db: repository.Db,
+    timeline_db: repository.Statements,
     reader: uuid.UUID | None,
     cursor: str | None,
     limit: int,
@@ -82,7 +82,7 @@ async def home(
     """Signed in: the people one follows, their reposts and one's own cruds; signed out: explore.
 
     Items are plain data in `ActivityItem`'s shape (the route serialises them straight to JSON). The
-    timeline query runs on `timeline_db` (generic plans, see activity_service.db.open_pool).
+    timeline query runs on `timeline_db` (generic plans, lent connections: activity_service.db).
     """
     if reader is None:
         return await explore(db, reader=None, cursor=cursor, limit=limit, secret=secret)
