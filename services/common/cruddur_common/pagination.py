@@ -5,13 +5,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 import orjson
 from fastapi import Query, Request
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from cruddur_common.errors import AppError
 
@@ -72,8 +73,13 @@ LimitParam = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per pag
 class Page(BaseModel):
     """A list request's `cursor` and `limit`, with the constraints of `CursorParam` and `LimitParam`."""
 
+    model_config = ConfigDict(frozen=True)
+
     cursor: str | None = Field(default=None, max_length=_CURSOR_MAX)
     limit: int = Field(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
+
+
+_FIRST_PAGE = Page()
 
 
 def page_of(request: Request) -> Page:
@@ -82,6 +88,8 @@ def page_of(request: Request) -> Page:
     Invalid values raise the `RequestValidationError` FastAPI would raise for `CursorParam`/`LimitParam`, so
     the client sees the same 422.
     """
+    if not request.scope.get("query_string"):  # the first page, as most requests ask
+        return _FIRST_PAGE
     params = request.query_params
     try:
         return Page.model_validate({name: params[name] for name in ("cursor", "limit") if name in params})
@@ -93,8 +101,13 @@ def next_link(request: Request, next_cursor: str | None) -> str | None:
     """The value of a `Link` header pointing at the next page, or None on the last page."""
     if next_cursor is None:
         return None
-    params = [(k, v) for k, v in request.query_params.multi_items() if k != "cursor"]
-    params.append(("cursor", next_cursor))
     # request.url.path, without building the whole URL (a hot-path cost): the path as Starlette escapes it
     path = request.scope["path"].replace("?", "%3F").replace("#", "%23").replace("\\", "%5C")
+    if not request.scope.get("query_string") and _URL_SAFE.fullmatch(next_cursor):
+        return f'<{path}?cursor={next_cursor}>; rel="next"'  # what urlencode would write, without it
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "cursor"]
+    params.append(("cursor", next_cursor))
     return f'<{path}?{urlencode(params)}>; rel="next"'
+
+
+_URL_SAFE = re.compile(r"[A-Za-z0-9_.~-]*")  # characters urlencode (quote_plus) leaves alone

@@ -9,7 +9,7 @@ import pytest
 from asyncpg.pgproto.pgproto import UUID as PgUUID
 from pydantic import TypeAdapter
 
-from activity_service.feeds.render import item_data, to_json
+from activity_service.feeds.render import item_data, items_data, to_json
 from activity_service.schemas import ActivityItem, Reposter
 
 NOW = datetime(2026, 11, 22, 12, 0, 0, 123456, tzinfo=UTC)
@@ -70,6 +70,13 @@ def test_item_data_matches_the_model(row: dict, signed_in: bool) -> None:
         adapter.validate_json(to_json(data))[0].model_dump()
         == adapter.validate_json(as_model)[0].model_dump()
     )
+
+
+@pytest.mark.parametrize("signed_in", [True, False])
+def test_a_page_renders_each_row_on_its_own(signed_in: bool) -> None:
+    rows = [REPOST, ROW, PG_ROW, LATER, ROW]  # a repost's fields must not leak into the next row
+    as_model = TypeAdapter(list[ActivityItem]).dump_json([item(r, signed_in=signed_in) for r in rows])
+    assert to_json(items_data(rows, signed_in=signed_in)) == as_model
 
 
 def test_unknown_types_are_an_error_not_a_guess() -> None:

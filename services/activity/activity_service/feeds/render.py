@@ -8,7 +8,7 @@ our own output. The routes keep their `response_model` for the OpenAPI document.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import orjson
@@ -20,21 +20,33 @@ from activity_service.schemas import ActivityItem
 ROW_FIELDS = tuple(k for k in ActivityItem.model_fields if k not in ("reposted_by", "reposted_at"))
 
 
+def items_data(rows: Iterable[Mapping[str, Any]], *, signed_in: bool) -> list[dict[str, Any]]:
+    """Feed rows as plain data (liked/reposted are null for signed-out readers).
+
+    One loop for the whole page, not a call per item: this runs for every item of every feed page.
+    """
+    items = []
+    for row in rows:
+        data = dict(zip(ROW_FIELDS, row.values(), strict=False))
+        if not signed_in:
+            data["liked"] = data["reposted"] = None
+        handle = row.get("reposter_handle")
+        if handle is None:
+            data["reposted_by"] = data["reposted_at"] = None
+        else:
+            data["reposted_by"] = {
+                "handle": handle,
+                "display_name": row["reposter_display_name"],
+                "avatar_url": row["reposter_avatar_url"],
+            }
+            data["reposted_at"] = row["at"]
+        items.append(data)
+    return items
+
+
 def item_data(row: Mapping[str, Any], *, signed_in: bool) -> dict[str, Any]:
-    """A feed row as plain data (liked/reposted are null for signed-out readers)."""
-    data = dict(zip(ROW_FIELDS, row.values(), strict=False))
-    if not signed_in:
-        data["liked"] = data["reposted"] = None
-    handle = row.get("reposter_handle")
-    data["reposted_by"] = data["reposted_at"] = None
-    if handle is not None:
-        data["reposted_by"] = {
-            "handle": handle,
-            "display_name": row["reposter_display_name"],
-            "avatar_url": row["reposter_avatar_url"],
-        }
-        data["reposted_at"] = row["at"]
-    return data
+    """One feed row as plain data."""
+    return items_data((row,), signed_in=signed_in)[0]
 
 
 def _default(value: object) -> str:

@@ -10,7 +10,7 @@ import asyncpg
 
 from activity_service.errors import ActivityNotFound, SearchTermBlank, UserNotFound
 from activity_service.feeds import repository
-from activity_service.feeds.render import item_data
+from activity_service.feeds.render import item_data, items_data
 from activity_service.feeds.schemas import Trend
 from cruddur_common.pagination import InvalidCursor, decode_cursor, encode_cursor
 
@@ -53,7 +53,7 @@ def _cursor(kind: str, secret: str, **values: Any) -> str:
 
 
 def _items(rows: list[asyncpg.Record], *, limit: int, signed_in: bool) -> list[dict[str, Any]]:
-    return [item_data(r, signed_in=signed_in) for r in rows[:limit]]
+    return items_data(rows[:limit], signed_in=signed_in)
 
 
 async def explore(
