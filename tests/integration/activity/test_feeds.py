@@ -116,6 +116,31 @@ def test_repost_shows_who_reposted_in_followers_home(api: httpx.Client, make_use
     assert crud["uuid"] not in [a["uuid"] for a in home]
 
 
+def test_home_pages_one_by_one_through_cruds_and_reposts(api: httpx.Client, make_user, post) -> None:
+    # Page boundaries on originals and on reposts (whose timeline time is the repost's, not the crud's).
+    me, friend, author = make_user(), make_user(), make_user()
+    follow(api, me, friend.handle)
+    older = post(author, "older, reposted later")
+    first = post(friend, "friend's own")
+    assert api.put(f"/api/activities/{older['uuid']}/repost", headers=friend.headers).status_code == 200
+    last = post(friend, "friend's newest")
+    expected = [(last["uuid"], None), (older["uuid"], friend.handle), (first["uuid"], None)]
+    seen: list[tuple[str, str | None]] = []
+    link: str | None = "/api/activities/home?limit=1"
+    while link:
+        page = api.get(link, headers=me.headers)
+        assert page.status_code == 200, page.text
+        for item in page.json():
+            reposter = item["reposted_by"]["handle"] if item["reposted_by"] else None
+            seen.append((item["uuid"], reposter))
+            if reposter:
+                assert item["reposted_at"] > item["created_at"]
+            else:
+                assert item["reposted_at"] is None
+        link = _next(page)
+    assert seen == expected
+
+
 def test_profile_edit_shows_in_feeds_promptly(api: httpx.Client, make_user, post) -> None:
     from tests.integration.activity.conftest import wait_for
 

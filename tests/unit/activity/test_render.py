@@ -79,6 +79,13 @@ def test_a_page_renders_each_row_on_its_own(signed_in: bool) -> None:
     assert to_json(items_data(rows, signed_in=signed_in)) == as_model
 
 
+def test_a_repost_at_its_crud_s_own_instant_shows_that_instant() -> None:
+    # The home query sends `at` only where it differs from created_at (feeds/repository.py).
+    (data,) = items_data([REPOST | {"at": None}], signed_in=True)
+    assert data["reposted_at"] == REPOST["created_at"]
+    assert data["reposted_by"] == {"handle": "bob", "display_name": "Bob", "avatar_url": "/b.svg"}
+
+
 def test_unknown_types_are_an_error_not_a_guess() -> None:
     with pytest.raises(TypeError):
         to_json([{"what": object()}])

@@ -39,7 +39,8 @@ def items_data(rows: Iterable[Mapping[str, Any]], *, signed_in: bool) -> list[di
                 "display_name": row["reposter_display_name"],
                 "avatar_url": row["reposter_avatar_url"],
             }
-            data["reposted_at"] = row["at"]
+            at = row["at"]  # the home query sends it only where it differs from created_at
+            data["reposted_at"] = at if at is not None else row["created_at"]
         items.append(data)
     return items
 

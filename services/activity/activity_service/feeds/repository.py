@@ -29,9 +29,11 @@ ORDER BY a.created_at DESC, a.uuid DESC LIMIT $4
 """  # noqa: S608 - constant SQL fragments, values are bind parameters
 
 # One range scan of the reader's timeline (fanned out on write, see timeline/repository.py): index-only on
-# pk_timeline, then primary-key probes for the page's items. The zero uuid marks an original crud.
+# pk_timeline, then primary-key probes for the page's items. The zero uuid marks an original crud. `at`, the
+# timeline entry's time, is sent only where it differs from the crud's `created_at` (reposts): timestamps are
+# the dearest values to decode (~0.6 µs each in asyncpg), and originals would send the same one twice.
 _HOME = f"""
-SELECT {ITEM}, t.created_at AS at, t.reposter_uuid AS reposter,
+SELECT {ITEM}, NULLIF(t.created_at, a.created_at) AS at, t.reposter_uuid AS reposter,
        ra.handle AS reposter_handle, ra.display_name AS reposter_display_name,
        ra.avatar_url AS reposter_avatar_url
 FROM (

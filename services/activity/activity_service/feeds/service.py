@@ -92,7 +92,8 @@ async def home(
     next_cursor = None
     if len(rows) > limit:
         last = rows[limit - 1]
-        next_cursor = _cursor("home", secret, t=last["at"].isoformat(), u=last["uuid"], r=last["reposter"])
+        at = last["at"] if last["at"] is not None else last["created_at"]  # see repository._HOME
+        next_cursor = _cursor("home", secret, t=at.isoformat(), u=last["uuid"], r=last["reposter"])
     return _items(rows, limit=limit, signed_in=True), next_cursor
 
 
