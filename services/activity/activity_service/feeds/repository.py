@@ -14,12 +14,16 @@ from activity_service.db import StatementPool
 Db: TypeAlias = asyncpg.Pool | asyncpg.Connection
 Statements: TypeAlias = Db | StatementPool  # what can run the one-statement reads (home)
 # Scalar subqueries, not EXISTS: the planner may turn EXISTS into a hashed subplan that scans every like
-# of the reader once per page; a correlated scalar subquery stays a primary-key probe per item.
+# of the reader once per page; a correlated scalar subquery stays a primary-key probe per item. A crud whose
+# counter is 0 has no like (or repost) to find: the counters move in the same statement as the rows
+# (cruds/repository.py `toggle`), so every snapshot sees them agree, and CASE skips those probes.
 FLAGS = """,
-    coalesce((SELECT true FROM likes l WHERE l.activity_uuid = a.uuid AND l.user_uuid = $1), false)
-        AS liked,
-    coalesce((SELECT true FROM reposts r WHERE r.activity_uuid = a.uuid AND r.user_uuid = $1), false)
-        AS reposted"""
+    CASE WHEN a.likes_count > 0 THEN coalesce(
+        (SELECT true FROM likes l WHERE l.activity_uuid = a.uuid AND l.user_uuid = $1), false
+    ) ELSE false END AS liked,
+    CASE WHEN a.reposts_count > 0 THEN coalesce(
+        (SELECT true FROM reposts r WHERE r.activity_uuid = a.uuid AND r.user_uuid = $1), false
+    ) ELSE false END AS reposted"""
 ITEM = ITEM_COLUMNS + FLAGS
 
 _EXPLORE = f"""
@@ -43,8 +47,10 @@ FROM (
 ) t
 JOIN activities a ON a.uuid = t.activity_uuid AND a.expires_at > now()  -- belt and braces: rows copy it
 JOIN authors au ON au.uuid = a.user_uuid
-LEFT JOIN LATERAL (  -- a primary-key probe per repost (LIMIT keeps the planner from hashing all authors)
-    SELECT handle, display_name, avatar_url FROM authors WHERE uuid = t.reposter_uuid LIMIT 1
+LEFT JOIN LATERAL (  -- a primary-key probe per repost (LIMIT keeps the planner from hashing all authors);
+    -- an original's NULL key ends the index scan before it descends
+    SELECT handle, display_name, avatar_url FROM authors
+    WHERE uuid = NULLIF(t.reposter_uuid, '00000000-0000-0000-0000-000000000000'::uuid) LIMIT 1
 ) ra ON true
 ORDER BY t.created_at DESC, t.activity_uuid DESC, t.reposter_uuid DESC
 """  # noqa: S608 - constant SQL fragments, values are bind parameters
