@@ -72,6 +72,30 @@ async def _purge(db_url: str) -> int:
         await pool.close()
 
 
+P99_TARGET_MS = 60.0
+SHARE_TARGET = 0.25
+
+
+def verdict(results: list[Result]) -> str:
+    """The home feed's targets (#3) in this run: p99 at 32 connections, req/s as a share of /health."""
+    by_key = {(r.name, r.target): r for r in results}
+    health = by_key.get(("health (HTTP-only reference)", "direct"))
+    home = by_key.get(("home, signed in", "direct"))
+    if health is None or home is None or not health.runs:
+        return ""
+    rounds = ", ".join(f"{100 * m.rps / h.rps:.1f}" for h, m in zip(health.runs, home.runs, strict=True))
+    share = home.rps / health.rps
+    p99s = ", ".join(f"{m.p99_ms:.1f}" for m in home.runs)
+    p99_ok = "met" if home.p99_ms <= P99_TARGET_MS else "NOT met"
+    share_ok = "met" if share >= SHARE_TARGET else "NOT met"
+    return (
+        f"home, signed in, direct: p99 {home.p99_ms:.1f} ms (runs {p99s}; "
+        f"target <= {P99_TARGET_MS:.0f} ms: {p99_ok})\n"
+        f"home, signed in, direct: {home.rps:,.0f} / {health.rps:,.0f} req/s of /health "
+        f"= {100 * share:.1f} % (per round {rounds} %; target >= {100 * SHARE_TARGET:.0f} %: {share_ok})"
+    )
+
+
 def run(ctx: Context) -> list[Result]:
     """Seed if needed, then three rounds over every scenario (medians reported)."""
     token, reader_uuid = _user(ctx, READER)

@@ -1,6 +1,7 @@
 """`make bench` / `python -m bench.run [area ...]`: start the bench stack, run every area, print the table.
 
-Each area is a module `bench/<area>.py` with `run(ctx: Context) -> list[Result]`. Add yours to AREAS.
+Each area is a module `bench/<area>.py` with `run(ctx: Context) -> list[Result]` and, if it has targets,
+`verdict(results) -> str` (printed after the table). Add yours to AREAS.
 """
 
 from __future__ import annotations
@@ -46,11 +47,15 @@ def main() -> None:
     ensure_wrk()
     stack = start_stack()
     results: list[Result] = []
+    verdicts: list[str] = []
     try:
         ctx = Context(stack=stack)
         for name in args.areas or AREAS:
             module = importlib.import_module(name if name.startswith("bench.") else f"bench.{name}")
-            results += module.run(ctx)
+            area_results = module.run(ctx)
+            results += area_results
+            if hasattr(module, "verdict"):  # an area with targets states them against this run
+                verdicts.append(module.verdict(area_results))
     finally:
         stack.stop()
     out = BENCH_DATA / f"results-{int(time.time())}.json"
@@ -60,6 +65,8 @@ def main() -> None:
         )
     )
     print(table(results, cpu=("activity", "gateway", "postgres")))
+    for text in filter(None, verdicts):
+        print(f"\n{text}")
     print(f"\n(raw runs in {out})")
 
 
