@@ -64,8 +64,8 @@ class StatementPool:
     """Single statements, outside transactions, on connections lent from an asyncpg pool.
 
     asyncpg's `Pool.fetch` checks a connection out and back in around each statement, and the check-in
-    runs in a shielded Task of its own: about 40 µs of CPU and three extra event-loop turns per request,
-    a tenth of the home feed's budget (docs/performance.md). A single statement outside a transaction
+    runs in a shielded Task of its own: about 40 µs of CPU and four extra event-loop turns per request,
+    a tenth of the home feed's worker time (docs/performance.md). A single statement outside a transaction
     leaves no session state behind, so it needs none of that: up to `size` connections are checked out of
     `pool` once, on first use, and lent from a free list.
 
