@@ -71,7 +71,9 @@ class StatementPool:
 
     asyncpg still owns the connections: it connects, configures and closes them. A connection that broke,
     or whose statement was cancelled, goes back to `pool` (asyncpg waits for the cancellation, or
-    terminates it) and its slot is filled again from `pool` on the next use.
+    terminates it) and its slot is filled again from `pool` on the next use. asyncpg's recycling
+    (`max_queries`, the inactivity timeout) acts on release, so a lent connection stays open until then:
+    fine for one prepared statement run over and over.
     """
 
     def __init__(self, pool: asyncpg.Pool, *, size: int) -> None:
