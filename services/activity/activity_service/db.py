@@ -78,7 +78,6 @@ class StatementPool:
 
     def __init__(self, pool: asyncpg.Pool, *, size: int) -> None:
         self.pool = pool
-        self.size = size
         self._free: list[asyncpg.Connection] = []
         self._empty_slots = size  # slots with no connection checked out yet (or any more)
         self._waiters: collections.deque[asyncio.Future[asyncpg.Connection | None]] = collections.deque()
