@@ -3,7 +3,9 @@
 The same code runs in the Lambda (lambdas/stream.py) and in the local poller (stream_poller.py). It is
 idempotent and order-safe: a preview only moves forward (a conditional update on the message's sort
 key), so redelivered and late, older records change nothing; notifications are deduplicated downstream
-by event id (the message id).
+by event id (the message id). A record that can never be applied (invalid data, a permanent refusal by
+the notification service) is parked on the dead-letter queue and the batch goes on; any other failure
+stops the batch at that record so the caller retries from it, in order.
 """
 
 from __future__ import annotations
@@ -17,34 +19,62 @@ from typing import Any
 
 from cruddur_common.aws import AwsClients
 from cruddur_common.http import create_internal_client
-from messaging_service import keys, repository
-from messaging_service.clients import EventRejected, NotificationClient
-from messaging_service.repository import Item, Table
+from messaging_service import repository
+from messaging_service.clients import NotificationClient
+from messaging_service.dead_letters import DeadLetters
+from messaging_service.failures import Verdict, classify, describe
+from messaging_service.repository import Table
 from messaging_service.settings import Settings
+from messaging_service.stream_records import StreamMessage, decode_message
 
 log = logging.getLogger("messaging.stream")
 PREVIEW_CHARS = 140
 
 
-def message_event(message: Item) -> dict[str, Any]:
+def message_event(message: StreamMessage) -> dict[str, Any]:
     """The notification ingest event for a new message (event id = message id, so retries dedupe)."""
     return {
-        "event_id": message["message_uuid"],
+        "event_id": str(message.message_uuid),
         "kind": "message",
-        "recipient": {"uuid": message["recipient_uuid"], "sub": message["recipient_sub"]},
+        "recipient": {"uuid": str(message.recipient_uuid), "sub": message.recipient_sub},
         "actor": {
-            "uuid": message["sender_uuid"],
-            "handle": message["sender_handle"],
-            "display_name": message["sender_display_name"],
-            "avatar_url": message["sender_avatar_url"],
+            "uuid": str(message.sender_uuid),
+            "handle": message.sender_handle,
+            "display_name": message.sender_display_name,
+            "avatar_url": message.sender_avatar_url,
         },
         "target": {
-            "message_group_uuid": message["message_group_uuid"],
-            "preview": message["message"][:PREVIEW_CHARS],
-            "message": message["message"],
+            "message_group_uuid": str(message.message_group_uuid),
+            "preview": message.message[:PREVIEW_CHARS],
+            "message": message.message,
         },
-        "created_at": message["created_at"],
+        "created_at": message.created_at,
     }
+
+
+def sequence_number(record: Any) -> str:
+    """The record's stream sequence number ("" when the record is too broken to have one)."""
+    dynamodb = record.get("dynamodb") if isinstance(record, dict) else None
+    return str(dynamodb.get("SequenceNumber", "")) if isinstance(dynamodb, dict) else ""
+
+
+@dataclass(frozen=True)
+class Failure:
+    """The record a batch stopped at: retry from it."""
+
+    index: int
+    sequence_number: str
+    verdict: Verdict
+    error: str
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """What one pass over a batch did: records done (applied or skipped), parked, and where it stopped."""
+
+    done: int = 0
+    parked: int = 0
+    failure: Failure | None = None
 
 
 @dataclass(frozen=True)
@@ -53,49 +83,72 @@ class Processor:
 
     table: Table
     notifications: NotificationClient
+    dead_letters: DeadLetters
 
-    async def process(self, records: list[dict[str, Any]]) -> list[str]:
-        """Apply records in order; on a failure return its sequence number (retry from there), else []."""
-        for record in records:
+    async def process(self, records: list[Any]) -> BatchResult:
+        """Apply records in order; park permanent failures; stop at the first other failure."""
+        done = parked = 0
+        for index, record in enumerate(records):
             try:
                 await self.apply(record)
-            except Exception:
-                sequence = record.get("dynamodb", {}).get("SequenceNumber", "")
-                log.exception("stream record failed", extra={"sequence_number": sequence})
-                return [sequence]
-        return []
+            except Exception as exc:
+                verdict = classify(exc)
+                if verdict is Verdict.PERMANENT and await self.park(record, reason="invalid_record", exc=exc):
+                    parked += 1
+                    continue
+                failure = Failure(index, sequence_number(record), verdict, describe(exc))
+                log.warning(
+                    "stream record failed (%s), retrying from it: %s",
+                    failure.verdict,
+                    failure.error,
+                    exc_info=verdict is Verdict.UNEXPECTED,
+                    extra={"sequence_number": failure.sequence_number},
+                )
+                return BatchResult(done=done, parked=parked, failure=failure)
+            done += 1
+        return BatchResult(done=done, parked=parked)
 
-    async def apply(self, record: dict[str, Any]) -> None:
-        """One record: only inserted messages matter (messages are immutable; previews are our own writes)."""
-        if record.get("eventName") != "INSERT":
-            return
-        image = record.get("dynamodb", {}).get("NewImage")
-        if not image:
-            return
-        message = repository.deserialize(image)
-        if not keys.is_message_key(str(message.get("pk", "")), str(message.get("sk", ""))):
-            return
-        sender, recipient = message["sender_uuid"], message["recipient_uuid"]
-        await asyncio.gather(
-            repository.set_last_message(self.table, owner_uuid=sender, other_uuid=recipient, message=message),
-            repository.set_last_message(self.table, owner_uuid=recipient, other_uuid=sender, message=message),
-        )
+    async def park(self, record: Any, *, reason: str, exc: BaseException) -> bool:
+        """Put a record on the dead-letter queue with its error; False when the queue refused it."""
+        sequence = sequence_number(record)
         try:
-            await self.notifications.send(message_event(message))
-        except EventRejected as exc:  # a permanent refusal: retrying the batch would block the shard
-            log.error("notification event rejected: %s", exc, extra={"message_uuid": message["message_uuid"]})
+            await self.dead_letters.park(record, reason=reason, error=describe(exc, with_body=True))
+        except Exception as park_exc:  # the record stays where it is and is retried, never dropped
+            log.error("could not park stream record %s: %s", sequence, describe(park_exc))
+            return False
+        log.error(
+            "stream record parked on the dead-letter queue (%s): %s",
+            reason,
+            describe(exc),
+            extra={"sequence_number": sequence, "parked": 1},
+        )
+        return True
+
+    async def apply(self, record: Any) -> None:
+        """One record: only inserted messages matter (messages are immutable; previews are our own writes)."""
+        message = decode_message(record)
+        if message is None:
+            return
+        item = message.item()
+        sender, recipient = str(message.sender_uuid), str(message.recipient_uuid)
+        await asyncio.gather(
+            repository.set_last_message(self.table, owner_uuid=sender, other_uuid=recipient, message=item),
+            repository.set_last_message(self.table, owner_uuid=recipient, other_uuid=sender, message=item),
+        )
+        await self.notifications.send(message_event(message))
 
 
 @asynccontextmanager
 async def open_processor(settings: Settings, *extra_aws: str) -> AsyncIterator[tuple[Processor, AwsClients]]:
-    """A processor with its own DynamoDB client (plus `extra_aws` clients) and HTTP client."""
+    """A processor with its own DynamoDB and SQS clients (plus `extra_aws` clients) and HTTP client."""
     aws = AwsClients()
     http = create_internal_client(timeout=settings.internal_timeout_seconds)
     try:
-        await aws.open(settings, "dynamodb", *extra_aws)
+        await aws.open(settings, "dynamodb", "sqs", *extra_aws)
         processor = Processor(
             table=Table(client=aws["dynamodb"], name=settings.messages_table),
             notifications=NotificationClient(http=http, base_url=settings.notification_url),
+            dead_letters=DeadLetters(sqs=aws["sqs"], queue=settings.stream_dead_letter_queue),
         )
         yield processor, aws
     finally:
