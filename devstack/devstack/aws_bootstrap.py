@@ -12,6 +12,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from devstack import config as c
+from messaging_service.settings import Settings as MessagingSettings
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,32 @@ def _messages_table(dynamodb: Any) -> None:
     )
 
 
+def _messaging_stream(dynamodb: Any, sqs: Any) -> None:
+    """The stream poller's dead-letter queue and checkpoint table (names: the poller's defaults)."""
+    fields = MessagingSettings.model_fields
+    # Same retention as the AWS queue (infra functions stack): parked records wait 14 days for a look.
+    sqs.create_queue(
+        QueueName=fields["stream_dead_letter_queue"].default,
+        Attributes={"MessageRetentionPeriod": str(14 * 24 * 3600)},
+    )
+    table = fields["stream_checkpoint_table"].default
+    try:
+        dynamodb.describe_table(TableName=table)
+        return
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] != "ResourceNotFoundException":
+            raise
+    dynamodb.create_table(  # no stream: writing a checkpoint must not make another record to poll
+        TableName=table,
+        BillingMode="PAY_PER_REQUEST",
+        KeySchema=[
+            {"AttributeName": "stream", "KeyType": "HASH"},
+            {"AttributeName": "shard_id", "KeyType": "RANGE"},
+        ],
+        AttributeDefinitions=[{"AttributeName": n, "AttributeType": "S"} for n in ("stream", "shard_id")],
+    )
+
+
 def _buckets_and_queue(s3: Any, sqs: Any) -> str:
     existing = {b["Name"] for b in s3.list_buckets().get("Buckets", [])}
     for bucket in (c.UPLOADS_BUCKET, c.ASSETS_BUCKET):
@@ -172,6 +199,7 @@ def bootstrap(endpoint_url: str, *, out_file: Path | None = None) -> AwsResource
     """Make sure every local AWS resource exists and return their identifiers."""
     pool_id, client_id = _user_pool(client("cognito-idp", endpoint_url))
     _messages_table(client("dynamodb", endpoint_url))
+    _messaging_stream(client("dynamodb", endpoint_url), client("sqs", endpoint_url))
     queue_url = _buckets_and_queue(client("s3", endpoint_url), client("sqs", endpoint_url))
     resources = AwsResources(
         region=c.REGION,
