@@ -164,18 +164,32 @@ class FunctionsStack(Stack):
             name="messaging_stream",
             handler="messaging_service.lambdas.stream.handler",
             artifact=settings.lambda_zip("messaging_stream"),
-            environment={"MESSAGES_TABLE": table.table_name},
+            environment={
+                "MESSAGES_TABLE": table.table_name,
+                # The handler parks poison records here itself (with the record and its error); the
+                # mapping's on-failure destination below only knows a batch's shard and sequence range.
+                "STREAM_DEAD_LETTER_QUEUE": self.dead_letters.queue_url,
+            },
+            # Up to 4 attempts of 5 s each plus 7 s of backoff inside one invocation (lambdas/stream.py).
+            timeout=Duration.seconds(60),
         ).function
         consumer.add_to_role_policy(grants.table_read_write(table, indexes=MESSAGES_INDEXES))
+        self.dead_letters.grant_send_messages(consumer)
         consumer.add_event_source(
             sources.DynamoEventSource(
                 table,
                 starting_position=lambda_.StartingPosition.LATEST,
                 batch_size=100,
                 max_batching_window=Duration.seconds(1),
+                parallelization_factor=1,  # one batch per shard at a time: previews and DMs stay in order
                 bisect_batch_on_error=True,
                 report_batch_item_failures=True,
-                retry_attempts=5,
+                # Bounded, and long enough for an outage of the notification service (each failing
+                # invocation waits 7 s or more before it reports): ~100 x 7-27 s is 12-45 minutes.
+                retry_attempts=100,
+                # Well inside the stream's 24 h retention, so the DLQ's shard/sequence range can still be
+                # read back from the stream to redrive the batch.
+                max_record_age=Duration.hours(6),
                 on_failure=sources.SqsDlq(self.dead_letters),
             )
         )
