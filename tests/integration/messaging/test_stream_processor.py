@@ -13,6 +13,7 @@ import pytest
 
 from messaging_service import items, keys, repository
 from messaging_service.clients import NotificationClient
+from messaging_service.dead_letters import DeadLetters
 from messaging_service.lambdas import stream as stream_lambda
 from messaging_service.processor import Processor
 from messaging_service.repository import Table
@@ -62,6 +63,16 @@ async def table(aws_env: dict[str, str]) -> AsyncIterator[Table]:
         yield Table(client=client, name=aws_env["MESSAGES_TABLE"])
 
 
+@pytest.fixture
+async def dead_letters(aws_env: dict[str, str]) -> AsyncIterator[DeadLetters]:
+    """A dead-letter queue of this test's own on the stack's moto."""
+    async with aioboto3.Session().client(
+        "sqs", endpoint_url=aws_env["AWS_ENDPOINT_URL"], region_name=aws_env["AWS_REGION"]
+    ) as sqs:
+        url = (await sqs.create_queue(QueueName=f"test-dlq-{next(_sequence)}-{id(sqs)}"))["QueueUrl"]
+        yield DeadLetters(sqs=sqs, queue=url)
+
+
 def fake_notifications(status: int = 202) -> tuple[NotificationClient, list[dict[str, Any]]]:
     """A notification service peer that records what it receives."""
     received: list[dict[str, Any]] = []
@@ -75,7 +86,7 @@ def fake_notifications(status: int = 202) -> tuple[NotificationClient, list[dict
 
 
 async def test_replayed_and_out_of_order_records_never_move_a_preview_back(
-    api: httpx.Client, pair: tuple[TestUser, TestUser], table: Table
+    api: httpx.Client, pair: tuple[TestUser, TestUser], table: Table, dead_letters: DeadLetters
 ) -> None:
     alice, bob = pair
     group = send(api, alice, "first", handle=bob.handle)["message_group_uuid"]
@@ -85,13 +96,13 @@ async def test_replayed_and_out_of_order_records_never_move_a_preview_back(
     newer = message(b, a, group, "newer", now + timedelta(seconds=2))
     older = message(a, b, group, "older", now + timedelta(seconds=1))
     notifier, received = fake_notifications()
-    processor = Processor(table=table, notifications=notifier)
+    processor = Processor(table=table, notifications=notifier, dead_letters=dead_letters)
 
-    assert await processor.process([record(newer)]) == []
-    assert await processor.process([record(older), record(newer), record(newer)]) == []
+    assert (await processor.process([record(newer)])).failure is None
+    assert (await processor.process([record(older), record(newer), record(newer)])).failure is None
     entry_item = await repository.get_entry(table, user_uuid=str(a.uuid), other_uuid=str(b.uuid))
     assert entry_item is not None
-    assert await processor.process([record(entry_item, event="MODIFY"), record(entry_item)]) == []
+    assert (await processor.process([record(entry_item, event="MODIFY"), record(entry_item)])).failure is None
 
     for user, other in ((alice, bob), (bob, alice)):
         listed = groups(api, user)
@@ -106,7 +117,7 @@ async def test_replayed_and_out_of_order_records_never_move_a_preview_back(
 
 
 async def test_a_failed_notification_reports_the_record_to_retry_from(
-    api: httpx.Client, pair: tuple[TestUser, TestUser], table: Table
+    api: httpx.Client, pair: tuple[TestUser, TestUser], table: Table, dead_letters: DeadLetters
 ) -> None:
     alice, bob = pair
     group = send(api, alice, "hello", handle=bob.handle)["message_group_uuid"]
@@ -115,11 +126,15 @@ async def test_a_failed_notification_reports_the_record_to_retry_from(
     first, second = (message(a, b, group, f"m{i}", now + timedelta(seconds=i + 1)) for i in range(2))
     down, _ = fake_notifications(status=503)
     records = [record(first), record(second)]
-    assert await Processor(table=table, notifications=down).process(records) == [
-        records[0]["dynamodb"]["SequenceNumber"]
-    ]
+    failed = await Processor(table=table, notifications=down, dead_letters=dead_letters).process(records)
+    assert failed.failure is not None
+    assert failed.failure.sequence_number == records[0]["dynamodb"]["SequenceNumber"]
     rejecting, _ = fake_notifications(status=422)
-    assert await Processor(table=table, notifications=rejecting).process(records) == []
+    rejected = await Processor(table=table, notifications=rejecting, dead_letters=dead_letters).process(
+        records
+    )
+    assert (rejected.failure, rejected.parked) == (None, 2), "a permanent refusal is parked, not retried"
+    assert await dead_letters.count() == 2
     wait_for_preview(api, bob, handle=alice.handle, text="m1")
 
 
@@ -141,6 +156,7 @@ def test_lambda_handler_applies_a_batch_and_notifies_for_real(
         listed = api.get("/api/notifications", headers=bob.headers).json()["items"]
         assert late["message_uuid"] in [n["uuid"] for n in listed]
 
+        monkeypatch.setattr(stream_lambda, "RETRY_DELAYS", (0.01,))
         monkeypatch.setenv("NOTIFICATION_URL", "http://127.0.0.1:9")  # nothing listens
         get_settings.cache_clear()
         result = stream_lambda.handler(event, None)
