@@ -174,3 +174,30 @@ async def test_the_loop_survives_any_exception_and_resumes(
     stop.set()
     await asyncio.wait_for(task, timeout=5)
     assert message in sent
+
+
+async def test_a_transient_failure_is_retried_in_order_and_never_dropped(
+    api: httpx.Client,
+    pair: tuple[TestUser, TestUser],
+    make_poller: Callable[..., StreamPoller],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(stream_poller, "RETRY_BASE_SECONDS", 0.01)
+    alice, bob = pair
+    sent: list[str] = []
+    outage = iter(range(4))  # the notification service answers 503 four times, then recovers
+
+    def flaky(request: httpx.Request) -> httpx.Response:
+        if next(outage, None) is not None:
+            return httpx.Response(503, json={"error": {"code": "dependency_unavailable", "message": "down"}})
+        sent.append(json.loads(request.content)["event_id"])
+        return httpx.Response(202, json={"status": "stored"})
+
+    poller = make_poller(flaky, stream_max_attempts=2)  # a 5xx is transient: the bound does not apply
+    first = send(api, alice, "during the outage", handle=bob.handle)["uuid"]
+    second = send(api, alice, "right after it", handle=bob.handle)["uuid"]
+
+    await drain(poller, until=lambda: second in sent)
+
+    assert sent.index(first) < sent.index(second), "in order"
+    assert poller.stats.retries >= 4 and poller.stats.parked == 0
