@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from messaging_service import items, keys
 from messaging_service.processor import message_event
 from messaging_service.schemas import Person
+from messaging_service.stream_records import StreamMessage
 
 
 def person(handle: str) -> Person:
@@ -65,7 +66,7 @@ def test_items_and_their_api_shapes() -> None:
     meta = items.group_item(group_uuid=group, members=(alice, bob), created_at=message["created_at"])
     assert meta["member_subs"] == ["sub-alice", "sub-bob"]
 
-    event = message_event(message | {"message": "x" * 1000})
+    event = message_event(StreamMessage.model_validate(message | {"message": "x" * 1000}))
     assert event["event_id"] == message["message_uuid"] and event["kind"] == "message"
     assert event["recipient"] == {"uuid": str(bob.uuid), "sub": "sub-bob"}
     assert len(event["target"]["preview"]) == 140 and len(event["target"]["message"]) == 1000
