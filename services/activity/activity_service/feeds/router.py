@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from fastapi import APIRouter, Query, Request, Response
 
@@ -11,11 +12,15 @@ from activity_service.dependencies import ReaderId, get_reader_uuid
 from activity_service.feeds import render, service
 from activity_service.feeds.schemas import CrudPage, SearchResult, Trend, UserPage
 from activity_service.schemas import ActivityItem, ActivityPage
-from cruddur_common.errors import ERROR_RESPONSES
+from cruddur_common.errors import ERROR_RESPONSES, ErrorResponse
 from cruddur_common.pagination import DEFAULT_LIMIT, CursorParam, LimitParam, next_link, page_of
 
 router = APIRouter(prefix="/api/activities", tags=["activity"], responses=ERROR_RESPONSES)
 LINK = {"Link": {"description": 'The next page: `<url>; rel="next"` (absent on the last page)'}}
+# Every route that takes a cursor refuses one it did not sign (cruddur_common.pagination).
+INVALID_CURSOR: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorResponse, "description": "Invalid cursor (`invalid_cursor`)"}
+}
 
 
 def _secret(request: Request) -> str:
@@ -58,7 +63,7 @@ HOT_ROUTES = {"/api/activities/home": home_hot}
     "/home",
     response_model=list[ActivityItem],
     summary="Home feed",
-    responses={200: {"headers": LINK}},
+    responses={200: {"headers": LINK}, **INVALID_CURSOR},
 )
 async def home(
     request: Request,
@@ -73,7 +78,9 @@ async def home(
     return await _home(request, reader, cursor, limit)
 
 
-@router.get("/explore", response_model=ActivityPage, summary="Everyone's live cruds")
+@router.get(
+    "/explore", response_model=ActivityPage, summary="Everyone's live cruds", responses=INVALID_CURSOR
+)
 async def explore(
     request: Request,
     pool: PoolDep,
@@ -88,7 +95,9 @@ async def explore(
     return _json({"items": items, "next_cursor": next_cursor})
 
 
-@router.get("/search", response_model=SearchResult, summary="Search cruds and people")
+@router.get(
+    "/search", response_model=SearchResult, summary="Search cruds and people", responses=INVALID_CURSOR
+)
 async def search(
     request: Request,
     pool: PoolDep,
@@ -111,7 +120,10 @@ async def trending(pool: PoolDep) -> list[Trend]:
 
 
 @router.get(
-    "/@{handle}", response_model=UserPage, summary="A user's page", responses={200: {"headers": LINK}}
+    "/@{handle}",
+    response_model=UserPage,
+    summary="A user's page",
+    responses={200: {"headers": LINK}, **INVALID_CURSOR},
 )
 async def user_page(
     handle: str,
@@ -132,7 +144,7 @@ async def user_page(
     "/@{handle}/status/{activity_uuid}",
     response_model=CrudPage,
     summary="A crud and its replies",
-    responses={200: {"headers": LINK}},
+    responses={200: {"headers": LINK}, **INVALID_CURSOR},
 )
 async def crud_page(
     handle: str,

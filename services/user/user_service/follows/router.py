@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
 
 from cruddur_common.db import SessionDep
-from cruddur_common.errors import ERROR_RESPONSES
+from cruddur_common.errors import ERROR_RESPONSES, ErrorResponse
 from cruddur_common.pagination import DEFAULT_LIMIT, CursorParam, LimitParam
 from user_service.dependencies import Me, get_optional_me
 from user_service.follows import service
@@ -17,6 +17,10 @@ from user_service.schemas import FollowState, PersonPage
 router = APIRouter(prefix="/api/users", tags=["users"], responses=ERROR_RESPONSES)
 Handle = Annotated[str, Path(max_length=64, description="A handle (case-insensitive)")]
 Reader = Annotated[User | None, Depends(get_optional_me)]
+# The paged routes refuse a cursor they did not sign (cruddur_common.pagination).
+INVALID_CURSOR: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorResponse, "description": "Invalid cursor (`invalid_cursor`)"}
+}
 
 
 def _notify(request: Request) -> service.Notify:
@@ -44,7 +48,12 @@ async def suggested(me: Me, session: SessionDep, limit: LimitParam = 5) -> Perso
     return await service.suggested(session, me=me, limit=limit)
 
 
-@router.get("/@{handle}/followers", response_model=PersonPage, summary="A user's followers")
+@router.get(
+    "/@{handle}/followers",
+    response_model=PersonPage,
+    summary="A user's followers",
+    responses=INVALID_CURSOR,
+)
 async def followers(
     handle: Handle,
     session: SessionDep,
@@ -65,7 +74,12 @@ async def followers(
     )
 
 
-@router.get("/@{handle}/following", response_model=PersonPage, summary="Who a user follows")
+@router.get(
+    "/@{handle}/following",
+    response_model=PersonPage,
+    summary="Who a user follows",
+    responses=INVALID_CURSOR,
+)
 async def following(
     handle: Handle,
     session: SessionDep,
