@@ -51,10 +51,10 @@ async def list_groups(
     me = await ctx.users.by_sub(principal.sub)
     start = None
     if cursor is not None:
-        position = decode_cursor(cursor, secret=ctx.cursor_secret)
-        start = position.get("k")
-        if position.get("u") != str(me.uuid) or not isinstance(start, dict):
+        position = decode_cursor(cursor, secret=ctx.cursor_secret, shape=keys.GroupsPosition)
+        if position.u != me.uuid or position.k.pk != keys.user_pk(me.uuid):
             raise InvalidCursor("The cursor is not valid.")
+        start = position.k.model_dump()
     found = await repository.query_entries(ctx.table, user_uuid=str(me.uuid), limit=limit + 1, start=start)
     page = found[:limit]
     next_cursor = None
@@ -88,10 +88,10 @@ async def list_messages(
     group = str(group_uuid)
     before = None
     if cursor is not None:
-        position = decode_cursor(cursor, secret=ctx.cursor_secret)
-        before = position.get("k")
-        if position.get("g") != group or position.get("s") != principal.sub or not isinstance(before, str):
+        position = decode_cursor(cursor, secret=ctx.cursor_secret, shape=keys.MessagesPosition)
+        if position.g != group_uuid or position.s != principal.sub:
             raise InvalidCursor("The cursor is not valid.")
+        before = position.k
     extra = 1 if before is None else 0
     found = await repository.query_group(
         ctx.table, group_uuid=group, limit=limit + 1 + extra, before_sk=before
@@ -104,8 +104,8 @@ async def list_messages(
     page = found[:limit]
     next_cursor = None
     if len(found) > limit:
-        position = {"g": group, "s": principal.sub, "k": page[-1]["sk"]}
-        next_cursor = encode_cursor(position, secret=ctx.cursor_secret)
+        last = {"g": group, "s": principal.sub, "k": page[-1]["sk"]}
+        next_cursor = encode_cursor(last, secret=ctx.cursor_secret)
     return Page([items.to_message(m) for m in reversed(page)], next_cursor)
 
 
