@@ -9,6 +9,7 @@ from typing import Generic, TypeVar
 
 from cruddur_common.auth import Principal
 from cruddur_common.errors import AppError
+from cruddur_common.handles import known_handle
 from cruddur_common.pagination import InvalidCursor, decode_cursor, encode_cursor
 from messaging_service import items, keys, repository
 from messaging_service.clients import UserDirectory
@@ -68,7 +69,7 @@ async def list_groups(
 async def find_group(ctx: Messaging, principal: Principal, handle: str) -> MessageGroup:
     """My conversation with `handle`: one GetItem (after the cached user lookups)."""
     me = await ctx.users.by_sub(principal.sub)
-    other = await ctx.users.by_handle(handle.removeprefix("@"))
+    other = await ctx.users.by_handle(handle)
     entry = None
     if other.uuid != me.uuid:
         entry = await repository.get_entry(ctx.table, user_uuid=str(me.uuid), other_uuid=str(other.uuid))
@@ -129,7 +130,7 @@ async def send(ctx: Messaging, principal: Principal, body: CreateMessage) -> Cre
     if body.message_group_uuid is not None:
         return await _send_in_group(ctx, sender, group_uuid=str(body.message_group_uuid), text=text)
     assert body.handle is not None
-    other = await ctx.users.by_handle(body.handle.strip().removeprefix("@"))
+    other = await ctx.users.by_handle(known_handle(body.handle.strip().removeprefix("@")))
     if other.uuid == sender.uuid:
         raise CannotMessageSelf("You cannot message yourself.")
     return await _send_to_person(ctx, sender, other, text=text)

@@ -12,6 +12,7 @@ from activity_service.feeds import render, service
 from activity_service.feeds.schemas import CrudPage, SearchResult, Trend, UserPage
 from activity_service.schemas import ActivityItem, ActivityPage
 from cruddur_common.errors import ERROR_RESPONSES
+from cruddur_common.handles import HandlePath
 from cruddur_common.pagination import DEFAULT_LIMIT, CursorParam, LimitParam, next_link, page_of
 
 router = APIRouter(prefix="/api/activities", tags=["activity"], responses=ERROR_RESPONSES)
@@ -114,7 +115,7 @@ async def trending(pool: PoolDep) -> list[Trend]:
     "/@{handle}", response_model=UserPage, summary="A user's page", responses={200: {"headers": LINK}}
 )
 async def user_page(
-    handle: str,
+    handle: HandlePath,
     request: Request,
     pool: PoolDep,
     reader: ReaderId,
@@ -135,7 +136,7 @@ async def user_page(
     responses={200: {"headers": LINK}},
 )
 async def crud_page(
-    handle: str,
+    handle: HandlePath,
     activity_uuid: uuid.UUID,
     request: Request,
     pool: PoolDep,
