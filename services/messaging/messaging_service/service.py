@@ -11,6 +11,7 @@ from cruddur_common.auth import Principal
 from cruddur_common.errors import AppError
 from cruddur_common.handles import known_handle
 from cruddur_common.pagination import InvalidCursor, decode_cursor, encode_cursor
+from cruddur_common.text import clean_text, is_blank
 from messaging_service import items, keys, repository
 from messaging_service.clients import UserDirectory
 from messaging_service.errors import (
@@ -111,8 +112,8 @@ async def list_messages(
 
 
 def _text(message: str) -> str:
-    text = message.strip()
-    if not text:
+    text = clean_text(message, field="message")
+    if is_blank(text):
         raise MessageBlank("Write a message first.")
     if len(text) > MAX_MESSAGE_CHARS:
         raise MessageTooLong(
