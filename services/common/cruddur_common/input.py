@@ -26,30 +26,39 @@ from cruddur_common.text import CONTROLS, LINE_CONTROLS
 
 CODE = "invalid_characters"
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-# Raw bytes: C0 but tab/LF/CR, DEL, and C1 as UTF-8 (0xC2 never appears inside another character).
-_RAW_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]")
-# Query strings: the raw controls above, or their percent-encodings.
-_QUERY_CONTROL = re.compile(
-    rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]"
-    rb"|%(?:0[0-8bBcCeEfF]|1[0-9a-fA-F]|7[fF])|%[cC]2%[89][0-9a-fA-F]"
-)
+# Raw bytes: C0 but tab/LF/CR and DEL; C1 as UTF-8 (0xC2 never appears inside another character).
+# Two searches: a lone character class is scanned at C speed, an alternation is not (10x slower).
+_RAW_C0 = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_RAW_C1 = re.compile(rb"\xc2[\x80-\x9f]")
+# Query strings: the percent-encodings of those (a raw one is caught by _raw_control).
+_PERCENT_CONTROL = re.compile(rb"%(?:0[0-8bBcCeEfF]|1[0-9a-fA-F]|7[fF]|[cC]2%[89][0-9a-fA-F])")
 # JSON escapes that may decode to a control or a lone surrogate (a false alarm only costs a walk).
 _ESCAPE = re.compile(rb"\\u(?:00[0-1789][0-9a-fA-F]|[dD][89a-fA-F])")
 
 
+def _raw_control(data: bytes) -> bool:
+    return _RAW_C0.search(data) is not None or (b"\xc2" in data and _RAW_C1.search(data) is not None)
+
+
 def refused_path(path: str) -> bool:
     """Whether the (percent-decoded) path holds a control character."""
-    return LINE_CONTROLS.search(path) is not None
+    # isprintable() is False for every control (and for a few harmless separators): a C-speed pass
+    return not path.isprintable() and LINE_CONTROLS.search(path) is not None
 
 
 def refused_query(query: bytes) -> bool:
     """Whether the raw query string holds a control character, percent-encoded or not."""
-    return bool(query) and _QUERY_CONTROL.search(query) is not None
+    if not query:
+        return False
+    if _raw_control(query):
+        return True
+    # most queries (cursors are base64url, limits are digits) have no `%` at all
+    return b"%" in query and _PERCENT_CONTROL.search(query) is not None
 
 
 def refused_body(body: bytes) -> bool:
     """Whether a JSON body holds a control character in any key or string (tab/LF/CR allowed)."""
-    if _RAW_CONTROL.search(body):
+    if _raw_control(body):
         return True
     if not _ESCAPE.search(body):
         return False

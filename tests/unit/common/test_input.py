@@ -135,10 +135,11 @@ def test_the_checks_on_a_clean_request_cost_microseconds() -> None:
     """The hot route pays the path and query checks on every request: keep them negligible."""
     path, query = "/api/activities/home", b"cursor=eyJrIjoiaG9tZSJ9.abcdefghijklmnop&limit=20"
     rounds = 20_000
-    started = time.perf_counter()
+    started = time.process_time()
     for _ in range(rounds):
         refused_path(path)
         refused_query(query)
         refused_query(b"")
-    per_request = (time.perf_counter() - started) / rounds
-    assert per_request < 20e-6, f"{per_request * 1e6:.2f} µs per request"
+    per_request = (time.process_time() - started) / rounds
+    # ~1 µs on a quiet bench machine; the bound is loose because CI machines are shared
+    assert per_request < 50e-6, f"{per_request * 1e6:.2f} µs per request"
