@@ -55,7 +55,9 @@ class CreateMessage(BaseModel):
 
     # minLength in the docs only: blank text is 422 `message_blank`, not a generic validation error
     message: str = Field(
-        max_length=16 * MAX_MESSAGE_CHARS, description="1-1024 characters.", json_schema_extra={"minLength": 1}
+        max_length=16 * MAX_MESSAGE_CHARS,
+        description="1-1024 characters.",
+        json_schema_extra={"minLength": 1},
     )
     message_group_uuid: UUID | None = Field(default=None, description="An existing conversation.")
     handle: str | None = Field(
