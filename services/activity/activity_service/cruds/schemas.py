@@ -6,6 +6,7 @@ import uuid
 from datetime import timedelta
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import JsonDict
 
 TTLS: dict[str, timedelta] = {
     "30-days": timedelta(days=30),
@@ -18,7 +19,7 @@ TTLS: dict[str, timedelta] = {
 }
 MAX_CRUD_CHARS = 280
 MAX_REPLY_CHARS = 1024
-NOT_BLANK: dict[str, object] = {"minLength": 1}  # in the docs only: blank text has its own 422 code
+NOT_BLANK: JsonDict = {"minLength": 1}  # in the docs only: blank text has its own 422 code
 
 
 class NewActivity(BaseModel):
