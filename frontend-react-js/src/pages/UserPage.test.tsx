@@ -6,7 +6,6 @@ import UserPage from './UserPage'
 
 const profile = (handle: string, extra: Record<string, unknown> = {}) => ({
   uuid: `u-${handle}`,
-  cognito_user_uuid: 'c',
   handle,
   display_name: handle === 'worf' ? 'Worf' : 'Andrew Brown',
   bio: 'Son of Mogh',

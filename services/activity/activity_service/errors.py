@@ -33,12 +33,6 @@ class MessageTooLong(Unprocessable):
     code = "message_too_long"
 
 
-class MessageInvalid(Unprocessable):
-    """The message holds characters that cannot be stored (NUL, lone surrogates)."""
-
-    code = "message_invalid"
-
-
 class TtlInvalid(Unprocessable):
     """The ttl is not one of the presets."""
 

@@ -26,6 +26,7 @@ from cruddur_common.aws import AwsClients
 from cruddur_common.errors import ErrorResponse, install_error_handlers
 from cruddur_common.hot import Endpoint, HotRoutes
 from cruddur_common.http import create_internal_client
+from cruddur_common.input import InputGuardMiddleware
 from cruddur_common.logging import RequestContextMiddleware, configure_logging
 from cruddur_common.migrations import upgrade
 from cruddur_common.settings import CommonSettings
@@ -207,13 +208,14 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
         swagger_ui_parameters={"persistAuthorization": True},
     )
     install_error_handlers(app)
+    app.add_middleware(InputGuardMiddleware)  # inside the request context: refusals get ids and logs
     app.add_middleware(
         RequestContextMiddleware, service=spec.name, max_body_bytes=spec.settings.max_body_bytes
     )
     if spec.hot_routes and spec.settings.hot_routes:
         app.hot = HotRoutes(spec.hot_routes)
         app.hot_stack = RequestContextMiddleware(
-            app.hot, service=spec.name, max_body_bytes=spec.settings.max_body_bytes
+            InputGuardMiddleware(app.hot), service=spec.name, max_body_bytes=spec.settings.max_body_bytes
         )
     app.include_router(_ops_router(spec))
     for router in spec.routers:

@@ -1,4 +1,10 @@
-"""Opaque, tamper-proof cursors for keyset pagination, and the `Link: rel="next"` header."""
+"""Opaque, tamper-proof cursors for keyset pagination, and the `Link: rel="next"` header.
+
+A cursor is an HMAC-signed JSON position. Decoding checks the signature and then the position's
+shape: each list names a pydantic model of its position (`decode_cursor(..., shape=...)`), so a
+cursor signed with a leaked or default key but carrying wrong types, out-of-range times or numbers,
+or keys of another list is a 400 `invalid_cursor`, never a 500 deeper down.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +12,21 @@ import base64
 import hashlib
 import hmac
 import re
-from typing import Annotated, Any
+from datetime import UTC, datetime
+from typing import Annotated, Any, TypeVar
 from urllib.parse import urlencode
 
 import orjson
 from fastapi import Query, Request
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
 from cruddur_common.errors import AppError
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 _SIG_BYTES = 12
+Position = TypeVar("Position", bound="CursorPosition")
 
 
 class InvalidCursor(AppError):
@@ -26,6 +34,26 @@ class InvalidCursor(AppError):
 
     status_code = 400
     code = "invalid_cursor"
+
+
+def _in_utc(value: datetime) -> datetime:
+    # 9999-12-31T23:59:59-23:59 parses, but is past datetime.max in UTC: asyncpg would raise
+    try:
+        return value.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError("the time is out of range in UTC") from exc
+
+
+# Types for positions (and other input that reaches a query): an aware time that is still a time in
+# UTC, and an integer that fits a Postgres bigint (asyncpg raises on anything larger).
+UtcTime = Annotated[AwareDatetime, AfterValidator(_in_utc)]
+PgBigint = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
+
+
+class CursorPosition(BaseModel):
+    """Base of every list's position: strict types, no unknown keys, immutable."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
 
 
 def _b64(data: bytes) -> str:
@@ -43,8 +71,8 @@ def encode_cursor(position: dict[str, Any], *, secret: str) -> str:
     return _b64(signature + payload)
 
 
-def decode_cursor(cursor: str, *, secret: str) -> dict[str, Any]:
-    """Verify and decode a cursor; 400 `invalid_cursor` for anything we did not issue."""
+def decode_cursor(cursor: str, *, secret: str, shape: type[Position]) -> Position:
+    """Verify, decode and validate a cursor; 400 `invalid_cursor` for anything we did not issue."""
     try:
         raw = _unb64(cursor)
     except (ValueError, TypeError) as exc:
@@ -54,12 +82,9 @@ def decode_cursor(cursor: str, *, secret: str) -> dict[str, Any]:
     if len(signature) != _SIG_BYTES or not hmac.compare_digest(signature, expected):
         raise InvalidCursor("The cursor is not valid.")
     try:
-        position = orjson.loads(payload)
-    except orjson.JSONDecodeError as exc:
+        return shape.model_validate_json(payload)
+    except ValidationError as exc:
         raise InvalidCursor("The cursor is not valid.") from exc
-    if not isinstance(position, dict):
-        raise InvalidCursor("The cursor is not valid.")
-    return position
 
 
 _CURSOR_MAX = 1024

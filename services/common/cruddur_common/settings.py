@@ -10,6 +10,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_ENVS = ("dev", "test")
 DEV_CURSOR_SECRET = "cruddur-dev-cursor-secret"  # noqa: S105 - refused in prod below
+MIN_CURSOR_SECRET = 32
 
 
 class CommonSettings(BaseSettings):
@@ -56,6 +57,9 @@ class CommonSettings(BaseSettings):
             raise ValueError("COGNITO_USER_POOL_ID and COGNITO_CLIENT_ID are required in prod")
         if self.cruddur_env == "prod" and self.cursor_secret == DEV_CURSOR_SECRET:
             raise ValueError("CURSOR_SECRET must be set in prod (the dev default is public)")
+        if self.cruddur_env == "prod" and len(self.cursor_secret) < MIN_CURSOR_SECRET:
+            # an empty or short key lets anyone sign cursors (or guess one offline)
+            raise ValueError(f"CURSOR_SECRET must be at least {MIN_CURSOR_SECRET} characters in prod")
         return self
 
     @property

@@ -7,6 +7,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from typing import Annotated
+
+from pydantic import Field, model_validator
+
+from cruddur_common.pagination import CursorPosition
 
 USER = "USER#"
 WITH = "WITH#"
@@ -16,6 +21,8 @@ MESSAGE = "MSG#"
 GROUP_META_SK = "~META"
 GSI1 = "gsi1"
 _TS_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+_TS = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z"
+_UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
 
 def format_ts(moment: datetime) -> str:
@@ -61,3 +68,38 @@ def message_sk(created_at: str, message_uuid: uuid.UUID | str) -> str:
 def is_message_key(pk: str, sk: str) -> bool:
     """Whether a (pk, sk) pair names a message item."""
     return pk.startswith(GROUP) and sk.startswith(MESSAGE)
+
+
+# Cursor positions. DynamoDB answers a malformed ExclusiveStartKey with a ValidationException (a 500
+# here), so a cursor's keys must have exactly the shapes this module builds (cruddur_common.pagination).
+MessageSk = Annotated[str, Field(pattern=rf"^{MESSAGE}{_TS}#{_UUID}$")]
+
+
+class EntryKey(CursorPosition):
+    """The last conversation entry of a page: its table and gsi1 keys."""
+
+    pk: Annotated[str, Field(pattern=rf"^{USER}{_UUID}$")]
+    sk: Annotated[str, Field(pattern=rf"^{WITH}{_UUID}$")]
+    gsi1pk: Annotated[str, Field(pattern=rf"^{USER}{_UUID}$")]
+    gsi1sk: Annotated[str, Field(pattern=rf"^{_TS}#{_UUID}$")]
+
+    @model_validator(mode="after")
+    def _one_partition(self) -> EntryKey:
+        if self.pk != self.gsi1pk:
+            raise ValueError("an entry's gsi1pk is its pk")
+        return self
+
+
+class GroupsPosition(CursorPosition):
+    """Where a page of my conversations stopped: whose list, and the last entry's keys."""
+
+    u: uuid.UUID
+    k: EntryKey
+
+
+class MessagesPosition(CursorPosition):
+    """Where a page of a conversation stopped: the conversation, the member, the last message's sort key."""
+
+    g: uuid.UUID
+    s: str
+    k: MessageSk

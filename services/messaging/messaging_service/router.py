@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request, Response, status
 
 from cruddur_common.auth import CurrentUser
 from cruddur_common.errors import ERROR_RESPONSES, ErrorResponse
+from cruddur_common.handles import HandlePath
 from cruddur_common.pagination import DEFAULT_LIMIT, CursorParam, LimitParam, next_link
 from messaging_service import service
 from messaging_service.dependencies import MessagingDep
@@ -56,7 +57,9 @@ async def list_message_groups(
     response_model=MessageGroup,
     summary="My conversation with a person",
 )
-async def find_message_group(handle: str, principal: CurrentUser, messaging: MessagingDep) -> MessageGroup:
+async def find_message_group(
+    handle: HandlePath, principal: CurrentUser, messaging: MessagingDep
+) -> MessageGroup:
     """The conversation with `handle`; 404 `message_group_not_found` when there is none."""
     return await service.find_group(messaging, principal, handle)
 

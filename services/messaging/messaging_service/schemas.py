@@ -53,7 +53,12 @@ class CreateMessage(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    message: str = Field(max_length=16 * MAX_MESSAGE_CHARS, description="1-1024 characters.")
+    # minLength in the docs only: blank text is 422 `message_blank`, not a generic validation error
+    message: str = Field(
+        max_length=16 * MAX_MESSAGE_CHARS,
+        description="1-1024 characters.",
+        json_schema_extra={"minLength": 1},
+    )
     message_group_uuid: UUID | None = Field(default=None, description="An existing conversation.")
     handle: str | None = Field(
         default=None, max_length=64, description="Start (or continue) the conversation with this person."

@@ -9,7 +9,9 @@ from typing import Generic, TypeVar
 
 from cruddur_common.auth import Principal
 from cruddur_common.errors import AppError
+from cruddur_common.handles import known_handle
 from cruddur_common.pagination import InvalidCursor, decode_cursor, encode_cursor
+from cruddur_common.text import clean_text, is_blank
 from messaging_service import items, keys, repository
 from messaging_service.clients import UserDirectory
 from messaging_service.errors import (
@@ -51,10 +53,10 @@ async def list_groups(
     me = await ctx.users.by_sub(principal.sub)
     start = None
     if cursor is not None:
-        position = decode_cursor(cursor, secret=ctx.cursor_secret)
-        start = position.get("k")
-        if position.get("u") != str(me.uuid) or not isinstance(start, dict):
+        position = decode_cursor(cursor, secret=ctx.cursor_secret, shape=keys.GroupsPosition)
+        if position.u != me.uuid or position.k.pk != keys.user_pk(me.uuid):
             raise InvalidCursor("The cursor is not valid.")
+        start = position.k.model_dump()
     found = await repository.query_entries(ctx.table, user_uuid=str(me.uuid), limit=limit + 1, start=start)
     page = found[:limit]
     next_cursor = None
@@ -68,7 +70,7 @@ async def list_groups(
 async def find_group(ctx: Messaging, principal: Principal, handle: str) -> MessageGroup:
     """My conversation with `handle`: one GetItem (after the cached user lookups)."""
     me = await ctx.users.by_sub(principal.sub)
-    other = await ctx.users.by_handle(handle.removeprefix("@"))
+    other = await ctx.users.by_handle(handle)
     entry = None
     if other.uuid != me.uuid:
         entry = await repository.get_entry(ctx.table, user_uuid=str(me.uuid), other_uuid=str(other.uuid))
@@ -88,10 +90,10 @@ async def list_messages(
     group = str(group_uuid)
     before = None
     if cursor is not None:
-        position = decode_cursor(cursor, secret=ctx.cursor_secret)
-        before = position.get("k")
-        if position.get("g") != group or position.get("s") != principal.sub or not isinstance(before, str):
+        position = decode_cursor(cursor, secret=ctx.cursor_secret, shape=keys.MessagesPosition)
+        if position.g != group_uuid or position.s != principal.sub:
             raise InvalidCursor("The cursor is not valid.")
+        before = position.k
     extra = 1 if before is None else 0
     found = await repository.query_group(
         ctx.table, group_uuid=group, limit=limit + 1 + extra, before_sk=before
@@ -104,14 +106,14 @@ async def list_messages(
     page = found[:limit]
     next_cursor = None
     if len(found) > limit:
-        position = {"g": group, "s": principal.sub, "k": page[-1]["sk"]}
-        next_cursor = encode_cursor(position, secret=ctx.cursor_secret)
+        last = {"g": group, "s": principal.sub, "k": page[-1]["sk"]}
+        next_cursor = encode_cursor(last, secret=ctx.cursor_secret)
     return Page([items.to_message(m) for m in reversed(page)], next_cursor)
 
 
 def _text(message: str) -> str:
-    text = message.strip()
-    if not text:
+    text = clean_text(message, field="message")
+    if is_blank(text):
         raise MessageBlank("Write a message first.")
     if len(text) > MAX_MESSAGE_CHARS:
         raise MessageTooLong(
@@ -129,7 +131,7 @@ async def send(ctx: Messaging, principal: Principal, body: CreateMessage) -> Cre
     if body.message_group_uuid is not None:
         return await _send_in_group(ctx, sender, group_uuid=str(body.message_group_uuid), text=text)
     assert body.handle is not None
-    other = await ctx.users.by_handle(body.handle.strip().removeprefix("@"))
+    other = await ctx.users.by_handle(known_handle(body.handle.strip().removeprefix("@")))
     if other.uuid == sender.uuid:
         raise CannotMessageSelf("You cannot message yourself.")
     return await _send_to_person(ctx, sender, other, text=text)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, Field, Strict, model_validator
+
+from cruddur_common.pagination import PgBigint, UtcTime
 
 Kind = Literal["reply", "mention", "like", "repost", "follow", "message"]
 ACTIVITY_KINDS = ("reply", "mention", "like", "repost")
@@ -96,10 +98,18 @@ class NotificationList(BaseModel):
     next_cursor: str | None
 
 
+def _text(value: object) -> object:
+    if not isinstance(value, str):
+        raise ValueError("a time is an ISO 8601 string")  # not a number of seconds since 1970
+    return value
+
+
 class MarkRead(BaseModel):
     """Mark as read everything up to a notification (`id` or `uuid`) or a time; all when omitted."""
 
-    up_to: int | UUID | AwareDatetime | None = Field(
+    # Strict: `true` or `1.5` is not an id, nor a number of seconds since 1970. Bounded: an id past a
+    # bigint, or a time past year 9999 once in UTC, would reach Postgres and fail there (a 500).
+    up_to: Annotated[PgBigint, Strict()] | UUID | Annotated[UtcTime, BeforeValidator(_text)] | None = Field(
         default=None, description="A notification `id`, its `uuid`, or a `created_at` time."
     )
 

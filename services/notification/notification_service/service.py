@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cruddur_common.pagination import InvalidCursor, decode_cursor, encode_cursor
+from cruddur_common.pagination import CursorPosition, InvalidCursor, PgBigint, decode_cursor, encode_cursor
 from notification_service import render, repository
 from notification_service.broker import Broker
 from notification_service.errors import NotificationNotFound
@@ -79,16 +79,23 @@ async def ingest(session: AsyncSession, broker: Broker, event: IngestEvent) -> I
     return IngestResult(status="stored")
 
 
+class NotificationPosition(CursorPosition):
+    """Where a page of notifications stopped: whose list, and the last sequence number shown."""
+
+    s: str
+    q: PgBigint
+
+
 async def list_notifications(
     session: AsyncSession, sub: str, *, limit: int, cursor: str | None, secret: str
 ) -> Page:
     """Newest first, `limit` per page, with the unread count."""
     before = None
     if cursor is not None:
-        position = decode_cursor(cursor, secret=secret)
-        before = position.get("q")
-        if position.get("s") != sub or not isinstance(before, int):
+        position = decode_cursor(cursor, secret=secret, shape=NotificationPosition)
+        if position.s != sub:
             raise InvalidCursor("The cursor is not valid.")
+        before = position.q
     now = _now()
     rows = await repository.page(session, sub, limit=limit + 1, before_seq=before, now=now)
     next_cursor = None

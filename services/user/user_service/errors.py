@@ -49,9 +49,3 @@ class BioTooLong(Unprocessable):
     """The bio has more than 160 characters."""
 
     code = "bio_too_long"
-
-
-class TextInvalid(Unprocessable):
-    """The text holds characters that cannot be stored (NUL, lone surrogates)."""
-
-    code = "text_invalid"

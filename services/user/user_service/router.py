@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 
 from cruddur_common.db import SessionDep
 from cruddur_common.errors import ERROR_RESPONSES
+from cruddur_common.handles import HandlePath
 from user_service import repository, service
 from user_service.avatars import avatar_url
 from user_service.dependencies import Me
@@ -41,7 +40,7 @@ async def read_me(me: Me) -> UserProfile:
 
 
 @router.get("/@{handle}/short", response_model=ShortUser, summary="A user's name and avatar")
-async def short(handle: Annotated[str, Path(max_length=64)], session: SessionDep) -> ShortUser:
+async def short(handle: HandlePath, session: SessionDep) -> ShortUser:
     """uuid, handle, display name and avatar of @handle; 404 `user_not_found`."""
     user = await repository.get_by_handle(session, handle)
     if user is None:

@@ -8,7 +8,9 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
-HANDLE_PATTERN = re.compile(r"^[A-Za-z0-9_]{3,30}$")
+from cruddur_common import handles
+
+HANDLE_PATTERN = re.compile(handles.HANDLE_PATTERN)  # the one definition, for the sign-up trigger
 
 
 class NewUser(BaseModel):
@@ -24,7 +26,7 @@ class NewUser(BaseModel):
     @field_validator("handle")
     @classmethod
     def _handle(cls, value: str) -> str:
-        if not HANDLE_PATTERN.match(value):
+        if not handles.is_handle(value):
             raise ValueError("a handle is 3-30 letters, digits or underscores")
         return value
 
@@ -102,7 +104,8 @@ class ProfileUpdate(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    display_name: str = Field(max_length=1000)
+    # minLength in the docs only: a blank name is 422 `display_name_blank`, checked after trimming
+    display_name: str = Field(max_length=1000, json_schema_extra={"minLength": 1})
     bio: str | None = Field(default=None, max_length=10_000)
 
 

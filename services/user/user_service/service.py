@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cruddur_common.text import clean_text, is_blank
 from user_service import repository
 from user_service.errors import (
     BioTooLong,
@@ -12,7 +13,6 @@ from user_service.errors import (
     DisplayNameTooLong,
     EmailTaken,
     HandleTaken,
-    TextInvalid,
 )
 from user_service.models import User
 from user_service.outbox import events
@@ -46,21 +46,11 @@ async def register(session: AsyncSession, new: NewUser) -> User:
     return created
 
 
-def _storable(value: str, field: str) -> str:
-    if "\x00" in value:
-        raise TextInvalid(f"The {field} contains a NUL character.")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise TextInvalid(f"The {field} contains characters that are not valid Unicode.") from exc
-    return value
-
-
 async def update_profile(session: AsyncSession, user: User, *, display_name: str, bio: str | None) -> User:
     """Change display name (1-50) and bio (0-160); the activity service's copy follows via the outbox."""
-    name = _storable(display_name.strip(), "display name")
-    text = _storable((bio or "").strip(), "bio")
-    if not name:
+    name = clean_text(display_name, field="display name", multiline=False)
+    text = clean_text(bio or "", field="bio")
+    if is_blank(name):
         raise DisplayNameBlank("The display name is blank.")
     if len(name) > MAX_DISPLAY_NAME:
         raise DisplayNameTooLong(f"At most {MAX_DISPLAY_NAME} characters.", details={"max": MAX_DISPLAY_NAME})

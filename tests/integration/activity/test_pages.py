@@ -25,7 +25,7 @@ def test_user_page_profile_and_counts(api: httpx.Client, make_user, post) -> Non
     assert profile["cruds_count"] == 2
     assert (profile["followers_count"], profile["following_count"]) == (1, 0)
     assert profile["followed"] is True
-    assert profile["cognito_user_uuid"] and profile["avatar_url"]
+    assert profile["avatar_url"] and "cognito_user_uuid" not in profile  # a sub is not public
     assert [a["message"] for a in page["activities"]] == ["two", "one"]
     assert api.get(f"/api/activities/@{author.handle}").json()["profile"]["followed"] is None
 

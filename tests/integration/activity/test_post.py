@@ -62,7 +62,9 @@ def test_limits_count_characters_not_bytes(api: httpx.Client, make_user) -> None
         ({"message": 42, "ttl": "1-day"}, 422, "validation_error"),
         ({"message": ["a"], "ttl": "1-day"}, 422, "validation_error"),
         ({"message": "hi", "ttl": None}, 422, "validation_error"),
-        ({"message": "nul\x00byte", "ttl": "1-day"}, 422, "message_invalid"),
+        ({"message": "nul\x00byte", "ttl": "1-day"}, 422, "invalid_characters"),  # refused at the edge
+        ({"message": "\u200b\ufeff", "ttl": "1-day"}, 422, "message_blank"),
+        ({"message": "gpj.\u202eexe", "ttl": "1-day"}, 422, "bidi_control"),
     ],
 )
 def test_bad_input(api: httpx.Client, make_user, body: dict[str, object], status: int, code: str) -> None:

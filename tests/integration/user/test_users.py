@@ -42,7 +42,10 @@ def test_edit_profile_with_either_method(api: httpx.Client, make_user, method: s
         ({"display_name": "  ", "bio": ""}, "display_name_blank"),
         ({"display_name": "x" * 51}, "display_name_too_long"),
         ({"display_name": "ok", "bio": "b" * 161}, "bio_too_long"),
-        ({"display_name": "nul\x00"}, "text_invalid"),
+        ({"display_name": "nul\x00"}, "invalid_characters"),  # refused at the edge
+        ({"display_name": "two\nlines"}, "invalid_characters"),
+        ({"display_name": "\u3164"}, "display_name_blank"),
+        ({"display_name": "ok", "bio": "\u2066x"}, "bidi_control"),
         ({"display_name": 5}, "validation_error"),
         ({"bio": "no name"}, "validation_error"),
     ],

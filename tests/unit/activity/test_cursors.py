@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from activity_service.feeds.service import _cursor, _key, _position
-from cruddur_common.pagination import InvalidCursor
+from cruddur_common.pagination import InvalidCursor, encode_cursor
 
 SECRET = "test-secret"
 
@@ -30,7 +30,24 @@ def test_a_cursor_of_another_list_is_refused() -> None:
 
 def test_a_signed_cursor_with_bad_fields_is_refused() -> None:
     cursor = _cursor("home", SECRET, t="yesterday", u="not-a-uuid")
-    position = _position(cursor, secret=SECRET, kind="home")
-    assert position is not None
     with pytest.raises(InvalidCursor):
-        _key(position, "t", "u")
+        _position(cursor, secret=SECRET, kind="home")
+
+
+@pytest.mark.parametrize(
+    "position",
+    [
+        {"k": "explore", "u": 5},
+        {"k": "explore", "t": "9999-12-31T23:59:59-23:59", "u": str(uuid.uuid4())},
+        {"k": "explore", "t": "2026-01-01T00:00:00", "u": str(uuid.uuid4())},  # naive
+        {"k": "explore", "t": 1767225600, "u": str(uuid.uuid4())},
+        {"k": "explore", "t": "2026-01-01T00:00:00Z", "u": str(uuid.uuid4()), "x": 1},
+        {"k": "nope", "t": "2026-01-01T00:00:00Z", "u": str(uuid.uuid4())},
+    ],
+)
+def test_a_signed_cursor_of_the_wrong_shape_is_refused(position: dict[str, object]) -> None:
+    cursor = encode_cursor(position, secret=SECRET)
+    with pytest.raises(InvalidCursor):
+        found = _position(cursor, secret=SECRET, kind=str(position["k"]))
+        assert found is not None
+        _key(found, "t", "u")

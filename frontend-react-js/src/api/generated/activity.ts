@@ -507,8 +507,9 @@ export type components = {
              * Ttl
              * @description One of: 30-days, 7-days, 3-days, 1-day, 12-hours, 3-hours, 1-hour
              * @example 7-days
+             * @enum {string}
              */
-            ttl: string;
+            ttl: "30-days" | "7-days" | "3-days" | "1-day" | "12-hours" | "3-hours" | "1-hour";
         };
         /**
          * NewReply
@@ -547,11 +548,6 @@ export type components = {
             avatar_url: string;
             /** Bio */
             bio: string;
-            /**
-             * Cognito User Uuid
-             * @description The user's Cognito sub (the original client's avatar key)
-             */
-            cognito_user_uuid: string;
             /**
              * Cruds Count
              * @description Live cruds (replies and expired cruds excluded)
@@ -1088,6 +1084,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description A handle: 3-30 letters, digits or underscores (case-insensitive). */
                 handle: string;
             };
             cookie?: never;
@@ -1163,6 +1160,7 @@ export interface operations {
             header?: never;
             path: {
                 activity_uuid: string;
+                /** @description A handle: 3-30 letters, digits or underscores (case-insensitive). */
                 handle: string;
             };
             cookie?: never;

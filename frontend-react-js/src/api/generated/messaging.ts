@@ -362,6 +362,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A handle: 3-30 letters, digits or underscores (case-insensitive). */
                 handle: string;
             };
             cookie?: never;

@@ -958,7 +958,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description A handle (case-insensitive) */
+                /** @description A handle: 3-30 letters, digits or underscores (case-insensitive). */
                 handle: string;
             };
             cookie?: never;
@@ -1017,7 +1017,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description A handle (case-insensitive) */
+                /** @description A handle: 3-30 letters, digits or underscores (case-insensitive). */
                 handle: string;
             };
             cookie?: never;
@@ -1081,7 +1081,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description A handle (case-insensitive) */
+                /** @description A handle: 3-30 letters, digits or underscores (case-insensitive). */
                 handle: string;
             };
             cookie?: never;
@@ -1154,7 +1154,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description A handle (case-insensitive) */
+                /** @description A handle: 3-30 letters, digits or underscores (case-insensitive). */
                 handle: string;
             };
             cookie?: never;
@@ -1222,6 +1222,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A handle: 3-30 letters, digits or underscores (case-insensitive). */
                 handle: string;
             };
             cookie?: never;

@@ -6,6 +6,7 @@ import uuid
 from datetime import timedelta
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import JsonDict
 
 TTLS: dict[str, timedelta] = {
     "30-days": timedelta(days=30),
@@ -18,6 +19,7 @@ TTLS: dict[str, timedelta] = {
 }
 MAX_CRUD_CHARS = 280
 MAX_REPLY_CHARS = 1024
+NOT_BLANK: JsonDict = {"minLength": 1}  # in the docs only: blank text has its own 422 code
 
 
 class NewActivity(BaseModel):
@@ -25,8 +27,16 @@ class NewActivity(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    message: str = Field(max_length=10_000, description="1-280 characters after trimming")
-    ttl: str = Field(max_length=32, description="One of: " + ", ".join(TTLS), examples=["7-days"])
+    # minLength documents the 422 `message_blank` (the check itself runs after trimming, in cruds.text)
+    message: str = Field(
+        max_length=10_000, description="1-280 characters after trimming", json_schema_extra=NOT_BLANK
+    )
+    ttl: str = Field(
+        max_length=32,
+        description="One of: " + ", ".join(TTLS),
+        examples=["7-days"],
+        json_schema_extra={"enum": list(TTLS)},
+    )
 
 
 class NewReply(BaseModel):
@@ -34,7 +44,9 @@ class NewReply(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    message: str = Field(max_length=10_000, description="1-1024 characters after trimming")
+    message: str = Field(
+        max_length=10_000, description="1-1024 characters after trimming", json_schema_extra=NOT_BLANK
+    )
 
 
 class LikeState(BaseModel):

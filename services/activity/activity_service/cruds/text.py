@@ -1,31 +1,30 @@
-"""Message rules: trimming, character limits, storable text, hashtags and mentions."""
+"""Message rules: trimming, character limits, the shared text rules, hashtags and mentions."""
 
 from __future__ import annotations
 
 import re
 
-from activity_service.errors import MessageBlank, MessageInvalid, MessageTooLong
+from activity_service.errors import MessageBlank, MessageTooLong
+from cruddur_common.text import clean_text, is_blank
 
 HASHTAG = re.compile(r"(?<![\w#])#(\w{1,100})")
 MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_]{3,30})\b")
 
 
 def clean_message(raw: str, *, max_chars: int) -> str:
-    """The trimmed message; 422 with a stable code when blank, too long or not storable."""
-    message = raw.strip()
-    if not message:
+    """The trimmed message; 422 when blank (nothing visible), too long, or against the text rules.
+
+    The text rules (cruddur_common.text): `invalid_characters` for controls, `bidi_control` for bidi
+    overrides and isolates.
+    """
+    message = clean_text(raw, field="message")
+    if is_blank(message):
         raise MessageBlank("The message is blank.")
     if len(message) > max_chars:
         raise MessageTooLong(
             f"The message has {len(message)} characters; at most {max_chars} are allowed.",
             details={"max": max_chars, "length": len(message)},
         )
-    if "\x00" in message:
-        raise MessageInvalid("The message contains a NUL character.")
-    try:
-        message.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise MessageInvalid("The message contains characters that are not valid Unicode.") from exc
     return message
 
 

@@ -56,7 +56,7 @@ ORDER BY t.created_at DESC, t.activity_uuid DESC, t.reposter_uuid DESC
 """  # noqa: S608 - constant SQL fragments, values are bind parameters
 
 _PROFILE = """
-SELECT au.uuid, au.cognito_user_id AS cognito_user_uuid, au.handle, au.display_name, au.bio, au.avatar_url,
+SELECT au.uuid, au.handle, au.display_name, au.bio, au.avatar_url,
     (SELECT count(*) FROM activities a
       WHERE a.user_uuid = au.uuid AND a.reply_to_activity_uuid IS NULL AND a.expires_at > now()
     ) AS cruds_count,

@@ -13,6 +13,7 @@ from activity_service.feeds import render, service
 from activity_service.feeds.schemas import CrudPage, SearchResult, Trend, UserPage
 from activity_service.schemas import ActivityItem, ActivityPage
 from cruddur_common.errors import ERROR_RESPONSES, ErrorResponse
+from cruddur_common.handles import HandlePath
 from cruddur_common.pagination import DEFAULT_LIMIT, CursorParam, LimitParam, next_link, page_of
 
 router = APIRouter(prefix="/api/activities", tags=["activity"], responses=ERROR_RESPONSES)
@@ -126,7 +127,7 @@ async def trending(pool: PoolDep) -> list[Trend]:
     responses={200: {"headers": LINK}, **INVALID_CURSOR},
 )
 async def user_page(
-    handle: str,
+    handle: HandlePath,
     request: Request,
     pool: PoolDep,
     reader: ReaderId,
@@ -147,7 +148,7 @@ async def user_page(
     responses={200: {"headers": LINK}, **INVALID_CURSOR},
 )
 async def crud_page(
-    handle: str,
+    handle: HandlePath,
     activity_uuid: uuid.UUID,
     request: Request,
     pool: PoolDep,

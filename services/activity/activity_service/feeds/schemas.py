@@ -13,7 +13,6 @@ class Profile(BaseModel):
     """The header of a user page."""
 
     uuid: uuid.UUID
-    cognito_user_uuid: str = Field(description="The user's Cognito sub (the original client's avatar key)")
     handle: str
     display_name: str
     bio: str

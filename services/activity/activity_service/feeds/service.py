@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 import asyncpg
+from pydantic import FiniteFloat
 
 from activity_service.errors import ActivityNotFound, SearchTermBlank, UserNotFound
 from activity_service.feeds import repository
 from activity_service.feeds.render import item_data, items_data
 from activity_service.feeds.schemas import Trend
-from cruddur_common.pagination import InvalidCursor, decode_cursor, encode_cursor
+from cruddur_common.pagination import (
+    CursorPosition,
+    InvalidCursor,
+    UtcTime,
+    decode_cursor,
+    encode_cursor,
+)
 
 TOP = (datetime.fromisoformat("9999-12-31T00:00:00+00:00"), uuid.UUID(int=(1 << 128) - 1))
 BOTTOM = (datetime.fromisoformat("0001-01-02T00:00:00+00:00"), uuid.UUID(int=0))
@@ -20,29 +27,30 @@ TRENDING_LIMIT = 10
 PEOPLE_LIMIT = 10
 
 
-def _position(cursor: str | None, *, secret: str, kind: str) -> dict[str, Any] | None:
+class FeedPosition(CursorPosition):
+    """A feed's keyset position: the list kind, then the sort keys that list uses."""
+
+    k: Literal["explore", "home", "user", "replies", "search"]
+    t: UtcTime | None = None
+    u: uuid.UUID | None = None
+    r: uuid.UUID | None = None
+    s: FiniteFloat | None = None
+
+
+def _position(cursor: str | None, *, secret: str, kind: str) -> FeedPosition | None:
     if cursor is None:
         return None
-    position = decode_cursor(cursor, secret=secret)
-    if position.get("k") != kind:
+    position = decode_cursor(cursor, secret=secret, shape=FeedPosition)
+    if position.k != kind:
         raise InvalidCursor("The cursor belongs to another list.")
     return position
 
 
-def _key(position: dict[str, Any], *names: str) -> tuple[Any, ...]:
-    try:
-        values: list[Any] = []
-        for name in names:
-            raw = position[name]
-            if name == "t":
-                values.append(datetime.fromisoformat(raw))
-            elif name == "s":
-                values.append(float(raw))
-            else:
-                values.append(uuid.UUID(raw))
-        return tuple(values)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise InvalidCursor("The cursor is not valid.") from exc
+def _key(position: FeedPosition, *names: str) -> tuple[Any, ...]:
+    values = tuple(getattr(position, name) for name in names)
+    if any(value is None for value in values):
+        raise InvalidCursor("The cursor is not valid.")
+    return values
 
 
 def _cursor(kind: str, secret: str, **values: Any) -> str:

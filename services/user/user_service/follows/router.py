@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Request
 
 from cruddur_common.db import SessionDep
 from cruddur_common.errors import ERROR_RESPONSES, ErrorResponse
+from cruddur_common.handles import HandlePath
 from cruddur_common.pagination import DEFAULT_LIMIT, CursorParam, LimitParam
 from user_service.dependencies import Me, get_optional_me
 from user_service.follows import service
@@ -15,7 +16,7 @@ from user_service.models import User
 from user_service.schemas import FollowState, PersonPage
 
 router = APIRouter(prefix="/api/users", tags=["users"], responses=ERROR_RESPONSES)
-Handle = Annotated[str, Path(max_length=64, description="A handle (case-insensitive)")]
+Handle = HandlePath
 Reader = Annotated[User | None, Depends(get_optional_me)]
 # The paged routes refuse a cursor they did not sign (cruddur_common.pagination).
 INVALID_CURSOR: dict[int | str, dict[str, Any]] = {

@@ -5,11 +5,17 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cruddur_common.pagination import InvalidCursor, decode_cursor, encode_cursor
+from cruddur_common.pagination import (
+    CursorPosition,
+    InvalidCursor,
+    UtcTime,
+    decode_cursor,
+    encode_cursor,
+)
 from user_service import repository as users
 from user_service.avatars import avatar_url
 from user_service.errors import CannotFollowSelf, UserNotFound
@@ -60,16 +66,21 @@ def person(user: User, followed: bool | None) -> Person:
     )
 
 
+class PeoplePosition(CursorPosition):
+    """Where a followers/following page stopped: the list, the edge's time and the person."""
+
+    k: Literal["followers", "following"]
+    t: UtcTime
+    u: uuid.UUID
+
+
 def _before(cursor: str | None, *, secret: str, kind: str) -> tuple[datetime, uuid.UUID] | None:
     if cursor is None:
         return None
-    position: dict[str, Any] = decode_cursor(cursor, secret=secret)
-    try:
-        if position["k"] != kind:
-            raise InvalidCursor("The cursor belongs to another list.")
-        return datetime.fromisoformat(position["t"]), uuid.UUID(position["u"])
-    except (KeyError, TypeError, ValueError) as exc:
-        raise InvalidCursor("The cursor is not valid.") from exc
+    position = decode_cursor(cursor, secret=secret, shape=PeoplePosition)
+    if position.k != kind:
+        raise InvalidCursor("The cursor belongs to another list.")
+    return position.t, position.u
 
 
 async def people(
