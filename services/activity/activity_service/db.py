@@ -14,6 +14,7 @@ from fastapi import Depends, FastAPI, Request
 
 from activity_service.models import SCHEMA
 from activity_service.settings import Settings
+from cruddur_common.db import CONNECT_TIMEOUT_SECONDS
 
 log = logging.getLogger(__name__)
 Pool = asyncpg.Pool
@@ -47,6 +48,7 @@ async def create_pool(settings: Settings, *, generic_plans: bool = False) -> asy
         max_size=settings.pg_pool_max,
         server_settings=server_settings,
         reset=_keep_session,
+        timeout=CONNECT_TIMEOUT_SECONDS,  # a blackholed server: a 503 within seconds, not asyncpg's 60 s
     )
     assert pool is not None
     return pool
