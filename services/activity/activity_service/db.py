@@ -14,7 +14,7 @@ from fastapi import Depends, FastAPI, Request
 
 from activity_service.models import SCHEMA
 from activity_service.settings import Settings
-from cruddur_common.db import CONNECT_TIMEOUT_SECONDS
+from cruddur_common.db import CONNECT_TIMEOUT_SECONDS, POOL_TIMEOUT_SECONDS
 
 log = logging.getLogger(__name__)
 Pool = asyncpg.Pool
@@ -126,7 +126,7 @@ class StatementPool:
                 raise
         if conn is None:  # an empty slot: fill it from the asyncpg pool
             try:
-                conn = await self.pool.acquire()
+                conn = await self.pool.acquire(timeout=POOL_TIMEOUT_SECONDS)
             except BaseException:
                 self._hand_back(None)
                 raise
@@ -206,7 +206,8 @@ async def get_pool(request: Request) -> asyncpg.Pool:
 @asynccontextmanager
 async def transaction(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
     """One connection in one transaction: committed on success, rolled back on any error."""
-    async with pool.acquire() as conn, conn.transaction():
+    # Every connection busy with a server that hangs: a 503 after the pool timeout, not a queue forever.
+    async with pool.acquire(timeout=POOL_TIMEOUT_SECONDS) as conn, conn.transaction():
         yield conn
 
 
