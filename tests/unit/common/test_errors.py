@@ -1,4 +1,4 @@
-"""Error plumbing through a real HTTP server: outages are 503s, bugs 500s, and the connection survives both."""
+"""Error plumbing through a real HTTP server: outages are 503s, bugs 500s, the connection survives both."""
 
 from __future__ import annotations
 
