@@ -14,6 +14,7 @@ from fastapi import Depends, FastAPI, Request
 
 from activity_service.models import SCHEMA
 from activity_service.settings import Settings
+from cruddur_common.db import CONNECT_TIMEOUT_SECONDS, POOL_TIMEOUT_SECONDS
 
 log = logging.getLogger(__name__)
 Pool = asyncpg.Pool
@@ -47,6 +48,7 @@ async def create_pool(settings: Settings, *, generic_plans: bool = False) -> asy
         max_size=settings.pg_pool_max,
         server_settings=server_settings,
         reset=_keep_session,
+        timeout=CONNECT_TIMEOUT_SECONDS,  # a blackholed server: a 503 within seconds, not asyncpg's 60 s
     )
     assert pool is not None
     return pool
@@ -124,7 +126,7 @@ class StatementPool:
                 raise
         if conn is None:  # an empty slot: fill it from the asyncpg pool
             try:
-                conn = await self.pool.acquire()
+                conn = await self.pool.acquire(timeout=POOL_TIMEOUT_SECONDS)
             except BaseException:
                 self._hand_back(None)
                 raise
@@ -204,7 +206,8 @@ async def get_pool(request: Request) -> asyncpg.Pool:
 @asynccontextmanager
 async def transaction(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
     """One connection in one transaction: committed on success, rolled back on any error."""
-    async with pool.acquire() as conn, conn.transaction():
+    # Every connection busy with a server that hangs: a 503 after the pool timeout, not a queue forever.
+    async with pool.acquire(timeout=POOL_TIMEOUT_SECONDS) as conn, conn.transaction():
         yield conn
 
 

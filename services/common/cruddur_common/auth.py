@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -14,9 +15,10 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from jose import jwk, jws
 from jose.exceptions import JOSEError
 
-from cruddur_common.errors import Unauthorized
+from cruddur_common.errors import DependencyUnavailable, Unauthorized
 from cruddur_common.settings import CommonSettings
 
+log = logging.getLogger("cruddur.auth")
 ALGORITHM = "RS256"
 bearer_scheme = HTTPBearer(
     auto_error=False,
@@ -36,14 +38,25 @@ class Principal:
 
 
 class JwksCache:
-    """Signing keys by `kid`, fetched once and refetched only for an unknown kid (rate-limited)."""
+    """Signing keys by `kid`, fetched once and refetched only for an unknown kid (rate-limited).
 
-    def __init__(self, *, url: str, http: httpx.AsyncClient, min_interval: float) -> None:
+    A failed fetch keeps the last good keys and is retried after a short backoff (1 s, 2 s, 4 s, then
+    every 5 s), not after `min_interval`: that interval only spaces refetches after a successful one, so
+    a stream of tokens with made-up kids cannot hammer Cognito. With no keys at all and the JWKS
+    unreachable, nothing can be verified: 503 `dependency_unavailable`, not a 401 blaming the token.
+    """
+
+    def __init__(
+        self, *, url: str, http: httpx.AsyncClient, min_interval: float, max_backoff: float = 5.0
+    ) -> None:
         self._url = url
         self._http = http
         self._min_interval = min_interval
+        self._max_backoff = max_backoff
         self._keys: dict[str, Any] = {}
-        self._fetched_at: float | None = None
+        self._fetched_at: float | None = None  # the last successful fetch
+        self._failures = 0  # consecutive failed fetches
+        self._retry_at = 0.0  # no fetch before this, after a failure
         self._lock = asyncio.Lock()
         self.fetch_count = 0
 
@@ -55,27 +68,44 @@ class JwksCache:
         async with self._lock:
             found = self._keys.get(kid)
             if found is None and self._may_refetch():
-                await self._fetch()
+                try:
+                    await self._fetch()
+                except DependencyUnavailable:
+                    if not self._keys:
+                        raise
+                    return None  # keep serving with the last good keys; this kid is unknown to them
                 found = self._keys.get(kid)
+        if found is None and self._failures and not self._keys:
+            raise DependencyUnavailable("cognito-jwks")  # still backing off after a failed fetch
         return found
 
     def _may_refetch(self) -> bool:
-        return self._fetched_at is None or time.monotonic() - self._fetched_at >= self._min_interval
+        now = time.monotonic()
+        if self._failures:
+            return now >= self._retry_at
+        return self._fetched_at is None or now - self._fetched_at >= self._min_interval
 
     async def _fetch(self) -> None:
-        self._fetched_at = time.monotonic()
         self.fetch_count += 1
         try:
             response = await self._http.get(self._url, timeout=5.0)
             response.raise_for_status()
             document = response.json()
+            if not isinstance(document, dict):
+                raise ValueError("the JWKS document is not an object")
         except (httpx.HTTPError, ValueError) as exc:
-            raise Unauthorized("The signing keys could not be loaded.", code="jwks_unavailable") from exc
+            self._failures += 1
+            backoff = min(2.0 ** (self._failures - 1), self._max_backoff)
+            self._retry_at = time.monotonic() + backoff
+            log.warning("JWKS fetch failed (retry in %.0f s): %s", backoff, type(exc).__name__)
+            raise DependencyUnavailable("cognito-jwks") from exc
         keys: dict[str, Any] = {}
         for item in document.get("keys", []):
             if item.get("kty") == "RSA" and item.get("kid") and item.get("alg", ALGORITHM) == ALGORITHM:
                 keys[item["kid"]] = jwk.construct(item, ALGORITHM)
         self._keys = keys
+        self._fetched_at = time.monotonic()
+        self._failures = 0
 
 
 class TokenVerifier:

@@ -23,15 +23,30 @@ def service_metadata(schema: str) -> MetaData:
     return MetaData(schema=schema, naming_convention=NAMING_CONVENTION)
 
 
+# A dead or blackholed server must fail a request within seconds (503), not hang it for asyncpg's 60 s.
+CONNECT_TIMEOUT_SECONDS = 5.0
+POOL_TIMEOUT_SECONDS = 5.0
+
+
 def create_engine(url: str, *, schema: str, pool_size: int = 10) -> AsyncEngine:
-    """An asyncpg engine whose connections look in the service's schema first."""
+    """An asyncpg engine whose connections look in the service's schema first.
+
+    `pool_pre_ping` checks each pooled connection on checkout (one `;` round trip), so connections that
+    died with a Postgres restart are replaced instead of failing the first requests after it.
+    `hide_parameters` keeps bound values (a DM's text, an email) out of error messages and logs.
+    """
     return create_async_engine(
         url,
         pool_size=pool_size,
         max_overflow=pool_size,
-        pool_pre_ping=False,
+        pool_pre_ping=True,
         pool_recycle=1800,
-        connect_args={"server_settings": {"search_path": f"{schema},public", "timezone": "UTC"}},
+        pool_timeout=POOL_TIMEOUT_SECONDS,
+        hide_parameters=True,
+        connect_args={
+            "server_settings": {"search_path": f"{schema},public", "timezone": "UTC"},
+            "timeout": CONNECT_TIMEOUT_SECONDS,
+        },
     )
 
 

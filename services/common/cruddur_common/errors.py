@@ -10,6 +10,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
+
+from cruddur_common.outages import LIBRARY_ERRORS, dependency_of
 
 log = logging.getLogger("cruddur.errors")
 
@@ -26,6 +29,9 @@ _STATUS_CODES = {
     429: "rate_limited",
     503: "unavailable",
 }
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+# Long enough for a pool to reconnect or a peer to restart, short enough that a client retries soon.
+RETRY_AFTER_SECONDS = 2
 
 
 class AppError(Exception):
@@ -92,6 +98,21 @@ class Unauthorized(AppError):
         super().__init__(message, code=code, headers={"WWW-Authenticate": header})
 
 
+class DependencyUnavailable(AppError):
+    """A dependency (postgres, dynamodb, s3, cognito-jwks, a peer service) is unreachable: retry soon."""
+
+    status_code = 503
+    code = "dependency_unavailable"
+
+    def __init__(self, dependency: str, *, retry_after: int = RETRY_AFTER_SECONDS) -> None:
+        super().__init__(
+            f"{dependency} is unavailable; retry in a few seconds.",
+            details={"dependency": dependency},
+            headers={"Retry-After": str(retry_after)},
+        )
+        self.dependency = dependency
+
+
 class ErrorBody(BaseModel):
     """The error object: a stable code, a message, optional details."""
 
@@ -142,24 +163,109 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     return error_response(422, "validation_error", "The request is not valid.", details=details)
 
 
-async def _http_error(_: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     code = _STATUS_CODES.get(exc.status_code, "http_error")
     message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
-    return error_response(exc.status_code, code, message, headers=getattr(exc, "headers", None))
+    headers = dict(getattr(exc, "headers", None) or {})
+    if exc.status_code == 405:
+        headers["Allow"] = ", ".join(_allowed_methods(request))
+    return error_response(exc.status_code, code, message, headers=headers or None)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves on this path (Starlette's own 405 names only the first route's).
+
+    Asks the router itself, method by method, so included routers are searched as routing would.
+    """
+    allowed = []
+    for method in _METHODS:
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] == Match.FULL for route in request.app.router.routes):
+            allowed.append(method)
+    return allowed
+
+
+def internal_error() -> JSONResponse:
+    """The one 500 body: it says nothing about the cause (that is in the log)."""
+    return error_response(500, "internal_error", "Something went wrong on our side.")
 
 
 async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return error_response(500, "internal_error", "Something went wrong on our side.")
+    return internal_error()
+
+
+def _peers(request: Request) -> dict[str, str]:
+    """Base URL -> name of everything the service calls over HTTP (peer services and the JWKS)."""
+    settings = getattr(request.app.state, "settings", None)
+    if settings is None:
+        return {}
+    names = ("activity", "user", "messaging", "notification")
+    peers = {getattr(settings, f"{name}_url"): name for name in names}
+    peers[settings.jwks_url] = "cognito-jwks"
+    return peers
+
+
+async def _library_error(request: Request, exc: Exception) -> JSONResponse:
+    """A client library's error: 503 when it says a dependency is down, else the usual 500."""
+    dependency = dependency_of(exc, peers=_peers(request))
+    if dependency is None:
+        return await _unhandled(request, exc)
+    # The class names only: a database error's text may carry a statement's values.
+    log.warning(
+        "dependency unavailable",
+        extra={"dependency": dependency, "error": type(exc).__name__, "method": request.method},
+    )
+    return await _app_error(request, DependencyUnavailable(dependency))
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    """Make every failure a JSON error with a stable code."""
+    """Make every failure a JSON error with a stable code.
+
+    Library errors get handlers of their own, not the catch-all: Starlette answers a catch-all 500 in its
+    ServerErrorMiddleware and then re-raises, which makes the server close the keep-alive connection.
+    """
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    for library_error in LIBRARY_ERRORS:
+        app.add_exception_handler(library_error, _library_error)
     app.add_exception_handler(Exception, _unhandled)
+    _document_errors(app)
+
+
+def _document_errors(app: FastAPI) -> None:
+    """Add what every operation can answer to OpenAPI: 400 `invalid_body` for JSON bodies, 503 outages."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            _add_error_responses(build())
+        assert app.openapi_schema is not None
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _add_error_responses(schema: dict[str, Any]) -> None:
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            body = operation.get("requestBody", {}).get("content", {})
+            if "application/json" in body:
+                responses.setdefault(
+                    "400", {"description": "The body is not valid JSON (`invalid_body`)", "content": error}
+                )
+            responses.setdefault(
+                "503",
+                {
+                    "description": "A dependency is unavailable (`dependency_unavailable`); see Retry-After",
+                    "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds"}},
+                    "content": error,
+                },
+            )
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {

@@ -11,12 +11,19 @@ import time
 from typing import Any
 
 import orjson
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from cruddur_common.errors import internal_error
 
 REQUEST_ID_HEADER = "x-request-id"
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 
+# asyncpg quotes a refused bound value in its error ("invalid input for query argument $1: 'a DM…' (…)");
+# SQLAlchemy's own "[parameters: …]" is off (hide_parameters). Values never reach a log line.
+_ASYNCPG_ARGUMENT = re.compile(r"(query argument \$\d+: ).*?( \(|$)", re.MULTILINE)
+_errors_log = logging.getLogger("cruddur.errors")
 _RESERVED = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
 
 
@@ -34,7 +41,7 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname.lower(),
             "service": self.service,
             "logger": record.name,
-            "msg": record.getMessage(),
+            "msg": redact(record.getMessage()),
         }
         request_id = request_id_var.get()
         if request_id:
@@ -43,8 +50,13 @@ class JsonFormatter(logging.Formatter):
             if key not in _RESERVED and not key.startswith("_"):
                 data[key] = value
         if record.exc_info:
-            data["exc"] = self.formatException(record.exc_info)
+            data["exc"] = redact(self.formatException(record.exc_info))
         return orjson.dumps(data, default=str).decode()
+
+
+def redact(text: str) -> str:
+    """Remove bound parameter values that a database error quotes."""
+    return _ASYNCPG_ARGUMENT.sub(r"\1[value hidden]\2", text)
 
 
 def configure_logging(*, service: str, level: str = "INFO") -> None:
@@ -90,6 +102,7 @@ class RequestContextMiddleware:
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         status = 500
+        started_response = False
         state = scope.setdefault("state", {})
         try:
             length = headers.get(b"content-length")
@@ -99,8 +112,9 @@ class RequestContextMiddleware:
                 return
 
             async def send_wrapper(message: Message) -> None:
-                nonlocal status
+                nonlocal status, started_response
                 if message["type"] == "http.response.start":
+                    started_response = True
                     status = message["status"]
                     message.setdefault("headers", [])
                     message["headers"] = [
@@ -110,10 +124,22 @@ class RequestContextMiddleware:
                     ]
                 await send(message)
 
-            await self.app(scope, _limited(receive, self.max_body_bytes), send_wrapper)
-        except _BodyTooLarge:
-            status = 413
-            await _send_error(send, status, request_id, self.max_body_bytes)
+            try:
+                await self.app(scope, _limited(receive, self.max_body_bytes), send_wrapper)
+            except _BodyTooLarge:
+                if started_response:
+                    raise
+                status = 413
+                await _send_error(send, status, request_id, self.max_body_bytes)
+            except Exception:
+                if started_response:  # half a response: only closing the connection tells the client
+                    raise
+                # Answered here rather than by Starlette's ServerErrorMiddleware, which re-raises after its
+                # 500 so that the server closes the keep-alive connection, and which sits outside this
+                # middleware, so its 500 carried no X-Request-Id.
+                _errors_log.exception("unhandled error on %s %s", scope["method"], scope["path"])
+                status = 500
+                await internal_error()(scope, receive, send_wrapper)
         finally:
             self.log.info(
                 "request",
@@ -128,8 +154,15 @@ class RequestContextMiddleware:
             request_id_var.reset(token)
 
 
-class _BodyTooLarge(Exception):
-    pass
+class _BodyTooLarge(HTTPException):
+    """The body grew past the limit while streaming (no Content-Length, e.g. chunked).
+
+    An HTTPException so that FastAPI's body parsing lets it through as a 413 instead of turning every
+    error while reading the body into a 400.
+    """
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"The body exceeds {limit} bytes.")
 
 
 def _limited(receive: Receive, limit: int) -> Receive:
@@ -141,7 +174,7 @@ def _limited(receive: Receive, limit: int) -> Receive:
         if message["type"] == "http.request":
             seen += len(message.get("body", b""))
             if seen > limit:
-                raise _BodyTooLarge
+                raise _BodyTooLarge(limit)
         return message
 
     return wrapped

@@ -11,6 +11,7 @@ from fastapi import Depends, Request
 from cruddur_common.auth import CurrentUser, OptionalUser
 from cruddur_common.db import SessionDep
 from cruddur_common.errors import Unauthorized
+from cruddur_common.outages import dependency_of
 from user_service import repository, service
 from user_service.models import User
 from user_service.schemas import NewUser
@@ -23,6 +24,8 @@ async def _attributes_from_cognito(request: Request, token: str) -> dict[str, st
     try:
         response = await client.get_user(AccessToken=token)
     except ClientError as exc:
+        if dependency_of(exc) is not None:  # throttled or failing: Cognito is unavailable, not the token
+            raise
         raise Unauthorized("Cognito does not know this session.", code="token_revoked") from exc
     return {a["Name"]: a["Value"] for a in response.get("UserAttributes", [])}
 

@@ -21,6 +21,7 @@ from jose import jwk, jwt
 from cruddur_common import auth
 from cruddur_common.app import ServiceSpec, create_service_app
 from cruddur_common.auth import CurrentUser, OptionalUser, StreamUser
+from cruddur_common.errors import DependencyUnavailable
 from cruddur_common.settings import CommonSettings
 
 POOL = "us-east-1_TestPool"
@@ -258,10 +259,38 @@ async def test_malformed_tokens(client: httpx.AsyncClient, value: str) -> None:
     assert response.json()["error"]["code"] in {"token_malformed", "token_algorithm_invalid"}
 
 
-async def test_jwks_outage_is_a_401_not_a_500() -> None:
-    def down(_: httpx.Request) -> httpx.Response:
-        return httpx.Response(503)
+class FlakyJwks:
+    """A JWKS endpoint that can be taken down and brought back; counts its fetches."""
 
+    def __init__(self, *, up: bool) -> None:
+        self.up = up
+        self.fetches = 0
+
+    def handler(self, _: httpx.Request) -> httpx.Response:
+        self.fetches += 1
+        if not self.up:
+            raise httpx.ConnectError("connection refused")
+        return httpx.Response(200, json={"keys": [PUBLIC_JWK]})
+
+
+class Clock:
+    """`time.monotonic` for the JWKS cache, moved by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    fake = Clock()
+    monkeypatch.setattr(auth.time, "monotonic", fake)
+    return fake
+
+
+def flaky_app(jwks: FlakyJwks) -> FastAPI:
     router = APIRouter()
 
     @router.get("/me")
@@ -273,13 +302,79 @@ async def test_jwks_outage_is_a_401_not_a_500() -> None:
         title="t",
         description="t",
         settings=CommonSettings(
-            cognito_user_pool_id=POOL, cognito_client_id=CLIENT, cognito_jwks_url=JWKS_URL
+            cognito_user_pool_id=POOL,
+            cognito_client_id=CLIENT,
+            cognito_jwks_url=JWKS_URL,
+            jwks_refetch_interval_seconds=30,
         ),
         routers=[router],
-        http_transport=httpx.MockTransport(down),
+        http_transport=httpx.MockTransport(jwks.handler),
     )
-    async with serve(create_service_app(spec)) as http:
-        assert_401(await http.get("/me", headers=bearer(token())), "jwks_unavailable")
+    return create_service_app(spec)
+
+
+def assert_jwks_down(response: httpx.Response) -> None:
+    assert response.status_code == 503, response.text
+    assert response.json()["error"]["code"] == "dependency_unavailable"
+    assert "cognito-jwks" in response.json()["error"]["message"]
+    assert 1 <= int(response.headers["retry-after"]) <= 5
+
+
+async def test_jwks_outage_with_no_keys_is_a_503_not_a_401(clock: Clock) -> None:
+    jwks = FlakyJwks(up=False)
+    async with serve(flaky_app(jwks)) as http:
+        assert_jwks_down(await http.get("/me", headers=bearer(token())))
+        assert_jwks_down(await http.get("/me", headers=bearer(token())))  # backing off: no second fetch
+        assert jwks.fetches == 1
+
+
+async def test_a_failed_jwks_fetch_is_retried_within_seconds_not_after_the_interval(clock: Clock) -> None:
+    jwks = FlakyJwks(up=False)
+    async with serve(flaky_app(jwks)) as http:
+        assert_jwks_down(await http.get("/me", headers=bearer(token())))
+        jwks.up = True
+        clock.now += 1.1  # the first retry is due after 1 s (the refetch interval is 30 s)
+        response = await http.get("/me", headers=bearer(token()))
+        assert response.status_code == 200, response.text
+        assert jwks.fetches == 2
+
+
+async def test_failed_jwks_fetches_back_off_up_to_five_seconds(clock: Clock) -> None:
+    jwks = FlakyJwks(up=False)
+    gaps = []
+    async with httpx.AsyncClient(transport=httpx.MockTransport(jwks.handler)) as http:
+        cache = auth.JwksCache(url=JWKS_URL, http=http, min_interval=30)
+        for _ in range(6):
+            before = jwks.fetches
+            waited = 0.0
+            while jwks.fetches == before:
+                with pytest.raises(DependencyUnavailable):
+                    await cache.key("key-1")
+                clock.now += 0.5
+                waited += 0.5
+            gaps.append(waited)
+    assert gaps[1:] == [1.0, 2.0, 4.0, 5.0, 5.0]
+
+
+async def test_the_last_good_keys_keep_serving_while_the_jwks_is_down(clock: Clock) -> None:
+    jwks = FlakyJwks(up=True)
+    async with serve(flaky_app(jwks)) as http:
+        assert (await http.get("/me", headers=bearer(token()))).status_code == 200
+        jwks.up = False
+        clock.now += 31  # a refetch is allowed again: an unknown kid triggers one, which fails
+        assert (await http.get("/me", headers=bearer(token(sub="someone-else")))).status_code == 200
+        assert_401(await http.get("/me", headers=bearer(token(kid="rotated"))), "token_key_unknown")
+        assert jwks.fetches == 2
+
+
+async def test_after_a_successful_fetch_unknown_kids_are_still_rate_limited(clock: Clock) -> None:
+    jwks = FlakyJwks(up=True)
+    async with serve(flaky_app(jwks)) as http:
+        assert (await http.get("/me", headers=bearer(token()))).status_code == 200
+        for _ in range(5):
+            clock.now += 2  # past any failure backoff, but within the 30 s refetch interval
+            assert_401(await http.get("/me", headers=bearer(token(kid="made-up"))), "token_key_unknown")
+        assert jwks.fetches == 1
 
 
 async def test_a_verified_token_is_not_verified_again(

@@ -5,15 +5,8 @@ from __future__ import annotations
 import httpx
 
 from activity_service.authors.schemas import AuthorIn
-from cruddur_common.errors import AppError
+from cruddur_common.errors import AppError, DependencyUnavailable
 from cruddur_common.http import auth_headers
-
-
-class UserServiceUnavailable(AppError):
-    """The user service could not describe the caller."""
-
-    status_code = 503
-    code = "user_service_unavailable"
 
 
 async def fetch_me(http: httpx.AsyncClient, *, base_url: str, token: str) -> AuthorIn:
@@ -21,10 +14,10 @@ async def fetch_me(http: httpx.AsyncClient, *, base_url: str, token: str) -> Aut
     try:
         response = await http.get(f"{base_url.rstrip('/')}/api/users/me", headers=auth_headers(token))
     except httpx.HTTPError as exc:
-        raise UserServiceUnavailable("The user service is not reachable.") from exc
+        raise DependencyUnavailable("user") from exc
     if response.status_code == 401:
         body = response.json().get("error", {})
         raise AppError(body.get("message", "Unauthorized"), code=body.get("code"), status_code=401)
     if response.status_code != 200:
-        raise UserServiceUnavailable(f"The user service answered {response.status_code}.")
+        raise DependencyUnavailable("user")
     return AuthorIn.model_validate(response.json())
