@@ -35,7 +35,9 @@ def test_exits_are_described_by_code_or_signal() -> None:
     assert describe_exit(-9) == "killed by signal 9 (exit code -9)"
 
 
-def test_a_killed_child_is_restarted_with_a_log_line(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_a_killed_child_is_restarted_with_a_log_line(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     child = Child("sleeper", ["-c", "import time; time.sleep(60)"], env=dict(os.environ), log_dir=tmp_path)
     child.start()
     supervisor = Supervisor(lambda: [child], policy=FAST)
