@@ -56,21 +56,25 @@ def run() -> None:
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     print("starting Postgres, moto, the four services and the gateway ...", flush=True)
     stack.start()
+    crashed = False
     try:
         if stack.cfg.seed_demo and stack.aws:
             seed_demo(
                 gateway_url=stack.cfg.gateway_url, client_id=stack.aws.client_id, data_dir=stack.cfg.data_dir
             )
         print(_banner(stack, time.monotonic() - started), flush=True)
-        while not stop.wait(1.0):
-            dead = [ch for ch in stack.children if not ch.alive()]
-            if dead:
-                print(f"{dead[0].name} stopped unexpectedly:\n{dead[0].tail()}", file=sys.stderr)
+        supervisor = stack.supervise()  # restarts a dead part; only a crash loop ends the run
+        while not stop.wait(0.5):
+            if supervisor.failed.is_set():
+                print(supervisor.failure, file=sys.stderr, flush=True)
+                crashed = True
                 break
     finally:
         print("stopping ...", flush=True)
         stack.stop()
         print("stopped.", flush=True)
+    if crashed:
+        sys.exit(1)
 
 
 def main() -> None:
@@ -78,7 +82,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m devstack")
     parser.add_argument("command", choices=["run", "gateway", "seed-large", "purge"])
     args = parser.parse_args()
-    logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s", datefmt="%H:%M:%S")
     logging.getLogger("httpx").setLevel(
         logging.WARNING
     )  # seeding makes dozens of calls; keep the console readable

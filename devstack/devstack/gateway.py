@@ -21,21 +21,25 @@ from typing import Any
 import aiohttp
 import httpx
 import uvicorn
-from fastapi.openapi.docs import get_swagger_ui_html
 from multidict import CIMultiDict
 from starlette.applications import Starlette
 from starlette.background import BackgroundTask
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from yarl import URL
 
 from cruddur_common.logging import accept_request_id
 from cruddur_common.registry import load_registry, route
+from cruddur_common.security_headers import security_headers
 from devstack.cognito_proxy import CognitoProxy
 
 log = logging.getLogger("devstack.gateway")
 SWAGGER_DIR = Path(__file__).resolve().parents[2] / ".tools" / "swagger" / "node_modules" / "swagger-ui-dist"
+SWAGGER_CDN = "https://cdn.jsdelivr.net"
+SWAGGER_INIT = Path(__file__).resolve().parent / "static" / "swagger-init.js"
 HOP_BY_HOP = {
     "connection",
     "keep-alive",
@@ -47,6 +51,8 @@ HOP_BY_HOP = {
     "upgrade",
     "host",
 }
+# The gateway's own server sets these; passing the service's on too sent each header twice.
+OWN_HEADERS = {"server", "date"}
 PLACEHOLDER = """<!doctype html><html lang="en"><meta charset="utf-8"><title>Cruddur</title>
 <body style="background:#3d0d7b;color:#fff;font-family:system-ui;padding:3rem">
 <h1>Cruddur</h1><p>The API runs; the web app has not been built yet (<code>make spa</code>).</p>
@@ -70,7 +76,9 @@ class Gateway:
             limits=httpx.Limits(max_connections=500, max_keepalive_connections=200),
         )
         self.upstream: aiohttp.ClientSession | None = None
+        self.streams: aiohttp.ClientSession | None = None
         aws = cfg["aws"]
+        self.headers = security_headers(tls=False, connect_src=self._connect_src())
         self.cognito = CognitoProxy(
             aws_url=aws["endpoint_url"],
             pool_id=aws["user_pool_id"],
@@ -78,24 +86,47 @@ class Gateway:
             http=self.http,
         )
 
+    def _connect_src(self) -> tuple[str, ...]:
+        """Origins the SPA calls besides the gateway: the AWS endpoint of presigned avatar uploads."""
+        endpoint = self.cfg["aws"].get("endpoint_url")
+        return (str(URL(endpoint).origin()),) if endpoint else ()
+
     async def open(self) -> None:
-        """The upstream connection pool (aiohttp: its C parser keeps the proxy hop cheap)."""
-        self.upstream = aiohttp.ClientSession(
-            connector=aiohttp.TCPConnector(limit=500, keepalive_timeout=30),
-            timeout=aiohttp.ClientTimeout(total=None, connect=3.0, sock_connect=3.0),
-            auto_decompress=False,
-            skip_auto_headers=("User-Agent", "Accept-Encoding", "Content-Type"),
-        )
+        """The upstream connection pools (aiohttp: its C parser keeps the proxy hop cheap).
+
+        Two pools, neither with a connection limit: with `limit=500`, 500 held event streams took every
+        connection and each ordinary request then waited 3 s for one and got 504 (finding 8). A limit
+        protects nothing here: each upstream connection carries one client request, so the clients'
+        own connections already bound them. Streams get their own pool so that they never sit in the
+        keep-alive set of ordinary requests.
+        """
+
+        def session() -> aiohttp.ClientSession:
+            return aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=0, keepalive_timeout=30),
+                timeout=aiohttp.ClientTimeout(total=None, connect=3.0, sock_connect=3.0),
+                auto_decompress=False,
+                skip_auto_headers=("User-Agent", "Accept-Encoding", "Content-Type"),
+            )
+
+        self.upstream = session()
+        self.streams = session()
 
     async def close(self) -> None:
-        """Close both clients."""
-        if self.upstream is not None:
-            await self.upstream.close()
+        """Close every client."""
+        for pool in (self.upstream, self.streams):
+            if pool is not None:
+                await pool.close()
         await self.http.aclose()
+
+    def _pool(self, request: Request) -> aiohttp.ClientSession:
+        """The stream pool for an event-stream request (EventSource sends that Accept), else the other."""
+        pool = self.streams if "text/event-stream" in request.headers.get("accept", "") else self.upstream
+        assert pool is not None
+        return pool
 
     async def proxy(self, request: Request, base_url: str, path: str) -> Response:
         """Forward method, headers, body and query untouched; stream the response back."""
-        assert self.upstream is not None
         request_id = accept_request_id(request.headers.get("x-request-id"))
         headers = [
             (k, v)
@@ -112,7 +143,7 @@ class Gateway:
         url = URL(base_url + path + (f"?{query}" if query else ""), encoded=True)
         body = await request.body() if request.method not in ("GET", "HEAD") else None
         try:
-            response = await self.upstream.request(
+            response = await self._pool(request).request(
                 request.method, url, headers=CIMultiDict(headers), data=body, allow_redirects=False
             )
         except TimeoutError:
@@ -122,7 +153,7 @@ class Gateway:
         raw = [
             (k.lower().encode("latin-1"), v.encode("latin-1"))
             for k, v in response.headers.items()
-            if k.lower() not in HOP_BY_HOP and k.lower() != "x-request-id"
+            if k.lower() not in HOP_BY_HOP | OWN_HEADERS and k.lower() != "x-request-id"
         ]
         raw.append((b"x-request-id", response.headers.get("x-request-id", request_id).encode("latin-1")))
         out = StreamingResponse(
@@ -196,23 +227,30 @@ class Gateway:
         name = request.path_params["service"]
         if name not in self.services:
             return _error(404, "not_found", f"No service {name}.")
-        assets = {}
-        if (SWAGGER_DIR / "swagger-ui-bundle.js").exists():  # offline copy from npm; else the CDN
-            assets = {
-                "swagger_js_url": "/docs/_static/swagger-ui-bundle.js",
-                "swagger_css_url": "/docs/_static/swagger-ui.css",
-                "swagger_favicon_url": "/docs/_static/favicon-32x32.png",
-            }
-        return get_swagger_ui_html(
-            openapi_url=f"/docs/{name}/openapi.json",
-            **assets,
-            title=f"Cruddur {name} API",
-            swagger_ui_parameters={"persistAuthorization": True},
+        base, headers = "/docs/_static", {}
+        if not (SWAGGER_DIR / "swagger-ui-bundle.js").exists():  # no offline copy from npm: the CDN
+            base = f"{SWAGGER_CDN}/npm/swagger-ui-dist@5"
+            headers["content-security-policy"] = security_headers(
+                tls=False,
+                connect_src=self._connect_src(),
+                script_src=(SWAGGER_CDN,),
+                style_src=(SWAGGER_CDN,),
+            )["content-security-policy"]
+        return HTMLResponse(
+            f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Cruddur {name} API</title>
+<link rel="stylesheet" href="{base}/swagger-ui.css"><link rel="icon" href="/docs/_static/favicon-32x32.png">
+</head><body><div id="swagger-ui"></div><script src="{base}/swagger-ui-bundle.js"></script>
+<script src="/docs/_static/init.js"></script></body></html>""",
+            headers=headers,
         )
 
     async def docs_static(self, request: Request) -> Response:
-        """Swagger UI's own files."""
+        """Swagger UI's own files and the page's init script."""
         name = request.path_params["name"]
+        if name == "init.js":
+            return FileResponse(
+                SWAGGER_INIT, media_type="text/javascript", headers={"cache-control": "no-cache"}
+            )
         if name not in ("swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png"):
             return _error(404, "not_found", "No such file.")
         return FileResponse(SWAGGER_DIR / name, headers={"cache-control": "public, max-age=86400"})
@@ -246,6 +284,30 @@ class Gateway:
         )
 
 
+class SecurityHeaders:
+    """ASGI middleware: every response gets the security headers it does not set itself (ARCHITECTURE §6)."""
+
+    def __init__(self, app: ASGIApp, headers: dict[str, str]) -> None:
+        self.app = app
+        self.headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Add the missing headers to the response start."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                raw = list(message.get("headers", []))
+                present = {k.lower() for k, _ in raw}
+                raw += [(k, v) for k, v in self.headers if k not in present]
+                message["headers"] = raw
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
 def create_app(cfg: dict[str, Any]) -> Starlette:
     """The gateway app."""
     gateway = Gateway(cfg)
@@ -270,6 +332,7 @@ def create_app(cfg: dict[str, Any]) -> Starlette:
             Route("/assets/{key:path}", gateway.assets, methods=["GET", "HEAD"]),
             Route("/{path:path}", gateway.dispatch, methods=methods),
         ],
+        middleware=[Middleware(SecurityHeaders, headers=gateway.headers)],
         lifespan=lifespan,
     )
 
@@ -302,7 +365,6 @@ def serve_from_env() -> None:
         log_level="warning",
         access_log=False,
         server_header=False,
-        date_header=False,
         proxy_headers=True,
     )
 
@@ -323,6 +385,7 @@ def main() -> None:
         port=port,
         log_level="warning",
         access_log=False,
+        server_header=False,
         timeout_graceful_shutdown=2,
         # The stdlib event loop, not uvloop: under wrk, with clients dropping connections mid-response,
         # uvloop 0.23 segfaulted here (a NULL callback in its C code; cf. MagicStack/uvloop#538, #706).

@@ -48,6 +48,18 @@ class Child:
         """Whether it still runs."""
         return self.proc is not None and self.proc.poll() is None
 
+    def exit_code(self) -> int | None:
+        """Its exit status once it ended (negative: the signal that killed it)."""
+        return None if self.proc is None else self.proc.poll()
+
+    def restart(self) -> None:
+        """Start it again, after killing whatever its process group left behind (uvicorn workers)."""
+        if self.proc is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+        self.start()
+
     def terminate(self) -> None:
         """Ask its process group to stop (SIGTERM)."""
         if self.proc is not None and self.proc.poll() is None:

@@ -10,6 +10,8 @@ import os
 import shutil
 import socket
 import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from devstack import config as c
 from devstack.aws_bootstrap import AwsResources, bootstrap
 from devstack.postgres import LocalPostgres
 from devstack.processes import Child
+from devstack.supervisor import RestartPolicy, Supervisor, Watched
 
 log = logging.getLogger("devstack")
 # Background workers `make run` starts when their module exists (each runs the same code as its Lambda).
@@ -49,6 +52,47 @@ def _ensure_free(port: int, what: str) -> None:
             )
 
 
+class _PostgresPart:
+    """The pg_ctl server as a supervised part (a daemon: alive while its postmaster pid runs)."""
+
+    name = "postgres"
+
+    def __init__(self, server: LocalPostgres) -> None:
+        self.server = server
+
+    @property
+    def _pid_file(self) -> Path:
+        return self.server.data_dir / "postmaster.pid"
+
+    def alive(self) -> bool:
+        """Whether the postmaster of postmaster.pid runs (cheaper than `pg_ctl status` every poll).
+
+        A killed postmaster is nobody's child once pg_ctl has exited; where PID 1 does not reap, it stays
+        a zombie that `kill -0` (and so `pg_ctl status`) still sees: read its state instead.
+        """
+        try:
+            pid = int(self._pid_file.read_text().split("\n", 1)[0])
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except (OSError, ValueError):
+            return False
+        return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+
+    def exit_code(self) -> int | None:
+        """pg_ctl's server is not our child: its status is unknown."""
+        return None
+
+    def restart(self) -> None:
+        """`pg_ctl start` (crash recovery replays the WAL), after removing a dead postmaster's pid file."""
+        if not self.alive():
+            self._pid_file.unlink(missing_ok=True)
+        self.server.start()
+
+    def tail(self, lines: int = 30) -> str:
+        """The end of the server log."""
+        path = self.server.data_dir / "server.log"
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:]) if path.exists() else ""
+
+
 class LocalStack:
     """Start and stop every part of the product for `make run` or a test session."""
 
@@ -58,6 +102,7 @@ class LocalStack:
         self.postgres: LocalPostgres | None = None
         self.aws: AwsResources | None = None
         self.log_dir = cfg.data_dir / "logs"
+        self.supervisor: Supervisor | None = None
 
     def service_env(self) -> dict[str, str]:
         """The environment every service and worker process gets."""
@@ -191,17 +236,50 @@ class LocalStack:
         raise RuntimeError(f"{entry.name} not ready after {timeout}s:\n{child.tail()}")
 
     def start(self) -> None:
-        """Everything, in dependency order."""
+        """Everything, in dependency order, then the supervisor that keeps it up."""
         try:
             self.start_datastores()
             self.migrate()
             self.start_services()
+            self.supervise()
         except BaseException:
             self.stop()
             raise
 
+    def parts(self) -> Sequence[Watched]:
+        """What the supervisor watches: Postgres (when embedded) first, then every child."""
+        found: list[Watched] = [_PostgresPart(self.postgres)] if self.postgres is not None else []
+        return [*found, *self.children]
+
+    def supervise(self, policy: RestartPolicy | None = None) -> Supervisor:
+        """Restart any part that dies (with backoff); `supervisor.failed` is set on a crash loop."""
+        if self.supervisor is None:
+            self.supervisor = Supervisor(self.parts, policy=policy, after_restart=self._after_restart)
+            self.supervisor.start()
+        return self.supervisor
+
+    def _after_restart(self, part: Watched) -> None:
+        if part.name == "moto":  # its state is saved every 30 s: make sure the resources exist again
+            _wait_port(self.cfg.moto_port, timeout=30)
+            bootstrap(self.cfg.aws_url, out_file=self.cfg.data_dir / "aws.json")
+
+    @contextmanager
+    def unsupervised(self, name: str) -> Iterator[None]:
+        """Leave part `name` down while a test stops it on purpose; it is watched again afterwards."""
+        if self.supervisor is None:
+            yield
+            return
+        self.supervisor.hold(name)
+        try:
+            yield
+        finally:
+            self.supervisor.release(name)
+
     def stop(self) -> None:
         """Stop the children (gateway first, moto last so it saves its state), then Postgres."""
+        if self.supervisor is not None:
+            self.supervisor.stop()
+            self.supervisor = None
         moto = [ch for ch in self.children if ch.name == "moto"]
         others = [ch for ch in self.children if ch.name != "moto"]
         for child in others:

@@ -15,6 +15,7 @@ from constructs import Construct
 
 from cruddur_infra import nag
 from cruddur_infra.components.private_bucket import private_bucket
+from cruddur_infra.components.security_headers import response_headers_policy
 from cruddur_infra.settings import InfraSettings
 from cruddur_infra.stacks.auth import AuthStack
 
@@ -64,6 +65,7 @@ class FrontendStack(Stack):
         assets = origins.S3BucketOrigin.with_origin_access_control(
             s3.Bucket.from_bucket_name(self, "Assets", assets_bucket.bucket_name)
         )
+        headers = response_headers_policy(self, "SecurityHeaders")
         self.distribution = cloudfront.Distribution(
             self,
             "Distribution",
@@ -79,6 +81,7 @@ class FrontendStack(Stack):
                 viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
                 cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
                 function_associations=[self._function("SpaFallback", SPA_FALLBACK_JS)],
+                response_headers_policy=headers,
             ),
             additional_behaviors={
                 # The viewer's Host is forwarded, so the ALB's certificate for the domain validates.
@@ -88,17 +91,20 @@ class FrontendStack(Stack):
                     allowed_methods=cloudfront.AllowedMethods.ALLOW_ALL,
                     cache_policy=cloudfront.CachePolicy.CACHING_DISABLED,
                     origin_request_policy=cloudfront.OriginRequestPolicy.ALL_VIEWER,
+                    response_headers_policy=headers,
                 ),
                 "/assets/*": cloudfront.BehaviorOptions(
                     origin=assets,
                     viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
                     cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
                     function_associations=[self._function("StripAssetsPrefix", STRIP_ASSETS_JS)],
+                    response_headers_policy=headers,
                 ),
                 "/config.json": cloudfront.BehaviorOptions(
                     origin=origins.S3BucketOrigin.with_origin_access_control(self.site_bucket),
                     viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
                     cache_policy=cloudfront.CachePolicy.CACHING_DISABLED,
+                    response_headers_policy=headers,
                 ),
             },
         )

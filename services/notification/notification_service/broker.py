@@ -20,6 +20,10 @@ QUEUE_SIZE = 256
 CHANNEL_PREFIX = "cruddur:notifications:"
 
 
+# Put in an inbox to wake its stream when the stream is closed to make room for a newer one.
+CLOSED: Envelope = {"id": -1, "event": "closed", "data": {}}
+
+
 class Subscription:
     """One SSE connection's inbox; when it overflows it is flagged `lagged` (the stream catches up from
     Postgres instead of losing events)."""
@@ -28,6 +32,7 @@ class Subscription:
         self.sub = sub
         self.queue: asyncio.Queue[Envelope] = asyncio.Queue(maxsize=QUEUE_SIZE)
         self.lagged = False
+        self.closed = False
 
     def offer(self, envelope: Envelope) -> None:
         """Enqueue without blocking the publisher."""
@@ -36,26 +41,37 @@ class Subscription:
         except asyncio.QueueFull:
             self.lagged = True
 
+    def close(self) -> None:
+        """Ask its stream to end (a full inbox wakes its stream anyway; it checks `closed` every turn)."""
+        self.closed = True
+        with contextlib.suppress(asyncio.QueueFull):
+            self.queue.put_nowait(CLOSED)
+
 
 class Hub:
     """This process's subscriptions by recipient."""
 
     def __init__(self) -> None:
-        self._subs: dict[str, set[Subscription]] = {}
+        self._subs: dict[str, list[Subscription]] = {}  # oldest first
 
     @contextlib.contextmanager
-    def subscribe(self, sub: str) -> Iterator[Subscription]:
-        """Register a subscription for the duration of a stream."""
+    def subscribe(self, sub: str, *, limit: int | None = None) -> Iterator[Subscription]:
+        """Register a subscription for the duration of a stream; past `limit`, close the oldest ones."""
         subscription = Subscription(sub)
-        self._subs.setdefault(sub, set()).add(subscription)
+        members = self._subs.setdefault(sub, [])
+        open_ones = [m for m in members if not m.closed]
+        if limit is not None:
+            for oldest in open_ones[: max(0, len(open_ones) - limit + 1)]:
+                oldest.close()
+        members.append(subscription)
         try:
             yield subscription
         finally:
-            members = self._subs.get(sub)
-            if members is not None:
-                members.discard(subscription)
-                if not members:
-                    del self._subs[sub]
+            members = self._subs.get(sub, [])
+            if subscription in members:
+                members.remove(subscription)
+            if not members:
+                self._subs.pop(sub, None)
 
     def dispatch(self, sub: str, envelope: Envelope) -> None:
         """Hand an event to every local subscription of `sub`."""
@@ -66,6 +82,10 @@ class Hub:
     def connections(self) -> int:
         """How many streams this process holds."""
         return sum(len(s) for s in self._subs.values())
+
+    def open_streams(self, sub: str) -> int:
+        """How many of `sub`'s streams are open (not asked to close)."""
+        return sum(1 for m in self._subs.get(sub, ()) if not m.closed)
 
 
 class Broker(Protocol):

@@ -18,7 +18,10 @@ async def start_broker(app: FastAPI) -> None:
     await broker.start()
     app.state.broker = broker
     app.state.stream_context = StreamContext(
-        sessions=app.state.sessions, broker=broker, keepalive_seconds=settings.sse_keepalive_seconds
+        sessions=app.state.sessions,
+        broker=broker,
+        keepalive_seconds=settings.sse_keepalive_seconds,
+        max_streams_per_user=settings.max_streams_per_user,
     )
 
 

@@ -13,6 +13,9 @@ class Settings(CommonSettings):
     """Settings of the notification service."""
 
     sse_keepalive_seconds: float = Field(default=15.0, gt=0, le=55, description="Below the ALB idle timeout")
+    max_streams_per_user: int = Field(
+        default=5, ge=1, le=100, description="Open streams per person and task; a new one closes the oldest"
+    )
 
 
 @functools.cache

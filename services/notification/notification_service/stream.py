@@ -17,10 +17,14 @@ import orjson
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from notification_service import render, repository
-from notification_service.broker import Broker, Envelope
+from notification_service.broker import CLOSED, Broker, Envelope
 
 REPLAY_BATCH = 200
 RETRY_MS = 3000
+# A stream closed for a newer one of the same person asks its EventSource to come back slowly, so a
+# person with more tabs than the limit rotates through them instead of reconnecting in a tight loop.
+CLOSED_RETRY_MS = 30_000
+GOODBYE = f'retry: {CLOSED_RETRY_MS}\nevent: closed\ndata: {{"reason": "stream_limit"}}\n\n'.encode()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -30,6 +34,7 @@ class StreamContext:
     sessions: async_sessionmaker[AsyncSession]
     broker: Broker
     keepalive_seconds: float
+    max_streams_per_user: int = 5
 
 
 def frame(envelope: Envelope) -> bytes:
@@ -61,9 +66,10 @@ async def events(
 ) -> AsyncIterator[bytes]:
     """The stream: subscribe first, then replay what the client missed, then live events and keep-alives.
 
-    It ends when the access token expires (the client reconnects with a fresh one and Last-Event-ID).
+    It ends when the access token expires (the client reconnects with a fresh one and Last-Event-ID), or
+    when the person opens more than `max_streams_per_user` streams on this task (the oldest ends).
     """
-    with ctx.broker.hub.subscribe(sub) as inbox:
+    with ctx.broker.hub.subscribe(sub, limit=ctx.max_streams_per_user) as inbox:
         yield f"retry: {RETRY_MS}\n: connected\n\n".encode()
         current = await _baseline(ctx, sub)
         last = current if last_event_id is None else min(last_event_id, current)
@@ -71,6 +77,9 @@ async def events(
             yield frame(envelope)
             last = envelope["id"]
         while True:
+            if inbox.closed:  # a newer stream of this person took its place
+                yield GOODBYE
+                return
             timeout = ctx.keepalive_seconds
             if expires_at is not None:
                 remaining = expires_at - time.time()
@@ -81,6 +90,8 @@ async def events(
                 envelope = await asyncio.wait_for(inbox.queue.get(), timeout=timeout)
             except TimeoutError:
                 yield b": keep-alive\n\n"
+                continue
+            if envelope is CLOSED:
                 continue
             if inbox.lagged or envelope["id"] > last + 1:
                 # dropped events (inbox overflow) are newer than queued ones: catch up on everything then
