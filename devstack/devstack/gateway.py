@@ -139,13 +139,22 @@ class Gateway:
             ("x-forwarded-proto", request.url.scheme),
             ("x-forwarded-host", request.headers.get("host", "")),
         ]
+        # Forward the path as the client sent it (still percent-encoded), like the ALB: the decoded form
+        # may hold bytes (%00, %C3%B7) that are not valid in a request line; the service judges them.
+        raw_path = request.scope.get("raw_path") or path.encode()
         query = request.url.query
-        url = URL(base_url + path + (f"?{query}" if query else ""), encoded=True)
+        target = base_url + raw_path.decode("latin-1") + (f"?{query}" if query else "")
         body = await request.body() if request.method not in ("GET", "HEAD") else None
         try:
             response = await self._pool(request).request(
-                request.method, url, headers=CIMultiDict(headers), data=body, allow_redirects=False
+                request.method,
+                URL(target, encoded=True),
+                headers=CIMultiDict(headers),
+                data=body,
+                allow_redirects=False,
             )
+        except ValueError:  # aiohttp refuses to send a request line it considers malformed
+            return _error(400, "bad_request", "The request line is not valid.")
         except TimeoutError:
             return _error(504, "upstream_timeout", "The service did not answer in time.")
         except aiohttp.ClientError:
