@@ -7,8 +7,10 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from pydantic import TypeAdapter
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from cruddur_common.contracts import BatchResult, consume
 from cruddur_common.pagination import InvalidCursor, decode_cursor, encode_cursor
 from notification_service import render, repository
 from notification_service.broker import Broker
@@ -77,6 +79,21 @@ async def ingest(session: AsyncSession, broker: Broker, event: IngestEvent) -> I
     except Exception as exc:  # stored is what counts: live streams catch up from Postgres
         log.warning("live publish failed: %s", exc, extra={"event_id": str(event.event_id)})
     return IngestResult(status="stored")
+
+
+_EVENT = TypeAdapter(IngestEvent)
+
+
+async def ingest_batch(
+    sessions: async_sessionmaker[AsyncSession], broker: Broker, events: list[object]
+) -> BatchResult:
+    """Ingest an outbox batch in order, each event on its own; invalid ones are refused, not fatal."""
+
+    async def apply(event: IngestEvent) -> None:
+        async with sessions() as session:  # a refused event's transaction never touches the next one
+            await ingest(session, broker, event)
+
+    return await consume(events, model=_EVENT, apply=apply)
 
 
 async def list_notifications(
