@@ -10,9 +10,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Literal, TypeVar
 from uuid import UUID
 
-import asyncpg
 from pydantic import AwareDatetime, BaseModel, Field, TypeAdapter, ValidationError, model_validator
-from sqlalchemy import exc as sa_exc
 
 T = TypeVar("T")
 
@@ -40,13 +38,23 @@ class BatchResult(BaseModel):
 
 # --- consumer side ---------------------------------------------------------------------------------------
 
-# Data the database refuses (class 22 data exceptions, class 23 integrity violations) cannot succeed later.
-_REFUSED_BY_DB: tuple[type[Exception], ...] = (
-    asyncpg.DataError,
-    asyncpg.IntegrityConstraintViolationError,
-    sa_exc.DataError,
-    sa_exc.IntegrityError,
-)
+# Data the database refuses for what it is (SQLSTATE class 22 data exception, 23 integrity violation: U+0000
+# in text, a check constraint) cannot succeed later; anything else (a connection lost) may.
+_REFUSED_SQLSTATE_CLASSES = ("22", "23")
+
+
+def refused_by_database(exc: BaseException) -> bool:
+    """True when Postgres refused the data itself (asyncpg's error, or SQLAlchemy's wrapper of it)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        sqlstate = getattr(current, "sqlstate", None)
+        if isinstance(sqlstate, str) and sqlstate[:2] in _REFUSED_SQLSTATE_CLASSES:
+            return True
+        orig = getattr(current, "orig", None)
+        current = orig if isinstance(orig, BaseException) else (current.__cause__ or current.__context__)
+    return False
 
 
 async def consume(
@@ -63,11 +71,20 @@ async def consume(
             await apply(model.validate_python(raw))
         except ValidationError as exc:
             results.append(EventResult(ok=False, error=f"invalid: {_short(exc)}"))
-        except (*_REFUSED_BY_DB, *refused) as exc:
-            results.append(EventResult(ok=False, error=f"{type(exc).__name__}: {_short(exc)}"))
+        except Exception as exc:
+            if not (isinstance(exc, refused) or refused_by_database(exc)):
+                raise  # the call fails and is retried: the database or a dependency is away
+            results.append(EventResult(ok=False, error=f"{_name(exc)}: {_short(exc)}"))
         else:
             results.append(EventResult(ok=True))
     return BatchResult(results=results)
+
+
+def _name(exc: BaseException) -> str:
+    """The most specific name: asyncpg's error class behind SQLAlchemy's wrapper."""
+    while exc.__cause__ is not None or getattr(exc, "orig", None) is not None:
+        exc = getattr(exc, "orig", None) or exc.__cause__  # type: ignore[assignment]
+    return type(exc).__name__
 
 
 def _short(exc: Exception) -> str:

@@ -7,8 +7,9 @@ from typing import Any
 import asyncpg
 import pytest
 from pydantic import BaseModel, TypeAdapter
+from sqlalchemy import exc as sa_exc
 
-from cruddur_common.contracts import IngestEvent, consume
+from cruddur_common.contracts import IngestEvent, consume, refused_by_database
 
 
 class Item(BaseModel):
@@ -40,6 +41,16 @@ async def test_an_unexpected_error_fails_the_whole_call_so_it_is_retried() -> No
 
     with pytest.raises(asyncpg.exceptions.ConnectionDoesNotExistError):
         await consume([{"n": 1}], model=TypeAdapter(Item), apply=apply)
+
+
+def test_postgres_refusals_are_recognised_behind_sqlalchemys_wrapper() -> None:
+    adapted = RuntimeError("invalid byte sequence for encoding UTF8: 0x00")
+    adapted.__cause__ = asyncpg.exceptions.CharacterNotInRepertoireError("0x00")
+    assert refused_by_database(sa_exc.DBAPIError("INSERT", None, adapted))
+    lost = RuntimeError("connection was closed")
+    lost.__cause__ = asyncpg.exceptions.ConnectionDoesNotExistError("closed")
+    assert not refused_by_database(sa_exc.DBAPIError("INSERT", None, lost))
+    assert not refused_by_database(RuntimeError("boom"))
 
 
 @pytest.mark.parametrize(
