@@ -164,6 +164,8 @@ class Policy:
     poll_seconds: float = 1.0
     batch_size: int = 100
     max_backoff_seconds: float = 60.0
+    # a failed round (the database away) is retried within 5 s of its return, without a storm while it is away
+    round_backoff_seconds: float = 5.0
     max_attempts: int = 20  # for an event the consumer fails on with a 500, alone: then it is parked
     concurrency: int = 4  # destinations delivered at the same time
     lag_log_seconds: float = 30.0
@@ -223,16 +225,18 @@ class Deliverer:
                 failures = 0
             except Exception:  # any error: the database or the network is away; back off and reconnect
                 failures += 1
-                delay = backoff(failures, cap=self.policy.max_backoff_seconds)
+                delay = backoff(failures, cap=self.policy.round_backoff_seconds)
                 log.exception("outbox round for %s failed, next in %.1fs", destination, delay)
-                await asyncio.sleep(delay)
+                await self._idle(destination, delay)  # a new event (the database is back) cuts it short
                 continue
-            if handled >= self.policy.batch_size:
-                continue
-            wakeup = self._wakeups[destination]
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(wakeup.wait(), timeout=self.policy.poll_seconds)
-            wakeup.clear()
+            if handled < self.policy.batch_size:
+                await self._idle(destination, self.policy.poll_seconds)
+
+    async def _idle(self, destination: str, seconds: float) -> None:
+        wakeup = self._wakeups[destination]
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(wakeup.wait(), timeout=seconds)
+        wakeup.clear()
 
     async def _report_lag(self) -> None:
         while True:

@@ -114,7 +114,9 @@ def _deliverer(engine: Any, peer: Peer, destination: str) -> outbox.Deliverer:
         lock_namespace="activity-test",
         http=httpx.AsyncClient(transport=httpx.MockTransport(peer.handle)),
         destinations={destination: outbox.Destination("http://peer", "/batch")},
-        policy=outbox.Policy(poll_seconds=0.05, batch_size=10, max_backoff_seconds=0.2),
+        policy=outbox.Policy(
+            poll_seconds=0.05, batch_size=10, max_backoff_seconds=0.2, round_backoff_seconds=0.2
+        ),
     )
 
 

@@ -69,7 +69,13 @@ def _ok(events: list[Any]) -> httpx.Response:
 
 
 def _deliverer(store: MemoryStore, transport: httpx.MockTransport, **policy: Any) -> outbox.Deliverer:
-    knobs = {"poll_seconds": 0.01, "batch_size": 100, "max_backoff_seconds": 0.01, **policy}
+    knobs = {
+        "poll_seconds": 0.01,
+        "batch_size": 100,
+        "max_backoff_seconds": 0.01,
+        "round_backoff_seconds": 0.01,
+    }
+    knobs |= policy
     return outbox.Deliverer(
         store=store,
         http=httpx.AsyncClient(transport=transport),
