@@ -166,6 +166,8 @@ class Policy:
     max_backoff_seconds: float = 60.0
     # a failed round (the database away) is retried within 5 s of its return, without a storm while it is away
     round_backoff_seconds: float = 5.0
+    # a batch is many events' work: a call cut short is redelivered whole, so give it longer than a request
+    call_timeout_seconds: float = 30.0
     max_attempts: int = 20  # for an event the consumer fails on with a 500, alone: then it is parked
     concurrency: int = 4  # destinations delivered at the same time
     lag_log_seconds: float = 30.0
@@ -277,7 +279,9 @@ class Deliverer:
     async def _call(self, target: Destination, bodies: list[Any]) -> list[EventResult]:
         url = target.base_url.rstrip("/") + target.path
         try:
-            response = await self.http.post(url, json={"events": bodies})
+            response = await self.http.post(
+                url, json={"events": bodies}, timeout=self.policy.call_timeout_seconds
+            )
         except httpx.HTTPError as exc:
             raise _Retry(f"{type(exc).__name__}: {exc}", server_error=False) from exc
         message = f"{response.status_code}: {response.text[:300]}"
