@@ -17,7 +17,14 @@ from bench.harness import BENCH_DATA, Result, ensure_wrk, start_stack, table
 from devstack.stack import LocalStack
 
 # The benchmark areas, in order. Other areas append their module name here (e.g. "bench.messaging").
-AREAS: list[str] = ["bench.cruds", "bench.gateway", "bench.avatars", "bench.messaging", "bench.frontend"]
+AREAS: list[str] = [
+    "bench.cruds",
+    "bench.gateway",
+    "bench.avatars",
+    "bench.messaging",
+    "bench.frontend",
+    "bench.outbox",
+]
 
 
 @dataclass

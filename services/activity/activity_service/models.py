@@ -142,17 +142,28 @@ class Hashtag(Base):
 
 
 class OutboxEvent(Base):
-    """An HTTP call to another service, written in the action's transaction and delivered later."""
+    """An event for another service, queued in the action's transaction (cruddur_common.outbox)."""
 
     __tablename__ = "outbox"
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
     destination: Mapped[str] = mapped_column(String(32))
-    method: Mapped[str] = mapped_column(String(8))
-    path: Mapped[str] = mapped_column(Text)
     body: Mapped[Any] = mapped_column(JSONB)
     attempts: Mapped[int] = mapped_column(Integer, server_default="0")
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class OutboxParked(Base):
+    """An outbox event its consumer refused for good, kept with the error (cruddur_common.outbox)."""
+
+    __tablename__ = "outbox_parked"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    destination: Mapped[str] = mapped_column(String(32))
+    body: Mapped[Any] = mapped_column(JSONB)
+    attempts: Mapped[int] = mapped_column(Integer)
+    error: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    parked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -9,7 +9,6 @@ import time
 import asyncpg
 
 from activity_service.db import create_pool, transaction
-from activity_service.outbox import repository as outbox
 from activity_service.settings import get_settings
 
 log = logging.getLogger("activity.purge")
@@ -49,8 +48,6 @@ async def run() -> int:
     try:
         started = time.monotonic()
         total = await purge_expired(pool, batch_size=settings.purge_batch_size)
-        forgotten = await outbox.forget_delivered(pool, older_than_hours=24)
-        log.info("forgot %d delivered outbox events", forgotten)
         log.info("purged %d expired cruds in %.1fs", total, time.monotonic() - started)
         return total
     finally:

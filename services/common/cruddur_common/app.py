@@ -11,11 +11,12 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequenc
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -30,6 +31,7 @@ from cruddur_common.input import InputGuardMiddleware
 from cruddur_common.logging import RequestContextMiddleware, configure_logging
 from cruddur_common.migrations import upgrade
 from cruddur_common.settings import CommonSettings
+from cruddur_common.supervisor import BackgroundTask, Supervisor
 
 log = logging.getLogger("cruddur.app")
 Hook = Callable[[FastAPI], Awaitable[None]]
@@ -50,6 +52,7 @@ class ServiceSpec:
     readiness: Sequence[tuple[str, Check]] = ()
     on_startup: Sequence[Hook] = ()
     on_shutdown: Sequence[Hook] = ()
+    background: Sequence[BackgroundTask] = ()
     tags: list[dict[str, str]] = field(default_factory=list)
     # path -> endpoint for the busiest GET routes (cruddur_common.hot); each is also declared in a router
     hot_routes: Mapping[str, Endpoint] = field(default_factory=dict)
@@ -64,11 +67,14 @@ class Health(BaseModel):
 
 
 class Readiness(BaseModel):
-    """Readiness: each datastore check and the overall verdict."""
+    """Readiness: each datastore check, each background task (`task:<name>`) and the overall verdict."""
 
     status: str
     service: str
     checks: dict[str, str]
+    detail: dict[str, dict[str, Any]] = Field(
+        default_factory=dict, description="Figures of the background tasks, e.g. an outbox's lag."
+    )
 
 
 def _migrations_dir(spec: ServiceSpec) -> Path | None:
@@ -112,6 +118,7 @@ def _lifespan(spec: ServiceSpec) -> Callable[[FastAPI], AbstractAsyncContextMana
             ),
         )
         app.state.aws = AwsClients()
+        app.state.supervisor = Supervisor()
         engine = None
         if spec.db_schema:
             url = settings.sqlalchemy_url
@@ -127,6 +134,9 @@ def _lifespan(spec: ServiceSpec) -> Callable[[FastAPI], AbstractAsyncContextMana
                 await app.state.aws.open(settings, *spec.aws_services)
             for hook in spec.on_startup:
                 await hook(app)
+            for task in spec.background:
+                if task.enabled(app):
+                    app.state.supervisor.start(app, task)
             # What startup built (modules, routes, models, pools: ~150k objects) lives as long as the
             # process. Left in the collector's view, every full collection walks all of it: ~100 ms of
             # CPU on the bench machine, a stall for every request in flight (docs/performance.md).
@@ -134,6 +144,7 @@ def _lifespan(spec: ServiceSpec) -> Callable[[FastAPI], AbstractAsyncContextMana
             gc.freeze()
             yield
         finally:
+            await app.state.supervisor.stop()
             for hook in reversed(spec.on_shutdown):
                 await hook(app)
             await app.state.aws.close()
@@ -173,8 +184,19 @@ def _ops_router(spec: ServiceSpec) -> APIRouter:
             except Exception as exc:  # a readiness probe reports, it does not raise
                 log.warning("readiness check %s failed: %s", name, exc)
                 results[name] = f"error: {type(exc).__name__}"
+        supervisor: Supervisor = request.app.state.supervisor
+        detail: dict[str, dict[str, Any]] = {}
+        for task in spec.background:
+            if task.name not in supervisor.tasks:
+                continue  # disabled in this process
+            results[f"task:{task.name}"] = supervisor.status(task.name)
+            if task.detail is not None:
+                try:
+                    detail[task.name] = await task.detail(request.app)
+                except Exception as exc:  # the figures are extra; their datastore has its own check
+                    detail[task.name] = {"error": type(exc).__name__}
         ok = all(v == "ok" for v in results.values())
-        body = Readiness(status="ok" if ok else "error", service=spec.name, checks=results)
+        body = Readiness(status="ok" if ok else "error", service=spec.name, checks=results, detail=detail)
         return JSONResponse(body.model_dump(), status_code=200 if ok else 503)
 
     return router

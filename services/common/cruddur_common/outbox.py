@@ -1,7 +1,10 @@
-"""Transactional outbox delivery: at least once, in order per destination, with backoff while a peer is down.
+"""The transactional outbox, one implementation for every service that has one.
 
-A service writes outbox rows in the transaction of its action and plugs its own storage in through
-`Store.batch()`; this module owns the loop, the HTTP call and the retry policy.
+A service queues events in the transaction of its action (`enqueue`); the `Deliverer` sends each
+destination's due head as ONE call to the destination's batch endpoint, in order, at least once, with
+backoff while the peer is down. The consumer answers one result per event (`BatchResult`): accepted
+events are deleted (the retention policy: delivered rows are not kept), refused ones are parked in
+`outbox_parked` with their error. Tables: `outbox` and `outbox_parked` in the service's schema.
 """
 
 from __future__ import annotations
@@ -9,145 +12,350 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Mapping, Sequence
-from contextlib import AbstractAsyncContextManager
-from typing import Any, Protocol
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
+import asyncpg
 import httpx
+import orjson
+from fastapi import FastAPI
+from pydantic import ValidationError
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+
+from cruddur_common.contracts import BatchResult, EventResult
+from cruddur_common.supervisor import BackgroundTask
 
 log = logging.getLogger("cruddur.outbox")
 
-
-class DeliveryFailed(Exception):
-    """The peer did not accept the call (retry later)."""
-
-
-class Rejected(Exception):
-    """The peer refused the call for good (a 4xx other than 404/408/409/425/429): retrying cannot help."""
+# A peer that is missing, busy or not yet configured may answer these; the event itself is fine.
+_TRANSIENT_4XX = frozenset({401, 403, 404, 408, 409, 425, 429})
+_TRANSIENT_5XX = frozenset({502, 503, 504})
 
 
-class Event(Protocol):
-    """One undelivered call."""
+# --- producer side: the tables ---------------------------------------------------------------------------
 
-    @property
-    def id(self) -> int: ...
-    @property
-    def method(self) -> str: ...
-    @property
-    def path(self) -> str: ...
-    @property
-    def body(self) -> Any: ...
-    @property
-    def attempts(self) -> int: ...
+_INSERT = "INSERT INTO outbox (destination, body) VALUES ($1, $2::jsonb)"
 
 
-class Batch(Protocol):
-    """The due head of one destination's queue, inside the transaction that holds its delivery lock."""
-
-    @property
-    def events(self) -> Sequence[Event]:
-        """The events, oldest first."""
-
-    async def postpone(self, event_id: int, *, delay_seconds: float, error: str) -> None:
-        """Try this event again later (it blocks the events behind it, keeping order)."""
-
-    async def done(self, ids: list[int]) -> None:
-        """These events were delivered (or rejected for good)."""
-
-
-class Store(Protocol):
-    """A service's outbox table."""
-
-    def batch(self, destination: str, *, limit: int) -> AbstractAsyncContextManager[Batch | None]:
-        """Lock the destination and read its due head; None when another process holds the lock."""
-
-
-async def send(http: httpx.AsyncClient, *, base_url: str, method: str, path: str, body: Any) -> None:
-    """Perform one call; raise DeliveryFailed (retry) or Rejected (drop)."""
-    try:
-        response = await http.request(method, base_url.rstrip("/") + path, json=body)
-    except httpx.HTTPError as exc:
-        raise DeliveryFailed(f"{type(exc).__name__}: {exc}") from exc
-    if response.status_code < 300:
+async def enqueue(
+    db: asyncpg.Connection | AsyncSession | AsyncConnection, *, destination: str, bodies: Sequence[Any]
+) -> None:
+    """Queue events in the caller's transaction (an asyncpg connection or a SQLAlchemy session)."""
+    if not bodies:
         return
-    message = f"{response.status_code}: {response.text[:200]}"
-    if 400 <= response.status_code < 500 and response.status_code not in (404, 408, 409, 425, 429):
-        raise Rejected(message)
-    raise DeliveryFailed(message)
+    encoded = [orjson.dumps(body).decode() for body in bodies]
+    if isinstance(db, asyncpg.Connection):
+        await db.executemany(_INSERT, [(destination, body) for body in encoded])
+        return
+    await db.execute(
+        text("INSERT INTO outbox (destination, body) VALUES (:d, CAST(:b AS jsonb))"),
+        [{"d": destination, "b": body} for body in encoded],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """One queued event."""
+
+    id: int
+    body: Any
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class Lag:
+    """What ops alarm on: how much waits, for how long, and how much was parked."""
+
+    pending: int
+    oldest_pending_seconds: float
+    parked: int
+
+    def as_dict(self) -> dict[str, float | int]:
+        """The readiness detail and log fields."""
+        return {
+            "pending": self.pending,
+            "oldest_pending_seconds": round(self.oldest_pending_seconds, 3),
+            "parked": self.parked,
+        }
+
+
+_HEAD = """
+SELECT id, body::text AS body, attempts, next_attempt_at <= now() AS due
+FROM outbox WHERE destination = :d ORDER BY id LIMIT :n FOR UPDATE SKIP LOCKED
+"""
+_PARK = """
+WITH moved AS (DELETE FROM outbox WHERE id = ANY(CAST(:ids AS bigint[])) RETURNING *)
+INSERT INTO outbox_parked (id, destination, body, attempts, error, created_at)
+SELECT id, destination, body, attempts + 1, :error, created_at FROM moved
+"""
+_DELETE = "DELETE FROM outbox WHERE id = ANY(CAST(:ids AS bigint[]))"
+_POSTPONE = """
+UPDATE outbox SET attempts = attempts + 1, last_error = :error,
+    next_attempt_at = now() + make_interval(secs => :delay) WHERE id = :id
+"""
+_LAG = """
+SELECT (SELECT count(*) FROM outbox) AS pending,
+       COALESCE(EXTRACT(EPOCH FROM now() - (SELECT min(created_at) FROM outbox)), 0) AS oldest,
+       (SELECT count(*) FROM outbox_parked) AS parked
+"""
+
+
+class Store:
+    """The outbox tables of one schema, reached through the service's SQLAlchemy engine."""
+
+    def __init__(self, engine: AsyncEngine, *, lock_namespace: str) -> None:
+        self.engine = engine
+        self.lock_namespace = lock_namespace
+
+    async def lock(self, conn: AsyncConnection, destination: str) -> bool:
+        """Take a destination's transaction-scoped delivery lock (one deliverer at a time keeps order)."""
+        key = f"{self.lock_namespace}.outbox.{destination}"
+        locked = await conn.scalar(text("SELECT pg_try_advisory_xact_lock(hashtext(:k))"), {"k": key})
+        return bool(locked)
+
+    async def head(self, conn: AsyncConnection, destination: str, *, limit: int) -> list[Pending]:
+        """The oldest events of a destination that are due, stopping at the first one still backing off."""
+        rows = (await conn.execute(text(_HEAD), {"d": destination, "n": limit})).all()
+        events: list[Pending] = []
+        for row in rows:
+            if not row.due:
+                break
+            events.append(Pending(row.id, orjson.loads(row.body), row.attempts))
+        return events
+
+    async def delete(self, conn: AsyncConnection, ids: Sequence[int]) -> None:
+        """Forget delivered events (nothing is kept once the consumer has it)."""
+        if ids:
+            await conn.execute(text(_DELETE), {"ids": list(ids)})
+
+    async def park(self, conn: AsyncConnection, ids: Sequence[int], *, error: str) -> None:
+        """Move events the consumer refused for good to the dead-letter table."""
+        if ids:
+            await conn.execute(text(_PARK), {"ids": list(ids), "error": error[:1000]})
+
+    async def postpone(self, conn: AsyncConnection, event_id: int, *, delay: float, error: str) -> None:
+        """Record a failed attempt of the head event and when to try again (it holds back the rest)."""
+        await conn.execute(text(_POSTPONE), {"id": event_id, "delay": delay, "error": error[:500]})
+
+    async def lag(self) -> Lag:
+        """Pending count, age of the oldest pending event and parked count, over all destinations."""
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(text(_LAG))).one()
+        return Lag(int(row.pending), float(row.oldest), int(row.parked))
+
+
+# --- the deliverer ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Destination:
+    """Where a destination's batches go."""
+
+    base_url: str
+    path: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Policy:
+    """Batching, retry and reporting knobs (the services' settings fill them)."""
+
+    poll_seconds: float = 1.0
+    batch_size: int = 100
+    max_backoff_seconds: float = 60.0
+    # a failed round (the database away) is retried within 5 s of its return, without a storm while it is away
+    round_backoff_seconds: float = 5.0
+    # a batch is many events' work: a call cut short is redelivered whole, so give it longer than a request
+    call_timeout_seconds: float = 30.0
+    max_attempts: int = 20  # for an event the consumer fails on with a 500, alone: then it is parked
+    concurrency: int = 4  # destinations delivered at the same time
+    lag_log_seconds: float = 30.0
+
+
+class _Retry(Exception):
+    """The call failed in a way that may pass: try the head again later."""
+
+    def __init__(self, message: str, *, server_error: bool) -> None:
+        super().__init__(message)
+        self.server_error = server_error
+
+
+class _Refused(Exception):
+    """The consumer refused the whole call for good (a permanent 4xx)."""
+
+
+def backoff(attempts: int, *, cap: float) -> float:
+    """Seconds before the next try after `attempts` failures: 0.5 s doubling, capped."""
+    return float(min(cap, 0.5 * 2 ** min(attempts, 16)))
 
 
 class Deliverer:
-    """A background task per process; the store's lock lets one process deliver a destination at a time."""
+    """Delivers every destination's queue, in order, one batch call at a time per destination."""
 
     def __init__(
         self,
         *,
         store: Store,
         http: httpx.AsyncClient,
-        destinations: Mapping[str, str],
-        poll_seconds: float,
-        batch_size: int,
-        max_backoff_seconds: float,
-        store_errors: tuple[type[Exception], ...],
+        destinations: Mapping[str, Destination],
+        policy: Policy,
     ) -> None:
         self.store = store
         self.http = http
         self.destinations = dict(destinations)
-        self.poll_seconds = poll_seconds
-        self.batch_size = batch_size
-        self.max_backoff = max_backoff_seconds
-        self.store_errors = store_errors
-        self.wakeup = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-
-    def start(self) -> None:
-        """Run the loop in the background."""
-        self._task = asyncio.create_task(self._run(), name="outbox-deliverer")
-
-    async def stop(self) -> None:
-        """Stop the loop (undelivered events stay in the table)."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        self.policy = policy
+        self._wakeups = {name: asyncio.Event() for name in self.destinations}
+        self._slots = asyncio.Semaphore(policy.concurrency)
 
     def notify(self) -> None:
         """Something was just enqueued by this process: deliver without waiting for the next poll."""
-        self.wakeup.set()
+        for wakeup in self._wakeups.values():
+            wakeup.set()
 
-    async def _run(self) -> None:
-        recoverable: tuple[type[Exception], ...] = (OSError, *self.store_errors)
+    async def run(self) -> None:
+        """Deliver forever (a supervised task); each destination has its own loop that survives anything."""
+        loops = [self._loop(name) for name in self.destinations]
+        await asyncio.gather(*loops, self._report_lag())
+
+    async def _loop(self, destination: str) -> None:
+        failures = 0
         while True:
-            busy = False
-            for destination, base_url in self.destinations.items():
-                try:
-                    busy |= await self.deliver_once(destination, base_url) >= self.batch_size
-                except recoverable as exc:
-                    log.warning("outbox delivery round failed: %s", exc)
-            if busy:
+            try:
+                async with self._slots:
+                    handled = await self.deliver_once(destination)
+                failures = 0
+            except Exception:  # any error: the database or the network is away; back off and reconnect
+                failures += 1
+                delay = backoff(failures, cap=self.policy.round_backoff_seconds)
+                log.exception("outbox round for %s failed, next in %.1fs", destination, delay)
+                await self._idle(destination, delay)  # a new event (the database is back) cuts it short
                 continue
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.wakeup.wait(), timeout=self.poll_seconds)
-            self.wakeup.clear()
+            if handled < self.policy.batch_size:
+                await self._idle(destination, self.policy.poll_seconds)
 
-    async def deliver_once(self, destination: str, base_url: str) -> int:
-        """Deliver the due head of one destination's queue; returns how many events were handled."""
-        async with self.store.batch(destination, limit=self.batch_size) as batch:
-            if batch is None:
+    async def _idle(self, destination: str, seconds: float) -> None:
+        wakeup = self._wakeups[destination]
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(wakeup.wait(), timeout=seconds)
+        wakeup.clear()
+
+    async def _report_lag(self) -> None:
+        while True:
+            await asyncio.sleep(self.policy.lag_log_seconds)
+            try:
+                lag = await self.store.lag()
+            except Exception as exc:  # reporting is best effort; the delivery loops log the real failure
+                log.warning("outbox lag unavailable: %s", exc)
+                continue
+            if lag.pending or lag.parked:
+                log.info("outbox lag", extra={"outbox": lag.as_dict()})
+
+    async def deliver_once(self, destination: str) -> int:
+        """Deliver the due head of one destination's queue; returns how many events left the queue."""
+        target = self.destinations[destination]
+        async with self.store.engine.begin() as conn:
+            if not await self.store.lock(conn, destination):
                 return 0
-            done: list[int] = []
-            for event in batch.events:
-                try:
-                    await send(
-                        self.http, base_url=base_url, method=event.method, path=event.path, body=event.body
-                    )
-                except Rejected as exc:
-                    log.error("outbox event %s rejected, dropped: %s", event.id, exc)
-                except DeliveryFailed as exc:
-                    delay = min(self.max_backoff, 0.5 * 2 ** min(event.attempts, 16))
-                    await batch.postpone(event.id, delay_seconds=delay, error=str(exc))
-                    log.warning("outbox event %s failed (retry in %.1fs): %s", event.id, delay, exc)
-                    break
-                done.append(event.id)
-            await batch.done(done)
-            return len(done)
+            events = await self.store.head(conn, destination, limit=self.policy.batch_size)
+            if not events:
+                return 0
+            if events[0].attempts:  # the head failed before: send it alone, so one bad event is found
+                events = events[:1]
+            try:
+                results = await self._call(target, [e.body for e in events])
+            except _Refused as exc:
+                return await self._refused(conn, destination, events, str(exc))
+            except _Retry as exc:
+                await self._failed(conn, destination, events, exc)
+                return 0
+            accepted = [e.id for e, r in zip(events, results, strict=True) if r.ok]
+            await self.store.delete(conn, accepted)
+            for event, result in zip(events, results, strict=True):
+                if not result.ok:
+                    await self._park(conn, destination, event, result.error or "refused")
+            return len(events)
+
+    async def _call(self, target: Destination, bodies: list[Any]) -> list[EventResult]:
+        url = target.base_url.rstrip("/") + target.path
+        try:
+            response = await self.http.post(
+                url, json={"events": bodies}, timeout=self.policy.call_timeout_seconds
+            )
+        except httpx.HTTPError as exc:
+            raise _Retry(f"{type(exc).__name__}: {exc}", server_error=False) from exc
+        message = f"{response.status_code}: {response.text[:300]}"
+        if response.status_code in _TRANSIENT_4XX or response.status_code in _TRANSIENT_5XX:
+            raise _Retry(message, server_error=False)
+        if 400 <= response.status_code < 500:
+            raise _Refused(message)
+        if response.status_code >= 300:
+            raise _Retry(message, server_error=True)
+        try:
+            results = BatchResult.model_validate_json(response.content).results
+        except ValidationError as exc:
+            raise _Retry(f"unreadable batch result: {exc.error_count()} errors", server_error=True) from exc
+        if len(results) != len(bodies):
+            raise _Retry(f"{len(results)} results for {len(bodies)} events", server_error=True)
+        return results
+
+    async def _refused(
+        self, conn: AsyncConnection, destination: str, events: list[Pending], error: str
+    ) -> int:
+        if len(events) > 1:  # which one? try again one by one, at once
+            await self.store.postpone(conn, events[0].id, delay=0, error=error)
+            return 0
+        await self._park(conn, destination, events[0], error)
+        return 1
+
+    async def _failed(
+        self, conn: AsyncConnection, destination: str, events: list[Pending], exc: _Retry
+    ) -> None:
+        head = events[0]
+        if exc.server_error and len(events) == 1 and head.attempts + 1 >= self.policy.max_attempts:
+            await self._park(conn, destination, head, f"gave up after {head.attempts + 1} attempts: {exc}")
+            return
+        delay = backoff(head.attempts, cap=self.policy.max_backoff_seconds)
+        await self.store.postpone(conn, head.id, delay=delay, error=str(exc))
+        log.warning("outbox %s: event %s failed, retry in %.1fs: %s", destination, head.id, delay, exc)
+
+    async def _park(self, conn: AsyncConnection, destination: str, event: Pending, error: str) -> None:
+        await self.store.park(conn, [event.id], error=error)
+        log.error(
+            "outbox %s: event %s parked: %s",
+            destination,
+            event.id,
+            error,
+            extra={"outbox_parked": {"destination": destination, "id": event.id}},
+        )
+
+
+def wire(
+    *,
+    engine: AsyncEngine,
+    lock_namespace: str,
+    http: httpx.AsyncClient,
+    destinations: Mapping[str, Destination],
+    policy: Policy,
+) -> Deliverer:
+    """A deliverer over a service's outbox tables."""
+    store = Store(engine, lock_namespace=lock_namespace)
+    return Deliverer(store=store, http=http, destinations=destinations, policy=policy)
+
+
+def supervised(build: Callable[[FastAPI], Deliverer]) -> BackgroundTask:
+    """The outbox as a supervised task (`app.state.outbox` while it runs); its lag goes to /ready."""
+
+    async def run(app: FastAPI) -> None:
+        deliverer = build(app)
+        app.state.outbox = deliverer
+        await deliverer.run()
+
+    async def detail(app: FastAPI) -> dict[str, Any]:
+        deliverer: Deliverer | None = getattr(app.state, "outbox", None)
+        return {} if deliverer is None else (await deliverer.store.lag()).as_dict()
+
+    def enabled(app: FastAPI) -> bool:
+        return bool(app.state.settings.outbox_enabled)
+
+    return BackgroundTask(name="outbox", run=run, detail=detail, enabled=enabled)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, status
 
+from cruddur_common.contracts import NOTIFICATION_BATCH_PATH, BatchIn, BatchResult
 from cruddur_common.db import SessionDep
 from cruddur_common.errors import ERROR_RESPONSES
 from notification_service import service
@@ -22,6 +23,16 @@ router = APIRouter(prefix="/internal/notifications", tags=["internal"], response
 async def ingest(event: IngestEvent, session: SessionDep, broker: BrokerDep) -> IngestResult:
     """Store a notification once and push it live; `retract` deletes every notification about a crud."""
     return await service.ingest(session, broker, event)
+
+
+@router.post(
+    NOTIFICATION_BATCH_PATH.removeprefix(router.prefix),
+    response_model=BatchResult,
+    summary="Ingest a batch of events in order (the outboxes' call)",
+)
+async def ingest_batch(batch: BatchIn, request: Request, broker: BrokerDep) -> BatchResult:
+    """One result per event; an event refused for good (invalid data) does not stop the ones after it."""
+    return await service.ingest_batch(request.app.state.sessions, broker, batch.events)
 
 
 @router.post("/purge", response_model=PurgeResult, summary="Delete notifications of expired cruds")

@@ -6,66 +6,20 @@ from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, Field, Strict, model_validator
+from pydantic import BaseModel, BeforeValidator, Field, Strict
 
+# The ingest contract is shared with the producers (activity, user): one definition in cruddur_common.
+from cruddur_common.contracts import (
+    ACTIVITY_KINDS,
+    EventRecipient,
+    EventTarget,
+    IngestEvent,
+    Kind,
+    Person,
+)
 from cruddur_common.pagination import PgBigint, UtcTime
 
-Kind = Literal["reply", "mention", "like", "repost", "follow", "message"]
-ACTIVITY_KINDS = ("reply", "mention", "like", "repost")
-
-
-class EventRecipient(BaseModel):
-    """Who gets the notification."""
-
-    uuid: UUID
-    sub: str = Field(min_length=1, max_length=128, description="Cognito sub")
-
-
-class Person(BaseModel):
-    """Who did it, as the producing service saw them."""
-
-    uuid: UUID
-    handle: str = Field(min_length=1, max_length=64)
-    display_name: str = Field(min_length=1, max_length=128)
-    avatar_url: str | None = Field(default=None, max_length=2048)
-
-
-class EventTarget(BaseModel):
-    """What it is about: a crud (`activity_*`) or a conversation (`message_group_uuid`)."""
-
-    activity_uuid: UUID | None = None
-    activity_handle: str | None = Field(default=None, max_length=64, description="The crud author's handle")
-    message_group_uuid: UUID | None = None
-    preview: str | None = Field(default=None, max_length=140)
-    message: str | None = Field(
-        default=None, max_length=1024, description="Kind `message` only: the full text for the live stream."
-    )
-
-
-class IngestEvent(BaseModel):
-    """An event from another service (delivered at least once; `event_id` is the idempotency key)."""
-
-    event_id: UUID
-    kind: Kind | Literal["retract"]
-    recipient: EventRecipient | None = None
-    actor: Person | None = None
-    target: EventTarget = Field(default_factory=EventTarget)
-    expires_at: AwareDatetime | None = Field(default=None, description="The target crud's expiry")
-    created_at: AwareDatetime
-
-    @model_validator(mode="after")
-    def _complete(self) -> IngestEvent:
-        if self.kind == "retract":
-            if self.target.activity_uuid is None:
-                raise ValueError("a retract event needs target.activity_uuid")
-            return self
-        if self.recipient is None or self.actor is None:
-            raise ValueError(f"a {self.kind} event needs a recipient and an actor")
-        if self.kind in ACTIVITY_KINDS and self.target.activity_uuid is None:
-            raise ValueError(f"a {self.kind} event needs target.activity_uuid")
-        if self.kind == "message" and self.target.message_group_uuid is None:
-            raise ValueError("a message event needs target.message_group_uuid")
-        return self
+__all__ = ["ACTIVITY_KINDS", "EventRecipient", "EventTarget", "IngestEvent", "Kind", "Person"]
 
 
 class IngestResult(BaseModel):

@@ -7,12 +7,15 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from pydantic import TypeAdapter
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from cruddur_common.contracts import BatchResult, consume
 from cruddur_common.pagination import CursorPosition, InvalidCursor, PgBigint, decode_cursor, encode_cursor
 from notification_service import render, repository
 from notification_service.broker import Broker
 from notification_service.errors import NotificationNotFound
+from notification_service.models import Notification as Row
 from notification_service.schemas import IngestEvent, IngestResult, MarkRead, Notification, ReadResult
 
 log = logging.getLogger("notification.service")
@@ -31,21 +34,24 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-async def ingest(session: AsyncSession, broker: Broker, event: IngestEvent) -> IngestResult:
-    """Store an event once (by event id) and push it to the recipient's live streams."""
+class _Duplicate(Exception):
+    """A concurrent delivery stored this event first: roll back, which also gives the sequence number back."""
+
+
+async def _store(session: AsyncSession, event: IngestEvent) -> tuple[IngestResult, Row | None]:
+    """Apply one event in the caller's transaction; the stored row is returned for the live push."""
     if event.kind == "retract":
         assert event.target.activity_uuid is not None
         await repository.retract(session, event.target.activity_uuid)
-        await session.commit()
-        return IngestResult(status="retracted")
+        return IngestResult(status="retracted"), None
     assert event.recipient is not None and event.actor is not None
     if event.expires_at is not None and event.expires_at <= _now():
-        return IngestResult(status="dropped")
+        return IngestResult(status="dropped"), None
     target = event.target
     if target.activity_uuid is not None and await repository.is_retracted(session, target.activity_uuid):
-        return IngestResult(status="dropped")
+        return IngestResult(status="dropped"), None
     if await repository.event_exists(session, event.event_id):
-        return IngestResult(status="duplicate")
+        return IngestResult(status="duplicate"), None
     seq = await repository.next_seq(session, event.recipient.sub)
     row = await repository.insert_notification(
         session,
@@ -68,15 +74,58 @@ async def ingest(session: AsyncSession, broker: Broker, event: IngestEvent) -> I
             "created_at": event.created_at,
         },
     )
-    if row is None:  # a concurrent delivery of the same event won; give the sequence number back
-        await session.rollback()
-        return IngestResult(status="duplicate")
-    await session.commit()
+    if row is None:
+        raise _Duplicate
+    return IngestResult(status="stored"), row
+
+
+async def _publish(broker: Broker, row: Row) -> None:
     try:
         await broker.publish(row.recipient_sub, render.envelope(row))
     except Exception as exc:  # stored is what counts: live streams catch up from Postgres
-        log.warning("live publish failed: %s", exc, extra={"event_id": str(event.event_id)})
-    return IngestResult(status="stored")
+        log.warning("live publish failed: %s", exc, extra={"event_id": str(row.event_id)})
+
+
+async def ingest(session: AsyncSession, broker: Broker, event: IngestEvent) -> IngestResult:
+    """Store an event once (by event id) and push it to the recipient's live streams."""
+    try:
+        result, row = await _store(session, event)
+    except _Duplicate:
+        await session.rollback()
+        return IngestResult(status="duplicate")
+    await session.commit()
+    if row is not None:
+        await _publish(broker, row)
+    return result
+
+
+_EVENT = TypeAdapter(IngestEvent)
+
+
+async def ingest_batch(
+    sessions: async_sessionmaker[AsyncSession], broker: Broker, events: list[object]
+) -> BatchResult:
+    """Ingest an outbox batch in order in ONE transaction (one commit, not one per event).
+
+    Each event runs in a savepoint, so an event refused for its data rolls back alone and the rest stay.
+    """
+    stored: list[Row] = []
+    async with sessions() as session:
+
+        async def apply(event: IngestEvent) -> None:
+            try:
+                async with session.begin_nested():
+                    _, row = await _store(session, event)
+            except _Duplicate:
+                return
+            if row is not None:
+                stored.append(row)
+
+        result = await consume(events, model=_EVENT, apply=apply)
+        await session.commit()
+    for row in stored:
+        await _publish(broker, row)
+    return result
 
 
 class NotificationPosition(CursorPosition):

@@ -13,7 +13,7 @@ from user_service.avatar.router import router as avatar_router
 from user_service.follows.router import router as follows_router
 from user_service.internal import router as internal_router
 from user_service.models import SCHEMA
-from user_service.outbox.runtime import start_outbox, stop_outbox
+from user_service.outbox.runtime import OUTBOX
 from user_service.router import profile_router, router
 from user_service.settings import get_settings
 
@@ -38,8 +38,9 @@ def create_app() -> FastAPI:
             ],
             db_schema=SCHEMA,
             aws_services=("cognito-idp", "s3"),
-            on_startup=[start_defaults, start_outbox],
-            on_shutdown=[stop_defaults, stop_outbox],
+            on_startup=[start_defaults],
+            on_shutdown=[stop_defaults],
+            background=[OUTBOX],
             tags=[
                 {"name": "users", "description": "People and their profiles"},
                 {"name": "avatars", "description": "Avatar uploads, processing status and defaults"},

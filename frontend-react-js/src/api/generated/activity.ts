@@ -278,7 +278,7 @@ export type paths = {
         get?: never;
         /**
          * Add a follow edge (user service)
-         * @description Record that `follower` follows `followee` (idempotent).
+         * @description Record that `follower` follows `followee` (idempotent: a redelivered edge is a 200).
          */
         put: operations["put_follow_internal_follows_put"];
         post?: never;
@@ -302,6 +302,26 @@ export type paths = {
          * @description Record that `follower` no longer follows `followee` (idempotent).
          */
         post: operations["delete_follow_internal_follows_delete_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/internal/projection/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Apply a batch of author and follow events in order (the user service's outbox)
+         * @description One result per event; an event refused for good (invalid data) does not stop the ones after it.
+         */
+        post: operations["projection_events_internal_projection_events_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -431,6 +451,22 @@ export type components = {
             uuid: string;
         };
         /**
+         * BatchIn
+         * @description The body of a batch call: events in queue order (each is validated by the consumer on its own).
+         */
+        BatchIn: {
+            /** Events */
+            events: unknown[];
+        };
+        /**
+         * BatchResult
+         * @description One result per event of the batch, in the same order.
+         */
+        BatchResult: {
+            /** Results */
+            results: components["schemas"]["EventResult"][];
+        };
+        /**
          * CrudPage
          * @description `GET /api/activities/@{handle}/status/{uuid}`: the crud and a page of replies, oldest first.
          */
@@ -459,6 +495,16 @@ export type components = {
          */
         ErrorResponse: {
             error: components["schemas"]["ErrorBody"];
+        };
+        /**
+         * EventResult
+         * @description What the consumer did with one event: applied (ok) or refused for good (error says why).
+         */
+        EventResult: {
+            /** Error */
+            error?: string | null;
+            /** Ok */
+            ok: boolean;
         };
         /**
          * FollowIn
@@ -574,12 +620,21 @@ export type components = {
         };
         /**
          * Readiness
-         * @description Readiness: each datastore check and the overall verdict.
+         * @description Readiness: each datastore check, each background task (`task:<name>`) and the overall verdict.
          */
         Readiness: {
             /** Checks */
             checks: {
                 [key: string]: string;
+            };
+            /**
+             * Detail
+             * @description Figures of the background tasks, e.g. an outbox's lag.
+             */
+            detail?: {
+                [key: string]: {
+                    [key: string]: unknown;
+                };
             };
             /** Service */
             service: string;
@@ -1930,6 +1985,66 @@ export interface operations {
                 headers: {
                     /** @description Seconds */
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    projection_events_internal_projection_events_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchResult"];
+                };
+            };
+            /** @description Missing or invalid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {

@@ -264,12 +264,21 @@ export type components = {
         };
         /**
          * Readiness
-         * @description Readiness: each datastore check and the overall verdict.
+         * @description Readiness: each datastore check, each background task (`task:<name>`) and the overall verdict.
          */
         Readiness: {
             /** Checks */
             checks: {
                 [key: string]: string;
+            };
+            /**
+             * Detail
+             * @description Figures of the background tasks, e.g. an outbox's lag.
+             */
+            detail?: {
+                [key: string]: {
+                    [key: string]: unknown;
+                };
             };
             /** Service */
             service: string;

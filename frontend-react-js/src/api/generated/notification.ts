@@ -118,6 +118,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/internal/notifications/events/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ingest a batch of events in order (the outboxes' call)
+         * @description One result per event; an event refused for good (invalid data) does not stop the ones after it.
+         */
+        post: operations["ingest_batch_internal_notifications_events_batch_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/internal/notifications/purge": {
         parameters: {
             query?: never;
@@ -160,6 +180,22 @@ export type webhooks = Record<string, never>;
 export type components = {
     schemas: {
         /**
+         * BatchIn
+         * @description The body of a batch call: events in queue order (each is validated by the consumer on its own).
+         */
+        BatchIn: {
+            /** Events */
+            events: unknown[];
+        };
+        /**
+         * BatchResult
+         * @description One result per event of the batch, in the same order.
+         */
+        BatchResult: {
+            /** Results */
+            results: components["schemas"]["EventResult"][];
+        };
+        /**
          * ErrorBody
          * @description The error object: a stable code, a message, optional details.
          */
@@ -193,6 +229,16 @@ export type components = {
              * Format: uuid
              */
             uuid: string;
+        };
+        /**
+         * EventResult
+         * @description What the consumer did with one event: applied (ok) or refused for good (error says why).
+         */
+        EventResult: {
+            /** Error */
+            error?: string | null;
+            /** Ok */
+            ok: boolean;
         };
         /**
          * EventTarget
@@ -353,12 +399,21 @@ export type components = {
         };
         /**
          * Readiness
-         * @description Readiness: each datastore check and the overall verdict.
+         * @description Readiness: each datastore check, each background task (`task:<name>`) and the overall verdict.
          */
         Readiness: {
             /** Checks */
             checks: {
                 [key: string]: string;
+            };
+            /**
+             * Detail
+             * @description Figures of the background tasks, e.g. an outbox's lag.
+             */
+            detail?: {
+                [key: string]: {
+                    [key: string]: unknown;
+                };
             };
             /** Service */
             service: string;
@@ -816,6 +871,66 @@ export interface operations {
                 headers: {
                     /** @description Seconds */
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    ingest_batch_internal_notifications_events_batch_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchResult"];
+                };
+            };
+            /** @description Missing or invalid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {

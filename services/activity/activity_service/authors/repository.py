@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import TypeAlias
 
 import asyncpg
@@ -22,19 +24,72 @@ RETURNING uuid
 """
 
 
-async def upsert_author(db: Executor, author: AuthorIn) -> bool:
-    """Insert or refresh an author unless the stored copy is newer; True when written."""
+# The user service never gives one handle to two users at once, so when two projected authors clash on a
+# handle, the copy with the older `updated_at` is stale: it gets a placeholder handle until its own update.
+_HANDLE_HOLDER = "SELECT uuid, updated_at FROM authors WHERE lower(handle) = lower($1)"
+_SET_HANDLE = "UPDATE authors SET handle = $2 WHERE uuid = $1"
+
+
+def placeholder_handle(author_uuid: uuid.UUID) -> str:
+    """The handle a stale projected author holds until its own update arrives (never a real handle)."""
+    return "~" + author_uuid.hex[:29]
+
+
+@asynccontextmanager
+async def _savepoint(db: Executor) -> AsyncIterator[asyncpg.Connection]:
+    if isinstance(db, asyncpg.Pool):
+        async with db.acquire() as conn, conn.transaction():
+            yield conn
+        return
+    async with db.transaction():  # a savepoint inside the caller's transaction
+        yield db
+
+
+async def _write_author(db: Executor, author: AuthorIn, *, handle: str) -> bool:
     written = await db.fetchval(
         _UPSERT_AUTHOR,
         author.uuid,
         author.cognito_user_id,
-        author.handle,
+        handle,
         author.display_name,
         author.bio,
         author.avatar_url,
         author.updated_at,
     )
     return written is not None
+
+
+async def upsert_author(db: Executor, author: AuthorIn) -> bool:
+    """Insert or refresh an author unless the stored copy is newer; True when written.
+
+    Idempotent under redelivery and races: `ON CONFLICT (uuid)` does not cover the other unique keys, so a
+    concurrent insert of the same author, or a stale copy holding the handle, raises a unique violation;
+    it is resolved and written again instead of failing the caller.
+    """
+    handle = author.handle
+    for attempt in range(3):
+        try:
+            async with _savepoint(db) as conn:
+                return await _write_author(conn, author, handle=handle)
+        except asyncpg.UniqueViolationError as exc:
+            if attempt == 2:
+                raise
+            if exc.constraint_name == "uq_authors_handle_lower":
+                handle = await _free_handle(db, author, handle=handle)
+            # another key: a concurrent insert of this same author; it exists now, the retry updates it
+    raise AssertionError("unreachable")
+
+
+async def _free_handle(db: Executor, author: AuthorIn, *, handle: str) -> str:
+    """The handle to write: freed from an older holder, or a placeholder when the holder is newer."""
+    async with _savepoint(db) as conn:
+        holder = await conn.fetchrow(_HANDLE_HOLDER, handle)
+        if holder is None or holder["uuid"] == author.uuid:
+            return handle
+        if holder["updated_at"] < author.updated_at:
+            await conn.execute(_SET_HANDLE, holder["uuid"], placeholder_handle(holder["uuid"]))
+            return handle
+    return placeholder_handle(author.uuid)
 
 
 async def uuid_by_sub(db: Executor, sub: str) -> uuid.UUID | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Annotated, Literal, TypeAlias
 
 from pydantic import BaseModel, Field
 
@@ -25,6 +26,22 @@ class FollowIn(BaseModel):
 
     follower: AuthorIn
     followee: AuthorIn
+
+
+class AuthorEvent(BaseModel):
+    """Outbox event: a user's current public data."""
+
+    type: Literal["author"]
+    author: AuthorIn
+
+
+class FollowEvent(FollowIn):
+    """Outbox event: a follow edge added (`follow`) or removed (`unfollow`)."""
+
+    type: Literal["follow", "unfollow"]
+
+
+ProjectionEvent: TypeAlias = Annotated[AuthorEvent | FollowEvent, Field(discriminator="type")]
 
 
 class Applied(BaseModel):

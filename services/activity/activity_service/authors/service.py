@@ -6,13 +6,15 @@ import uuid
 
 import asyncpg
 import httpx
+from pydantic import TypeAdapter
 
 from activity_service.authors import clients, repository
-from activity_service.authors.schemas import AuthorIn, FollowIn
+from activity_service.authors.schemas import AuthorEvent, AuthorIn, FollowIn, ProjectionEvent
 from activity_service.db import transaction
 from activity_service.settings import Settings
 from activity_service.timeline import repository as timeline
 from cruddur_common.auth import Principal
+from cruddur_common.contracts import BatchResult, consume
 
 _cache: dict[str, uuid.UUID] = {}
 
@@ -55,3 +57,18 @@ async def apply_follow(pool: asyncpg.Pool, edge: FollowIn, *, following: bool) -
             if changed:
                 await timeline.remove_followee(conn, owner=follower, followee=followee)
         return changed
+
+
+_EVENT: TypeAdapter[ProjectionEvent] = TypeAdapter(ProjectionEvent)
+
+
+async def apply_events(pool: asyncpg.Pool, events: list[object]) -> BatchResult:
+    """Apply the user service's outbox events in order; one refused for good does not stop the rest."""
+
+    async def apply(event: ProjectionEvent) -> None:
+        if isinstance(event, AuthorEvent):
+            await apply_author(pool, event.author)
+        else:
+            await apply_follow(pool, event, following=event.type == "follow")
+
+    return await consume(events, model=_EVENT, apply=apply)

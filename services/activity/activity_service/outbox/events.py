@@ -1,4 +1,4 @@
-"""Notification events (the notification service's ingest contract), queued in the action's transaction."""
+"""Notification events (cruddur_common.contracts.IngestEvent), queued in the action's transaction."""
 
 from __future__ import annotations
 
@@ -9,14 +9,14 @@ from typing import Any
 
 import asyncpg
 
-from activity_service.outbox import repository
+from cruddur_common import outbox
+from cruddur_common.contracts import EventRecipient, EventTarget, IngestEvent, Kind, Person
 
 NOTIFICATION = "notification"
-INGEST_PATH = "/internal/notifications/events"
 PREVIEW_CHARS = 140
 
 
-def person(row: asyncpg.Record | dict[str, Any]) -> dict[str, Any]:
+def person(row: asyncpg.Record | Mapping[str, Any]) -> dict[str, Any]:
     """The actor block of an event."""
     return {
         "uuid": str(row["uuid"]),
@@ -27,32 +27,34 @@ def person(row: asyncpg.Record | dict[str, Any]) -> dict[str, Any]:
 
 
 def event(
-    kind: str,
+    kind: Kind | str,
     *,
-    actor: dict[str, Any],
+    actor: Mapping[str, Any],
     recipient: Mapping[str, Any] | None,
     activity_uuid: uuid.UUID,
     activity_handle: str,
     preview: str | None,
     expires_at: datetime | None,
 ) -> dict[str, Any]:
-    """One event body; `recipient` is a row with uuid and cognito_user_id (omitted for retract)."""
-    body: dict[str, Any] = {
-        "event_id": str(uuid.uuid4()),
-        "kind": kind,
-        "actor": actor,
-        "target": {"activity_uuid": str(activity_uuid), "activity_handle": activity_handle},
-        "created_at": datetime.now(UTC).isoformat(),
-    }
-    if recipient is not None:
-        body["recipient"] = {"uuid": str(recipient["uuid"]), "sub": recipient["cognito_user_id"]}
-    if preview is not None:
-        body["target"]["preview"] = preview[:PREVIEW_CHARS]
-    if expires_at is not None:
-        body["expires_at"] = expires_at.isoformat()
-    return body
+    """One event, checked against the contract; `recipient` is a row with uuid and cognito_user_id."""
+    built = IngestEvent(
+        event_id=uuid.uuid4(),
+        kind=kind,  # type: ignore[arg-type]  # the contract validates it
+        actor=Person.model_validate(actor),
+        recipient=None
+        if recipient is None
+        else EventRecipient(uuid=recipient["uuid"], sub=recipient["cognito_user_id"]),
+        target=EventTarget(
+            activity_uuid=activity_uuid,
+            activity_handle=activity_handle,
+            preview=None if preview is None else preview[:PREVIEW_CHARS],
+        ),
+        expires_at=expires_at,
+        created_at=datetime.now(UTC),
+    )
+    return built.model_dump(mode="json", exclude_none=True)
 
 
 async def queue(conn: asyncpg.Connection, bodies: list[dict[str, Any]]) -> None:
     """Write notification events in the caller's transaction."""
-    await repository.enqueue(conn, destination=NOTIFICATION, method="POST", path=INGEST_PATH, bodies=bodies)
+    await outbox.enqueue(conn, destination=NOTIFICATION, bodies=bodies)

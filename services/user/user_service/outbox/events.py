@@ -8,9 +8,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cruddur_common import outbox
+from cruddur_common.contracts import EventRecipient, EventTarget, IngestEvent, Person
 from user_service.avatars import avatar_url
 from user_service.models import User
-from user_service.outbox import repository
 
 ACTIVITY = "activity"
 NOTIFICATION = "notification"
@@ -31,35 +32,35 @@ def author(user: User) -> dict[str, Any]:
 
 async def publish_author(session: AsyncSession, user: User) -> None:
     """Queue the user's public data for the activity service (call after any change, same transaction)."""
-    await repository.enqueue(
-        session, destination=ACTIVITY, method="PUT", path=f"/internal/authors/{user.uuid}", body=author(user)
+    await outbox.enqueue(session, destination=ACTIVITY, bodies=[{"type": "author", "author": author(user)}])
+
+
+def follow_notification(*, follower: User, followee: User) -> dict[str, Any]:
+    """The notification of a new follower, checked against the contract."""
+    event = IngestEvent(
+        event_id=uuid.uuid4(),
+        kind="follow",
+        recipient=EventRecipient(uuid=followee.uuid, sub=followee.cognito_user_id),
+        actor=Person(
+            uuid=follower.uuid,
+            handle=follower.handle,
+            display_name=follower.display_name,
+            avatar_url=avatar_url(follower),
+        ),
+        target=EventTarget(),
+        created_at=datetime.now(UTC),
     )
+    return event.model_dump(mode="json", exclude_none=True)
 
 
 async def publish_follow(session: AsyncSession, *, follower: User, followee: User, following: bool) -> None:
     """Queue a follow edge change for the activity service, and a notification for a new follow."""
-    body = {"follower": author(follower), "followee": author(followee)}
-    path = "/internal/follows" if following else "/internal/follows/delete"
-    await repository.enqueue(
-        session, destination=ACTIVITY, method="PUT" if following else "POST", path=path, body=body
-    )
+    edge = {
+        "type": "follow" if following else "unfollow",
+        "follower": author(follower),
+        "followee": author(followee),
+    }
+    await outbox.enqueue(session, destination=ACTIVITY, bodies=[edge])
     if following:
-        await repository.enqueue(
-            session,
-            destination=NOTIFICATION,
-            method="POST",
-            path="/internal/notifications/events",
-            body={
-                "event_id": str(uuid.uuid4()),
-                "kind": "follow",
-                "recipient": {"uuid": str(followee.uuid), "sub": followee.cognito_user_id},
-                "actor": {
-                    "uuid": str(follower.uuid),
-                    "handle": follower.handle,
-                    "display_name": follower.display_name,
-                    "avatar_url": avatar_url(follower),
-                },
-                "target": {},
-                "created_at": datetime.now(UTC).isoformat(),
-            },
-        )
+        body = follow_notification(follower=follower, followee=followee)
+        await outbox.enqueue(session, destination=NOTIFICATION, bodies=[body])

@@ -1,32 +1,33 @@
-"""Start and stop the user service's outbox deliverer with the app (ServiceSpec hooks)."""
+"""The user service's outbox: projection events to activity, follow notifications, supervised."""
 
 from __future__ import annotations
 
 from fastapi import FastAPI
 
-from user_service.outbox.deliverer import Deliverer
+from cruddur_common import outbox
+from cruddur_common.contracts import NOTIFICATION_BATCH_PATH
+from cruddur_common.supervisor import BackgroundTask
 from user_service.outbox.events import ACTIVITY, NOTIFICATION
 
+PROJECTION_BATCH_PATH = "/internal/projection/events"
 
-async def start_outbox(app: FastAPI) -> None:
-    """Startup hook: deliver projection updates and follow notifications in the background."""
+
+def _deliverer(app: FastAPI) -> outbox.Deliverer:
     settings = app.state.settings
-    app.state.outbox = None
-    if not settings.outbox_enabled:
-        return
-    deliverer = Deliverer(
-        sessions=app.state.sessions,
+    return outbox.wire(
+        engine=app.state.engine,
+        lock_namespace="users",
         http=app.state.http,
-        destinations={ACTIVITY: settings.activity_url, NOTIFICATION: settings.notification_url},
-        poll_seconds=settings.outbox_poll_seconds,
-        batch_size=settings.outbox_batch_size,
-        max_backoff_seconds=settings.outbox_max_backoff_seconds,
+        destinations={
+            ACTIVITY: outbox.Destination(settings.activity_url, PROJECTION_BATCH_PATH),
+            NOTIFICATION: outbox.Destination(settings.notification_url, NOTIFICATION_BATCH_PATH),
+        },
+        policy=outbox.Policy(
+            poll_seconds=settings.outbox_poll_seconds,
+            batch_size=settings.outbox_batch_size,
+            max_backoff_seconds=settings.outbox_max_backoff_seconds,
+        ),
     )
-    deliverer.start()
-    app.state.outbox = deliverer
 
 
-async def stop_outbox(app: FastAPI) -> None:
-    """Shutdown hook: stop delivering (pending events stay queued)."""
-    if getattr(app.state, "outbox", None) is not None:
-        await app.state.outbox.stop()
+OUTBOX: BackgroundTask = outbox.supervised(_deliverer)

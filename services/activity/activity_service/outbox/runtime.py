@@ -1,0 +1,28 @@
+"""The activity service's outbox: notification events to the notification service, supervised."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from activity_service.outbox.events import NOTIFICATION
+from cruddur_common import outbox
+from cruddur_common.contracts import NOTIFICATION_BATCH_PATH
+from cruddur_common.supervisor import BackgroundTask
+
+
+def _deliverer(app: FastAPI) -> outbox.Deliverer:
+    settings = app.state.settings
+    return outbox.wire(
+        engine=app.state.engine,
+        lock_namespace="activity",
+        http=app.state.http,
+        destinations={NOTIFICATION: outbox.Destination(settings.notification_url, NOTIFICATION_BATCH_PATH)},
+        policy=outbox.Policy(
+            poll_seconds=settings.outbox_poll_seconds,
+            batch_size=settings.outbox_batch_size,
+            max_backoff_seconds=settings.outbox_max_backoff_seconds,
+        ),
+    )
+
+
+OUTBOX: BackgroundTask = outbox.supervised(_deliverer)

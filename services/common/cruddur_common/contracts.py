@@ -1,0 +1,153 @@
+"""Contracts between services: the outbox's batch call, and the notification event every producer sends.
+
+The notification service validates with these models and the activity and user services build their
+events with them, so producers and consumer cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Literal, TypeVar
+from uuid import UUID
+
+from pydantic import AwareDatetime, BaseModel, Field, TypeAdapter, ValidationError, model_validator
+
+T = TypeVar("T")
+
+# --- the outbox batch call -------------------------------------------------------------------------------
+
+
+class BatchIn(BaseModel):
+    """The body of a batch call: events in queue order (each is validated by the consumer on its own)."""
+
+    events: list[Any] = Field(min_length=1, max_length=1000)
+
+
+class EventResult(BaseModel):
+    """What the consumer did with one event: applied (ok) or refused for good (error says why)."""
+
+    ok: bool
+    error: str | None = None
+
+
+class BatchResult(BaseModel):
+    """One result per event of the batch, in the same order."""
+
+    results: list[EventResult]
+
+
+# --- consumer side ---------------------------------------------------------------------------------------
+
+# Data the database refuses for what it is (SQLSTATE class 22 data exception, 23 integrity violation: U+0000
+# in text, a check constraint) cannot succeed later; anything else (a connection lost) may.
+_REFUSED_SQLSTATE_CLASSES = ("22", "23")
+
+
+def refused_by_database(exc: BaseException) -> bool:
+    """True when Postgres refused the data itself (asyncpg's error, or SQLAlchemy's wrapper of it)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        sqlstate = getattr(current, "sqlstate", None)
+        if isinstance(sqlstate, str) and sqlstate[:2] in _REFUSED_SQLSTATE_CLASSES:
+            return True
+        orig = getattr(current, "orig", None)
+        current = orig if isinstance(orig, BaseException) else (current.__cause__ or current.__context__)
+    return False
+
+
+async def consume(
+    events: Sequence[Any],
+    *,
+    model: TypeAdapter[T],
+    apply: Callable[[T], Awaitable[object]],
+    refused: tuple[type[Exception], ...] = (),
+) -> BatchResult:
+    """Validate and apply events one by one; invalid data is refused, any other error fails the call."""
+    results: list[EventResult] = []
+    for raw in events:
+        try:
+            await apply(model.validate_python(raw))
+        except ValidationError as exc:
+            results.append(EventResult(ok=False, error=f"invalid: {_short(exc)}"))
+        except Exception as exc:
+            if not (isinstance(exc, refused) or refused_by_database(exc)):
+                raise  # the call fails and is retried: the database or a dependency is away
+            results.append(EventResult(ok=False, error=f"{_name(exc)}: {_short(exc)}"))
+        else:
+            results.append(EventResult(ok=True))
+    return BatchResult(results=results)
+
+
+def _name(exc: BaseException) -> str:
+    """The most specific name: asyncpg's error class behind SQLAlchemy's wrapper."""
+    while exc.__cause__ is not None or getattr(exc, "orig", None) is not None:
+        exc = getattr(exc, "orig", None) or exc.__cause__  # type: ignore[assignment]
+    return type(exc).__name__
+
+
+def _short(exc: Exception) -> str:
+    return " ".join(str(exc).split())[:300]
+
+
+# --- the notification event ------------------------------------------------------------------------------
+
+NOTIFICATION_BATCH_PATH = "/internal/notifications/events/batch"  # where outboxes deliver these
+
+Kind = Literal["reply", "mention", "like", "repost", "follow", "message"]
+ACTIVITY_KINDS = ("reply", "mention", "like", "repost")
+
+
+class EventRecipient(BaseModel):
+    """Who gets the notification."""
+
+    uuid: UUID
+    sub: str = Field(min_length=1, max_length=128, description="Cognito sub")
+
+
+class Person(BaseModel):
+    """Who did it, as the producing service saw them."""
+
+    uuid: UUID
+    handle: str = Field(min_length=1, max_length=64)
+    display_name: str = Field(min_length=1, max_length=128)
+    avatar_url: str | None = Field(default=None, max_length=2048)
+
+
+class EventTarget(BaseModel):
+    """What it is about: a crud (`activity_*`) or a conversation (`message_group_uuid`)."""
+
+    activity_uuid: UUID | None = None
+    activity_handle: str | None = Field(default=None, max_length=64, description="The crud author's handle")
+    message_group_uuid: UUID | None = None
+    preview: str | None = Field(default=None, max_length=140)
+    message: str | None = Field(
+        default=None, max_length=1024, description="Kind `message` only: the full text for the live stream."
+    )
+
+
+class IngestEvent(BaseModel):
+    """An event from another service (delivered at least once; `event_id` is the idempotency key)."""
+
+    event_id: UUID
+    kind: Kind | Literal["retract"]
+    recipient: EventRecipient | None = None
+    actor: Person | None = None
+    target: EventTarget = Field(default_factory=EventTarget)
+    expires_at: AwareDatetime | None = Field(default=None, description="The target crud's expiry")
+    created_at: AwareDatetime
+
+    @model_validator(mode="after")
+    def _complete(self) -> IngestEvent:
+        if self.kind == "retract":
+            if self.target.activity_uuid is None:
+                raise ValueError("a retract event needs target.activity_uuid")
+            return self
+        if self.recipient is None or self.actor is None:
+            raise ValueError(f"a {self.kind} event needs a recipient and an actor")
+        if self.kind in ACTIVITY_KINDS and self.target.activity_uuid is None:
+            raise ValueError(f"a {self.kind} event needs target.activity_uuid")
+        if self.kind == "message" and self.target.message_group_uuid is None:
+            raise ValueError("a message event needs target.message_group_uuid")
+        return self
