@@ -221,7 +221,7 @@ class LocalStack:
             self._wait_ready(entry, child)
         _wait_port(self.cfg.gateway_port, timeout=30, child=gateway)
 
-    def _wait_ready(self, entry: ServiceEntry, child: Child, timeout: float = 60) -> None:
+    def _wait_ready(self, entry: ServiceEntry, child: Child, timeout: float = 120) -> None:
         url = f"{self.cfg.service_url(entry)}{entry.ready_path}"
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

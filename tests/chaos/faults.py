@@ -68,12 +68,13 @@ def postgres_down(stack: LocalStack) -> Iterator[None]:
     postgres = stack.postgres
     if postgres is None:
         raise RuntimeError("the stack uses an outside DATABASE_URL; its Postgres is not ours to stop")
-    postgres.stop()
-    try:
-        yield
-    finally:
-        postgres.start()
-        wait_ready(stack)
+    with stack.unsupervised("postgres"):  # the supervisor would start it again within a second
+        postgres.stop()
+        try:
+            yield
+        finally:
+            postgres.start()
+    wait_ready(stack)
 
 
 @contextlib.contextmanager
@@ -83,21 +84,22 @@ def moto_down(stack: LocalStack) -> Iterator[None]:
     SIGTERM lets moto pickle its state first, so users, tables and objects survive the outage.
     """
     moto = child_named(stack, "moto")
-    moto.stop()
-    try:
-        yield
-    finally:
-        moto.start()
-        wait_port(stack.cfg.moto_port)
-        wait_ready(stack)
+    with stack.unsupervised("moto"):
+        moto.stop()
+        try:
+            yield
+        finally:
+            moto.start()
+            wait_port(stack.cfg.moto_port)
+    wait_ready(stack)
 
 
 @contextlib.contextmanager
 def kill_child(stack: LocalStack, name: str, *, sig: signal.Signals = signal.SIGKILL) -> Iterator[Child]:
     """Send `sig` to a child's process group (a crash), yield it; after the body, start it if it is down.
 
-    The body sees what the stack does on its own (a supervisor may restart the child); the exit only makes
-    sure the next test finds the child running.
+    The body sees what the stack does on its own (its supervisor restarts the child); without a supervisor
+    the exit starts it, so the next test finds the child running.
     """
     child = child_named(stack, name)
     assert child.proc is not None, f"{name} was never started"
@@ -106,7 +108,7 @@ def kill_child(stack: LocalStack, name: str, *, sig: signal.Signals = signal.SIG
     try:
         yield child
     finally:
-        if not child.alive():
+        if stack.supervisor is None and not child.alive():  # else the supervisor restarts it
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(child.proc.pid, signal.SIGKILL)  # leftovers of the group (uvicorn workers)
             child.proc.wait()

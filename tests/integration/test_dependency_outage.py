@@ -87,12 +87,13 @@ def postgres_down(stack: LocalStack) -> Iterator[Callable[[], None]]:
     """Stops the test Postgres; yields a function that starts it again (also called on teardown)."""
     assert stack.postgres is not None, "these tests need the embedded Postgres"
     postgres = stack.postgres
-    postgres.stop()
-    try:
-        yield postgres.start
-    finally:
-        if not postgres.is_running():
-            postgres.start()
+    with stack.unsupervised("postgres"):  # else the local supervisor starts it again within a second
+        postgres.stop()
+        try:
+            yield postgres.start
+        finally:
+            if not postgres.is_running():
+                postgres.start()
 
 
 # (service, path, query): a Postgres-backed route of each service that owns tables
@@ -141,15 +142,16 @@ def test_moto_down_is_a_503_for_messaging_and_back_within_a_second(stack: LocalS
     moto = next(child for child in stack.children if child.name == "moto")
     with httpx.Client(base_url=_service_url(stack, "messaging"), timeout=30) as client:
         assert client.get("/api/message_groups", headers=user.headers).status_code == 200
-        moto.stop()  # SIGTERM: moto pickles its state before it exits
-        try:
-            response = client.get("/api/message_groups", headers=user.headers)
-            _expect_unavailable(response, "dynamodb")
-            _expect_same_connection(client, response)
-        finally:
-            if not moto.alive():
-                moto.start()  # restores the pickled state
-                _wait_port(stack.cfg.moto_port, timeout=30, child=moto)
+        with stack.unsupervised("moto"):
+            moto.stop()  # SIGTERM: moto pickles its state before it exits
+            try:
+                response = client.get("/api/message_groups", headers=user.headers)
+                _expect_unavailable(response, "dynamodb")
+                _expect_same_connection(client, response)
+            finally:
+                if not moto.alive():
+                    moto.start()  # restores the pickled state
+                    _wait_port(stack.cfg.moto_port, timeout=30, child=moto)
         took = _first_200(
             lambda: client.get("/api/message_groups", headers=user.headers), within=RECOVERY_SECONDS
         )
