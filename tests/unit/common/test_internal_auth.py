@@ -99,7 +99,12 @@ def test_the_credential_error_is_an_app_error_with_a_stable_code() -> None:
     assert error.headers == {"WWW-Authenticate": "Cruddur-Internal"}
 
 
-PROD = {"cruddur_env": "prod", "cognito_user_pool_id": "p", "cognito_client_id": "c", "cursor_secret": "x" * 40}
+PROD = {
+    "cruddur_env": "prod",
+    "cognito_user_pool_id": "p",
+    "cognito_client_id": "c",
+    "cursor_secret": "x" * 40,
+}
 
 
 @pytest.mark.parametrize("secret", [None, DEV_INTERNAL_SECRET, "short"])
