@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 import re
 import time
@@ -39,21 +40,24 @@ def _internal_routes(app: FastAPI) -> list[tuple[str, str]]:
     return [(m, p) for m, p in found if p.startswith("/internal/")]
 
 
-def _apps() -> list[tuple[str, FastAPI]]:
-    return [(e.name, importlib.import_module(f"{e.package}.main").create_app()) for e in load_registry()]
+NAMES = [e.name for e in load_registry()]
 
 
-APPS = _apps()
+@functools.cache
+def _app(name: str) -> FastAPI:
+    """The service's app as uvicorn builds it (built on first use, not at collection)."""
+    entry = next(e for e in load_registry() if e.name == name)
+    app: FastAPI = importlib.import_module(f"{entry.package}.main").create_app()
+    return app
 
 
 def test_the_walk_sees_every_services_internal_routes() -> None:
     # Guards the walk itself: were it to find nothing, the test below would pass vacuously.
-    counts = {name: len(_internal_routes(app)) for name, app in APPS}
+    apps = [(name, _app(name)) for name in NAMES]
+    counts = {name: len(_internal_routes(app)) for name, app in apps}
     assert counts["activity"] >= 3 and counts["user"] >= 5 and counts["notification"] >= 2, counts
-    documented = {
-        path for name, app in APPS for path in app.openapi()["paths"] if path.startswith("/internal/")
-    }
-    walked = {p for _, app in APPS for _, p in _routes(app.routes) if p.startswith("/internal/")}
+    documented = {path for _, app in apps for path in app.openapi()["paths"] if path.startswith("/internal/")}
+    walked = {p for _, app in apps for _, p in _routes(app.routes) if p.startswith("/internal/")}
     assert documented <= walked
 
 
@@ -62,8 +66,9 @@ def _client(app: FastAPI) -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=transport, base_url="http://service")
 
 
-@pytest.mark.parametrize(("name", "app"), APPS, ids=[name for name, _ in APPS])
-async def test_every_internal_route_refuses_calls_without_a_valid_credential(name: str, app: FastAPI) -> None:
+@pytest.mark.parametrize("name", NAMES)
+async def test_every_internal_route_refuses_calls_without_a_valid_credential(name: str) -> None:
+    app = _app(name)
     wrong = mint(secret=SecretStr("not-the-secret" * 4), caller="attacker", now=time.time())
     expired = mint(secret=SecretStr(DEV_INTERNAL_SECRET), caller=name, now=time.time() - 300)
     async with _client(app) as client:
@@ -79,8 +84,9 @@ async def test_every_internal_route_refuses_calls_without_a_valid_credential(nam
                 assert response.json()["error"]["code"] == code, (method, path, response.text)
 
 
-@pytest.mark.parametrize(("name", "app"), APPS, ids=[name for name, _ in APPS])
-async def test_a_valid_credential_passes_the_guard(name: str, app: FastAPI) -> None:
+@pytest.mark.parametrize("name", NAMES)
+async def test_a_valid_credential_passes_the_guard(name: str) -> None:
+    app = _app(name)
     token = mint(secret=SecretStr(DEV_INTERNAL_SECRET), caller="test", now=time.time())
     async with _client(app) as client:
         for method, path in _internal_routes(app):
@@ -89,8 +95,7 @@ async def test_a_valid_credential_passes_the_guard(name: str, app: FastAPI) -> N
 
 
 async def test_public_routes_need_no_service_credential() -> None:
-    _, app = APPS[0]
-    async with _client(app) as client:
+    async with _client(_app(NAMES[0])) as client:
         assert (await client.get("/health")).status_code == 200
 
 
