@@ -148,7 +148,9 @@ async def _fan_out(ctx: Context, alice: dict[str, Any], bob: dict[str, Any], cli
     me, actor = alice["me"], bob["me"]
     async with (
         httpx.AsyncClient(base_url=ctx.gateway_url, limits=limits, timeout=timeout) as client,
-        httpx.AsyncClient(base_url=ctx.service_url("notification"), timeout=30) as producer,
+        httpx.AsyncClient(
+            base_url=ctx.service_url("notification"), timeout=30, auth=ctx.stack.internal_auth("bench")
+        ) as producer,
     ):
         readers = [asyncio.create_task(_stream(client, alice["headers"], queue)) for _ in range(clients)]
         for _ in range(clients):

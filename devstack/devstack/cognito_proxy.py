@@ -1,10 +1,16 @@
-"""A thin proxy in front of the local Cognito that runs the Lambda triggers moto does not run."""
+"""A thin proxy in front of the local Cognito that runs the Lambda triggers moto does not run.
+
+It is browser-facing (the gateway's `/cognito/`), so it forwards what real Cognito serves to anyone: the
+public, client-id or access-token authorized API. Pool management (`Admin*`, `ListUsers`, `Describe*`,
+`Create*`, ...) needs IAM credentials in real Cognito; here it is refused unless the call is SigV4-signed.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import importlib
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
@@ -19,6 +25,61 @@ POST_CONFIRMATION = "user_service.lambdas.post_confirmation"
 # Calls moto does not implement, answered as Cognito would for a valid request (sign-out revokes the
 # refresh token; locally the tokens simply expire).
 UNSUPPORTED_NO_OPS = frozenset({"RevokeToken"})
+# The operations Cognito authorizes by client id or the user's own access token (no IAM), as the
+# Cognito user pools API reference lists them. Everything else needs SigV4 (IAM) credentials.
+PUBLIC_ACTIONS = frozenset(
+    {
+        "SignUp",
+        "ConfirmSignUp",
+        "ResendConfirmationCode",
+        "InitiateAuth",
+        "RespondToAuthChallenge",
+        "GetTokensFromRefreshToken",
+        "ForgotPassword",
+        "ConfirmForgotPassword",
+        "ChangePassword",
+        "GetUser",
+        "UpdateUserAttributes",
+        "DeleteUserAttributes",
+        "VerifyUserAttribute",
+        "GetUserAttributeVerificationCode",
+        "DeleteUser",
+        "GlobalSignOut",
+        "RevokeToken",
+        "AssociateSoftwareToken",
+        "VerifySoftwareToken",
+        "SetUserMFAPreference",
+        "SetUserSettings",
+        "GetUserAuthFactors",
+        "ConfirmDevice",
+        "ForgetDevice",
+        "GetDevice",
+        "ListDevices",
+        "UpdateDeviceStatus",
+        "StartWebAuthnRegistration",
+        "CompleteWebAuthnRegistration",
+        "ListWebAuthnCredentials",
+        "DeleteWebAuthnCredential",
+    }
+)
+SIGV4_PREFIX = "AWS4-HMAC-SHA256 Credential="
+# What a signed call needs forwarded so the emulator sees the same request that was signed.
+FORWARDED = ("x-amz-target", "content-type", "x-amz-user-agent", "authorization", "x-amz-date")
+FORWARDED_SIGNED = ("x-amz-security-token", "x-amz-content-sha256")
+
+
+def _needs_iam(action: str, headers: Mapping[str, str]) -> bool:
+    """True when the call is pool management (not public) and carries no SigV4 signature."""
+    return action not in PUBLIC_ACTIONS and not headers.get("authorization", "").startswith(SIGV4_PREFIX)
+
+
+def _missing_authentication(action: str) -> Response:
+    # What Cognito answers an unsigned management call; SDKs surface __type as the error's name.
+    body = {
+        "__type": "MissingAuthenticationTokenException",
+        "message": f"{action or 'This operation'} needs AWS (SigV4) credentials, which browsers do not have.",
+    }
+    return Response(orjson.dumps(body), status_code=400, media_type="application/x-amz-json-1.1")
 
 
 def _lambda_error(trigger: str, exc: Exception) -> Response:
@@ -71,6 +132,9 @@ class CognitoProxy:
         """Forward one call; run the triggers around SignUp and ConfirmSignUp."""
         target = request.headers.get("x-amz-target", "")
         action = target.removeprefix(TARGET_PREFIX)
+        if _needs_iam(action, request.headers):
+            log.warning("refused an unsigned Cognito management call", extra={"action": action[:64]})
+            return _missing_authentication(action[:64])
         if action in UNSUPPORTED_NO_OPS:  # moto lacks these; Cognito answers {} and the client moves on
             return Response(b"{}", status_code=200, media_type="application/x-amz-json-1.1")
         body = await request.body()
@@ -95,9 +159,7 @@ class CognitoProxy:
             self.aws_url,
             content=body,
             headers={
-                k: v
-                for k, v in request.headers.items()
-                if k.lower() in ("x-amz-target", "content-type", "x-amz-user-agent")
+                k: v for k, v in request.headers.items() if k.lower() in (*FORWARDED, *FORWARDED_SIGNED)
             },
         )
         if action == "ConfirmSignUp" and upstream.status_code == 200 and isinstance(payload, dict):

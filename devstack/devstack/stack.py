@@ -7,6 +7,7 @@ import importlib.util
 import json
 import logging
 import os
+import secrets
 import shutil
 import socket
 import time
@@ -16,7 +17,9 @@ from dataclasses import asdict
 from pathlib import Path
 
 import httpx
+from pydantic import SecretStr
 
+from cruddur_common.internal_auth import InternalAuth
 from cruddur_common.migrations import is_up_to_date, upgrade
 from cruddur_common.registry import ServiceEntry, load_registry
 from devstack import config as c
@@ -41,6 +44,20 @@ def _wait_port(port: int, *, timeout: float, child: Child | None = None) -> None
                 return
         time.sleep(0.1)
     raise RuntimeError(f"nothing listens on 127.0.0.1:{port} after {timeout}s")
+
+
+def load_internal_secret(data_dir: Path) -> str:
+    """The stack's INTERNAL_SECRET: made once per data directory, so every restart's processes agree."""
+    path = data_dir / "internal-secret"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(48)
+    # written owner-only before the value goes in: the secret signs calls to every /internal route
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.write(value)
+    return value
 
 
 def _ensure_free(port: int, what: str) -> None:
@@ -104,6 +121,15 @@ class LocalStack:
         self.log_dir = cfg.data_dir / "logs"
         self.supervisor: Supervisor | None = None
 
+    @property
+    def internal_secret(self) -> str:
+        """The secret every service, worker and emulated Lambda of this stack signs internal calls with."""
+        return load_internal_secret(self.cfg.data_dir)
+
+    def internal_auth(self, caller: str = "devstack") -> httpx.Auth:
+        """httpx auth that signs calls to /internal routes as a service of this stack would (bench, tests)."""
+        return InternalAuth(secret=SecretStr(self.internal_secret), caller=caller)
+
     def service_env(self) -> dict[str, str]:
         """The environment every service and worker process gets."""
         assert self.aws is not None
@@ -127,6 +153,7 @@ class LocalStack:
             ASSETS_BUCKET=self.aws.assets_bucket,
             ASSETS_BASE_URL=f"{self.cfg.gateway_url}/assets",
             AVATAR_QUEUE_URL=self.aws.avatar_queue_url,
+            INTERNAL_SECRET=self.internal_secret,
             **self.cfg.service_urls(),
             **self.cfg.extra_env,
         )

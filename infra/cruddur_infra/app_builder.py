@@ -60,6 +60,7 @@ def build(app: App, *, settings: InfraSettings | None = None) -> CruddurStacks:
         vpc=network.vpc,
         lambda_sg=network.lambda_sg,
         messages_table=data.messages_table,
+        internal_secret=data.internal_secret,
     )
     auth = AuthStack(
         app,

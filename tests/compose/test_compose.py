@@ -30,7 +30,7 @@ def _env(service: dict[str, Any]) -> dict[str, str]:
 def test_stack_has_datastores_emulator_gateway_frontend_and_every_service(compose: dict[str, Any]) -> None:
     names = set(compose["services"])
     assert {"postgres", "aws", "gateway", "frontend"} | {e.name for e in REGISTRY} == names
-    assert "4566:4566" in compose["services"]["aws"]["ports"]
+    assert "127.0.0.1:4566:4566" in compose["services"]["aws"]["ports"]
 
 
 @pytest.mark.parametrize("entry", REGISTRY, ids=lambda e: e.name)
@@ -40,7 +40,7 @@ def test_each_service_builds_the_shared_image_on_its_registry_port(
     service = compose["services"][entry.name]
     assert service["build"]["dockerfile"] == "docker/service.Dockerfile"
     assert service["build"]["args"]["SERVICE"] == entry.name
-    assert service["ports"] == [f"{entry.port}:{entry.port}"]
+    assert service["ports"] == [f"127.0.0.1:{entry.port}:{entry.port}"]
     env = _env(service)
     assert ({"DB_HOST", "DB_NAME", "DB_USER", "DB_PASSWORD"} <= env.keys()) is needs_for(entry).postgres
     assert ("MESSAGES_TABLE" in env) is needs_for(entry).messages_table
@@ -60,9 +60,35 @@ def test_gateway_runs_the_devstack_gateway_in_front_of_all_services(compose: dic
     assert compose["services"]["frontend"]["environment"]["CRUDDUR_API_UPSTREAM"] == "http://gateway:8080"
 
 
+def _published(compose: dict[str, Any]) -> dict[str, list[tuple[str, str]]]:
+    """Each service's published (host address, host port); address "" means every interface."""
+    published: dict[str, list[tuple[str, str]]] = {}
+    for name, service in compose["services"].items():
+        for port in service.get("ports", []):
+            assert isinstance(port, str), (name, port)  # the short syntax only, so this reading is complete
+            parts = port.split(":")
+            address = parts[0] if len(parts) == 3 else ""
+            published.setdefault(name, []).append((address, parts[-2]))
+    return published
+
+
 def test_host_ports_do_not_collide(compose: dict[str, Any]) -> None:
-    host_ports = [p.split(":")[0] for s in compose["services"].values() for p in s.get("ports", [])]
+    host_ports = [port for ports in _published(compose).values() for _, port in ports]
     assert len(host_ports) == len(set(host_ports))
+
+
+def test_only_the_frontend_and_gateway_listen_beyond_this_machine(compose: dict[str, Any]) -> None:
+    """Issue 12 finding 6: service ports on every interface let anyone on the network call /internal."""
+    public = {
+        name for name, ports in _published(compose).items() for address, _ in ports if address != "127.0.0.1"
+    }
+    assert public == {"frontend", "gateway"}
+
+
+def test_every_process_gets_the_internal_secret_and_none_has_a_default(compose: dict[str, Any]) -> None:
+    for name in [e.name for e in REGISTRY] + ["gateway"]:
+        value = _env(compose["services"][name])["INTERNAL_SECRET"]
+        assert value.startswith("${INTERNAL_SECRET:?"), (name, value)  # required: compose refuses without it
 
 
 def test_service_dockerfile_is_parameterised_slim_non_root_and_healthchecked() -> None:

@@ -94,7 +94,7 @@ def test_one_task_definition_per_service_with_health_check_logs_and_settings(
     secrets = {item["Name"] for item in container.get("Secrets", [])}
     needs = needs_for(entry)
     expected = {"DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_PASSWORD"} if needs.postgres else set()
-    assert secrets == expected | {"CURSOR_SECRET"}
+    assert secrets == expected | {"CURSOR_SECRET", "INTERNAL_SECRET"}
     assert ("MESSAGES_TABLE" in env) is needs.messages_table
     assert ({"UPLOADS_BUCKET", "ASSETS_BUCKET", "ASSETS_BASE_URL"} <= env.keys()) is needs.media_buckets
     assert not any("PASSWORD" in name or "SECRET" in name for name in env)

@@ -172,7 +172,10 @@ class ComputeStack(Stack):
         return env
 
     def _secrets(self, entry: ServiceEntry) -> dict[str, ecs.Secret]:
-        common = {"CURSOR_SECRET": ecs.Secret.from_secrets_manager(self._data.cursor_secret)}
+        common = {
+            "CURSOR_SECRET": ecs.Secret.from_secrets_manager(self._data.cursor_secret),
+            "INTERNAL_SECRET": ecs.Secret.from_secrets_manager(self._data.internal_secret),
+        }
         if not needs_for(entry).postgres:
             return common
         secret = self._data.db_secret

@@ -53,6 +53,7 @@ class DataStack(Stack):
                 "Rotating it only invalidates open pagination cursors; rotate by hand (ops.md)",
             ),
         )
+        self.internal_secret = self._internal_secret()
         self.repositories = {
             entry.name: ecr.Repository(
                 self,
@@ -69,6 +70,26 @@ class DataStack(Stack):
         }
         CfnOutput(self, "DatabaseSecretArn", value=self.db_secret.secret_arn)
         CfnOutput(self, "MessagesTableName", value=self.messages_table.table_name)
+
+    def _internal_secret(self) -> secretsmanager.Secret:
+        """The key every service and Lambda signs /internal/* calls with (INTERNAL_SECRET)."""
+        secret = secretsmanager.Secret(
+            self,
+            "InternalSecret",
+            secret_name="cruddur/internal",  # noqa: S106 - its name, not its value
+            description="HMAC key of the 60 s service credentials on /internal/* calls (INTERNAL_SECRET)",
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                exclude_punctuation=True, password_length=64
+            ),
+        )
+        nag.suppress(
+            secret,
+            (
+                "AwsSolutions-SMG4",
+                "Read at task start and Lambda cold start; rotate by hand, rolling restart (platform.md)",
+            ),
+        )
+        return secret
 
     def _database(
         self, *, vpc: ec2.IVpc, database_sg: ec2.ISecurityGroup, multi_az: bool

@@ -12,6 +12,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_notifications as s3n
+from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
@@ -41,9 +42,11 @@ class FunctionsStack(Stack):
         vpc: ec2.IVpc,
         lambda_sg: ec2.ISecurityGroup,
         messages_table: dynamodb.ITable,
+        internal_secret: secretsmanager.ISecret,
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
+        self._internal_secret = internal_secret
         self.domain_name = CfnParameter(
             self, "DomainName", description="The site's domain (e.g. cruddur.com): CORS origin, asset URLs"
         ).value_as_string
@@ -126,12 +129,16 @@ class FunctionsStack(Stack):
                 "UPLOADS_BUCKET": self.uploads_bucket.bucket_name,
                 "ASSETS_BUCKET": self.assets_bucket.bucket_name,
                 "USER_URL": internal_url(user.name, user.port),
+                "INTERNAL_SECRET_ARN": self._internal_secret.secret_arn,
             },
             vpc=vpc,
             security_group=lambda_sg,
             timeout=Duration.seconds(60),
             memory_mb=1024,
         ).function
+        # Read at cold start (cruddur_common.lambda_secrets), not injected: an injected value would be
+        # plain text in the function's configuration.
+        self._internal_secret.grant_read(processor)
         processor.add_to_role_policy(
             grants.objects(
                 self.uploads_bucket.bucket_arn,
@@ -166,6 +173,7 @@ class FunctionsStack(Stack):
             artifact=settings.lambda_zip("messaging_stream"),
             environment={
                 "MESSAGES_TABLE": table.table_name,
+                "INTERNAL_SECRET_ARN": self._internal_secret.secret_arn,
                 # The handler parks poison records here itself (with the record and its error); the
                 # mapping's on-failure destination below only knows a batch's shard and sequence range.
                 "STREAM_DEAD_LETTER_QUEUE": self.dead_letters.queue_url,
@@ -173,6 +181,7 @@ class FunctionsStack(Stack):
             # Up to 4 attempts of 5 s each plus 7 s of backoff inside one invocation (lambdas/stream.py).
             timeout=Duration.seconds(60),
         ).function
+        self._internal_secret.grant_read(consumer)
         consumer.add_to_role_policy(grants.table_read_write(table, indexes=MESSAGES_INDEXES))
         self.dead_letters.grant_send_messages(consumer)
         consumer.add_event_source(

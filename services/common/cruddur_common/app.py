@@ -14,11 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from cruddur_common import db
@@ -28,9 +30,10 @@ from cruddur_common.errors import ErrorResponse, install_error_handlers
 from cruddur_common.hot import Endpoint, HotRoutes
 from cruddur_common.http import create_internal_client
 from cruddur_common.input import InputGuardMiddleware
+from cruddur_common.internal_auth import INTERNAL_PREFIX, internal_guard
 from cruddur_common.logging import RequestContextMiddleware, configure_logging
 from cruddur_common.migrations import upgrade
-from cruddur_common.settings import CommonSettings
+from cruddur_common.settings import DEV_ENVS, DEV_INTERNAL_SECRET, CommonSettings
 from cruddur_common.supervisor import BackgroundTask, Supervisor
 
 log = logging.getLogger("cruddur.app")
@@ -107,7 +110,7 @@ def _lifespan(spec: ServiceSpec) -> Callable[[FastAPI], AbstractAsyncContextMana
         settings = spec.settings
         app.state.settings = settings
         app.state.http = create_internal_client(
-            timeout=settings.internal_timeout_seconds, transport=spec.http_transport
+            settings=settings, caller=spec.name, transport=spec.http_transport
         )
         app.state.token_verifier = TokenVerifier(
             settings=settings,
@@ -240,6 +243,36 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
             InputGuardMiddleware(app.hot), service=spec.name, max_body_bytes=spec.settings.max_body_bytes
         )
     app.include_router(_ops_router(spec))
-    for router in spec.routers:
-        app.include_router(router)
+    _include_routers(app, spec)
     return app
+
+
+def _is_internal(route: BaseRoute) -> bool:
+    """True for a route under /internal; refuses what a dependency cannot guard (mounts, nested routers)."""
+    path = getattr(route, "path", None)
+    if not isinstance(path, str):
+        raise ValueError(f"{route!r}: pass nested routers in ServiceSpec.routers so their paths are seen")
+    internal = path == INTERNAL_PREFIX or path.startswith(INTERNAL_PREFIX + "/")
+    if internal and not isinstance(route, APIRoute):
+        raise ValueError(f"{path}: only API routes may live under /internal (a dependency guards them)")
+    return internal
+
+
+def _include_routers(app: ServiceApp, spec: ServiceSpec) -> None:
+    """Include the spec's routers; every route under /internal gets the service-credential check here.
+
+    Done centrally (not per router) so that a new internal route cannot forget it: each router's routes
+    are split by path and the internal part is included with the guard as a dependency.
+    """
+    if any(path.startswith(INTERNAL_PREFIX) for path in spec.hot_routes):
+        raise ValueError(f"{spec.name}: a hot route bypasses dependencies; /internal routes cannot be hot")
+    secret = spec.settings.internal_secret
+    if spec.settings.cruddur_env not in DEV_ENVS and secret.get_secret_value() == DEV_INTERNAL_SECRET:
+        raise ValueError(f"{spec.name}: INTERNAL_SECRET must be set outside dev (the dev default is public)")
+    guard = Depends(internal_guard(secret))
+    for router in spec.routers:
+        internal, public = APIRouter(), APIRouter()
+        for route in router.routes:
+            (internal if _is_internal(route) else public).routes.append(route)
+        app.include_router(public)
+        app.include_router(internal, dependencies=[guard])

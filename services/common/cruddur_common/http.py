@@ -1,4 +1,4 @@
-"""One httpx client per process for internal calls: timeouts, request-id and auth forwarding."""
+"""One httpx client per process for internal calls: timeouts, request id, service credential, user token."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from typing import Annotated
 import httpx
 from fastapi import Depends, Request
 
+from cruddur_common.internal_auth import InternalAuth
 from cruddur_common.logging import request_id_var
+from cruddur_common.settings import CommonSettings
 
 
 async def _forward_request_id(request: httpx.Request) -> None:
@@ -17,11 +19,13 @@ async def _forward_request_id(request: httpx.Request) -> None:
 
 
 def create_internal_client(
-    *, timeout: float, transport: httpx.AsyncBaseTransport | None = None
+    *, settings: CommonSettings, caller: str, transport: httpx.AsyncBaseTransport | None = None
 ) -> httpx.AsyncClient:
-    """The shared client; every call carries the current request id."""
+    """The shared client; every call carries the request id, calls of /internal/* the service credential."""
+    timeout = settings.internal_timeout_seconds
     return httpx.AsyncClient(
         timeout=httpx.Timeout(timeout, connect=min(timeout, 2.0)),
+        auth=InternalAuth(secret=settings.internal_secret, caller=caller),
         limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
         event_hooks={"request": [_forward_request_id]},
         headers={"user-agent": "cruddur-internal"},

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Literal
 from urllib.parse import quote
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_ENVS = ("dev", "test")
 DEV_CURSOR_SECRET = "cruddur-dev-cursor-secret"  # noqa: S105 - refused in prod below
 MIN_CURSOR_SECRET = 32
+DEV_INTERNAL_SECRET = "cruddur-dev-internal-secret"  # noqa: S105 - refused in prod below
+MIN_INTERNAL_SECRET_CHARS = 32  # HS256 keys shorter than the hash are guessable offline
 
 
 class CommonSettings(BaseSettings):
@@ -45,6 +47,9 @@ class CommonSettings(BaseSettings):
     messaging_url: str = "http://messaging:8103"
     notification_url: str = "http://notification:8104"
     internal_timeout_seconds: float = 5.0
+    # Signs the service credential of /internal/* calls (cruddur_common.internal_auth).
+    internal_secret: SecretStr = SecretStr(DEV_INTERNAL_SECRET)
+    internal_secret_arn: str | None = None  # Lambdas: read at cold start (cruddur_common.lambda_secrets)
 
     redis_url: str | None = None
     cursor_secret: str = DEV_CURSOR_SECRET
@@ -60,6 +65,16 @@ class CommonSettings(BaseSettings):
         if self.cruddur_env == "prod" and len(self.cursor_secret) < MIN_CURSOR_SECRET:
             # an empty or short key lets anyone sign cursors (or guess one offline)
             raise ValueError(f"CURSOR_SECRET must be at least {MIN_CURSOR_SECRET} characters in prod")
+        internal = self.internal_secret.get_secret_value()
+        if (
+            self.cruddur_env == "prod"
+            and not self.internal_secret_arn
+            and (internal == DEV_INTERNAL_SECRET or len(internal) < MIN_INTERNAL_SECRET_CHARS)
+        ):
+            raise ValueError(
+                f"INTERNAL_SECRET ({MIN_INTERNAL_SECRET_CHARS}+ characters) or INTERNAL_SECRET_ARN must be "
+                "set in prod (the dev default is public)"
+            )
         return self
 
     @property

@@ -142,7 +142,7 @@ class Processor:
 async def open_processor(settings: Settings, *extra_aws: str) -> AsyncIterator[tuple[Processor, AwsClients]]:
     """A processor with its own DynamoDB and SQS clients (plus `extra_aws` clients) and HTTP client."""
     aws = AwsClients()
-    http = create_internal_client(timeout=settings.internal_timeout_seconds)
+    http = create_internal_client(settings=settings, caller="messaging_stream")
     try:
         await aws.open(settings, "dynamodb", "sqs", *extra_aws)
         processor = Processor(

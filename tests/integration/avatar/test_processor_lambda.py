@@ -31,6 +31,7 @@ def lambda_env(stack: LocalStack, monkeypatch: pytest.MonkeyPatch) -> Iterator[N
     monkeypatch.setenv("UPLOADS_BUCKET", BUCKET)
     monkeypatch.setenv("ASSETS_BUCKET", "cruddur-assets")
     monkeypatch.setenv("USER_URL", stack.cfg.service_url(service("user")))
+    monkeypatch.setenv("INTERNAL_SECRET", stack.internal_secret)
     monkeypatch.setattr(avatar_processor, "_configure_logging", lambda: None)  # keep pytest's log capture
     get_avatar_settings.cache_clear()
     yield

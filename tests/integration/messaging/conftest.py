@@ -64,7 +64,7 @@ def aws_env(monkeypatch: pytest.MonkeyPatch, stack: Any) -> dict[str, str]:
     env = {
         k: v
         for k, v in stack.service_env().items()
-        if k.startswith(("AWS_", "COGNITO_", "MESSAGES_TABLE")) or k.endswith("_URL")
+        if k.startswith(("AWS_", "COGNITO_", "MESSAGES_TABLE", "INTERNAL_SECRET")) or k.endswith("_URL")
     }
     for key, value in env.items():
         monkeypatch.setenv(key, value)

@@ -17,6 +17,7 @@ import pytest
 
 from cruddur_common.registry import load_registry
 from devstack.stack import LocalStack
+from tests.internal import internal_auth
 from tests.support import TestUser
 
 
@@ -65,7 +66,7 @@ def event(kind: str, recipient: dict[str, Any], actor: dict[str, Any], **overrid
 
 def ingest(url: str, body: dict[str, Any]) -> httpx.Response:
     """POST an event to the internal ingest endpoint."""
-    return httpx.post(f"{url}/internal/notifications/events", json=body, timeout=10)
+    return httpx.post(f"{url}/internal/notifications/events", json=body, timeout=10, auth=internal_auth())
 
 
 @dataclass

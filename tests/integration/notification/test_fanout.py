@@ -21,6 +21,7 @@ import pytest
 from devstack.processes import Child
 from devstack.stack import LocalStack
 from tests.integration.notification.conftest import event, identity, open_stream
+from tests.internal import internal_auth
 from tests.support import TestUser
 
 pytestmark = pytest.mark.integration
@@ -121,7 +122,7 @@ async def test_redis_carries_events_between_tasks(
     async with (
         httpx.AsyncClient(base_url=task_a, timeout=httpx.Timeout(10, read=None)) as client,
         open_stream(client, STREAM, headers=alice.headers) as stream,
-        httpx.AsyncClient(base_url=task_b) as producer,
+        httpx.AsyncClient(base_url=task_b, auth=internal_auth()) as producer,
     ):
         for kind in ("reply", "message"):
             body = event(kind, recipient, actor)

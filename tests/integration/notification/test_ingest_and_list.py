@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from tests.integration.notification.conftest import event, identity, ingest
+from tests.internal import internal_auth
 from tests.support import TestUser, expect_error
 
 pytestmark = pytest.mark.integration
@@ -62,7 +63,7 @@ def test_a_redelivered_event_is_stored_once(api: httpx.Client, notification_url:
     racing = event("follow", recipient, actor)
 
     async def storm() -> list[int]:
-        async with httpx.AsyncClient(base_url=notification_url, timeout=10) as client:
+        async with httpx.AsyncClient(base_url=notification_url, timeout=10, auth=internal_auth()) as client:
             sends = [client.post("/internal/notifications/events", json=racing) for _ in range(8)]
             return [r.status_code for r in await asyncio.gather(*sends)]
 
@@ -89,7 +90,7 @@ def test_notifications_disappear_with_their_crud(
     time.sleep(2.5)
     page = listed(api, user)
     assert [n["kind"] for n in page["items"]] == ["follow"] and page["unread_count"] == 1
-    purged = httpx.post(f"{notification_url}/internal/notifications/purge", timeout=10)
+    purged = httpx.post(f"{notification_url}/internal/notifications/purge", timeout=10, auth=internal_auth())
     assert purged.status_code == 200 and purged.json()["deleted"] >= 1
 
 

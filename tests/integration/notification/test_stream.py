@@ -11,6 +11,7 @@ import pytest
 
 from devstack.stack import LocalStack
 from tests.integration.notification.conftest import event, identity, ingest, open_stream
+from tests.internal import internal_auth
 from tests.support import TestUser, expect_error
 
 pytestmark = pytest.mark.integration
@@ -28,7 +29,7 @@ async def test_a_reply_arrives_within_a_second(
     ):
         body = event("reply", recipient, actor)
         started = time.monotonic()
-        async with httpx.AsyncClient(base_url=notification_url) as producer:
+        async with httpx.AsyncClient(base_url=notification_url, auth=internal_auth()) as producer:
             response = await producer.post("/internal/notifications/events", json=body)
         assert response.status_code == 202
         got = await stream.next(timeout=2)

@@ -8,6 +8,8 @@ from typing import Annotated, Literal, TypeAlias
 
 from pydantic import BaseModel, Field
 
+from cruddur_common.urls import PublicUrl
+
 
 class AuthorIn(BaseModel):
     """A user as the user service publishes them."""
@@ -17,7 +19,7 @@ class AuthorIn(BaseModel):
     handle: str = Field(pattern=r"^[A-Za-z0-9_]{3,30}$")
     display_name: str = Field(min_length=1, max_length=50)
     bio: str = Field(default="", max_length=160)
-    avatar_url: str = ""
+    avatar_url: PublicUrl = ""  # rendered as <img src>: never javascript: or another scheme
     updated_at: datetime
 
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from cruddur_common.lambda_secrets import with_internal_secret
 from messaging_service.failures import Verdict
 from messaging_service.processor import BatchResult, Processor, open_processor
-from messaging_service.settings import get_settings
+from messaging_service.settings import Settings, get_settings
 
 # Seconds between in-invocation attempts: 7 s of waiting, inside the function's 60 s timeout even when
 # each of the 4 attempts spends the full 5 s internal timeout.
@@ -35,10 +36,10 @@ async def process_with_backoff(processor: Processor, records: list[Any]) -> Batc
     raise AssertionError("unreachable: the last delay is None")
 
 
-async def process_event(event: dict[str, Any]) -> dict[str, Any]:
+async def process_event(event: dict[str, Any], settings: Settings | None = None) -> dict[str, Any]:
     """Apply the batch; report the first record that still fails so Lambda retries from it."""
     records = event.get("Records")
-    async with open_processor(get_settings()) as (processor, _):
+    async with open_processor(settings or get_settings()) as (processor, _):
         result = await process_with_backoff(processor, list(records) if isinstance(records, list) else [])
     failure = result.failure
     return {"batchItemFailures": [{"itemIdentifier": failure.sequence_number}] if failure else []}
@@ -46,4 +47,4 @@ async def process_event(event: dict[str, Any]) -> dict[str, Any]:
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Lambda entry point."""
-    return asyncio.run(process_event(event))
+    return asyncio.run(process_event(event, with_internal_secret(get_settings())))

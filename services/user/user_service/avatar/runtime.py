@@ -18,7 +18,7 @@ async def open_processor(
 ) -> AsyncIterator[Processor]:
     """A processor whose clients close on exit."""
     aws = AwsClients()
-    http = create_internal_client(timeout=settings.internal_timeout_seconds)
+    http = create_internal_client(settings=settings, caller="avatar_processor")
     try:
         await aws.open(settings, "s3")
         yield Processor(

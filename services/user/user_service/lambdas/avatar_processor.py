@@ -11,15 +11,16 @@ import asyncio
 import functools
 from typing import Any
 
+from cruddur_common.lambda_secrets import with_internal_secret
 from cruddur_common.logging import configure_logging
 from user_service.avatar.pipeline import process_event
 from user_service.avatar.runtime import open_processor
-from user_service.avatar.settings import get_avatar_settings
+from user_service.avatar.settings import AvatarSettings, get_avatar_settings
 
 
-async def run(event: dict[str, Any]) -> dict[str, Any]:
+async def run(event: dict[str, Any], settings: AvatarSettings | None = None) -> dict[str, Any]:
     """Process one Lambda event with fresh clients."""
-    async with open_processor(get_avatar_settings()) as processor:
+    async with open_processor(settings or get_avatar_settings()) as processor:
         return await process_event(event, processor=processor)
 
 
@@ -31,4 +32,5 @@ def _configure_logging() -> None:
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Lambda entry point. Errors propagate so S3 (or SQS) retries; nothing is swallowed."""
     _configure_logging()  # once per execution environment
-    return asyncio.run(run(event))
+    # INTERNAL_SECRET from Secrets Manager once per execution environment, before the event loop starts
+    return asyncio.run(run(event, with_internal_secret(get_avatar_settings())))
