@@ -17,6 +17,7 @@ from contextlib import asynccontextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import aiohttp
 import httpx
@@ -141,9 +142,10 @@ class Gateway:
         ]
         # Forward the path as the client sent it (still percent-encoded), like the ALB: the decoded form
         # may hold bytes (%00, %C3%B7) that are not valid in a request line; the service judges them.
-        raw_path = request.scope.get("raw_path") or path.encode()
+        raw_path = request.scope.get("raw_path")
+        sent = raw_path.decode("latin-1") if raw_path and path == request.url.path else quote(path)
         query = request.url.query
-        target = base_url + raw_path.decode("latin-1") + (f"?{query}" if query else "")
+        target = base_url + sent + (f"?{query}" if query else "")
         body = await request.body() if request.method not in ("GET", "HEAD") else None
         try:
             response = await self._pool(request).request(
