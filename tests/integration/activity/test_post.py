@@ -70,7 +70,8 @@ def test_limits_count_characters_not_bytes(api: httpx.Client, make_user) -> None
 def test_bad_input(api: httpx.Client, make_user, body: dict[str, object], status: int, code: str) -> None:
     user = make_user()
     expect_error(api.post("/api/activities", json=body, headers=user.headers), status, code)
-    assert api.get(f"/api/activities/@{user.handle}").json()["activities"] == []
+    page = api.get(f"/api/activities/@{user.handle}")  # 404 while the author projection is on its way
+    assert page.status_code == 404 or page.json()["activities"] == [], page.text
 
 
 def test_bad_bodies(api: httpx.Client, make_user) -> None:

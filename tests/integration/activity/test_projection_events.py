@@ -12,6 +12,7 @@ import pytest
 from cruddur_common.registry import load_registry
 from devstack.stack import LocalStack
 from tests.integration.activity.conftest import Db
+from tests.internal import internal_auth
 
 pytestmark = pytest.mark.integration
 
@@ -41,7 +42,9 @@ def _handle() -> str:
 
 
 def _batch(url: str, events: list[Any]) -> list[dict[str, Any]]:
-    response = httpx.post(f"{url}/internal/projection/events", json={"events": events}, timeout=10)
+    response = httpx.post(
+        f"{url}/internal/projection/events", json={"events": events}, auth=internal_auth(), timeout=10
+    )
     assert response.status_code == 200, response.text
     results: list[dict[str, Any]] = response.json()["results"]
     return results
@@ -55,7 +58,7 @@ def test_a_follow_whose_author_holds_a_stale_handle_is_applied_not_a_500(activit
     follower, followee = _author(taken), _author(_handle())  # the handle's new owner, newer copy
     edge = {"follower": follower, "followee": followee}
     for _ in range(2):  # delivered twice: both are 200
-        response = httpx.put(f"{activity_url}/internal/follows", json=edge, timeout=10)
+        response = httpx.put(f"{activity_url}/internal/follows", json=edge, auth=internal_auth(), timeout=10)
         assert response.status_code == 200, response.text
     rows = db.fetch(
         "SELECT uuid::text AS uuid, handle FROM authors WHERE uuid = ANY($1::uuid[])",
@@ -105,5 +108,10 @@ def test_a_batch_applies_in_order_and_refuses_bad_events_alone(activity_url: str
 
 def test_the_single_follow_route_refuses_what_cannot_be_applied_with_a_422(activity_url: str) -> None:
     a = _author(_handle())
-    response = httpx.put(f"{activity_url}/internal/follows", json={"follower": a, "followee": a}, timeout=10)
+    response = httpx.put(
+        f"{activity_url}/internal/follows",
+        json={"follower": a, "followee": a},
+        auth=internal_auth(),
+        timeout=10,
+    )
     assert response.status_code == 422 and response.json()["error"]["code"] == "projection_refused"
