@@ -12,6 +12,8 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, Field, TypeAdapter, ValidationError, model_validator
 
+from cruddur_common.urls import PublicUrl
+
 T = TypeVar("T")
 
 # --- the outbox batch call -------------------------------------------------------------------------------
@@ -112,7 +114,7 @@ class Person(BaseModel):
     uuid: UUID
     handle: str = Field(min_length=1, max_length=64)
     display_name: str = Field(min_length=1, max_length=128)
-    avatar_url: str | None = Field(default=None, max_length=2048)
+    avatar_url: PublicUrl | None = None  # rendered by the SPA: never a javascript: URL
 
 
 class EventTarget(BaseModel):

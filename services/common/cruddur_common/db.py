@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy import MetaData, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import NullPool
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -28,6 +29,13 @@ CONNECT_TIMEOUT_SECONDS = 5.0
 POOL_TIMEOUT_SECONDS = 5.0
 
 
+def _connect_args(schema: str) -> dict[str, object]:
+    return {
+        "server_settings": {"search_path": f"{schema},public", "timezone": "UTC"},
+        "timeout": CONNECT_TIMEOUT_SECONDS,
+    }
+
+
 def create_engine(url: str, *, schema: str, pool_size: int = 10) -> AsyncEngine:
     """An asyncpg engine whose connections look in the service's schema first.
 
@@ -43,10 +51,14 @@ def create_engine(url: str, *, schema: str, pool_size: int = 10) -> AsyncEngine:
         pool_recycle=1800,
         pool_timeout=POOL_TIMEOUT_SECONDS,
         hide_parameters=True,
-        connect_args={
-            "server_settings": {"search_path": f"{schema},public", "timezone": "UTC"},
-            "timeout": CONNECT_TIMEOUT_SECONDS,
-        },
+        connect_args=_connect_args(schema),
+    )
+
+
+def create_one_shot_engine(url: str, *, schema: str) -> AsyncEngine:
+    """The same engine for a Lambda invocation: no pool (each `asyncio.run` has its own event loop)."""
+    return create_async_engine(
+        url, poolclass=NullPool, hide_parameters=True, connect_args=_connect_args(schema)
     )
 
 

@@ -47,7 +47,8 @@ def _in_utc(value: datetime) -> datetime:
 # Types for positions (and other input that reaches a query): an aware time that is still a time in
 # UTC, and an integer that fits a Postgres bigint (asyncpg raises on anything larger).
 UtcTime = Annotated[AwareDatetime, AfterValidator(_in_utc)]
-PgBigint = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
+PG_BIGINT_MAX = 2**63 - 1
+PgBigint = Annotated[int, Field(ge=-(2**63), le=PG_BIGINT_MAX)]
 
 
 class CursorPosition(BaseModel):

@@ -6,6 +6,7 @@ import enum
 
 import httpx
 from botocore.exceptions import BotoCoreError, ClientError
+from pydantic import ValidationError
 
 from messaging_service.clients import EventRejected
 
@@ -29,7 +30,7 @@ class Verdict(enum.StrEnum):
 
 def classify(exc: BaseException) -> Verdict:
     """The verdict for the exception a record's processing raised."""
-    if isinstance(exc, InvalidRecord | EventRejected):
+    if isinstance(exc, InvalidRecord | EventRejected | ValidationError):  # bad data: retrying cannot help
         return Verdict.PERMANENT
     if isinstance(exc, httpx.HTTPStatusError):
         status = exc.response.status_code

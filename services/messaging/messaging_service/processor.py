@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from cruddur_common.aws import AwsClients
+from cruddur_common.contracts import EventRecipient, EventTarget, IngestEvent, Person
 from cruddur_common.http import create_internal_client
-from messaging_service import repository
+from messaging_service import keys, repository
 from messaging_service.clients import NotificationClient
 from messaging_service.dead_letters import DeadLetters
 from messaging_service.failures import Verdict, classify, describe
@@ -32,24 +33,29 @@ PREVIEW_CHARS = 140
 
 
 def message_event(message: StreamMessage) -> dict[str, Any]:
-    """The notification ingest event for a new message (event id = message id, so retries dedupe)."""
-    return {
-        "event_id": str(message.message_uuid),
-        "kind": "message",
-        "recipient": {"uuid": str(message.recipient_uuid), "sub": message.recipient_sub},
-        "actor": {
-            "uuid": str(message.sender_uuid),
-            "handle": message.sender_handle,
-            "display_name": message.sender_display_name,
-            "avatar_url": message.sender_avatar_url,
-        },
-        "target": {
-            "message_group_uuid": str(message.message_group_uuid),
-            "preview": message.message[:PREVIEW_CHARS],
-            "message": message.message,
-        },
-        "created_at": message.created_at,
-    }
+    """The notification ingest event for a new message (event id = message id, so retries dedupe).
+
+    Built with the one ingest contract (cruddur_common.contracts) that the outboxes use too; a message that
+    cannot make a valid event raises pydantic's ValidationError here, which parks the record.
+    """
+    event = IngestEvent(
+        event_id=message.message_uuid,
+        kind="message",
+        recipient=EventRecipient(uuid=message.recipient_uuid, sub=message.recipient_sub),
+        actor=Person(
+            uuid=message.sender_uuid,
+            handle=message.sender_handle,
+            display_name=message.sender_display_name,
+            avatar_url=message.sender_avatar_url,
+        ),
+        target=EventTarget(
+            message_group_uuid=message.message_group_uuid,
+            preview=message.message[:PREVIEW_CHARS],
+            message=message.message,
+        ),
+        created_at=keys.parse_ts(message.created_at),
+    )
+    return event.model_dump(mode="json")
 
 
 def sequence_number(record: Any) -> str:

@@ -10,7 +10,7 @@ from fastapi.responses import StreamingResponse
 from cruddur_common.auth import CurrentUser, StreamUser
 from cruddur_common.db import SessionDep
 from cruddur_common.errors import ERROR_RESPONSES, ErrorResponse
-from cruddur_common.pagination import DEFAULT_LIMIT, CursorParam, LimitParam, next_link
+from cruddur_common.pagination import DEFAULT_LIMIT, PG_BIGINT_MAX, CursorParam, LimitParam, next_link
 from cruddur_common.settings import CommonSettings
 from notification_service import service, stream
 from notification_service.dependencies import StreamContextDep
@@ -100,9 +100,12 @@ async def mark_read(principal: CurrentUser, session: SessionDep, body: MarkRead 
 async def live(
     principal: StreamUser,
     context: StreamContextDep,
-    last_event_id_header: Annotated[int | None, Header(alias="last-event-id", ge=0)] = None,
+    last_event_id_header: Annotated[int | None, Header(alias="last-event-id", ge=0, le=PG_BIGINT_MAX)] = None,
     last_event_id: Annotated[
-        int | None, Query(ge=0, description="For a reconnect that cannot set the `Last-Event-ID` header.")
+        int | None,
+        Query(
+            ge=0, le=PG_BIGINT_MAX, description="For a reconnect that cannot set the `Last-Event-ID` header."
+        ),
     ] = None,
 ) -> StreamingResponse:
     """Send the token as `Authorization: Bearer` or, from EventSource, as `?access_token=`."""

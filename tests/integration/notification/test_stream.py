@@ -107,6 +107,11 @@ async def test_stream_auth_and_the_token_stays_out_of_logs(
         expect_error(await client.get(STREAM, params={"access_token": "not.a.jwt"}), 401, "token_malformed")
         bad_resume = await client.get(STREAM, headers=alice.headers | {"last-event-id": "abc"})
         expect_error(bad_resume, 422, "validation_error")
+        huge = str(2**63)  # past Postgres' bigint: refused before it reaches a query (was a 500)
+        expect_error(await client.get(STREAM, headers=alice.headers | {"last-event-id": huge}), 422)
+        expect_error(
+            await client.get(STREAM, params={"last_event_id": huge} | {"access_token": alice.token}), 422
+        )
         async with open_stream(client, STREAM, params={"access_token": alice.token}):
             await asyncio.sleep(0.1)
     await asyncio.sleep(0.5)  # the access log line is written when the stream ends

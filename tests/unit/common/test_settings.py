@@ -7,7 +7,12 @@ from pydantic import ValidationError
 
 from cruddur_common.settings import DEV_CURSOR_SECRET, MIN_CURSOR_SECRET, CommonSettings
 
-PROD = {"cruddur_env": "prod", "cognito_user_pool_id": "us-east-1_x", "cognito_client_id": "c"}
+PROD = {
+    "cruddur_env": "prod",
+    "cognito_user_pool_id": "us-east-1_x",
+    "cognito_client_id": "c",
+    "internal_secret": "i" * 48,
+}
 
 
 @pytest.mark.parametrize("secret", ["", "short", "x" * (MIN_CURSOR_SECRET - 1), DEV_CURSOR_SECRET])

@@ -17,7 +17,7 @@ def person(handle: str) -> Person:
         cognito_user_id=f"sub-{handle}",
         handle=handle,
         display_name=handle.title(),
-        avatar_url=f"http://a/{handle}.svg",
+        avatar_url=f"https://a.example/{handle}.svg",
     )
 
 

@@ -7,10 +7,8 @@ import logging
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy.ext.asyncio import create_async_engine
-from sqlalchemy.pool import NullPool
 
-from cruddur_common.db import session_factory
+from cruddur_common.db import create_one_shot_engine, session_factory
 from user_service import service
 from user_service.errors import InvalidAttributes
 from user_service.lambdas import config
@@ -39,11 +37,7 @@ async def confirm(event: dict[str, Any], *, database_url: str) -> dict[str, Any]
     if event.get("triggerSource") != "PostConfirmation_ConfirmSignUp":
         return event
     new = new_user_from_event(event)
-    engine = create_async_engine(
-        database_url,
-        poolclass=NullPool,
-        connect_args={"server_settings": {"search_path": f"{SCHEMA},public"}},
-    )
+    engine = create_one_shot_engine(database_url, schema=SCHEMA)
     try:
         async with session_factory(engine)() as session:
             user = await service.register(session, new)

@@ -6,10 +6,9 @@ import asyncio
 import logging
 from typing import Any
 
-from sqlalchemy.ext.asyncio import create_async_engine
-from sqlalchemy.pool import NullPool
-
-from cruddur_common.db import session_factory
+from cruddur_common.db import create_one_shot_engine, session_factory
+from cruddur_common.errors import AppError
+from cruddur_common.text import check_text
 from user_service import repository
 from user_service.errors import HandleTaken, InvalidAttributes
 from user_service.lambdas import config
@@ -27,16 +26,22 @@ def handle_from_event(event: dict[str, Any]) -> str:
     return handle
 
 
+def check_name(event: dict[str, Any]) -> None:
+    """The display name follows the text rules of a profile edit (one line, no control or bidi characters)."""
+    name = str(event.get("request", {}).get("userAttributes", {}).get("name") or "")
+    try:
+        check_text(name, field="display name", multiline=False)
+    except AppError as exc:
+        raise InvalidAttributes(exc.message) from exc
+
+
 async def check(event: dict[str, Any], *, database_url: str) -> dict[str, Any]:
     """Raise HandleTaken when someone else has the handle (case-insensitive); else pass the event on."""
     if not str(event.get("triggerSource", "")).startswith("PreSignUp_"):
         return event
     handle = handle_from_event(event)
-    engine = create_async_engine(
-        database_url,
-        poolclass=NullPool,
-        connect_args={"server_settings": {"search_path": f"{SCHEMA},public"}},
-    )
+    check_name(event)
+    engine = create_one_shot_engine(database_url, schema=SCHEMA)
     try:
         async with session_factory(engine)() as session:
             owner = await repository.get_by_handle(session, handle)
