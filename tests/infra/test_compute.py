@@ -96,6 +96,7 @@ def test_one_task_definition_per_service_with_health_check_logs_and_settings(
     expected = {"DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_PASSWORD"} if needs.postgres else set()
     assert secrets == expected | {"CURSOR_SECRET", "INTERNAL_SECRET"}
     assert ("MESSAGES_TABLE" in env) is needs.messages_table
+    assert ("STREAM_DEAD_LETTER_QUEUE" in env) is needs.messages_table  # /ready counts what was parked
     assert ({"UPLOADS_BUCKET", "ASSETS_BUCKET", "ASSETS_BASE_URL"} <= env.keys()) is needs.media_buckets
     assert not any("PASSWORD" in name or "SECRET" in name for name in env)
 

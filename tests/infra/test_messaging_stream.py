@@ -72,3 +72,15 @@ def test_the_handler_parks_poison_on_the_same_alarmed_dead_letter_queue(
     assert senders and all(s["Resource"] == {"Fn::GetAtt": [queue, "Arn"]} for s in senders)
     alarms = json.dumps(synth.resources("CruddurOps", "AWS::CloudWatch::Alarm"))
     assert "cruddur-stream-dlq-depth" in alarms
+
+
+def test_the_messaging_service_may_count_the_parked_records_and_nothing_more(synth: Synth) -> None:
+    statements = [
+        statement
+        for policy in synth.resources("CruddurCompute", "AWS::IAM::Policy").values()
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+        if "sqs:GetQueueAttributes" in json.dumps(statement["Action"])
+    ]
+    assert len(statements) == 1, statements
+    assert statements[0]["Action"] == "sqs:GetQueueAttributes"
+    assert statements[0]["Resource"] != "*" and "Fn::ImportValue" in json.dumps(statements[0]["Resource"])

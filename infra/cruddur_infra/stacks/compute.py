@@ -165,6 +165,8 @@ class ComputeStack(Stack):
             env["MIGRATE_ON_START"] = "true"
         if needs.messages_table:
             env["MESSAGES_TABLE"] = self._data.messages_table.table_name
+            # /ready shows how many stream records the Lambda parked on this queue (docs/messaging.md)
+            env["STREAM_DEAD_LETTER_QUEUE"] = self._functions.dead_letters.queue_url
         if needs.media_buckets:
             env["UPLOADS_BUCKET"] = self._functions.uploads_bucket.bucket_name
             env["ASSETS_BUCKET"] = self._functions.assets_bucket.bucket_name
@@ -189,6 +191,11 @@ class ComputeStack(Stack):
         statements: list[iam.PolicyStatement] = []
         if needs.messages_table:
             statements.append(grants.table_read_write(self._data.messages_table, indexes=MESSAGES_INDEXES))
+            statements.append(
+                iam.PolicyStatement(
+                    actions=["sqs:GetQueueAttributes"], resources=[self._functions.dead_letters.queue_arn]
+                )
+            )
         if needs.media_buckets:
             uploads, assets = self._functions.uploads_arn, self._functions.assets_arn
             statements.append(grants.objects(uploads, prefix=UPLOADS_PREFIX, actions=("s3:PutObject",)))

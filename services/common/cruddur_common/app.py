@@ -39,6 +39,7 @@ from cruddur_common.supervisor import BackgroundTask, Supervisor
 log = logging.getLogger("cruddur.app")
 Hook = Callable[[FastAPI], Awaitable[None]]
 Check = Callable[[FastAPI], Awaitable[None]]
+Detail = Callable[[FastAPI], Awaitable[dict[str, Any]]]
 
 
 @dataclass(kw_only=True)
@@ -53,6 +54,8 @@ class ServiceSpec:
     db_schema: str | None = None
     aws_services: Sequence[str] = ()
     readiness: Sequence[tuple[str, Check]] = ()
+    # name -> figures shown in /ready's detail beside the background tasks' (e.g. a dead-letter count)
+    readiness_detail: Sequence[tuple[str, Detail]] = ()
     on_startup: Sequence[Hook] = ()
     on_shutdown: Sequence[Hook] = ()
     background: Sequence[BackgroundTask] = ()
@@ -198,6 +201,11 @@ def _ops_router(spec: ServiceSpec) -> APIRouter:
                     detail[task.name] = await task.detail(request.app)
                 except Exception as exc:  # the figures are extra; their datastore has its own check
                     detail[task.name] = {"error": type(exc).__name__}
+        for name, figures in spec.readiness_detail:
+            try:
+                detail[name] = await figures(request.app)
+            except Exception as exc:  # the figures are extra; their datastore has its own check
+                detail[name] = {"error": type(exc).__name__}
         ok = all(v == "ok" for v in results.values())
         body = Readiness(status="ok" if ok else "error", service=spec.name, checks=results, detail=detail)
         return JSONResponse(body.model_dump(), status_code=200 if ok else 503)

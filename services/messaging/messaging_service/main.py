@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI
 
 from cruddur_common.app import ServiceSpec, create_service_app
+from messaging_service.dead_letters import DeadLetters
 from messaging_service.dependencies import open_messaging
 from messaging_service.router import router
 from messaging_service.settings import Settings, get_settings
@@ -13,6 +16,12 @@ from messaging_service.settings import Settings, get_settings
 async def _dynamodb_ready(app: FastAPI) -> None:
     """The messages table answers."""
     await app.state.aws["dynamodb"].describe_table(TableName=app.state.settings.messages_table)
+
+
+async def _stream_detail(app: FastAPI) -> dict[str, Any]:
+    """What the stream processor parked: records waiting on its dead-letter queue (ops alarm on it too)."""
+    dead_letters = DeadLetters(sqs=app.state.aws["sqs"], queue=app.state.settings.stream_dead_letter_queue)
+    return {"parked": await dead_letters.count()}
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -24,8 +33,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             description="Direct messages between two people, stored in DynamoDB.",
             settings=settings or get_settings(),
             routers=[router],
-            aws_services=("dynamodb",),
+            aws_services=("dynamodb", "sqs"),
             readiness=[("dynamodb", _dynamodb_ready)],
+            readiness_detail=[("stream", _stream_detail)],
             on_startup=[open_messaging],
             tags=[{"name": "messaging", "description": "Conversations and direct messages"}],
         )

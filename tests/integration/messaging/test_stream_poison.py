@@ -10,6 +10,8 @@ import boto3
 import httpx
 import pytest
 
+from cruddur_common.registry import load_registry
+from devstack.stack import LocalStack
 from messaging_service import keys, repository
 from messaging_service.settings import Settings
 from tests.integration.messaging.conftest import me, send, wait_for, wait_for_preview
@@ -93,6 +95,7 @@ def test_poison_records_are_parked_and_the_next_dm_is_delivered(
     pair: tuple[TestUser, TestUser],
     aws_env: dict[str, str],
     boto: Any,
+    stack: LocalStack,
 ) -> None:
     alice, bob = pair
     group = send(api, alice, "before", handle=bob.handle)["message_group_uuid"]
@@ -109,6 +112,10 @@ def test_poison_records_are_parked_and_the_next_dm_is_delivered(
     wait_for(lambda: notified(api, bob, after["uuid"]), what="the DM after the poison to be notified")
     wait_for_preview(api, bob, handle=alice.handle, text="after the poison")
     wait_for_preview(api, alice, handle=bob.handle, text="after the poison")
+    # The stream is applied in order: the poison before "after" is parked by now, and readiness counts it.
+    messaging = next(e for e in load_registry() if e.name == "messaging")
+    ready = httpx.get(f"{stack.cfg.service_url(messaging)}{messaging.ready_path}", timeout=10).json()
+    assert ready["detail"]["stream"]["parked"] >= len(poison), ready
     letters: list[dict[str, Any]] = []
     poison_ids = {item["message_uuid"] for item in poison.values()}
 
