@@ -55,7 +55,7 @@ def message_event(message: StreamMessage) -> dict[str, Any]:
         ),
         created_at=keys.parse_ts(message.created_at),
     )
-    return event.model_dump(mode="json")
+    return event.model_dump(mode="json", exclude_none=True)
 
 
 def sequence_number(record: Any) -> str:

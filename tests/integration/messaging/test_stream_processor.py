@@ -28,7 +28,7 @@ _sequence = iter(range(10**6))
 
 def person(api: httpx.Client, user: TestUser) -> Person:
     """The user as the messaging service stores them."""
-    return Person.model_validate(me(api, user) | {"avatar_url": "http://avatar.test/x.png"})
+    return Person.model_validate(me(api, user) | {"avatar_url": "https://avatar.test/x.png"})
 
 
 def record(item: dict[str, Any], *, event: str = "INSERT") -> dict[str, Any]:
