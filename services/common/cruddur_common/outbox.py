@@ -14,6 +14,7 @@ import contextlib
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import asyncpg
@@ -21,8 +22,10 @@ import httpx
 import orjson
 from fastapi import FastAPI
 from pydantic import ValidationError
-from sqlalchemy import text
+from sqlalchemy import BigInteger, DateTime, Index, Integer, String, Text, func, text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from cruddur_common.contracts import BatchResult, EventResult
 from cruddur_common.supervisor import BackgroundTask
@@ -35,6 +38,40 @@ _TRANSIENT_5XX = frozenset({502, 503, 504})
 
 
 # --- producer side: the tables ---------------------------------------------------------------------------
+
+
+class OutboxColumns:
+    """The `outbox` table's columns; a service's model is `class OutboxEvent(OutboxColumns, Base)`."""
+
+    __tablename__ = "outbox"
+
+    @declared_attr.directive
+    @classmethod
+    def __table_args__(cls) -> tuple[Index]:
+        return (Index("ix_outbox_destination", "destination", "id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    destination: Mapped[str] = mapped_column(String(32))
+    body: Mapped[Any] = mapped_column(JSONB)
+    attempts: Mapped[int] = mapped_column(Integer, server_default="0")
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class OutboxParkedColumns:
+    """The `outbox_parked` table's columns: an event its consumer refused for good, with the error."""
+
+    __tablename__ = "outbox_parked"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    destination: Mapped[str] = mapped_column(String(32))
+    body: Mapped[Any] = mapped_column(JSONB)
+    attempts: Mapped[int] = mapped_column(Integer)
+    error: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    parked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
 
 _INSERT = "INSERT INTO outbox (destination, body) VALUES ($1, $2::jsonb)"
 

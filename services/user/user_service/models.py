@@ -4,23 +4,21 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
     CheckConstraint,
     DateTime,
     ForeignKey,
     Index,
-    Integer,
     String,
     Text,
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from cruddur_common import outbox
 from cruddur_common.db import service_metadata
 
 SCHEMA = "users"
@@ -76,30 +74,9 @@ class Follow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
-class OutboxEvent(Base):
+class OutboxEvent(outbox.OutboxColumns, Base):
     """An event for another service, queued in the action's transaction (cruddur_common.outbox)."""
 
-    __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_destination", "destination", "id"),)
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
-    destination: Mapped[str] = mapped_column(String(32))
-    body: Mapped[Any] = mapped_column(JSONB)
-    attempts: Mapped[int] = mapped_column(Integer, server_default="0")
-    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    last_error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-
-
-class OutboxParked(Base):
+class OutboxParked(outbox.OutboxParkedColumns, Base):
     """An outbox event its consumer refused for good, kept with the error (cruddur_common.outbox)."""
-
-    __tablename__ = "outbox_parked"
-
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    destination: Mapped[str] = mapped_column(String(32))
-    body: Mapped[Any] = mapped_column(JSONB)
-    attempts: Mapped[int] = mapped_column(Integer)
-    error: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    parked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
