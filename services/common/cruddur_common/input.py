@@ -65,18 +65,24 @@ def refused_body(body: bytes) -> bool:
     try:
         # the stdlib parser, as the route's (orjson refuses a lone surrogate that json accepts)
         document = json.loads(body)
-    except ValueError:
-        return False  # not JSON: the route answers 400 `invalid_body`
+    except (ValueError, RecursionError):
+        return False  # not JSON, or nested past the parser's depth: the route answers 400 itself
     return _has_control(document)
 
 
-def _has_control(value: Any) -> bool:
-    if isinstance(value, str):
-        return CONTROLS.search(value) is not None
-    if isinstance(value, dict):
-        return any(_has_control(k) or _has_control(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_control(v) for v in value)
+def _has_control(document: Any) -> bool:
+    """Walk the document with a stack, not recursion: a hostile body may nest as deep as the parser allows."""
+    pending = [document]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            if CONTROLS.search(value) is not None:
+                return True
+        elif isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
     return False
 
 

@@ -126,6 +126,14 @@ async def test_non_json_bodies_are_left_to_the_route(client: httpx.AsyncClient) 
     assert broken.status_code == 400 and broken.json()["error"]["code"] == "invalid_body"
 
 
+@pytest.mark.parametrize("depth", [50, 500, 5000, 100_000])
+async def test_deeply_nested_bodies_are_a_4xx_not_a_500(client: httpx.AsyncClient, depth: int) -> None:
+    """A hostile body nests an escaped control past the parser's depth; the guard must not crash on it."""
+    body = ("[" * depth + '"\\u0000"' + "]" * depth).encode()
+    response = await client.post("/things", content=body, headers={"content-type": "application/json"})
+    assert 400 <= response.status_code < 500, response.text
+
+
 def test_escaped_backslashes_are_not_controls() -> None:
     assert not refused_body(b'{"text": "C:\\\\u0000 is a path"}')
     assert refused_body(b'{"text": "\\\\\\u0000"}')  # an escaped backslash, then a real \u0000
