@@ -40,6 +40,7 @@ from devstack.cognito_proxy import CognitoProxy
 log = logging.getLogger("devstack.gateway")
 SWAGGER_DIR = Path(__file__).resolve().parents[2] / ".tools" / "swagger" / "node_modules" / "swagger-ui-dist"
 SWAGGER_CDN = "https://cdn.jsdelivr.net"
+KEEPALIVE_SECONDS = 4.0  # below the services' uvicorn --timeout-keep-alive (5 s, its default)
 SWAGGER_INIT = Path(__file__).resolve().parent / "static" / "swagger-init.js"
 HOP_BY_HOP = {
     "connection",
@@ -104,7 +105,9 @@ class Gateway:
 
         def session() -> aiohttp.ClientSession:
             return aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=0, keepalive_timeout=30),
+                # Under uvicorn's 5 s keep-alive: a connection idle longer is one the service may be
+                # closing as we reuse it (a spurious 503 "not reachable"; seen once in CI).
+                connector=aiohttp.TCPConnector(limit=0, keepalive_timeout=KEEPALIVE_SECONDS),
                 timeout=aiohttp.ClientTimeout(total=None, connect=3.0, sock_connect=3.0),
                 auto_decompress=False,
                 skip_auto_headers=("User-Agent", "Accept-Encoding", "Content-Type"),
