@@ -207,6 +207,7 @@ class Policy:
     call_timeout_seconds: float = 30.0
     max_attempts: int = 20  # for an event the consumer fails on with a 500, alone: then it is parked
     concurrency: int = 4  # destinations delivered at the same time
+    busy_retry_seconds: float = 0.05  # how soon to look again while another worker holds a destination
     lag_log_seconds: float = 30.0
 
 
@@ -260,7 +261,7 @@ class Deliverer:
         while True:
             try:
                 async with self._slots:
-                    handled = await self.deliver_once(destination)
+                    handled = await self._deliver(destination)
                 failures = 0
             except Exception:  # any error: the database or the network is away; back off and reconnect
                 failures += 1
@@ -268,8 +269,14 @@ class Deliverer:
                 log.exception("outbox round for %s failed, next in %.1fs", destination, delay)
                 await self._idle(destination, delay)  # a new event (the database is back) cuts it short
                 continue
-            if handled < self.policy.batch_size:
+            if handled is None:
+                # Another worker process holds the destination. It may finish its round before the events
+                # this process just queued were committed, and our wakeup is spent: look again soon rather
+                # than after a whole poll (the 1 s poll was most of the user outbox's lag in the soak).
+                await self._idle(destination, min(self.policy.busy_retry_seconds, self.policy.poll_seconds))
+            elif handled == 0:
                 await self._idle(destination, self.policy.poll_seconds)
+            # else: a batch left the queue; more may have been queued meanwhile, by any worker: look at once
 
     async def _idle(self, destination: str, seconds: float) -> None:
         wakeup = self._wakeups[destination]
@@ -290,10 +297,14 @@ class Deliverer:
 
     async def deliver_once(self, destination: str) -> int:
         """Deliver the due head of one destination's queue; returns how many events left the queue."""
+        return await self._deliver(destination) or 0
+
+    async def _deliver(self, destination: str) -> int | None:
+        """`deliver_once`, or None when another deliverer holds the destination."""
         target = self.destinations[destination]
         async with self.store.engine.begin() as conn:
             if not await self.store.lock(conn, destination):
-                return 0
+                return None
             events = await self.store.head(conn, destination, limit=self.policy.batch_size)
             if not events:
                 return 0

@@ -187,3 +187,50 @@ async def test_unreadable_results_are_a_retry_not_a_delivery() -> None:
 
 def test_backoff_doubles_and_is_capped() -> None:
     assert [outbox.backoff(n, cap=3) for n in range(5)] == [0.5, 1.0, 2.0, 3, 3]
+
+
+class HeldStore(MemoryStore):
+    """Another worker process holds the destination's lock for the first `held` rounds."""
+
+    def __init__(self, bodies: list[Any], *, held: int) -> None:
+        super().__init__(bodies)
+        self.held = held
+
+    async def lock(self, conn: Any, destination: str) -> bool:
+        self.held -= 1
+        return self.held < 0
+
+
+async def _delivered_within(deliverer: outbox.Deliverer, store: MemoryStore, seconds: float) -> bool:
+    task = asyncio.create_task(deliverer.run())
+    try:
+        for _ in range(int(seconds / 0.01)):
+            if not store.rows:
+                return True
+            await asyncio.sleep(0.01)
+        return False
+    finally:
+        task.cancel()
+
+
+async def test_a_worker_that_finds_the_destination_held_looks_again_soon_not_after_a_poll() -> None:
+    # Issue 12 finding 3: with two workers, events queued by one while the other delivered waited a whole
+    # poll (1 s) once its wakeup was spent on the held lock: most of the user outbox's soak lag.
+    store = HeldStore([{"n": 1}], held=3)
+    deliverer = _deliverer(store, _peer(_ok, []), poll_seconds=30.0, busy_retry_seconds=0.01)
+    assert await _delivered_within(deliverer, store, 2.0)
+
+
+async def test_after_a_batch_left_the_queue_the_loop_looks_again_at_once() -> None:
+    # Another worker's events arrive without waking this one: a round that delivered looks again at once.
+    calls: list[list[Any]] = []
+    store = MemoryStore([{"n": 1}])
+
+    def first_then_more(events: list[Any]) -> httpx.Response:
+        if not calls[1:]:
+            store.rows[2] = outbox.Pending(2, {"n": 2}, 0)  # committed by another worker meanwhile
+        return _ok(events)
+
+    deliverer = _deliverer(store, _peer(first_then_more, calls), poll_seconds=30.0)
+    assert await _delivered_within(deliverer, store, 2.0)
+    assert calls == [[{"n": 1}], [{"n": 2}]]
