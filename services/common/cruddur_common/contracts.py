@@ -68,10 +68,13 @@ async def consume(
 ) -> BatchResult:
     """Validate and apply events one by one; invalid data is refused, any other error fails the call."""
     results: list[EventResult] = []
-    for raw in events:
+    for event in validate_each(events, model=model):
+        if isinstance(event, EventResult):
+            results.append(event)
+            continue
         try:
-            await apply(model.validate_python(raw))
-        except ValidationError as exc:
+            await apply(event)
+        except ValidationError as exc:  # what the event names does not fit either (a projection's model)
             results.append(EventResult(ok=False, error=f"invalid: {_short(exc)}"))
         except Exception as exc:
             if not (isinstance(exc, refused) or refused_by_database(exc)):
@@ -80,6 +83,17 @@ async def consume(
         else:
             results.append(EventResult(ok=True))
     return BatchResult(results=results)
+
+
+def validate_each(events: Sequence[Any], *, model: TypeAdapter[T]) -> list[T | EventResult]:
+    """Each event of a batch as its contract's model, or the refusal of an event that does not fit it."""
+    out: list[T | EventResult] = []
+    for raw in events:
+        try:
+            out.append(model.validate_python(raw))
+        except ValidationError as exc:
+            out.append(EventResult(ok=False, error=f"invalid: {_short(exc)}"))
+    return out
 
 
 def _name(exc: BaseException) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -40,6 +41,60 @@ async def next_seq(session: AsyncSession, sub: str) -> int:
         .returning(Recipient.last_seq)
     )
     return int((await session.execute(statement)).scalar_one())
+
+
+async def retracted_among(session: AsyncSession, activity_uuids: Collection[uuid.UUID]) -> set[uuid.UUID]:
+    """Which of these cruds were deleted."""
+    if not activity_uuids:
+        return set()
+    query = select(RetractedActivity.activity_uuid).where(
+        RetractedActivity.activity_uuid.in_(list(activity_uuids))
+    )
+    return set(await session.scalars(query))
+
+
+async def stored_among(session: AsyncSession, event_ids: Collection[uuid.UUID]) -> set[uuid.UUID]:
+    """Which of these events were stored already."""
+    if not event_ids:
+        return set()
+    query = select(Notification.event_id).where(Notification.event_id.in_(list(event_ids)))
+    return set(await session.scalars(query))
+
+
+async def take_seqs(session: AsyncSession, counts: Mapping[str, int]) -> dict[str, int]:
+    """Take `n` sequence numbers for each recipient at once; returns each recipient's last one.
+
+    The rows are locked in `sub` order, the same order in every batch, so two batches never deadlock;
+    the locks last until the transaction ends, which keeps each recipient's numbers in commit order.
+    """
+    values = insert(Recipient).values([{"sub": sub, "last_seq": n} for sub, n in sorted(counts.items())])
+    statement = values.on_conflict_do_update(
+        index_elements=[Recipient.sub], set_={"last_seq": Recipient.last_seq + values.excluded.last_seq}
+    ).returning(Recipient.sub, Recipient.last_seq)
+    return {sub: int(last) for sub, last in (await session.execute(statement)).all()}
+
+
+async def insert_notifications(
+    session: AsyncSession, rows: Sequence[Mapping[str, Any]]
+) -> list[Notification]:
+    """Insert many in one statement, skipping event ids stored already; returns the rows inserted."""
+    statement = (
+        insert(Notification)
+        .values(list(rows))
+        .on_conflict_do_nothing(index_elements=[Notification.event_id])
+        .returning(Notification)
+    )
+    return list(await session.scalars(statement))
+
+
+async def retract_all(session: AsyncSession, activity_uuids: Sequence[uuid.UUID]) -> None:
+    """`retract` for many cruds at once."""
+    await session.execute(
+        insert(RetractedActivity)
+        .values([{"activity_uuid": a} for a in activity_uuids])
+        .on_conflict_do_nothing()
+    )
+    await session.execute(delete(Notification).where(Notification.activity_uuid.in_(list(activity_uuids))))
 
 
 async def last_seq(session: AsyncSession, sub: str) -> int:

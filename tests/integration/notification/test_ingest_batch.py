@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import uuid
 from collections.abc import Callable
+from typing import Any
 
 import httpx
 import pytest
 
+from cruddur_common import db
 from cruddur_common.contracts import NOTIFICATION_BATCH_PATH
-from tests.integration.notification.conftest import event, identity
+from devstack.stack import LocalStack
+from notification_service import repository, service
+from notification_service.models import SCHEMA
+from tests.integration.notification.conftest import event, identity, ingest
 from tests.internal import internal_auth
 from tests.support import TestUser
 
@@ -43,6 +50,78 @@ def test_a_batch_with_a_control_character_is_refused_whole_at_the_edge(
     assert (response.status_code, response.json()["error"]["code"]) == (422, "invalid_characters")
 
 
+def test_a_retract_takes_the_events_about_its_crud_before_and_after_it_in_one_batch(
+    api: httpx.Client, notification_url: str, make_user: Callable[..., TestUser]
+) -> None:
+    user, other = make_user(), make_user()
+    recipient, actor = identity(api, user), identity(api, other)
+    like = event("like", recipient, actor)
+    crud = like["target"]["activity_uuid"]
+    retract = {"event_id": str(uuid.uuid4()), "kind": "retract", "target": {"activity_uuid": crud},
+               "created_at": like["created_at"]}  # fmt: skip
+    reply = event("reply", recipient, actor, target=like["target"])
+    follow = event("follow", recipient, actor)
+    results = _post(notification_url, {"events": [like, retract, reply, follow]}).json()["results"]
+    assert [r["ok"] for r in results] == [True] * 4
+    items = _items(api, user)
+    assert [(n["uuid"], n["id"]) for n in items] == [(follow["event_id"], 1)], "no number spent on the crud"
+
+
+def test_each_recipient_of_a_batch_is_numbered_in_batch_order(
+    api: httpx.Client, notification_url: str, make_user: Callable[..., TestUser]
+) -> None:
+    first, second, actor_user = make_user(), make_user(), make_user()
+    one, two, actor = identity(api, first), identity(api, second), identity(api, actor_user)
+    batch = [event("follow", to, actor) for to in (one, two, one, two, one)]
+    assert all(r["ok"] for r in _post(notification_url, {"events": batch}).json()["results"])
+    assert [(n["uuid"], n["id"]) for n in _items(api, first)] == [
+        (batch[4]["event_id"], 3), (batch[2]["event_id"], 2), (batch[0]["event_id"], 1)
+    ]  # fmt: skip
+    assert [(n["uuid"], n["id"]) for n in _items(api, second)] == [
+        (batch[3]["event_id"], 2), (batch[1]["event_id"], 1)
+    ]  # fmt: skip
+
+
+def test_an_event_stored_concurrently_sends_the_batch_the_slow_way_without_losing_a_number(
+    api: httpx.Client,
+    notification_url: str,
+    make_user: Callable[..., TestUser],
+    stack: LocalStack,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    user, other = make_user(), make_user()
+    recipient, actor = identity(api, user), identity(api, other)
+    raced, fresh = event("follow", recipient, actor), event("like", recipient, actor)
+    assert ingest(notification_url, raced).json() == {"status": "stored"}
+
+    async def nothing_stored(*_: object) -> set[Any]:
+        return set()  # as if `raced` was stored by another delivery after the batch looked
+
+    monkeypatch.setattr(repository, "stored_among", nothing_stored)
+    published: list[int] = []
+
+    class Broker:
+        async def publish(self, sub: str, envelope: Any) -> None:
+            published.append(envelope["id"])
+
+    async def scenario() -> list[bool]:
+        url = stack.cfg.db_url.replace("postgresql://", "postgresql+asyncpg://", 1)
+        engine = db.create_engine(url, schema=SCHEMA, pool_size=1)
+        try:
+            sessions = db.session_factory(engine)
+            result = await service.ingest_batch(sessions, Broker(), [raced, fresh])  # type: ignore[arg-type]
+            return [r.ok for r in result.results]
+        finally:
+            await engine.dispose()
+
+    assert asyncio.run(scenario()) == [True, True]
+    assert [(n["uuid"], n["id"]) for n in _items(api, user)] == [
+        (fresh["event_id"], 2),
+        (raced["event_id"], 1),
+    ]
+    assert published == [2]
+
+
 @pytest.mark.parametrize("body", [{"events": []}, {"events": "x"}, {}])
 def test_a_malformed_batch_is_a_4xx(notification_url: str, body: object) -> None:
     response = _post(notification_url, body)
@@ -53,3 +132,9 @@ def _post(notification_url: str, body: object) -> httpx.Response:
     return httpx.post(
         f"{notification_url}{NOTIFICATION_BATCH_PATH}", json=body, auth=internal_auth(), timeout=10
     )
+
+
+def _items(api: httpx.Client, user: TestUser) -> list[dict[str, Any]]:
+    response = api.get("/api/notifications", headers=user.headers)
+    assert response.status_code == 200, response.text
+    return list(response.json()["items"])
