@@ -9,7 +9,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from user_service.models import User
-from user_service.schemas import NewUser
+from user_service.profiles.schemas import NewUser
 
 
 async def get_by_cognito_id(session: AsyncSession, cognito_user_id: str) -> User | None:
