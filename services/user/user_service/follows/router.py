@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import APIRouter
 
@@ -31,6 +31,7 @@ async def follow(
     )
 
 
+# PUT and DELETE of one edge: two routes (each with its own summary in the docs) over one use case.
 @router.delete("/@{handle}/follow", response_model=FollowState, summary="Unfollow a user (idempotent)")
 async def unfollow(
     handle: HandlePath, me: CurrentUser, session: SessionDep, settings: SettingsDep, notify: OutboxNotify
@@ -49,9 +50,7 @@ async def suggested(
     return await service.suggested(session, me=me, limit=limit, settings=settings)
 
 
-def _add_people_route(
-    direction: Literal["followers", "following"], *, summary: str, description: str
-) -> None:
+def _add_people_route(direction: service.Direction, *, summary: str, description: str) -> None:
     """GET /@{handle}/<direction>: one page of a user's followers or followed people."""
 
     async def people(
