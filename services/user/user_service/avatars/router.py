@@ -6,9 +6,8 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from cruddur_common.db import SessionDep
-from cruddur_common.errors import ERROR_RESPONSES, Unprocessable
+from cruddur_common.errors import ERROR_RESPONSES
 from user_service.avatars import service
-from user_service.avatars.keys import EXTENSIONS
 from user_service.avatars.schemas import (
     AvatarStatus,
     Claim,
@@ -55,12 +54,7 @@ async def key_upload(
     body: KeyUploadRequest, me: CurrentUser, session: SessionDep, s3: S3Dep, settings: SettingsDep
 ) -> KeyUploadGrant:
     """PUT the file to `url` with its Content-Type; processing is the same as for POST /api/profile/avatar."""
-    extension = body.extension.lower().lstrip(".")
-    if extension not in EXTENSIONS:
-        raise Unprocessable(
-            "Avatars are JPEG, PNG or WebP (jpg, jpeg, png, webp).", code="unsupported_extension"
-        )
-    return await service.grant_put(session, s3, user=me, extension=extension, settings=settings)
+    return await service.grant_put(session, s3, user=me, extension=body.extension, settings=settings)
 
 
 @internal_router.post(

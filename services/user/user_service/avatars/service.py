@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from user_service.avatars import repository
-from user_service.avatars.errors import UploadGrantNotFound, UploadSettled
+from user_service.avatars.errors import UnsupportedExtension, UploadGrantNotFound, UploadSettled
 from user_service.avatars.keys import EXTENSIONS, UploadKey, new_upload_key, parse_upload_key, rendition_keys
 from user_service.avatars.processing import MAX_BYTES
 from user_service.avatars.render import render_status
@@ -69,7 +69,9 @@ async def grant_put(
     session: AsyncSession, s3: Any, *, user: User, extension: str, settings: Settings
 ) -> KeyUploadGrant:
     """The original route: a presigned PUT with the content type signed (size is checked by the processor)."""
-    content_type = EXTENSIONS[extension]
+    content_type = EXTENSIONS.get(extension.lower().lstrip("."))
+    if content_type is None:
+        raise UnsupportedExtension("Avatars are JPEG, PNG or WebP (jpg, jpeg, png, webp).")
     upload_key, expires_at = await _new_grant(
         session, user=user, content_type=content_type, settings=settings
     )

@@ -43,11 +43,6 @@ async def insert_if_absent(session: AsyncSession, new: NewUser) -> User | None:
     return await session.scalar(statement)
 
 
-async def get_by_uuid(session: AsyncSession, user_uuid: uuid.UUID) -> User | None:
-    """The user with this uuid."""
-    return await session.get(User, user_uuid)
-
-
 async def find_many(
     session: AsyncSession, *, uuids: list[uuid.UUID], handles: list[str], subs: list[str]
 ) -> list[User]:
