@@ -45,6 +45,7 @@ async def read_status(me: CurrentUser, session: SessionDep, settings: SettingsDe
     return await service.status(session, user=me, settings=settings)
 
 
+# The original client's route beside create_upload: its own request, response and S3 method (PUT, not POST).
 @router.post(
     "/avatars/key_upload",
     response_model=KeyUploadGrant,
