@@ -15,9 +15,8 @@ from typing import Any
 
 from cruddur_common.aws import AwsClients
 from cruddur_common.logging import configure_logging
-from user_service.avatar.pipeline import Processor, process_event
-from user_service.avatar.runtime import open_processor
-from user_service.avatar.settings import AvatarSettings, get_avatar_settings
+from user_service.avatars.pipeline import Processor, open_processor, process_event
+from user_service.settings import Settings, get_settings
 
 log = logging.getLogger("user_service.avatar_worker")
 WAIT_SECONDS = 5
@@ -77,7 +76,7 @@ async def _to_thread(func: Any, /, *args: Any, **kwargs: Any) -> Any:
     return await asyncio.to_thread(func, *args, **kwargs)
 
 
-async def run(settings: AvatarSettings, stop: asyncio.Event) -> None:
+async def run(settings: Settings, stop: asyncio.Event) -> None:
     """Poll until `stop` is set."""
     if not settings.avatar_queue_url:
         raise RuntimeError("avatar worker: AVATAR_QUEUE_URL is not set")
@@ -107,7 +106,7 @@ async def run(settings: AvatarSettings, stop: asyncio.Event) -> None:
 
 def main() -> None:
     """Run until SIGTERM/SIGINT."""
-    settings = get_avatar_settings()
+    settings = get_settings()
     configure_logging(service="avatar_worker", level=settings.log_level)
 
     async def serve() -> None:

@@ -1,56 +1,75 @@
-"""Dependencies of the user service: the signed-in user's row, repaired from Cognito if missing."""
+"""Dependencies of the user service: the caller's user row (repaired from Cognito), settings, clients."""
 
 from __future__ import annotations
 
 import logging
-from typing import Annotated
+from typing import Annotated, Any
 
-from botocore.exceptions import ClientError
 from fastapi import Depends, Request
 
-from cruddur_common.auth import CurrentUser, OptionalUser
+from cruddur_common import auth
 from cruddur_common.db import SessionDep
-from cruddur_common.errors import Unauthorized
-from cruddur_common.outages import dependency_of
-from user_service import repository, service
 from user_service.models import User
-from user_service.schemas import NewUser
+from user_service.outbox.events import Notify
+from user_service.profiles import clients
+from user_service.profiles import service as profiles_service
+from user_service.profiles.schemas import NewUser
+from user_service.settings import Settings
 
 log = logging.getLogger(__name__)
 
 
-async def _attributes_from_cognito(request: Request, token: str) -> dict[str, str]:
-    client = request.app.state.aws["cognito-idp"]
-    try:
-        response = await client.get_user(AccessToken=token)
-    except ClientError as exc:
-        if dependency_of(exc) is not None:  # throttled or failing: Cognito is unavailable, not the token
-            raise
-        raise Unauthorized("Cognito does not know this session.", code="token_revoked") from exc
-    return {a["Name"]: a["Value"] for a in response.get("UserAttributes", [])}
+def get_settings_of_app(request: Request) -> Settings:
+    """The settings the app was built with (`create_app(settings)`)."""
+    settings: Settings = request.app.state.settings
+    return settings
 
 
-async def get_me(request: Request, principal: CurrentUser, session: SessionDep) -> User:
+SettingsDep = Annotated[Settings, Depends(get_settings_of_app)]
+
+
+def get_s3(request: Request) -> Any:
+    """The process's aioboto3 S3 client (opened in the lifespan)."""
+    return request.app.state.aws["s3"]
+
+
+S3Dep = Annotated[Any, Depends(get_s3)]
+
+
+def _nothing() -> None:
+    return None
+
+
+def get_outbox_notify(request: Request) -> Notify:
+    """Wakes the outbox deliverer after a commit that queued events (a no-op when the outbox is off)."""
+    deliverer = getattr(request.app.state, "outbox", None)
+    return deliverer.notify if deliverer is not None else _nothing
+
+
+OutboxNotify = Annotated[Notify, Depends(get_outbox_notify)]
+
+
+async def get_current_user(
+    request: Request, principal: auth.CurrentUser, session: SessionDep, settings: SettingsDep
+) -> User:
     """The caller's user row; a confirmed user without one is created from their Cognito attributes."""
-    user = await repository.get_by_cognito_id(session, principal.sub)
+    user = await profiles_service.find_by_sub(session, principal.sub)
     if user is not None:
         return user
-    attrs = await _attributes_from_cognito(request, principal.token)
+    attributes = await clients.cognito_attributes(request.app.state.aws["cognito-idp"], principal.token)
     log.warning("repairing missing user row", extra={"user_sub": principal.sub})
-    new = NewUser(
-        cognito_user_id=principal.sub,
-        email=attrs.get("email", ""),
-        handle=attrs.get("preferred_username", ""),
-        display_name=attrs.get("name") or attrs.get("preferred_username", ""),
-    )
-    return await service.register(session, new)
+    new = NewUser.from_cognito(principal.sub, attributes)
+    return await profiles_service.register(session, new, settings=settings)
 
 
-Me = Annotated[User, Depends(get_me)]
-
-
-async def get_optional_me(request: Request, principal: OptionalUser, session: SessionDep) -> User | None:
-    """The caller's user row when signed in (repaired like `get_me`), else None."""
+async def get_reader(
+    request: Request, principal: auth.OptionalUser, session: SessionDep, settings: SettingsDep
+) -> User | None:
+    """The caller's user row when signed in (repaired like `get_current_user`), else None."""
     if principal is None:
         return None
-    return await get_me(request, principal, session)
+    return await get_current_user(request, principal, session, settings)
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+Reader = Annotated[User | None, Depends(get_reader)]

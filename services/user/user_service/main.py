@@ -7,34 +7,35 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from cruddur_common.app import ServiceSpec, create_service_app
-from user_service.avatar.defaults import start_defaults, stop_defaults
-from user_service.avatar.router import internal_router as avatar_internal_router
-from user_service.avatar.router import router as avatar_router
+from user_service.avatars.defaults import start_defaults, stop_defaults
+from user_service.avatars.router import internal_router as avatars_internal_router
+from user_service.avatars.router import router as avatars_router
 from user_service.follows.router import router as follows_router
-from user_service.internal import router as internal_router
 from user_service.models import SCHEMA
 from user_service.outbox.runtime import OUTBOX
-from user_service.router import profile_router, router
-from user_service.settings import get_settings
+from user_service.profiles.internal import router as profiles_internal_router
+from user_service.profiles.router import profile_router
+from user_service.profiles.router import router as profiles_router
+from user_service.settings import Settings, get_settings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
-def create_app() -> FastAPI:
+def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the user service app (uvicorn --factory)."""
     return create_service_app(
         ServiceSpec(
             name="user",
             title="Cruddur user service",
             description="People on Cruddur: profiles, follows, suggestions and avatars.",
-            settings=get_settings(),
+            settings=settings or get_settings(),
             routers=[
-                router,
+                profiles_router,
                 profile_router,
                 follows_router,
-                internal_router,
-                avatar_router,
-                avatar_internal_router,
+                profiles_internal_router,
+                avatars_router,
+                avatars_internal_router,
             ],
             db_schema=SCHEMA,
             aws_services=("cognito-idp", "s3"),

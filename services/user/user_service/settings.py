@@ -1,4 +1,4 @@
-"""User service settings."""
+"""User service settings (avatars included: the service, its worker and its Lambdas read the same ones)."""
 
 from __future__ import annotations
 
@@ -19,9 +19,14 @@ class Settings(CommonSettings):
     outbox_poll_seconds: float = Field(default=1.0, gt=0)
     outbox_batch_size: int = Field(default=50, ge=1, le=1000)
     outbox_max_backoff_seconds: float = Field(default=60.0, gt=0)
+    # Avatars: the local worker's queue, and how long an upload grant lasts.
+    avatar_queue_url: str | None = None
+    avatar_grant_seconds: int = Field(default=300, ge=30, le=3600)
+    avatar_grant_skew_seconds: int = Field(default=120, ge=0, le=600)
+    avatar_worker_concurrency: int = Field(default=2, ge=1, le=16)
 
 
 @functools.cache
 def get_settings() -> Settings:
-    """The process's settings, read once."""
+    """The process's settings, read once (by main.py and the worker's and Lambdas' entry points only)."""
     return Settings()

@@ -13,9 +13,9 @@ from tests.integration.avatar.support import grant, image_at, s3_client, wait_se
 from tests.support import TestUser
 from tests.unit.avatar import images
 from tests.unit.lambdas.test_avatar_processor import s3_event
-from user_service.avatar.settings import get_avatar_settings
 from user_service.lambdas import avatar_processor
 from user_service.lambdas.avatar_processor import handler
+from user_service.settings import get_settings
 
 pytestmark = pytest.mark.integration
 BUCKET = "cruddur-lambda-invocations"  # no notification: only the handler under test sees the object
@@ -33,9 +33,9 @@ def lambda_env(stack: LocalStack, monkeypatch: pytest.MonkeyPatch) -> Iterator[N
     monkeypatch.setenv("USER_URL", stack.cfg.service_url(service("user")))
     monkeypatch.setenv("INTERNAL_SECRET", stack.internal_secret)
     monkeypatch.setattr(avatar_processor, "_configure_logging", lambda: None)  # keep pytest's log capture
-    get_avatar_settings.cache_clear()
+    get_settings.cache_clear()
     yield
-    get_avatar_settings.cache_clear()
+    get_settings.cache_clear()
 
 
 def test_handler_processes_an_s3_event_end_to_end(

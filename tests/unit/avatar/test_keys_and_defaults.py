@@ -7,9 +7,10 @@ from xml.etree import ElementTree
 
 import pytest
 
-from user_service.avatar.defaults import all_defaults
-from user_service.avatar.keys import new_upload_key, parse_upload_key, rendition_key, rendition_keys
-from user_service.avatars import PALETTE, default_key
+from user_service.avatars.defaults import PALETTE, all_defaults, default_key
+from user_service.avatars.keys import new_upload_key, parse_upload_key, rendition_key, rendition_keys
+from user_service.avatars.urls import avatar_url, variant_urls
+from user_service.models import User
 
 OWNER = uuid.UUID("8d3e6f3a-5a7e-4d2b-9a41-0c0a1d2e3f40")
 
@@ -46,6 +47,22 @@ def test_rendition_keys_are_versioned_per_upload() -> None:
         f"avatars/{OWNER}/v1token/128.jpg",
         f"avatars/{OWNER}/v1token/128.webp",
     ]
+
+
+def test_variant_urls_are_the_rendition_keys_under_the_assets_url() -> None:
+    user = User(handle="ada_l", avatar_key=rendition_key(OWNER, "v1token", size=512, fmt="jpg"))
+    variants = variant_urls(user, assets_base_url="https://cdn.example/assets/")
+    assert list(variants) == [(512, "jpg"), (512, "webp"), (128, "jpg"), (128, "webp")]
+    assert list(variants.values()) == [
+        f"https://cdn.example/assets/{k}" for k in rendition_keys(user.avatar_key)
+    ]
+    assert variants[(512, "jpg")] == avatar_url(user, assets_base_url="https://cdn.example/assets")
+
+
+def test_a_default_avatar_has_no_variants_and_a_url_per_handle() -> None:
+    user = User(handle="ada_l", avatar_key=None)
+    assert variant_urls(user, assets_base_url="/assets") == {}
+    assert avatar_url(user, assets_base_url="/assets/") == f"/assets/{default_key('ada_l')}"
 
 
 def test_default_is_stable_per_handle_and_uses_its_first_letter() -> None:

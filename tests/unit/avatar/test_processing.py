@@ -10,8 +10,8 @@ from PIL import Image, ImageOps
 
 from tests.unit.avatar import images
 from tests.unit.avatar.images import BLUE, RED
-from user_service.avatar.errors import AvatarRejected
-from user_service.avatar.processing import process_image
+from user_service.avatars.errors import AvatarRejected
+from user_service.avatars.processing import process_image
 
 
 def _open(data: bytes) -> Image.Image:

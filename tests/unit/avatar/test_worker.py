@@ -9,8 +9,8 @@ from cruddur_common.aws import AwsClients
 from cruddur_common.settings import CommonSettings
 from tests.unit.lambdas.conftest import boto
 from tests.unit.lambdas.test_avatar_processor import s3_event
-from user_service.avatar.pipeline import Outcome, UploadedObject
 from user_service.avatar_worker import poll_once, sqs_event
+from user_service.avatars.pipeline import Outcome, UploadedObject
 
 
 class FlakyProcessor:

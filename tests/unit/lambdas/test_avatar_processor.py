@@ -15,8 +15,8 @@ from cruddur_common.aws import AwsClients
 from cruddur_common.settings import CommonSettings
 from tests.unit.avatar import images
 from tests.unit.lambdas.conftest import boto
-from user_service.avatar.clients import UserServiceClient
-from user_service.avatar.pipeline import Processor, process_event
+from user_service.avatars.clients import UserServiceClient
+from user_service.avatars.pipeline import Processor, process_event
 
 UPLOADS, ASSETS = "lambda-test-uploads", "lambda-test-assets"
 

@@ -86,7 +86,7 @@ def test_database_url_comes_from_the_secret_in_aws(aws_env: str, monkeypatch: py
         "ARN"
     ]
     monkeypatch.setenv("DB_SECRET_ARN", arn)
-    assert config.database_url() == (
+    assert config.database_url(get_settings()) == (
         "postgresql+asyncpg://cruddur_app:p%40ss%2Fword%3A1@cruddur.cluster-x.us-east-1.rds.amazonaws.com:5432/cruddur"
     )
 
@@ -94,4 +94,4 @@ def test_database_url_comes_from_the_secret_in_aws(aws_env: str, monkeypatch: py
 def test_database_url_prefers_explicit_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DATABASE_URL", "postgresql://me@db:5432/cruddur")
     monkeypatch.setenv("DB_SECRET_ARN", "arn:aws:secretsmanager:us-east-1:123456789012:secret:unused")
-    assert config.database_url() == "postgresql+asyncpg://me@db:5432/cruddur"
+    assert config.database_url(get_settings()) == "postgresql+asyncpg://me@db:5432/cruddur"

@@ -2,100 +2,90 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter
 
 from cruddur_common.db import SessionDep
 from cruddur_common.errors import ERROR_RESPONSES, ErrorResponse
 from cruddur_common.handles import HandlePath
 from cruddur_common.pagination import DEFAULT_LIMIT, CursorParam, LimitParam
-from user_service.dependencies import Me, get_optional_me
+from user_service.dependencies import CurrentUser, OutboxNotify, Reader, SettingsDep
 from user_service.follows import service
-from user_service.models import User
-from user_service.schemas import FollowState, PersonPage
+from user_service.follows.schemas import FollowState, PersonPage
 
 router = APIRouter(prefix="/api/users", tags=["users"], responses=ERROR_RESPONSES)
-Handle = HandlePath
-Reader = Annotated[User | None, Depends(get_optional_me)]
 # The paged routes refuse a cursor they did not sign (cruddur_common.pagination).
 INVALID_CURSOR: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorResponse, "description": "Invalid cursor (`invalid_cursor`)"}
 }
 
 
-def _notify(request: Request) -> service.Notify:
-    deliverer = getattr(request.app.state, "outbox", None)
-    return deliverer.notify if deliverer is not None else (lambda: None)
-
-
 @router.put("/@{handle}/follow", response_model=FollowState, summary="Follow a user (idempotent)")
-async def follow(handle: Handle, me: Me, session: SessionDep, request: Request) -> FollowState:
+async def follow(
+    handle: HandlePath, me: CurrentUser, session: SessionDep, settings: SettingsDep, notify: OutboxNotify
+) -> FollowState:
     """Follow @handle; 422 `cannot_follow_self`."""
-    return await service.set_following(session, me=me, handle=handle, following=True, notify=_notify(request))
+    return await service.set_following(
+        session, me=me, handle=handle, following=True, settings=settings, notify=notify
+    )
 
 
+# PUT and DELETE of one edge: two routes (each with its own summary in the docs) over one use case.
 @router.delete("/@{handle}/follow", response_model=FollowState, summary="Unfollow a user (idempotent)")
-async def unfollow(handle: Handle, me: Me, session: SessionDep, request: Request) -> FollowState:
+async def unfollow(
+    handle: HandlePath, me: CurrentUser, session: SessionDep, settings: SettingsDep, notify: OutboxNotify
+) -> FollowState:
     """Stop following @handle."""
     return await service.set_following(
-        session, me=me, handle=handle, following=False, notify=_notify(request)
+        session, me=me, handle=handle, following=False, settings=settings, notify=notify
     )
 
 
 @router.get("/suggested", response_model=PersonPage, summary="People to follow")
-async def suggested(me: Me, session: SessionDep, limit: LimitParam = 5) -> PersonPage:
+async def suggested(
+    me: CurrentUser, session: SessionDep, settings: SettingsDep, limit: LimitParam = 5
+) -> PersonPage:
     """People you do not follow yet, ranked by how many of the people you follow follow them."""
-    return await service.suggested(session, me=me, limit=limit)
+    return await service.suggested(session, me=me, limit=limit, settings=settings)
 
 
-@router.get(
-    "/@{handle}/followers",
-    response_model=PersonPage,
-    summary="A user's followers",
-    responses=INVALID_CURSOR,
-)
-async def followers(
-    handle: Handle,
-    session: SessionDep,
-    reader: Reader,
-    request: Request,
-    cursor: CursorParam = None,
-    limit: LimitParam = DEFAULT_LIMIT,
-) -> PersonPage:
-    """People who follow @handle, most recent first."""
-    return await service.people(
-        session,
-        handle=handle,
-        direction="followers",
-        reader=reader,
-        cursor=cursor,
-        limit=limit,
-        secret=request.app.state.settings.cursor_secret,
+def _add_people_route(direction: service.Direction, *, summary: str, description: str) -> None:
+    """GET /@{handle}/<direction>: one page of a user's followers or followed people."""
+
+    async def people(
+        handle: HandlePath,
+        session: SessionDep,
+        reader: Reader,
+        settings: SettingsDep,
+        cursor: CursorParam = None,
+        limit: LimitParam = DEFAULT_LIMIT,
+    ) -> PersonPage:
+        return await service.people(
+            session,
+            handle=handle,
+            direction=direction,
+            reader=reader,
+            cursor=cursor,
+            limit=limit,
+            settings=settings,
+        )
+
+    router.add_api_route(
+        f"/@{{handle}}/{direction}",
+        people,
+        methods=["GET"],
+        name=direction,
+        response_model=PersonPage,
+        summary=summary,
+        description=description,
+        responses=INVALID_CURSOR,
     )
 
 
-@router.get(
-    "/@{handle}/following",
-    response_model=PersonPage,
-    summary="Who a user follows",
-    responses=INVALID_CURSOR,
+_add_people_route(
+    "followers", summary="A user's followers", description="People who follow @handle, most recent first."
 )
-async def following(
-    handle: Handle,
-    session: SessionDep,
-    reader: Reader,
-    request: Request,
-    cursor: CursorParam = None,
-    limit: LimitParam = DEFAULT_LIMIT,
-) -> PersonPage:
-    """People @handle follows, most recent first."""
-    return await service.people(
-        session,
-        handle=handle,
-        direction="following",
-        reader=reader,
-        cursor=cursor,
-        limit=limit,
-        secret=request.app.state.settings.cursor_secret,
-    )
+_add_people_route(
+    "following", summary="Who a user follows", description="People @handle follows, most recent first."
+)

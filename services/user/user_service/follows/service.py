@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from datetime import datetime
 from typing import Literal
 
@@ -16,29 +15,29 @@ from cruddur_common.pagination import (
     decode_cursor,
     encode_cursor,
 )
-from user_service import repository as users
-from user_service.avatars import avatar_url
-from user_service.errors import CannotFollowSelf, UserNotFound
+from user_service.errors import CannotFollowSelf
 from user_service.follows import repository
+from user_service.follows.render import render_person
+from user_service.follows.schemas import FollowState, PersonPage
 from user_service.models import User
 from user_service.outbox import events
-from user_service.schemas import FollowState, Person, PersonPage
+from user_service.profiles import service as profiles_service
+from user_service.settings import Settings
 
-Notify = Callable[[], None]
-
-
-async def _target(session: AsyncSession, handle: str) -> User:
-    user = await users.get_by_handle(session, handle)
-    if user is None:
-        raise UserNotFound(f"No user @{handle[:30]}.")
-    return user
+Direction = Literal["followers", "following"]
 
 
 async def set_following(
-    session: AsyncSession, *, me: User, handle: str, following: bool, notify: Notify
+    session: AsyncSession,
+    *,
+    me: User,
+    handle: str,
+    following: bool,
+    settings: Settings,
+    notify: events.Notify,
 ) -> FollowState:
     """Follow or unfollow (idempotent); 422 `cannot_follow_self`, 404 `user_not_found`."""
-    target = await _target(session, handle)
+    target = await profiles_service.by_handle(session, handle)
     if target.uuid == me.uuid:
         raise CannotFollowSelf("You cannot follow yourself.")
     if following:
@@ -46,7 +45,13 @@ async def set_following(
     else:
         changed = await repository.remove(session, follower=me.uuid, followee=target.uuid)
     if changed:
-        await events.publish_follow(session, follower=me, followee=target, following=following)
+        await events.publish_follow(
+            session,
+            follower=me,
+            followee=target,
+            following=following,
+            assets_base_url=settings.assets_base_url,
+        )
     count = await repository.followers_count(session, target.uuid)
     await session.commit()
     if changed:
@@ -54,22 +59,10 @@ async def set_following(
     return FollowState(handle=target.handle, following=following, followers_count=count)
 
 
-def person(user: User, followed: bool | None) -> Person:
-    """A user in a list."""
-    return Person(
-        uuid=user.uuid,
-        handle=user.handle,
-        display_name=user.display_name,
-        avatar_url=avatar_url(user),
-        bio=user.bio or "",
-        followed=followed,
-    )
-
-
 class PeoplePosition(CursorPosition):
     """Where a followers/following page stopped: the list, the edge's time and the person."""
 
-    k: Literal["followers", "following"]
+    k: Direction
     t: UtcTime
     u: uuid.UUID
 
@@ -87,14 +80,15 @@ async def people(
     session: AsyncSession,
     *,
     handle: str,
-    direction: str,
+    direction: Direction,
     reader: User | None,
     cursor: str | None,
     limit: int,
-    secret: str,
+    settings: Settings,
 ) -> PersonPage:
     """A page of a user's followers or followed people, newest edge first."""
-    target = await _target(session, handle)
+    target = await profiles_service.by_handle(session, handle)
+    secret = settings.cursor_secret
     before = _before(cursor, secret=secret, kind=direction)
     rows = await repository.page(
         session,
@@ -108,12 +102,18 @@ async def people(
     if len(rows) > limit:
         user, _, at = rows[limit - 1]._tuple()
         next_cursor = encode_cursor({"k": direction, "t": at.isoformat(), "u": str(user.uuid)}, secret=secret)
-    return PersonPage(
-        items=[person(u, f) for u, f, _ in (row._tuple() for row in rows[:limit])], next_cursor=next_cursor
-    )
+    base = settings.assets_base_url
+    items = [
+        render_person(u, followed=f, assets_base_url=base)
+        for u, f, _ in (row._tuple() for row in rows[:limit])
+    ]
+    return PersonPage(items=items, next_cursor=next_cursor)
 
 
-async def suggested(session: AsyncSession, *, me: User, limit: int) -> PersonPage:
+async def suggested(session: AsyncSession, *, me: User, limit: int, settings: Settings) -> PersonPage:
     """People to follow: followed by the people you follow, then the most followed, then the newest."""
     found = await repository.suggestions(session, reader=me.uuid, limit=limit)
-    return PersonPage(items=[person(u, False) for u in found], next_cursor=None)
+    base = settings.assets_base_url
+    return PersonPage(
+        items=[render_person(u, followed=False, assets_base_url=base) for u in found], next_cursor=None
+    )

@@ -1,4 +1,4 @@
-"""Cognito post-confirmation trigger: creates the user row. Thin over `user_service.service`."""
+"""Cognito post-confirmation trigger: creates the user row. Thin over `user_service.profiles.service`."""
 
 from __future__ import annotations
 
@@ -8,12 +8,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from cruddur_common.db import create_one_shot_engine, session_factory
-from user_service import service
 from user_service.errors import InvalidAttributes
 from user_service.lambdas import config
-from user_service.models import SCHEMA
-from user_service.schemas import NewUser
+from user_service.profiles import service
+from user_service.profiles.schemas import NewUser
+from user_service.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
@@ -22,31 +21,23 @@ def new_user_from_event(event: dict[str, Any]) -> NewUser:
     """The user described by a Cognito PostConfirmation_ConfirmSignUp event."""
     attrs = event.get("request", {}).get("userAttributes", {})
     try:
-        return NewUser(
-            cognito_user_id=attrs.get("sub", ""),
-            email=attrs.get("email", ""),
-            handle=attrs.get("preferred_username", ""),
-            display_name=attrs.get("name") or attrs.get("preferred_username", ""),
-        )
+        return NewUser.from_cognito(attrs.get("sub", ""), attrs)
     except ValidationError as exc:
         raise InvalidAttributes(f"Cannot create a user from these attributes: {exc}") from exc
 
 
-async def confirm(event: dict[str, Any], *, database_url: str) -> dict[str, Any]:
+async def confirm(event: dict[str, Any], *, database_url: str, settings: Settings) -> dict[str, Any]:
     """Create (idempotently) the user of the event; raises on failure so Cognito reports it."""
     if event.get("triggerSource") != "PostConfirmation_ConfirmSignUp":
         return event
     new = new_user_from_event(event)
-    engine = create_one_shot_engine(database_url, schema=SCHEMA)
-    try:
-        async with session_factory(engine)() as session:
-            user = await service.register(session, new)
-            log.info("user confirmed", extra={"user_sub": new.cognito_user_id, "handle": user.handle})
-    finally:
-        await engine.dispose()
+    async with config.one_shot_session(database_url) as session:
+        user = await service.register(session, new, settings=settings)
+        log.info("user confirmed", extra={"user_sub": new.cognito_user_id, "handle": user.handle})
     return event
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Lambda entry point. Errors propagate: Cognito then shows the failure instead of losing the user."""
-    return asyncio.run(confirm(event, database_url=config.database_url()))
+    settings = get_settings()
+    return asyncio.run(confirm(event, database_url=config.database_url(settings), settings=settings))

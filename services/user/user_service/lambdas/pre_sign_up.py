@@ -6,14 +6,13 @@ import asyncio
 import logging
 from typing import Any
 
-from cruddur_common.db import create_one_shot_engine, session_factory
 from cruddur_common.errors import AppError
 from cruddur_common.text import check_text
-from user_service import repository
 from user_service.errors import HandleTaken, InvalidAttributes
 from user_service.lambdas import config
-from user_service.models import SCHEMA
-from user_service.schemas import HANDLE_PATTERN
+from user_service.profiles import service
+from user_service.profiles.schemas import HANDLE_PATTERN
+from user_service.settings import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -41,20 +40,16 @@ async def check(event: dict[str, Any], *, database_url: str) -> dict[str, Any]:
         return event
     handle = handle_from_event(event)
     check_name(event)
-    engine = create_one_shot_engine(database_url, schema=SCHEMA)
-    try:
-        async with session_factory(engine)() as session:
-            owner = await repository.get_by_handle(session, handle)
-            email = str(event.get("request", {}).get("userAttributes", {}).get("email") or "")
-            # the same person signing up again: Cognito itself answers UsernameExistsException
-            if owner is not None and owner.email.lower() != email.strip().lower():
-                log.info("sign-up refused: handle taken", extra={"handle": handle})
-                raise HandleTaken(f"The handle @{handle} is taken.")
-    finally:
-        await engine.dispose()
+    async with config.one_shot_session(database_url) as session:
+        owner = await service.find_by_handle(session, handle)
+    email = str(event.get("request", {}).get("userAttributes", {}).get("email") or "")
+    # the same person signing up again: Cognito itself answers UsernameExistsException
+    if owner is not None and owner.email.lower() != email.strip().lower():
+        log.info("sign-up refused: handle taken", extra={"handle": handle})
+        raise HandleTaken(f"The handle @{handle} is taken.")
     return event
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Lambda entry point; an exception makes Cognito refuse the sign-up with its message."""
-    return asyncio.run(check(event, database_url=config.database_url()))
+    return asyncio.run(check(event, database_url=config.database_url(get_settings())))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -10,14 +11,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from cruddur_common import outbox
 from cruddur_common.contracts import EventRecipient, EventTarget, IngestEvent, Person
-from user_service.avatars import avatar_url
+from user_service.avatars.urls import avatar_url
 from user_service.models import User
 
 ACTIVITY = "activity"
 NOTIFICATION = "notification"
+Notify = Callable[[], None]  # wakes the deliverer after a commit that queued events
 
 
-def author(user: User) -> dict[str, Any]:
+def author(user: User, *, assets_base_url: str) -> dict[str, Any]:
     """A user as the activity service's author projection stores them."""
     return {
         "uuid": str(user.uuid),
@@ -25,17 +27,18 @@ def author(user: User) -> dict[str, Any]:
         "handle": user.handle,
         "display_name": user.display_name,
         "bio": user.bio or "",
-        "avatar_url": avatar_url(user),
+        "avatar_url": avatar_url(user, assets_base_url=assets_base_url),
         "updated_at": user.updated_at.isoformat(),
     }
 
 
-async def publish_author(session: AsyncSession, user: User) -> None:
+async def publish_author(session: AsyncSession, user: User, *, assets_base_url: str) -> None:
     """Queue the user's public data for the activity service (call after any change, same transaction)."""
-    await outbox.enqueue(session, destination=ACTIVITY, bodies=[{"type": "author", "author": author(user)}])
+    body = {"type": "author", "author": author(user, assets_base_url=assets_base_url)}
+    await outbox.enqueue(session, destination=ACTIVITY, bodies=[body])
 
 
-def follow_notification(*, follower: User, followee: User) -> dict[str, Any]:
+def follow_notification(*, follower: User, followee: User, assets_base_url: str) -> dict[str, Any]:
     """The notification of a new follower, checked against the contract."""
     event = IngestEvent(
         event_id=uuid.uuid4(),
@@ -45,7 +48,7 @@ def follow_notification(*, follower: User, followee: User) -> dict[str, Any]:
             uuid=follower.uuid,
             handle=follower.handle,
             display_name=follower.display_name,
-            avatar_url=avatar_url(follower),
+            avatar_url=avatar_url(follower, assets_base_url=assets_base_url),
         ),
         target=EventTarget(),
         created_at=datetime.now(UTC),
@@ -53,14 +56,16 @@ def follow_notification(*, follower: User, followee: User) -> dict[str, Any]:
     return event.model_dump(mode="json", exclude_none=True)
 
 
-async def publish_follow(session: AsyncSession, *, follower: User, followee: User, following: bool) -> None:
+async def publish_follow(
+    session: AsyncSession, *, follower: User, followee: User, following: bool, assets_base_url: str
+) -> None:
     """Queue a follow edge change for the activity service, and a notification for a new follow."""
     edge = {
         "type": "follow" if following else "unfollow",
-        "follower": author(follower),
-        "followee": author(followee),
+        "follower": author(follower, assets_base_url=assets_base_url),
+        "followee": author(followee, assets_base_url=assets_base_url),
     }
     await outbox.enqueue(session, destination=ACTIVITY, bodies=[edge])
     if following:
-        body = follow_notification(follower=follower, followee=followee)
+        body = follow_notification(follower=follower, followee=followee, assets_base_url=assets_base_url)
         await outbox.enqueue(session, destination=NOTIFICATION, bodies=[body])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cruddur_common.errors import Conflict, NotFound
+from cruddur_common.errors import Conflict, NotFound, Unprocessable
 
 
 class AvatarRejected(Exception):
@@ -24,3 +24,9 @@ class UploadSettled(Conflict):
     """The upload was already processed (ready or failed); a repeated event changes nothing."""
 
     code = "avatar_upload_settled"
+
+
+class UnsupportedExtension(Unprocessable):
+    """The original route's file extension is not one of jpg, jpeg, png, webp."""
+
+    code = "unsupported_extension"

@@ -6,11 +6,13 @@ import re
 import secrets
 import uuid
 from dataclasses import dataclass
+from typing import Literal
 
 CONTENT_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 EXTENSIONS = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 SIZES = (512, 128)
-FORMATS = {"jpg": "image/jpeg", "webp": "image/webp"}
+Format = Literal["jpg", "webp"]
+FORMATS: dict[Format, str] = {"jpg": "image/jpeg", "webp": "image/webp"}
 UPLOADS_PREFIX = "uploads/"
 AVATARS_PREFIX = "avatars/"
 _UPLOAD_KEY = re.compile(
@@ -56,7 +58,12 @@ def rendition_key(user_uuid: uuid.UUID, version: str, *, size: int, fmt: str) ->
     return f"{AVATARS_PREFIX}{user_uuid}/{version}/{size}.{fmt}"
 
 
+def renditions(avatar_key: str) -> dict[tuple[int, Format], str]:
+    """Every processed object of the version whose 512 JPEG is `avatar_key`, by size and format."""
+    folder = avatar_key.rsplit("/", 1)[0]
+    return {(size, fmt): f"{folder}/{size}.{fmt}" for size in SIZES for fmt in FORMATS}
+
+
 def rendition_keys(avatar_key: str) -> list[str]:
     """Every processed object of the version whose 512 JPEG is `avatar_key`."""
-    folder = avatar_key.rsplit("/", 1)[0]
-    return [f"{folder}/{size}.{fmt}" for size in SIZES for fmt in FORMATS]
+    return list(renditions(avatar_key).values())

@@ -4,16 +4,27 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 from typing import Any
 
 from botocore.exceptions import ClientError
-
-from user_service.avatars import DEFAULTS_PREFIX, LETTERS, PALETTE
+from fastapi import FastAPI
 
 log = logging.getLogger(__name__)
+# A letter on a colour, one SVG per (colour, letter), written once to the assets bucket.
+DEFAULTS_PREFIX = "avatars/default/v1/"
+PALETTE = ("#9500ff", "#d6336c", "#e8590c", "#2b8a3e", "#1971c2", "#0c8599", "#5f3dc4", "#495057")
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 SENTINEL = f"{DEFAULTS_PREFIX}complete"
 CACHE = "public, max-age=31536000, immutable"
+
+
+def default_key(handle: str) -> str:
+    """The generated default of a handle: its first letter on a colour derived from the whole handle."""
+    letter = next((ch for ch in handle.upper() if ch in LETTERS), "0")
+    colour = int.from_bytes(hashlib.sha256(handle.lower().encode()).digest()[:4], "big") % len(PALETTE)
+    return f"{DEFAULTS_PREFIX}{colour}-{letter}.svg"
 
 
 def default_svg(letter: str, colour: str) -> bytes:
@@ -64,7 +75,7 @@ async def ensure_defaults(s3: Any, *, bucket: str, concurrency: int = 16) -> int
     return len(defaults)
 
 
-async def start_defaults(app: Any) -> None:
+async def start_defaults(app: FastAPI) -> None:
     """Startup hook: make sure the defaults exist, in the background (readiness does not wait)."""
     settings = app.state.settings
 
@@ -79,7 +90,7 @@ async def start_defaults(app: Any) -> None:
     app.state.avatar_defaults = asyncio.create_task(run())
 
 
-async def stop_defaults(app: Any) -> None:
+async def stop_defaults(app: FastAPI) -> None:
     """Shutdown hook: stop the background upload if it still runs."""
     task = getattr(app.state, "avatar_defaults", None)
     if task is not None and not task.done():

@@ -8,23 +8,16 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from user_service.avatar import repository
-from user_service.avatar.errors import UploadGrantNotFound, UploadSettled
-from user_service.avatar.keys import EXTENSIONS, new_upload_key, parse_upload_key, rendition_keys
-from user_service.avatar.processing import MAX_BYTES
-from user_service.avatar.schemas import (
-    AvatarStatus,
-    AvatarVariant,
-    Claim,
-    KeyUploadGrant,
-    ResultRequest,
-    UploadGrant,
-)
-from user_service.avatar.settings import AvatarSettings
-from user_service.avatars import avatar_url, variant_urls
+from user_service.avatars import repository
+from user_service.avatars.errors import UnsupportedExtension, UploadGrantNotFound, UploadSettled
+from user_service.avatars.keys import EXTENSIONS, UploadKey, new_upload_key, parse_upload_key, rendition_keys
+from user_service.avatars.processing import MAX_BYTES
+from user_service.avatars.render import render_status
+from user_service.avatars.schemas import AvatarStatus, Claim, KeyUploadGrant, ResultRequest, UploadGrant
 from user_service.errors import UserNotFound
 from user_service.models import User
 from user_service.outbox import events
+from user_service.settings import Settings
 
 log = logging.getLogger(__name__)
 HISTORY = timedelta(days=7)
@@ -35,8 +28,8 @@ def _now() -> datetime:
 
 
 async def _new_grant(
-    session: AsyncSession, *, user: User, content_type: str, settings: AvatarSettings
-) -> Any:
+    session: AsyncSession, *, user: User, content_type: str, settings: Settings
+) -> tuple[UploadKey, datetime]:
     now = _now()
     await repository.prune(session, user.uuid, before=now - HISTORY)
     upload_key = new_upload_key(user.uuid, content_type)
@@ -48,7 +41,7 @@ async def _new_grant(
 
 
 async def grant_post(
-    session: AsyncSession, s3: Any, *, user: User, content_type: str, settings: AvatarSettings
+    session: AsyncSession, s3: Any, *, user: User, content_type: str, settings: Settings
 ) -> UploadGrant:
     """A presigned POST whose policy pins the key, the content type and at most 5 MB."""
     upload_key, expires_at = await _new_grant(
@@ -73,10 +66,12 @@ async def grant_post(
 
 
 async def grant_put(
-    session: AsyncSession, s3: Any, *, user: User, extension: str, settings: AvatarSettings
+    session: AsyncSession, s3: Any, *, user: User, extension: str, settings: Settings
 ) -> KeyUploadGrant:
     """The original route: a presigned PUT with the content type signed (size is checked by the processor)."""
-    content_type = EXTENSIONS[extension]
+    content_type = EXTENSIONS.get(extension.lower().lstrip("."))
+    if content_type is None:
+        raise UnsupportedExtension("Avatars are JPEG, PNG or WebP (jpg, jpeg, png, webp).")
     upload_key, expires_at = await _new_grant(
         session, user=user, content_type=content_type, settings=settings
     )
@@ -95,28 +90,15 @@ async def grant_put(
     )
 
 
-async def status(session: AsyncSession, *, user: User) -> AvatarStatus:
+async def status(session: AsyncSession, *, user: User, settings: Settings) -> AvatarStatus:
     """The caller's latest upload (processing, ready or failed with its reason) and current avatar."""
     upload = await repository.latest(session, user.uuid, now=_now())
-    variants = [AvatarVariant(size=s, format=f, url=u) for (s, f), u in variant_urls(user).items()]
-    current = AvatarStatus(
-        status="ready",
-        updated_at=user.updated_at,
-        avatar_url=avatar_url(user),
-        is_default=user.avatar_key is None,
-        variants=variants,
-    )
-    if upload is None:
-        return current
-    if upload.status in ("granted", "processing"):
-        return current.model_copy(update={"status": "processing", "updated_at": upload.updated_at})
-    if upload.status == "failed":
-        failed = {"status": "failed", "reason": upload.reason, "message": upload.message}
-        return current.model_copy(update={**failed, "updated_at": upload.updated_at})
-    return current.model_copy(update={"updated_at": upload.updated_at})
+    return render_status(user, upload, assets_base_url=settings.assets_base_url)
 
 
-async def claim(session: AsyncSession, *, key: str, uploaded_at: datetime | None, skew_seconds: int) -> Claim:
+async def claim(
+    session: AsyncSession, *, key: str, uploaded_at: datetime | None, settings: Settings
+) -> Claim:
     """The grant behind an uploaded object: it must exist, match the key's owner and still be open."""
     parsed = parse_upload_key(key)
     upload = await repository.get(session, key, for_update=True) if parsed else None
@@ -124,7 +106,8 @@ async def claim(session: AsyncSession, *, key: str, uploaded_at: datetime | None
         raise UploadGrantNotFound("No upload grant exists for this key.")
     if upload.status in ("ready", "failed"):
         raise UploadSettled(f"This upload was already processed ({upload.status}).")
-    late = uploaded_at is not None and uploaded_at > upload.expires_at + timedelta(seconds=skew_seconds)
+    skew = timedelta(seconds=settings.avatar_grant_skew_seconds)
+    late = uploaded_at is not None and uploaded_at > upload.expires_at + skew
     if late:
         await repository.set_status(
             session,
@@ -140,8 +123,18 @@ async def claim(session: AsyncSession, *, key: str, uploaded_at: datetime | None
     return Claim(key=key, user_uuid=upload.user_uuid, version=parsed.token, content_type=upload.content_type)  # type: ignore[arg-type]
 
 
-async def settle(session: AsyncSession, *, result: ResultRequest) -> tuple[User, list[str]]:
-    """Record the processor's verdict; on success switch the avatar. Returns the user and keys to delete."""
+async def settle(session: AsyncSession, s3: Any, *, result: ResultRequest, settings: Settings) -> None:
+    """Record the processor's verdict; on success switch the avatar and delete the replaced version."""
+    stale = await _settle(session, result=result, settings=settings)
+    for key in stale:
+        try:
+            await s3.delete_object(Bucket=settings.assets_bucket, Key=key)
+        except Exception as exc:  # cleanup is best effort; the bucket's lifecycle catches the rest
+            log.warning("could not delete old avatar %s: %s", key, exc)
+
+
+async def _settle(session: AsyncSession, *, result: ResultRequest, settings: Settings) -> list[str]:
+    """Record the verdict (one transaction); the processed objects no one will see again."""
     upload = await repository.get(session, result.key, for_update=True)
     if upload is None:
         raise UploadGrantNotFound("No upload grant exists for this key.")
@@ -159,16 +152,17 @@ async def settle(session: AsyncSession, *, result: ResultRequest) -> tuple[User,
             message=result.message,
         )
         await session.commit()
-        return user, []
+        return []
     expected = f"avatars/{user.uuid}/"
     if not result.avatar_key.startswith(expected):
         raise UploadGrantNotFound("The processed avatar is not under the owner's folder.")
     await repository.set_status(session, result.key, status="ready", avatar_key=result.avatar_key)
     if await repository.newer_ready_exists(session, upload):  # a later upload already won
         await session.commit()
-        return user, rendition_keys(result.avatar_key)
+        return rendition_keys(result.avatar_key)
     previous = user.avatar_key
     await repository.set_avatar_key(session, user, result.avatar_key)
-    await events.publish_author(session, user)  # the profile-change propagation (outbox, same transaction)
+    # the profile-change propagation (outbox, same transaction)
+    await events.publish_author(session, user, assets_base_url=settings.assets_base_url)
     await session.commit()
-    return user, rendition_keys(previous) if previous else []
+    return rendition_keys(previous) if previous else []

@@ -8,8 +8,8 @@ from datetime import datetime
 
 import httpx
 
-from user_service.avatar.errors import UploadGrantNotFound, UploadSettled
-from user_service.avatar.schemas import Claim, ClaimRequest, ResultRequest
+from user_service.avatars.errors import UploadGrantNotFound, UploadSettled
+from user_service.avatars.schemas import Claim, ClaimRequest, ResultRequest
 
 log = logging.getLogger(__name__)
 

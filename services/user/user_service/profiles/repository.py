@@ -9,7 +9,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from user_service.models import User
-from user_service.schemas import NewUser
+from user_service.profiles.schemas import NewUser
 
 
 async def get_by_cognito_id(session: AsyncSession, cognito_user_id: str) -> User | None:
@@ -41,11 +41,6 @@ async def insert_if_absent(session: AsyncSession, new: NewUser) -> User | None:
         .returning(User)
     )
     return await session.scalar(statement)
-
-
-async def get_by_uuid(session: AsyncSession, user_uuid: uuid.UUID) -> User | None:
-    """The user with this uuid."""
-    return await session.get(User, user_uuid)
 
 
 async def find_many(

@@ -1,9 +1,10 @@
-"""Request and response models of the user service."""
+"""Request and response models of profiles."""
 
 from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Mapping
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
@@ -29,6 +30,16 @@ class NewUser(BaseModel):
         if not handles.is_handle(value):
             raise ValueError("a handle is 3-30 letters, digits or underscores")
         return value
+
+    @classmethod
+    def from_cognito(cls, sub: str, attributes: Mapping[str, str]) -> NewUser:
+        """The user Cognito's attributes describe (ValidationError when they cannot make one)."""
+        return cls(
+            cognito_user_id=sub,
+            email=attributes.get("email", ""),
+            handle=attributes.get("preferred_username", ""),
+            display_name=attributes.get("name") or attributes.get("preferred_username", ""),
+        )
 
 
 class UserProfile(BaseModel):
@@ -85,20 +96,6 @@ class ShortUser(BaseModel):
     avatar_url: str
 
 
-class Person(ShortUser):
-    """A user in a list, with whether the signed-in reader follows them (null: signed out)."""
-
-    bio: str = ""
-    followed: bool | None = None
-
-
-class PersonPage(BaseModel):
-    """A page of people."""
-
-    items: list[Person]
-    next_cursor: str | None
-
-
 class ProfileUpdate(BaseModel):
     """`PUT|POST /api/profile/update`: display name 1-50 and bio 0-160 characters (null bio = empty)."""
 
@@ -107,11 +104,3 @@ class ProfileUpdate(BaseModel):
     # minLength in the docs only: a blank name is 422 `display_name_blank`, checked after trimming
     display_name: str = Field(max_length=1000, json_schema_extra={"minLength": 1})
     bio: str | None = Field(default=None, max_length=10_000)
-
-
-class FollowState(BaseModel):
-    """The reader's follow of a user after the call."""
-
-    handle: str
-    following: bool
-    followers_count: int

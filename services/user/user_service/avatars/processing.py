@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from PIL import ExifTags, Image, ImageFile, UnidentifiedImageError
 
-from user_service.avatar.errors import AvatarRejected
-from user_service.avatar.keys import SIZES
+from user_service.avatars.errors import AvatarRejected
+from user_service.avatars.keys import SIZES
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 40_000_000

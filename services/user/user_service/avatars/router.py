@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import logging
-
 from fastapi import APIRouter
 from fastapi.responses import Response
 
 from cruddur_common.db import SessionDep
-from cruddur_common.errors import ERROR_RESPONSES, Unprocessable
-from user_service.avatar import service
-from user_service.avatar.dependencies import S3Dep, SettingsDep
-from user_service.avatar.keys import EXTENSIONS
-from user_service.avatar.schemas import (
+from cruddur_common.errors import ERROR_RESPONSES
+from user_service.avatars import service
+from user_service.avatars.schemas import (
     AvatarStatus,
     Claim,
     ClaimRequest,
@@ -22,9 +18,8 @@ from user_service.avatar.schemas import (
     UploadGrant,
     UploadRequest,
 )
-from user_service.dependencies import Me
+from user_service.dependencies import CurrentUser, S3Dep, SettingsDep
 
-log = logging.getLogger(__name__)
 router = APIRouter(tags=["avatars"], responses=ERROR_RESPONSES)
 internal_router = APIRouter(prefix="/internal/avatars", tags=["internal"], responses=ERROR_RESPONSES)
 
@@ -36,7 +31,7 @@ internal_router = APIRouter(prefix="/internal/avatars", tags=["internal"], respo
     summary="Start an avatar upload: a presigned S3 POST (JPEG, PNG or WebP, at most 5 MB)",
 )
 async def create_upload(
-    body: UploadRequest, me: Me, session: SessionDep, s3: S3Dep, settings: SettingsDep
+    body: UploadRequest, me: CurrentUser, session: SessionDep, s3: S3Dep, settings: SettingsDep
 ) -> UploadGrant:
     """Upload the file to `url` with `fields` (multipart, file last), then poll GET /api/profile/avatar."""
     return await service.grant_post(session, s3, user=me, content_type=body.content_type, settings=settings)
@@ -45,26 +40,22 @@ async def create_upload(
 @router.get(
     "/api/profile/avatar", response_model=AvatarStatus, summary="The caller's avatar and latest upload"
 )
-async def read_status(me: Me, session: SessionDep) -> AvatarStatus:
+async def read_status(me: CurrentUser, session: SessionDep, settings: SettingsDep) -> AvatarStatus:
     """`processing`, `ready`, or `failed` with a `reason`; `avatar_url` is what everyone sees now."""
-    return await service.status(session, user=me)
+    return await service.status(session, user=me, settings=settings)
 
 
+# The original client's route beside create_upload: its own request, response and S3 method (PUT, not POST).
 @router.post(
     "/avatars/key_upload",
     response_model=KeyUploadGrant,
     summary="The original client's upload URL: a presigned PUT for the given extension",
 )
 async def key_upload(
-    body: KeyUploadRequest, me: Me, session: SessionDep, s3: S3Dep, settings: SettingsDep
+    body: KeyUploadRequest, me: CurrentUser, session: SessionDep, s3: S3Dep, settings: SettingsDep
 ) -> KeyUploadGrant:
     """PUT the file to `url` with its Content-Type; processing is the same as for POST /api/profile/avatar."""
-    extension = body.extension.lower().lstrip(".")
-    if extension not in EXTENSIONS:
-        raise Unprocessable(
-            "Avatars are JPEG, PNG or WebP (jpg, jpeg, png, webp).", code="unsupported_extension"
-        )
-    return await service.grant_put(session, s3, user=me, extension=extension, settings=settings)
+    return await service.grant_put(session, s3, user=me, extension=body.extension, settings=settings)
 
 
 @internal_router.post(
@@ -72,18 +63,11 @@ async def key_upload(
 )
 async def claim(body: ClaimRequest, session: SessionDep, settings: SettingsDep) -> Claim:
     """404 `avatar_grant_not_found` for a key nobody was granted; 409 `avatar_upload_settled` when done."""
-    return await service.claim(
-        session, key=body.key, uploaded_at=body.uploaded_at, skew_seconds=settings.avatar_grant_skew_seconds
-    )
+    return await service.claim(session, key=body.key, uploaded_at=body.uploaded_at, settings=settings)
 
 
 @internal_router.post("/result", status_code=204, summary="The processor's verdict on an upload")
 async def result(body: ResultRequest, session: SessionDep, s3: S3Dep, settings: SettingsDep) -> Response:
     """Switch the avatar on success (old versions are deleted); record the reason on failure."""
-    _, stale = await service.settle(session, result=body)
-    for key in stale:
-        try:
-            await s3.delete_object(Bucket=settings.assets_bucket, Key=key)
-        except Exception as exc:  # cleanup is best effort; the bucket's lifecycle catches the rest
-            log.warning("could not delete old avatar %s: %s", key, exc)
+    await service.settle(session, s3, result=body, settings=settings)
     return Response(status_code=204)

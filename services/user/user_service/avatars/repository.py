@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from user_service.avatar.models import AvatarUpload
+from user_service.avatars.models import AvatarUpload
 from user_service.models import User
 
 

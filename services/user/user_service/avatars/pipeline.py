@@ -1,6 +1,7 @@
 """The avatar processor: S3 "object created" records in, processed avatars and a verdict out.
 
-The Lambda (S3 event, or SQS-wrapped S3 events) and the local worker (SQS) both run `process_event`.
+The Lambda (S3 event, or SQS-wrapped S3 events) and the local worker (SQS) both run `process_event` with
+the processor `open_processor` builds.
 """
 
 from __future__ import annotations
@@ -8,7 +9,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,11 +18,14 @@ from urllib.parse import unquote_plus
 
 from botocore.exceptions import ClientError
 
-from user_service.avatar.clients import UserServiceClient
-from user_service.avatar.errors import AvatarRejected, UploadGrantNotFound, UploadSettled
-from user_service.avatar.keys import parse_upload_key, rendition_key
-from user_service.avatar.processing import MAX_BYTES, Processed, process_image
-from user_service.avatar.schemas import Claim, ResultRequest
+from cruddur_common.aws import AwsClients
+from cruddur_common.http import create_internal_client
+from user_service.avatars.clients import UserServiceClient
+from user_service.avatars.errors import AvatarRejected, UploadGrantNotFound, UploadSettled
+from user_service.avatars.keys import parse_upload_key, rendition_key
+from user_service.avatars.processing import MAX_BYTES, Processed, Rendition, process_image
+from user_service.avatars.schemas import Claim, ResultRequest
+from user_service.settings import Settings
 
 log = logging.getLogger(__name__)
 CACHE = "public, max-age=31536000, immutable"
@@ -49,7 +54,7 @@ class Outcome:
 
 def uploaded_objects(s3_event: dict[str, Any]) -> list[UploadedObject]:
     """The ObjectCreated records of an S3 notification (test events and other kinds are ignored)."""
-    found = []
+    found: list[UploadedObject] = []
     for record in s3_event.get("Records", []):
         if record.get("eventSource") != "aws:s3" or not str(record.get("eventName", "")).startswith(
             "ObjectCreated"
@@ -126,7 +131,7 @@ class Processor:
         return await self.run_cpu(process_image, data, declared_type=claim.content_type)
 
     async def _publish(self, claim: Claim, processed: Processed) -> str:
-        async def put(rendition: Any) -> None:
+        async def put(rendition: Rendition) -> None:
             await self.s3.put_object(
                 Bucket=self.assets_bucket,
                 Key=rendition_key(claim.user_uuid, claim.version, size=rendition.size, fmt=rendition.fmt),
@@ -156,11 +161,29 @@ def _total_size(response: dict[str, Any], read: int) -> int:
     return read
 
 
+@asynccontextmanager
+async def open_processor(settings: Settings, *, run_cpu: CpuRunner = _inline) -> AsyncIterator[Processor]:
+    """A processor with its own aioboto3 S3 and httpx clients, closed on exit."""
+    aws = AwsClients()
+    http = create_internal_client(settings=settings, caller="avatar_processor")
+    try:
+        await aws.open(settings, "s3")
+        yield Processor(
+            s3=aws["s3"],
+            users=UserServiceClient(http, base_url=settings.user_url),
+            assets_bucket=settings.assets_bucket,
+            run_cpu=run_cpu,
+        )
+    finally:
+        await aws.close()
+        await http.aclose()
+
+
 async def process_event(event: dict[str, Any], *, processor: Processor) -> dict[str, Any]:
     """S3 event: every record, or raise (S3 retries the invocation). SQS event: partial batch failures."""
     records = event.get("Records", [])
     if records and records[0].get("eventSource") == "aws:sqs":
-        failures = []
+        failures: list[dict[str, str]] = []
         for record in records:
             try:
                 for obj in uploaded_objects(json.loads(record["body"])):

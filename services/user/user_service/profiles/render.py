@@ -1,0 +1,47 @@
+"""A user row as each API shape shows it (each lists its fields: a new column never leaks by accident)."""
+
+from __future__ import annotations
+
+from user_service.avatars.urls import avatar_url
+from user_service.models import User
+from user_service.profiles.schemas import InternalUserFull, ShortUser, UserProfile
+
+
+def render_profile(user: User, *, assets_base_url: str) -> UserProfile:
+    """The caller's own profile."""
+    return UserProfile(
+        uuid=user.uuid,
+        cognito_user_id=user.cognito_user_id,
+        handle=user.handle,
+        email=user.email,
+        display_name=user.display_name,
+        bio=user.bio,
+        avatar_url=avatar_url(user, assets_base_url=assets_base_url),
+        created_at=user.created_at,
+        updated_at=user.updated_at,
+    )
+
+
+def render_short_user(user: User, *, assets_base_url: str) -> ShortUser:
+    """Name and avatar of a user."""
+    return ShortUser(
+        uuid=user.uuid,
+        handle=user.handle,
+        display_name=user.display_name,
+        avatar_url=avatar_url(user, assets_base_url=assets_base_url),
+    )
+
+
+# Same fields as render_profile but for email and created_at, plus an empty bio for null: a second
+# shape on purpose (what other services may see), so it stays a second explicit list.
+def render_internal_user(user: User, *, assets_base_url: str) -> InternalUserFull:
+    """How other services see a user."""
+    return InternalUserFull(
+        uuid=user.uuid,
+        cognito_user_id=user.cognito_user_id,
+        handle=user.handle,
+        display_name=user.display_name,
+        avatar_url=avatar_url(user, assets_base_url=assets_base_url),
+        bio=user.bio or "",
+        updated_at=user.updated_at,
+    )

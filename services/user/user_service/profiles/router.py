@@ -1,0 +1,59 @@
+"""HTTP routes of profiles (thin: parse, call the service, return a schema)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cruddur_common.db import SessionDep
+from cruddur_common.errors import ERROR_RESPONSES
+from cruddur_common.handles import HandlePath
+from user_service.dependencies import CurrentUser, OutboxNotify, SettingsDep
+from user_service.models import User
+from user_service.outbox.events import Notify
+from user_service.profiles import service
+from user_service.profiles.render import render_profile, render_short_user
+from user_service.profiles.schemas import ProfileUpdate, ShortUser, UserProfile
+from user_service.settings import Settings
+
+router = APIRouter(prefix="/api/users", tags=["users"], responses=ERROR_RESPONSES)
+profile_router = APIRouter(prefix="/api/profile", tags=["users"], responses=ERROR_RESPONSES)
+
+
+@router.get("/me", response_model=UserProfile, summary="The signed-in user's profile")
+async def read_me(me: CurrentUser, settings: SettingsDep) -> UserProfile:
+    """The signed-in user's profile (401 without a valid access token)."""
+    return render_profile(me, assets_base_url=settings.assets_base_url)
+
+
+@router.get("/@{handle}/short", response_model=ShortUser, summary="A user's name and avatar")
+async def short(handle: HandlePath, session: SessionDep, settings: SettingsDep) -> ShortUser:
+    """uuid, handle, display name and avatar of @handle; 404 `user_not_found`."""
+    user = await service.by_handle(session, handle)
+    return render_short_user(user, assets_base_url=settings.assets_base_url)
+
+
+async def _update(
+    body: ProfileUpdate, me: User, session: AsyncSession, *, settings: Settings, notify: Notify
+) -> UserProfile:
+    updated = await service.update_profile(
+        session, me, display_name=body.display_name, bio=body.bio, settings=settings, notify=notify
+    )
+    return render_profile(updated, assets_base_url=settings.assets_base_url)
+
+
+# Two routes, one use case: the original API used POST and its client PUT; both stay.
+@profile_router.put("/update", response_model=UserProfile, summary="Edit your profile")
+async def update_profile_put(
+    body: ProfileUpdate, me: CurrentUser, session: SessionDep, settings: SettingsDep, notify: OutboxNotify
+) -> UserProfile:
+    """Change display name (1-50) and bio (0-160); returns the updated profile."""
+    return await _update(body, me, session, settings=settings, notify=notify)
+
+
+@profile_router.post("/update", response_model=UserProfile, summary="Edit your profile (original method)")
+async def update_profile_post(
+    body: ProfileUpdate, me: CurrentUser, session: SessionDep, settings: SettingsDep, notify: OutboxNotify
+) -> UserProfile:
+    """Same as PUT (the original API used POST, its client PUT)."""
+    return await _update(body, me, session, settings=settings, notify=notify)

@@ -1,0 +1,111 @@
+"""Use cases of profiles; each owns its transaction."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cruddur_common.text import clean_text, is_blank
+from user_service.errors import (
+    BioTooLong,
+    DisplayNameBlank,
+    DisplayNameTooLong,
+    EmailTaken,
+    HandleTaken,
+    UserNotFound,
+)
+from user_service.models import User
+from user_service.outbox import events
+from user_service.profiles import repository
+from user_service.profiles.schemas import NewUser
+from user_service.settings import Settings
+
+MAX_DISPLAY_NAME = 50
+MAX_BIO = 160
+
+
+async def register(session: AsyncSession, new: NewUser, *, settings: Settings) -> User:
+    """Create the user for a confirmed Cognito sign-up; retried events return the same user."""
+    existing = await repository.get_by_cognito_id(session, new.cognito_user_id)
+    if existing is not None:
+        return existing
+    try:
+        created = await repository.insert_if_absent(session, new)
+        if created is not None:
+            await events.publish_author(session, created, assets_base_url=settings.assets_base_url)
+        await session.commit()
+    except IntegrityError as exc:
+        await session.rollback()
+        if await repository.get_by_handle(session, new.handle):
+            raise HandleTaken(f"The handle @{new.handle} is taken.") from exc
+        if await repository.get_by_email(session, new.email):
+            raise EmailTaken("An account already uses this email.") from exc
+        raise
+    if created is None:  # a concurrent retry of the same event won the race
+        found = await repository.get_by_cognito_id(session, new.cognito_user_id)
+        assert found is not None
+        return found
+    return created
+
+
+async def update_profile(
+    session: AsyncSession,
+    user: User,
+    *,
+    display_name: str,
+    bio: str | None,
+    settings: Settings,
+    notify: events.Notify,
+) -> User:
+    """Change display name (1-50) and bio (0-160); the activity service's copy follows via the outbox."""
+    name = clean_text(display_name, field="display name", multiline=False)
+    text = clean_text(bio or "", field="bio")
+    if is_blank(name):
+        raise DisplayNameBlank("The display name is blank.")
+    if len(name) > MAX_DISPLAY_NAME:
+        raise DisplayNameTooLong(f"At most {MAX_DISPLAY_NAME} characters.", details={"max": MAX_DISPLAY_NAME})
+    if len(text) > MAX_BIO:
+        raise BioTooLong(f"At most {MAX_BIO} characters.", details={"max": MAX_BIO})
+    updated = await repository.update_profile(session, user, display_name=name, bio=text)
+    await events.publish_author(session, updated, assets_base_url=settings.assets_base_url)
+    await session.commit()
+    notify()
+    return updated
+
+
+async def find_by_sub(session: AsyncSession, sub: str) -> User | None:
+    """The user with this Cognito sub, if any."""
+    return await repository.get_by_cognito_id(session, sub)
+
+
+async def find_by_handle(session: AsyncSession, handle: str) -> User | None:
+    """The user with this handle (case-insensitive), if any."""
+    return await repository.get_by_handle(session, handle)
+
+
+async def by_handle(session: AsyncSession, handle: str) -> User:
+    """The user @handle (case-insensitive); 404 `user_not_found` naming the handle."""
+    user = await repository.get_by_handle(session, handle)
+    if user is None:
+        raise UserNotFound(f"No user @{handle[:30]}.")
+    return user
+
+
+async def internal_user(session: AsyncSession, *, sub: str | None = None, handle: str | None = None) -> User:
+    """The user with this Cognito sub, or else this handle, for another service; 404 `user_not_found`."""
+    if sub is not None:
+        user = await repository.get_by_cognito_id(session, sub)
+    else:
+        user = await repository.get_by_handle(session, handle or "")
+    if user is None:
+        raise UserNotFound("No such user.")
+    return user
+
+
+async def find_many(
+    session: AsyncSession, *, uuids: list[uuid.UUID], handles: list[str], subs: list[str]
+) -> list[User]:
+    """Every known user among the uuids, handles and subs (one query; unknown ones are left out)."""
+    return await repository.find_many(session, uuids=uuids, handles=handles, subs=subs)
