@@ -23,7 +23,7 @@ from PIL import Image, ImageChops
 
 from bench.harness import Result, Run
 from devstack.config import ROOT
-from user_service.avatar.processing import process_image
+from user_service.avatars.processing import process_image
 
 SHARP_VERSION = "0.35.5"
 NODE_DIR = ROOT / "build" / "bench-node"
