@@ -3,39 +3,30 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from fastapi import APIRouter, Request, Response, status
 
 from cruddur_common.auth import CurrentUser
-from cruddur_common.errors import ERROR_RESPONSES, ErrorResponse
+from cruddur_common.errors import ERROR_RESPONSES
 from cruddur_common.handles import HandlePath
-from cruddur_common.pagination import DEFAULT_LIMIT, CursorParam, LimitParam, next_link
-from messaging_service import service
+from cruddur_common.pagination import (
+    DEFAULT_LIMIT,
+    PAGED_RESPONSES,
+    CursorParam,
+    LimitParam,
+    set_next_link,
+)
+from messaging_service.conversations import service
+from messaging_service.conversations.schemas import CreatedMessage, CreateMessage, Message, MessageGroup
 from messaging_service.dependencies import MessagingDep
-from messaging_service.schemas import CreatedMessage, CreateMessage, Message, MessageGroup
 
 router = APIRouter(tags=["messaging"], responses=ERROR_RESPONSES)
-PAGED: dict[int | str, dict[str, Any]] = {
-    200: {
-        "headers": {
-            "Link": {"description": 'The next page: `<url>; rel="next"`', "schema": {"type": "string"}}
-        }
-    },
-    400: {"model": ErrorResponse, "description": "Invalid cursor (`invalid_cursor`)"},
-}
-
-
-def _link(request: Request, response: Response, next_cursor: str | None) -> None:
-    link = next_link(request, next_cursor)
-    if link is not None:
-        response.headers["Link"] = link
 
 
 @router.get(
     "/api/message_groups",
     response_model=list[MessageGroup],
-    responses=PAGED,
+    responses=PAGED_RESPONSES,
     summary="My conversations, most recent activity first",
 )
 async def list_message_groups(
@@ -48,7 +39,7 @@ async def list_message_groups(
 ) -> list[MessageGroup]:
     """The other participant, the last message and its time per conversation; next page in `Link`."""
     page = await service.list_groups(messaging, principal, limit=limit, cursor=cursor)
-    _link(request, response, page.next_cursor)
+    set_next_link(request, response, page.next_cursor)
     return page.items
 
 
@@ -67,7 +58,7 @@ async def find_message_group(
 @router.get(
     "/api/messages/{message_group_uuid}",
     response_model=list[Message],
-    responses=PAGED,
+    responses=PAGED_RESPONSES,
     summary="A page of a conversation (members only)",
 )
 async def list_messages(
@@ -83,7 +74,7 @@ async def list_messages(
     page = await service.list_messages(
         messaging, principal, group_uuid=message_group_uuid, limit=limit, cursor=cursor
     )
-    _link(request, response, page.next_cursor)
+    set_next_link(request, response, page.next_cursor)
     return page.items
 
 

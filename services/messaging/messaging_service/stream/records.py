@@ -8,10 +8,10 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from messaging_service import keys, repository
-from messaging_service.failures import InvalidRecord
-from messaging_service.repository import Item
-from messaging_service.schemas import MAX_MESSAGE_CHARS
+from messaging_service.conversations import keys, repository
+from messaging_service.conversations.repository import Item
+from messaging_service.conversations.schemas import MAX_MESSAGE_CHARS
+from messaging_service.stream.failures import InvalidRecord
 
 # C0 controls other than tab, newline and carriage return; Postgres refuses U+0000 in any text outright.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
