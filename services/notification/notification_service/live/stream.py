@@ -16,8 +16,9 @@ from datetime import UTC, datetime
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from notification_service import render, repository
-from notification_service.broker import CLOSED, Broker, Envelope
+from notification_service.live.broker import CLOSED, Broker, Envelope
+from notification_service.live.render import render_envelope
+from notification_service.notifications import repository
 
 REPLAY_BATCH = 200
 RETRY_MS = 3000
@@ -50,7 +51,7 @@ async def _after(ctx: StreamContext, sub: str, after_seq: int, up_to: int | None
             rows = await repository.after(
                 session, sub, after_seq=after_seq, limit=REPLAY_BATCH, now=datetime.now(UTC)
             )
-            out.extend(render.envelope(r) for r in rows if up_to is None or r.seq <= up_to)
+            out.extend(render_envelope(r) for r in rows if up_to is None or r.seq <= up_to)
             if len(rows) < REPLAY_BATCH or (up_to is not None and rows[-1].seq >= up_to):
                 return out
             after_seq = rows[-1].seq

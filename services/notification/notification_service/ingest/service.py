@@ -1,33 +1,21 @@
-"""Use cases of the notification service; each owns its transaction."""
+"""Use cases of ingest: other services' events stored once and pushed live; the scheduled purge."""
 
 from __future__ import annotations
 
 import logging
-import uuid
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from pydantic import TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from cruddur_common.contracts import BatchResult, consume
-from cruddur_common.pagination import CursorPosition, InvalidCursor, PgBigint, decode_cursor, encode_cursor
-from notification_service import render, repository
-from notification_service.broker import Broker
-from notification_service.errors import NotificationNotFound
+from cruddur_common.contracts import BatchResult, IngestEvent, consume
+from notification_service.ingest.schemas import IngestResult
+from notification_service.live.broker import Broker
+from notification_service.live.render import render_envelope
 from notification_service.models import Notification as Row
-from notification_service.schemas import IngestEvent, IngestResult, MarkRead, Notification, ReadResult
+from notification_service.notifications import repository
 
 log = logging.getLogger("notification.service")
-
-
-@dataclass(frozen=True)
-class Page:
-    """A page of notifications, the next cursor and the unread count."""
-
-    items: list[Notification]
-    next_cursor: str | None
-    unread_count: int
 
 
 def _now() -> datetime:
@@ -81,7 +69,7 @@ async def _store(session: AsyncSession, event: IngestEvent) -> tuple[IngestResul
 
 async def _publish(broker: Broker, row: Row) -> None:
     try:
-        await broker.publish(row.recipient_sub, render.envelope(row))
+        await broker.publish(row.recipient_sub, render_envelope(row))
     except Exception as exc:  # stored is what counts: live streams catch up from Postgres
         log.warning("live publish failed: %s", exc, extra={"event_id": str(row.event_id)})
 
@@ -126,52 +114,6 @@ async def ingest_batch(
     for row in stored:
         await _publish(broker, row)
     return result
-
-
-class NotificationPosition(CursorPosition):
-    """Where a page of notifications stopped: whose list, and the last sequence number shown."""
-
-    s: str
-    q: PgBigint
-
-
-async def list_notifications(
-    session: AsyncSession, sub: str, *, limit: int, cursor: str | None, secret: str
-) -> Page:
-    """Newest first, `limit` per page, with the unread count."""
-    before = None
-    if cursor is not None:
-        position = decode_cursor(cursor, secret=secret, shape=NotificationPosition)
-        if position.s != sub:
-            raise InvalidCursor("The cursor is not valid.")
-        before = position.q
-    now = _now()
-    rows = await repository.page(session, sub, limit=limit + 1, before_seq=before, now=now)
-    next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        next_cursor = encode_cursor({"s": sub, "q": rows[-1].seq}, secret=secret)
-    unread = await repository.unread_count(session, sub, now=now)
-    return Page([render.notification(r) for r in rows], next_cursor, unread)
-
-
-async def mark_read(session: AsyncSession, sub: str, body: MarkRead) -> ReadResult:
-    """Mark read up to a notification id/uuid or a time (everything when `up_to` is absent)."""
-    up_to_seq: int | None = None
-    up_to_time: datetime | None = None
-    if isinstance(body.up_to, uuid.UUID):
-        up_to_seq = await repository.seq_of(session, sub, body.up_to)
-        if up_to_seq is None:
-            raise NotificationNotFound("No such notification.")
-    elif isinstance(body.up_to, datetime):
-        up_to_time = body.up_to
-    else:
-        up_to_seq = body.up_to
-    now = _now()
-    marked = await repository.mark_read(session, sub, up_to_seq=up_to_seq, up_to_time=up_to_time, now=now)
-    unread = await repository.unread_count(session, sub, now=now)
-    await session.commit()
-    return ReadResult(marked=marked, unread_count=unread)
 
 
 async def purge_expired(session: AsyncSession) -> int:
