@@ -24,7 +24,7 @@ from typing import Annotated, Any, Generic, TypeVar
 from urllib.parse import urlencode
 
 import orjson
-from fastapi import Query, Request, Response
+from fastapi import Depends, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
@@ -114,6 +114,16 @@ class PageRequest(BaseModel):
 
 
 _FIRST_PAGE = PageRequest()
+
+
+def page_query(cursor: CursorParam = None, limit: LimitParam = DEFAULT_LIMIT) -> PageRequest:
+    """`cursor` and `limit` from the query string, validated by FastAPI as `CursorParam`/`LimitParam`."""
+    return PageRequest.model_construct(cursor=cursor, limit=limit)
+
+
+# A paged route's `page: PageQuery` documents and validates the same two query parameters as
+# `cursor: CursorParam = None, limit: LimitParam = DEFAULT_LIMIT` written out.
+PageQuery = Annotated[PageRequest, Depends(page_query)]
 
 
 def page_of(request: Request) -> PageRequest:

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+import httpx
 import pytest
-from fastapi import Response
+from fastapi import FastAPI, Response
 from pydantic import ValidationError
 from starlette.requests import Request
 
 from cruddur_common.pagination import (
     DEFAULT_LIMIT,
     PAGED_RESPONSES,
+    CursorParam,
+    LimitParam,
     Page,
+    PageQuery,
     encode_cursor,
     keyset_page,
     next_link,
@@ -95,3 +99,33 @@ def test_set_next_link_sets_the_header_only_when_there_is_a_next_page() -> None:
     assert "link" not in last.headers
     assert more.headers["link"] == '</x?cursor=abc>; rel="next"'
     assert set(PAGED_RESPONSES) == {200, 400}
+
+
+def _apps() -> tuple[FastAPI, FastAPI]:
+    written, dependency = FastAPI(), FastAPI()
+
+    @written.get("/x")
+    async def x_written(cursor: CursorParam = None, limit: LimitParam = DEFAULT_LIMIT) -> list[object]:
+        return [cursor, limit]
+
+    @dependency.get("/x")
+    async def x_dependency(page: PageQuery) -> list[object]:
+        return [page.cursor, page.limit]
+
+    return written, dependency
+
+
+async def test_page_query_is_the_written_out_parameters() -> None:
+    written, dependency = _apps()
+    assert (
+        written.openapi()["paths"]["/x"]["get"]["parameters"]
+        == (dependency.openapi()["paths"]["/x"]["get"]["parameters"])
+    )
+    queries = ["", "?limit=3&cursor=abc", "?limit=0", "?limit=101&cursor=" + "c" * 1025, "?limit=x"]
+    async with (
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=written), base_url="http://t") as a,
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=dependency), base_url="http://t") as b,
+    ):
+        for query in queries:
+            ra, rb = await a.get("/x" + query), await b.get("/x" + query)
+            assert (ra.status_code, ra.json()) == (rb.status_code, rb.json()), query

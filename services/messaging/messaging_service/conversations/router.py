@@ -14,6 +14,7 @@ from cruddur_common.pagination import (
     PAGED_RESPONSES,
     CursorParam,
     LimitParam,
+    PageQuery,
     set_next_link,
 )
 from messaging_service.conversations import service
@@ -34,13 +35,12 @@ async def list_message_groups(
     response: Response,
     principal: CurrentUser,
     messaging: MessagingDep,
-    cursor: CursorParam = None,
-    limit: LimitParam = DEFAULT_LIMIT,
+    page: PageQuery,
 ) -> list[MessageGroup]:
     """The other participant, the last message and its time per conversation; next page in `Link`."""
-    page = await service.list_groups(messaging, principal, limit=limit, cursor=cursor)
-    set_next_link(request, response, page.next_cursor)
-    return page.items
+    found = await service.list_groups(messaging, principal, limit=page.limit, cursor=page.cursor)
+    set_next_link(request, response, found.next_cursor)
+    return found.items
 
 
 @router.get(
@@ -67,15 +67,16 @@ async def list_messages(
     response: Response,
     principal: CurrentUser,
     messaging: MessagingDep,
+    # written out, not `page: PageQuery`: a dependency's errors come before the path's in a 422
     cursor: CursorParam = None,
     limit: LimitParam = DEFAULT_LIMIT,
 ) -> list[Message]:
     """The newest messages, oldest first within the page; `Link` points at older ones. 404 for non-members."""
-    page = await service.list_messages(
+    found = await service.list_messages(
         messaging, principal, group_uuid=message_group_uuid, limit=limit, cursor=cursor
     )
-    set_next_link(request, response, page.next_cursor)
-    return page.items
+    set_next_link(request, response, found.next_cursor)
+    return found.items
 
 
 @router.post(

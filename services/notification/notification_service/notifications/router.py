@@ -8,12 +8,10 @@ from cruddur_common.auth import CurrentUser
 from cruddur_common.db import SessionDep
 from cruddur_common.errors import ERROR_RESPONSES
 from cruddur_common.pagination import (
-    DEFAULT_LIMIT,
     INVALID_CURSOR_RESPONSES,
     LINK_HEADER,
     PAGED_RESPONSES,
-    CursorParam,
-    LimitParam,
+    PageQuery,
     set_next_link,
 )
 from cruddur_common.settings import CommonSettings
@@ -38,12 +36,11 @@ async def list_notifications(
     request: Request,
     principal: CurrentUser,
     session: SessionDep,
-    cursor: CursorParam = None,
-    limit: LimitParam = DEFAULT_LIMIT,
+    page: PageQuery,
 ) -> NotificationList:
     """Replies, mentions, likes, reposts, follows and messages; expired cruds' notifications are gone."""
     return await service.list_notifications(
-        session, principal.sub, limit=limit, cursor=cursor, secret=_secret(request)
+        session, principal.sub, limit=page.limit, cursor=page.cursor, secret=_secret(request)
     )
 
 
@@ -66,16 +63,15 @@ async def list_notifications_original(
     response: Response,
     principal: CurrentUser,
     session: SessionDep,
-    cursor: CursorParam = None,
-    limit: LimitParam = DEFAULT_LIMIT,
+    page: PageQuery,
 ) -> list[Notification]:
     """Like GET /api/notifications; the next page in `Link`, the unread count in `X-Unread-Count`."""
-    page = await service.list_notifications(
-        session, principal.sub, limit=limit, cursor=cursor, secret=_secret(request)
+    found = await service.list_notifications(
+        session, principal.sub, limit=page.limit, cursor=page.cursor, secret=_secret(request)
     )
-    set_next_link(request, response, page.next_cursor)
-    response.headers["X-Unread-Count"] = str(page.unread_count)
-    return page.items
+    set_next_link(request, response, found.next_cursor)
+    response.headers["X-Unread-Count"] = str(found.unread_count)
+    return found.items
 
 
 @router.post("/api/notifications/read", response_model=ReadResult, summary="Mark notifications read")
