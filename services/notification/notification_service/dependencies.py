@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends, FastAPI, Request
 
 from notification_service.live.broker import Broker, create_broker
-from notification_service.live.stream import StreamContext
+from notification_service.live.service import StreamContext
 from notification_service.settings import Settings
 
 

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from cruddur_common.contracts import IngestEvent
 from notification_service.live import broker
 from notification_service.live.render import render_envelope
-from notification_service.live.stream import frame
+from notification_service.live.service import frame
 from notification_service.models import Notification as Row
 
 

@@ -11,7 +11,7 @@ from cruddur_common.auth import StreamUser
 from cruddur_common.errors import ERROR_RESPONSES
 from cruddur_common.pagination import PG_BIGINT_MAX
 from notification_service.dependencies import StreamContextDep
-from notification_service.live import stream
+from notification_service.live import service
 
 router = APIRouter(tags=["notification"], responses=ERROR_RESPONSES)
 
@@ -41,7 +41,7 @@ async def live(
     """Send the token as `Authorization: Bearer` or, from EventSource, as `?access_token=`."""
     resume = last_event_id_header if last_event_id_header is not None else last_event_id
     exp = principal.claims.get("exp")
-    body = stream.events(
+    body = service.events(
         context,
         sub=principal.sub,
         last_event_id=resume,

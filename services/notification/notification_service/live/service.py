@@ -1,4 +1,4 @@
-"""The server-sent event stream of one signed-in person: replay from Postgres, then live, without gaps.
+"""The use case of live: the server-sent event stream of one person, replayed from Postgres, then live.
 
 Event ids are the recipient's sequence numbers, handed out in commit order (a row lock per recipient),
 so "everything after Last-Event-ID" is a plain range query. A live event that skips numbers (a lost
