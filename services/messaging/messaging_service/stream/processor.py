@@ -20,7 +20,8 @@ from typing import Any
 from cruddur_common.aws import AwsClients
 from cruddur_common.contracts import EventRecipient, EventTarget, IngestEvent, Person
 from cruddur_common.http import create_internal_client
-from messaging_service.conversations import keys, repository
+from messaging_service.conversations import keys
+from messaging_service.conversations import repository as conversations
 from messaging_service.conversations.repository import Table
 from messaging_service.settings import Settings
 from messaging_service.stream.clients import NotificationClient
@@ -138,8 +139,8 @@ class Processor:
         item = message.item()
         sender, recipient = str(message.sender_uuid), str(message.recipient_uuid)
         await asyncio.gather(
-            repository.set_last_message(self.table, owner_uuid=sender, other_uuid=recipient, message=item),
-            repository.set_last_message(self.table, owner_uuid=recipient, other_uuid=sender, message=item),
+            conversations.set_last_message(self.table, owner_uuid=sender, other_uuid=recipient, message=item),
+            conversations.set_last_message(self.table, owner_uuid=recipient, other_uuid=sender, message=item),
         )
         await self.notifications.send(message_event(message))
 

@@ -13,7 +13,7 @@ from notification_service.ingest.schemas import IngestResult
 from notification_service.live.broker import Broker
 from notification_service.live.render import render_envelope
 from notification_service.models import Notification as Row
-from notification_service.notifications import repository
+from notification_service.notifications import repository as notifications
 
 log = logging.getLogger("notification.service")
 
@@ -30,18 +30,18 @@ async def _store(session: AsyncSession, event: IngestEvent) -> tuple[IngestResul
     """Apply one event in the caller's transaction; the stored row is returned for the live push."""
     if event.kind == "retract":
         assert event.target.activity_uuid is not None
-        await repository.retract(session, event.target.activity_uuid)
+        await notifications.retract(session, event.target.activity_uuid)
         return IngestResult(status="retracted"), None
     assert event.recipient is not None and event.actor is not None
     if event.expires_at is not None and event.expires_at <= _now():
         return IngestResult(status="dropped"), None
     target = event.target
-    if target.activity_uuid is not None and await repository.is_retracted(session, target.activity_uuid):
+    if target.activity_uuid is not None and await notifications.is_retracted(session, target.activity_uuid):
         return IngestResult(status="dropped"), None
-    if await repository.event_exists(session, event.event_id):
+    if await notifications.event_exists(session, event.event_id):
         return IngestResult(status="duplicate"), None
-    seq = await repository.next_seq(session, event.recipient.sub)
-    row = await repository.insert_notification(
+    seq = await notifications.next_seq(session, event.recipient.sub)
+    row = await notifications.insert_notification(
         session,
         {
             "event_id": event.event_id,
@@ -118,6 +118,6 @@ async def ingest_batch(
 
 async def purge_expired(session: AsyncSession) -> int:
     """Delete notifications whose crud has expired (the scheduled purge calls this)."""
-    deleted = await repository.purge_expired(session, now=_now())
+    deleted = await notifications.purge_expired(session, now=_now())
     await session.commit()
     return deleted

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from notification_service.live.broker import CLOSED, Broker, Envelope
 from notification_service.live.render import render_envelope
-from notification_service.notifications import repository
+from notification_service.notifications import repository as notifications
 
 REPLAY_BATCH = 200
 RETRY_MS = 3000
@@ -48,7 +48,7 @@ async def _after(ctx: StreamContext, sub: str, after_seq: int, up_to: int | None
     out: list[Envelope] = []
     async with ctx.sessions() as session:
         while True:
-            rows = await repository.after(
+            rows = await notifications.after(
                 session, sub, after_seq=after_seq, limit=REPLAY_BATCH, now=datetime.now(UTC)
             )
             out.extend(render_envelope(r) for r in rows if up_to is None or r.seq <= up_to)
@@ -59,7 +59,7 @@ async def _after(ctx: StreamContext, sub: str, after_seq: int, up_to: int | None
 
 async def _baseline(ctx: StreamContext, sub: str) -> int:
     async with ctx.sessions() as session:
-        return await repository.last_seq(session, sub)
+        return await notifications.last_seq(session, sub)
 
 
 async def events(
