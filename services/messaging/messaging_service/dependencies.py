@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
 
-from messaging_service.clients import UserDirectory
-from messaging_service.repository import Table
-from messaging_service.service import Messaging
+from messaging_service.conversations.clients import UserDirectory
+from messaging_service.conversations.repository import Table
+from messaging_service.conversations.service import Messaging
 from messaging_service.settings import Settings
 
 

@@ -7,10 +7,10 @@ from typing import Any
 from fastapi import FastAPI
 
 from cruddur_common.app import ServiceSpec, create_service_app
-from messaging_service.dead_letters import DeadLetters
+from messaging_service.conversations.router import router
 from messaging_service.dependencies import open_messaging
-from messaging_service.router import router
 from messaging_service.settings import Settings, get_settings
+from messaging_service.stream.dead_letters import DeadLetters
 
 
 async def _dynamodb_ready(app: FastAPI) -> None:

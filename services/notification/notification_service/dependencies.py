@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
 
-from notification_service.broker import Broker, create_broker
+from notification_service.live.broker import Broker, create_broker
+from notification_service.live.service import StreamContext
 from notification_service.settings import Settings
-from notification_service.stream import StreamContext
 
 
 async def start_broker(app: FastAPI) -> None:

@@ -8,9 +8,10 @@ from fastapi import FastAPI
 
 from cruddur_common.app import ServiceSpec, create_service_app
 from notification_service.dependencies import broker_ready, start_broker, stop_broker
-from notification_service.internal import router as internal_router
+from notification_service.ingest.router import router as ingest_router
+from notification_service.live.router import router as live_router
 from notification_service.models import SCHEMA
-from notification_service.router import router
+from notification_service.notifications.router import router as notifications_router
 from notification_service.settings import Settings, get_settings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -25,7 +26,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             title="Cruddur notification service",
             description="Notifications per recipient, with a live server-sent event stream.",
             settings=settings,
-            routers=[router, internal_router],
+            routers=[notifications_router, live_router, ingest_router],
             db_schema=SCHEMA,
             aws_services=(),
             readiness=[("broker", broker_ready)],

@@ -12,7 +12,7 @@ import pytest
 
 from cruddur_common.registry import load_registry
 from devstack.stack import LocalStack
-from messaging_service import keys, repository
+from messaging_service.conversations import keys, repository
 from messaging_service.settings import Settings
 from tests.integration.messaging.conftest import me, send, wait_for, wait_for_preview
 from tests.support import TestUser

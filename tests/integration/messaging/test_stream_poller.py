@@ -12,14 +12,14 @@ import aioboto3
 import httpx
 import pytest
 
-from messaging_service import stream_poller
-from messaging_service.checkpoints import Checkpoints
-from messaging_service.clients import NotificationClient
-from messaging_service.dead_letters import DeadLetters
-from messaging_service.processor import Processor
-from messaging_service.repository import Table
+from messaging_service.conversations.repository import Table
 from messaging_service.settings import Settings
-from messaging_service.stream_poller import StreamPoller
+from messaging_service.stream import poller as stream_poller
+from messaging_service.stream.checkpoints import Checkpoints
+from messaging_service.stream.clients import NotificationClient
+from messaging_service.stream.dead_letters import DeadLetters
+from messaging_service.stream.poller import StreamPoller
+from messaging_service.stream.processor import Processor
 from tests.integration.messaging.conftest import send
 from tests.support import TestUser
 

@@ -11,14 +11,14 @@ import aioboto3
 import httpx
 import pytest
 
-from messaging_service import items, keys, repository
-from messaging_service.clients import NotificationClient
-from messaging_service.dead_letters import DeadLetters
+from messaging_service.conversations import keys, repository
+from messaging_service.conversations.repository import Table
+from messaging_service.conversations.schemas import Person
 from messaging_service.lambdas import stream as stream_lambda
-from messaging_service.processor import Processor
-from messaging_service.repository import Table
-from messaging_service.schemas import Person
 from messaging_service.settings import get_settings
+from messaging_service.stream.clients import NotificationClient
+from messaging_service.stream.dead_letters import DeadLetters
+from messaging_service.stream.processor import Processor
 from tests.integration.messaging.conftest import groups, me, send, wait_for_preview
 from tests.support import TestUser
 
@@ -49,7 +49,7 @@ def record(item: dict[str, Any], *, event: str = "INSERT") -> dict[str, Any]:
 def message(sender: Person, recipient: Person, group: str, text: str, at: datetime) -> dict[str, Any]:
     """A message item at a chosen time."""
     target = {"uuid": str(recipient.uuid), "sub": recipient.cognito_user_id}
-    return items.message_item(
+    return repository.message_item(
         group_uuid=group, sender=sender, recipient=target, text=text, created_at=keys.format_ts(at)
     )
 

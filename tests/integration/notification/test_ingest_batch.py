@@ -13,8 +13,9 @@ import pytest
 from cruddur_common import db
 from cruddur_common.contracts import NOTIFICATION_BATCH_PATH
 from devstack.stack import LocalStack
-from notification_service import repository, service
+from notification_service.ingest import service
 from notification_service.models import SCHEMA
+from notification_service.notifications import repository
 from tests.integration.notification.conftest import event, identity, ingest
 from tests.internal import internal_auth
 from tests.support import TestUser

@@ -11,13 +11,13 @@ import aioboto3
 import httpx
 import pytest
 
-from messaging_service import dead_letters
-from messaging_service.clients import NotificationClient
-from messaging_service.dead_letters import DeadLetters
-from messaging_service.failures import Verdict
+from messaging_service.conversations.repository import Table
 from messaging_service.lambdas.stream import process_with_backoff
-from messaging_service.processor import Processor
-from messaging_service.repository import Table
+from messaging_service.stream import dead_letters
+from messaging_service.stream.clients import NotificationClient
+from messaging_service.stream.dead_letters import DeadLetters
+from messaging_service.stream.failures import Verdict
+from messaging_service.stream.processor import Processor
 from tests.unit.lambdas import test_messaging_stream as shapes
 from tests.unit.lambdas.conftest import boto
 

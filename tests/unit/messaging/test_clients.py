@@ -7,8 +7,9 @@ import uuid
 import httpx
 import pytest
 
-from messaging_service.clients import EventRejected, NotificationClient, UserDirectory
+from messaging_service.conversations.clients import UserDirectory
 from messaging_service.errors import UserNotFound
+from messaging_service.stream.clients import EventRejected, NotificationClient
 
 USER = {
     "uuid": str(uuid.uuid4()),

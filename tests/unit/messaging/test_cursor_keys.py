@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from cruddur_common.pagination import InvalidCursor, decode_cursor, encode_cursor
-from messaging_service import keys
+from messaging_service.conversations import keys
 
 SECRET = "s" * 32
 ME, OTHER, GROUP = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()

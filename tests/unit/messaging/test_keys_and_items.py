@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta, timezone
 
-from messaging_service import items, keys
-from messaging_service.processor import message_event
-from messaging_service.schemas import Person
-from messaging_service.stream_records import StreamMessage
+from messaging_service.conversations import keys, render, repository
+from messaging_service.conversations.schemas import Person
+from messaging_service.stream.processor import message_event
+from messaging_service.stream.records import StreamMessage
 
 
 def person(handle: str) -> Person:
@@ -48,7 +48,7 @@ def test_group_metadata_sorts_after_every_message() -> None:
 def test_items_and_their_api_shapes() -> None:
     alice, bob = person("alice"), person("bob")
     group = str(uuid.uuid4())
-    message = items.message_item(
+    message = repository.message_item(
         group_uuid=group,
         sender=alice,
         recipient={"uuid": str(bob.uuid), "sub": bob.cognito_user_id},
@@ -56,14 +56,14 @@ def test_items_and_their_api_shapes() -> None:
         created_at=keys.now_ts(),
     )
     assert message["sk"].startswith(f"MSG#{message['created_at']}#")
-    entry = items.entry_item(owner=bob, other=alice, group_uuid=group, first=message)
+    entry = repository.entry_item(owner=bob, other=alice, group_uuid=group, first=message)
     assert (entry["pk"], entry["sk"]) == (f"USER#{bob.uuid}", f"WITH#{alice.uuid}")
     assert entry["gsi1pk"] == entry["pk"] and entry["gsi1sk"].startswith(message["created_at"])
-    shown = items.to_group(entry)
+    shown = render.render_group(entry)
     assert (shown.handle, shown.message, str(shown.uuid)) == ("alice", "hi", group)
-    created = items.to_created(message)
+    created = render.render_created(message)
     assert str(created.uuid) == message["message_uuid"] and str(created.message_group_uuid) == group
-    meta = items.group_item(group_uuid=group, members=(alice, bob), created_at=message["created_at"])
+    meta = repository.group_item(group_uuid=group, members=(alice, bob), created_at=message["created_at"])
     assert meta["member_subs"] == ["sub-alice", "sub-bob"]
 
     event = message_event(StreamMessage.model_validate(message | {"message": "x" * 1000}))

@@ -8,10 +8,11 @@ from datetime import UTC, datetime
 import pytest
 from pydantic import ValidationError
 
-from notification_service import broker, render
+from cruddur_common.contracts import IngestEvent
+from notification_service.live import broker
+from notification_service.live.render import render_envelope
+from notification_service.live.service import frame
 from notification_service.models import Notification as Row
-from notification_service.schemas import IngestEvent
-from notification_service.stream import frame
 
 
 async def test_local_broker_fans_out_to_every_stream_of_the_recipient() -> None:
@@ -48,13 +49,13 @@ def row(kind: str, **extra: object) -> Row:
 
 
 def test_stored_notifications_become_sse_events() -> None:
-    like = render.envelope(row("like", activity_uuid=uuid.uuid4(), preview="nice"))
+    like = render_envelope(row("like", activity_uuid=uuid.uuid4(), preview="nice"))
     assert like["event"] == "notification" and like["data"]["read"] is False and like["id"] == 7
     text = frame(like).decode()
     assert text.startswith("id: 7\nevent: notification\ndata: {") and text.endswith("}\n\n")
     assert text.count("\n") == 4, "one data line: JSON never spans lines"
     group = uuid.uuid4()
-    message = render.envelope(row("message", message_group_uuid=group, preview="short", body="full text"))
+    message = render_envelope(row("message", message_group_uuid=group, preview="short", body="full text"))
     assert message["event"] == "message"
     assert message["data"]["message_group_uuid"] == str(group)
     assert message["data"]["message"]["message"] == "full text"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contextlib import ExitStack
 
-from notification_service import broker
+from notification_service.live import broker
 from notification_service.settings import Settings
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Literal
 
@@ -19,6 +20,7 @@ from cruddur_common.pagination import (
     UtcTime,
     decode_cursor,
     encode_cursor,
+    keyset_page,
 )
 
 TOP = (datetime.fromisoformat("9999-12-31T00:00:00+00:00"), uuid.UUID(int=(1 << 128) - 1))
@@ -60,8 +62,13 @@ def _cursor(kind: str, secret: str, **values: Any) -> str:
     )
 
 
-def _items(rows: list[asyncpg.Record], *, limit: int, signed_in: bool) -> list[dict[str, Any]]:
-    return items_data(rows[:limit], signed_in=signed_in)
+def _after(kind: str, secret: str) -> Callable[[asyncpg.Record], str]:
+    """The cursor after a row of a list sorted by (created_at, uuid): explore, user, replies."""
+
+    def after(last: asyncpg.Record) -> str:
+        return _cursor(kind, secret, t=last["created_at"].isoformat(), u=last["uuid"])
+
+    return after
 
 
 async def explore(
@@ -71,11 +78,8 @@ async def explore(
     position = _position(cursor, secret=secret, kind="explore")
     before = _key(position, "t", "u") if position else TOP
     rows = await repository.explore(db, reader=reader, before=before, limit=limit + 1)
-    next_cursor = None
-    if len(rows) > limit:
-        last = rows[limit - 1]
-        next_cursor = _cursor("explore", secret, t=last["created_at"].isoformat(), u=last["uuid"])
-    return _items(rows, limit=limit, signed_in=reader is not None), next_cursor
+    page = keyset_page(rows, limit=limit, cursor_after=_after("explore", secret))
+    return items_data(page.items, signed_in=reader is not None), page.next_cursor
 
 
 async def home(
@@ -97,12 +101,13 @@ async def home(
     position = _position(cursor, secret=secret, kind="home")
     before = _key(position, "t", "u", "r") if position else (*TOP, TOP[1])
     rows = await repository.home(timeline_db, reader=reader, before=before, limit=limit + 1)
-    next_cursor = None
-    if len(rows) > limit:
-        last = rows[limit - 1]
+
+    def after(last: asyncpg.Record) -> str:
         at = last["at"] if last["at"] is not None else last["created_at"]  # see repository._HOME
-        next_cursor = _cursor("home", secret, t=at.isoformat(), u=last["uuid"], r=last["reposter"])
-    return _items(rows, limit=limit, signed_in=True), next_cursor
+        return _cursor("home", secret, t=at.isoformat(), u=last["uuid"], r=last["reposter"])
+
+    page = keyset_page(rows, limit=limit, cursor_after=after)
+    return items_data(page.items, signed_in=True), page.next_cursor
 
 
 async def user_page(
@@ -124,12 +129,9 @@ async def user_page(
         before=before,
         limit=limit + 1,
     )
-    next_cursor = None
-    if len(rows) > limit:
-        last = rows[limit - 1]
-        next_cursor = _cursor("user", secret, t=last["created_at"].isoformat(), u=last["uuid"])
-    activities = _items(rows, limit=limit, signed_in=reader is not None)
-    return {"profile": profile, "activities": activities, "next_cursor": next_cursor}
+    page = keyset_page(rows, limit=limit, cursor_after=_after("user", secret))
+    activities = items_data(page.items, signed_in=reader is not None)
+    return {"profile": profile, "activities": activities, "next_cursor": page.next_cursor}
 
 
 async def crud_page(
@@ -149,15 +151,12 @@ async def crud_page(
     if row is None:
         raise ActivityNotFound("No live crud with this uuid by this user.")
     rows = await repository.replies(db, parent=activity, reader=reader, after=after, limit=limit + 1)
-    next_cursor = None
-    if len(rows) > limit:
-        last = rows[limit - 1]
-        next_cursor = _cursor("replies", secret, t=last["created_at"].isoformat(), u=last["uuid"])
+    page = keyset_page(rows, limit=limit, cursor_after=_after("replies", secret))
     signed_in = reader is not None
     return {
         "activity": item_data(row, signed_in=signed_in),
-        "replies": _items(rows, limit=limit, signed_in=signed_in),
-        "next_cursor": next_cursor,
+        "replies": items_data(page.items, signed_in=signed_in),
+        "next_cursor": page.next_cursor,
     }
 
 
@@ -171,17 +170,16 @@ async def search(
     position = _position(cursor, secret=secret, kind="search")
     before = _key(position, "s", "t", "u") if position else (float("inf"), *TOP)
     rows = await repository.search(db, term=term, reader=reader, before=before, limit=limit + 1)
-    next_cursor = None
-    if len(rows) > limit:
-        last = rows[limit - 1]
-        next_cursor = _cursor(
-            "search", secret, s=last["rank"], t=last["created_at"].isoformat(), u=last["uuid"]
-        )
+
+    def after(last: asyncpg.Record) -> str:
+        return _cursor("search", secret, s=last["rank"], t=last["created_at"].isoformat(), u=last["uuid"])
+
+    page = keyset_page(rows, limit=limit, cursor_after=after)
     users: list[dict[str, Any]] = []
     if position is None:  # the query's columns are Person's fields, in order
         users = [dict(r) for r in await repository.people(db, term=term.lstrip("@"), limit=PEOPLE_LIMIT)]
-    activities = _items(rows, limit=limit, signed_in=reader is not None)
-    return {"activities": activities, "users": users, "next_cursor": next_cursor}
+    activities = items_data(page.items, signed_in=reader is not None)
+    return {"activities": activities, "users": users, "next_cursor": page.next_cursor}
 
 
 async def trending(db: repository.Db) -> list[Trend]:

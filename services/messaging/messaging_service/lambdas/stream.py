@@ -12,9 +12,9 @@ import asyncio
 from typing import Any
 
 from cruddur_common.lambda_secrets import with_internal_secret
-from messaging_service.failures import Verdict
-from messaging_service.processor import BatchResult, Processor, open_processor
 from messaging_service.settings import Settings, get_settings
+from messaging_service.stream.failures import Verdict
+from messaging_service.stream.processor import BatchResult, Processor, open_processor
 
 # Seconds between in-invocation attempts: 7 s of waiting, inside the function's 60 s timeout even when
 # each of the 4 attempts spends the full 5 s internal timeout.

@@ -1,35 +1,31 @@
-"""Use cases of the notification service; each owns its transaction."""
+"""Use cases of ingest: other services' events stored once and pushed live; the scheduled purge."""
 
 from __future__ import annotations
 
 import logging
 import uuid
 from collections import Counter
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from cruddur_common.contracts import BatchResult, EventResult, consume, refused_by_database, validate_each
-from cruddur_common.pagination import CursorPosition, InvalidCursor, PgBigint, decode_cursor, encode_cursor
-from notification_service import render, repository
-from notification_service.broker import Broker
-from notification_service.errors import NotificationNotFound
+from cruddur_common.contracts import (
+    BatchResult,
+    EventResult,
+    IngestEvent,
+    consume,
+    refused_by_database,
+    validate_each,
+)
+from notification_service.ingest.schemas import IngestResult
+from notification_service.live.broker import Broker
+from notification_service.live.render import render_envelope
 from notification_service.models import Notification as Row
-from notification_service.schemas import IngestEvent, IngestResult, MarkRead, Notification, ReadResult
+from notification_service.notifications import repository as notifications
 
 log = logging.getLogger("notification.service")
-
-
-@dataclass(frozen=True)
-class Page:
-    """A page of notifications, the next cursor and the unread count."""
-
-    items: list[Notification]
-    next_cursor: str | None
-    unread_count: int
 
 
 def _now() -> datetime:
@@ -72,18 +68,18 @@ async def _store(session: AsyncSession, event: IngestEvent) -> tuple[IngestResul
     """Apply one event in the caller's transaction; the stored row is returned for the live push."""
     if event.kind == "retract":
         assert event.target.activity_uuid is not None
-        await repository.retract(session, event.target.activity_uuid)
+        await notifications.retract(session, event.target.activity_uuid)
         return IngestResult(status="retracted"), None
     assert event.recipient is not None
     if _expired(event, now=_now()):
         return IngestResult(status="dropped"), None
     target = event.target
-    if target.activity_uuid is not None and await repository.is_retracted(session, target.activity_uuid):
+    if target.activity_uuid is not None and await notifications.is_retracted(session, target.activity_uuid):
         return IngestResult(status="dropped"), None
-    if await repository.event_exists(session, event.event_id):
+    if await notifications.event_exists(session, event.event_id):
         return IngestResult(status="duplicate"), None
-    seq = await repository.next_seq(session, event.recipient.sub)
-    row = await repository.insert_notification(session, _values(event, seq=seq))
+    seq = await notifications.next_seq(session, event.recipient.sub)
+    row = await notifications.insert_notification(session, _values(event, seq=seq))
     if row is None:
         raise _Duplicate
     return IngestResult(status="stored"), row
@@ -91,7 +87,7 @@ async def _store(session: AsyncSession, event: IngestEvent) -> tuple[IngestResul
 
 async def _publish(broker: Broker, row: Row) -> None:
     try:
-        await broker.publish(row.recipient_sub, render.envelope(row))
+        await broker.publish(row.recipient_sub, render_envelope(row))
     except Exception as exc:  # stored is what counts: live streams catch up from Postgres
         log.warning("live publish failed: %s", exc, extra={"event_id": str(row.event_id)})
 
@@ -148,10 +144,10 @@ async def _store_all(session: AsyncSession, events: list[IngestEvent]) -> list[R
     before the one INSERT and the commit, so that lock lasts two statements.
     """
     now = _now()
-    retracted = await repository.retracted_among(
+    retracted = await notifications.retracted_among(
         session, {e.target.activity_uuid for e in events if e.target.activity_uuid is not None}
     )
-    stored = await repository.stored_among(session, [e.event_id for e in events if e.kind != "retract"])
+    stored = await notifications.stored_among(session, [e.event_id for e in events if e.kind != "retract"])
     queued: dict[uuid.UUID, IngestEvent] = {}  # by event id, in batch order
     retracts: list[uuid.UUID] = []
     for event in events:
@@ -169,18 +165,18 @@ async def _store_all(session: AsyncSession, events: list[IngestEvent]) -> list[R
         ):
             queued[event.event_id] = event
     if retracts:
-        await repository.retract_all(session, retracts)
+        await notifications.retract_all(session, retracts)
     if not queued:
         return []
     counts = Counter(e.recipient.sub for e in queued.values() if e.recipient is not None)
-    last = await repository.take_seqs(session, counts)
+    last = await notifications.take_seqs(session, counts)
     following = {sub: last[sub] - n + 1 for sub, n in counts.items()}
     rows = []
     for event in queued.values():
         assert event.recipient is not None
         rows.append(_values(event, seq=following[event.recipient.sub]))
         following[event.recipient.sub] += 1
-    inserted = await repository.insert_notifications(session, rows)
+    inserted = await notifications.insert_notifications(session, rows)
     if len(inserted) != len(rows):
         raise _Duplicate  # stored concurrently since we looked: its number would be lost
     order = {event_id: i for i, event_id in enumerate(queued)}
@@ -210,54 +206,8 @@ async def _store_each(
     return result
 
 
-class NotificationPosition(CursorPosition):
-    """Where a page of notifications stopped: whose list, and the last sequence number shown."""
-
-    s: str
-    q: PgBigint
-
-
-async def list_notifications(
-    session: AsyncSession, sub: str, *, limit: int, cursor: str | None, secret: str
-) -> Page:
-    """Newest first, `limit` per page, with the unread count."""
-    before = None
-    if cursor is not None:
-        position = decode_cursor(cursor, secret=secret, shape=NotificationPosition)
-        if position.s != sub:
-            raise InvalidCursor("The cursor is not valid.")
-        before = position.q
-    now = _now()
-    rows = await repository.page(session, sub, limit=limit + 1, before_seq=before, now=now)
-    next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        next_cursor = encode_cursor({"s": sub, "q": rows[-1].seq}, secret=secret)
-    unread = await repository.unread_count(session, sub, now=now)
-    return Page([render.notification(r) for r in rows], next_cursor, unread)
-
-
-async def mark_read(session: AsyncSession, sub: str, body: MarkRead) -> ReadResult:
-    """Mark read up to a notification id/uuid or a time (everything when `up_to` is absent)."""
-    up_to_seq: int | None = None
-    up_to_time: datetime | None = None
-    if isinstance(body.up_to, uuid.UUID):
-        up_to_seq = await repository.seq_of(session, sub, body.up_to)
-        if up_to_seq is None:
-            raise NotificationNotFound("No such notification.")
-    elif isinstance(body.up_to, datetime):
-        up_to_time = body.up_to
-    else:
-        up_to_seq = body.up_to
-    now = _now()
-    marked = await repository.mark_read(session, sub, up_to_seq=up_to_seq, up_to_time=up_to_time, now=now)
-    unread = await repository.unread_count(session, sub, now=now)
-    await session.commit()
-    return ReadResult(marked=marked, unread_count=unread)
-
-
 async def purge_expired(session: AsyncSession) -> int:
     """Delete notifications whose crud has expired (the scheduled purge calls this)."""
-    deleted = await repository.purge_expired(session, now=_now())
+    deleted = await notifications.purge_expired(session, now=_now())
     await session.commit()
     return deleted

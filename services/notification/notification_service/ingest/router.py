@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, status
 
-from cruddur_common.contracts import NOTIFICATION_BATCH_PATH, BatchIn, BatchResult
+from cruddur_common.contracts import NOTIFICATION_BATCH_PATH, BatchIn, BatchResult, IngestEvent
 from cruddur_common.db import SessionDep
 from cruddur_common.errors import ERROR_RESPONSES
-from notification_service import service
 from notification_service.dependencies import BrokerDep
-from notification_service.schemas import IngestEvent, IngestResult, PurgeResult
+from notification_service.ingest import service
+from notification_service.ingest.schemas import IngestResult, PurgeResult
 
 router = APIRouter(prefix="/internal/notifications", tags=["internal"], responses=ERROR_RESPONSES)
 

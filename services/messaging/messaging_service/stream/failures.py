@@ -8,7 +8,7 @@ import httpx
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import ValidationError
 
-from messaging_service.clients import EventRejected
+from messaging_service.stream.clients import EventRejected
 
 # 4xx answers that say "not now" rather than "never": a route not deployed yet (404), timeouts (408),
 # conflicts (409), too early (425), throttling (429) - and our own credentials refused (401/403), which

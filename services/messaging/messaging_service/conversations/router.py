@@ -3,39 +3,31 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from fastapi import APIRouter, Request, Response, status
 
 from cruddur_common.auth import CurrentUser
-from cruddur_common.errors import ERROR_RESPONSES, ErrorResponse
+from cruddur_common.errors import ERROR_RESPONSES
 from cruddur_common.handles import HandlePath
-from cruddur_common.pagination import DEFAULT_LIMIT, CursorParam, LimitParam, next_link
-from messaging_service import service
+from cruddur_common.pagination import (
+    DEFAULT_LIMIT,
+    PAGED_RESPONSES,
+    CursorParam,
+    LimitParam,
+    PageQuery,
+    set_next_link,
+)
+from messaging_service.conversations import service
+from messaging_service.conversations.schemas import CreatedMessage, CreateMessage, Message, MessageGroup
 from messaging_service.dependencies import MessagingDep
-from messaging_service.schemas import CreatedMessage, CreateMessage, Message, MessageGroup
 
 router = APIRouter(tags=["messaging"], responses=ERROR_RESPONSES)
-PAGED: dict[int | str, dict[str, Any]] = {
-    200: {
-        "headers": {
-            "Link": {"description": 'The next page: `<url>; rel="next"`', "schema": {"type": "string"}}
-        }
-    },
-    400: {"model": ErrorResponse, "description": "Invalid cursor (`invalid_cursor`)"},
-}
-
-
-def _link(request: Request, response: Response, next_cursor: str | None) -> None:
-    link = next_link(request, next_cursor)
-    if link is not None:
-        response.headers["Link"] = link
 
 
 @router.get(
     "/api/message_groups",
     response_model=list[MessageGroup],
-    responses=PAGED,
+    responses=PAGED_RESPONSES,
     summary="My conversations, most recent activity first",
 )
 async def list_message_groups(
@@ -43,13 +35,12 @@ async def list_message_groups(
     response: Response,
     principal: CurrentUser,
     messaging: MessagingDep,
-    cursor: CursorParam = None,
-    limit: LimitParam = DEFAULT_LIMIT,
+    page: PageQuery,
 ) -> list[MessageGroup]:
     """The other participant, the last message and its time per conversation; next page in `Link`."""
-    page = await service.list_groups(messaging, principal, limit=limit, cursor=cursor)
-    _link(request, response, page.next_cursor)
-    return page.items
+    found = await service.list_groups(messaging, principal, limit=page.limit, cursor=page.cursor)
+    set_next_link(request, response, found.next_cursor)
+    return found.items
 
 
 @router.get(
@@ -67,7 +58,7 @@ async def find_message_group(
 @router.get(
     "/api/messages/{message_group_uuid}",
     response_model=list[Message],
-    responses=PAGED,
+    responses=PAGED_RESPONSES,
     summary="A page of a conversation (members only)",
 )
 async def list_messages(
@@ -76,15 +67,16 @@ async def list_messages(
     response: Response,
     principal: CurrentUser,
     messaging: MessagingDep,
+    # written out, not `page: PageQuery`: a dependency's errors come before the path's in a 422
     cursor: CursorParam = None,
     limit: LimitParam = DEFAULT_LIMIT,
 ) -> list[Message]:
     """The newest messages, oldest first within the page; `Link` points at older ones. 404 for non-members."""
-    page = await service.list_messages(
+    found = await service.list_messages(
         messaging, principal, group_uuid=message_group_uuid, limit=limit, cursor=cursor
     )
-    _link(request, response, page.next_cursor)
-    return page.items
+    set_next_link(request, response, found.next_cursor)
+    return found.items
 
 
 @router.post(

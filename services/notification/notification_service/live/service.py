@@ -1,4 +1,4 @@
-"""The server-sent event stream of one signed-in person: replay from Postgres, then live, without gaps.
+"""The use case of live: the server-sent event stream of one person, replayed from Postgres, then live.
 
 Event ids are the recipient's sequence numbers, handed out in commit order (a row lock per recipient),
 so "everything after Last-Event-ID" is a plain range query. A live event that skips numbers (a lost
@@ -16,8 +16,9 @@ from datetime import UTC, datetime
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from notification_service import render, repository
-from notification_service.broker import CLOSED, Broker, Envelope
+from notification_service.live.broker import CLOSED, Broker, Envelope
+from notification_service.live.render import render_envelope
+from notification_service.notifications import repository as notifications
 
 REPLAY_BATCH = 200
 RETRY_MS = 3000
@@ -47,10 +48,10 @@ async def _after(ctx: StreamContext, sub: str, after_seq: int, up_to: int | None
     out: list[Envelope] = []
     async with ctx.sessions() as session:
         while True:
-            rows = await repository.after(
+            rows = await notifications.after(
                 session, sub, after_seq=after_seq, limit=REPLAY_BATCH, now=datetime.now(UTC)
             )
-            out.extend(render.envelope(r) for r in rows if up_to is None or r.seq <= up_to)
+            out.extend(render_envelope(r) for r in rows if up_to is None or r.seq <= up_to)
             if len(rows) < REPLAY_BATCH or (up_to is not None and rows[-1].seq >= up_to):
                 return out
             after_seq = rows[-1].seq
@@ -58,7 +59,7 @@ async def _after(ctx: StreamContext, sub: str, after_seq: int, up_to: int | None
 
 async def _baseline(ctx: StreamContext, sub: str) -> int:
     async with ctx.sessions() as session:
-        return await repository.last_seq(session, sub)
+        return await notifications.last_seq(session, sub)
 
 
 async def events(

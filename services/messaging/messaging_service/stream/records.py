@@ -8,10 +8,11 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from messaging_service import keys, repository
-from messaging_service.failures import InvalidRecord
-from messaging_service.repository import Item
-from messaging_service.schemas import MAX_MESSAGE_CHARS
+from messaging_service.conversations import keys
+from messaging_service.conversations import repository as conversations
+from messaging_service.conversations.repository import Item
+from messaging_service.conversations.schemas import MAX_MESSAGE_CHARS
+from messaging_service.stream.failures import InvalidRecord
 
 # C0 controls other than tab, newline and carriage return; Postgres refuses U+0000 in any text outright.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -81,7 +82,7 @@ def decode_message(record: Any) -> StreamMessage | None:
     if not image:
         return None
     try:
-        item = repository.deserialize(image)
+        item = conversations.deserialize(image)
     except (TypeError, ValueError, AttributeError) as exc:
         raise InvalidRecord(f"undecodable image: {type(exc).__name__}") from None
     if not keys.is_message_key(str(item.get("pk", "")), str(item.get("sk", ""))):

@@ -5,15 +5,24 @@ from __future__ import annotations
 import asyncio
 import uuid
 from dataclasses import dataclass
-from typing import Generic, TypeVar
 
 from cruddur_common.auth import Principal
 from cruddur_common.errors import AppError
 from cruddur_common.handles import known_handle
-from cruddur_common.pagination import InvalidCursor, decode_cursor, encode_cursor
+from cruddur_common.pagination import InvalidCursor, Page, decode_cursor, encode_cursor, keyset_page
 from cruddur_common.text import clean_text, is_blank
-from messaging_service import items, keys, repository
-from messaging_service.clients import UserDirectory
+from messaging_service.conversations import keys, repository
+from messaging_service.conversations.clients import UserDirectory
+from messaging_service.conversations.render import render_created, render_group, render_message
+from messaging_service.conversations.repository import Item, Table
+from messaging_service.conversations.schemas import (
+    MAX_MESSAGE_CHARS,
+    CreatedMessage,
+    CreateMessage,
+    Message,
+    MessageGroup,
+)
+from messaging_service.conversations.schemas import Person as PersonModel
 from messaging_service.errors import (
     CannotMessageSelf,
     MessageBlank,
@@ -21,11 +30,7 @@ from messaging_service.errors import (
     MessageTooLong,
     RecipientRequired,
 )
-from messaging_service.repository import Table
-from messaging_service.schemas import MAX_MESSAGE_CHARS, CreatedMessage, CreateMessage, Message, MessageGroup
-from messaging_service.schemas import Person as PersonModel
 
-T = TypeVar("T")
 _CREATE_ATTEMPTS = 4
 
 
@@ -36,14 +41,6 @@ class Messaging:
     table: Table
     users: UserDirectory
     cursor_secret: str
-
-
-@dataclass(frozen=True)
-class Page(Generic[T]):
-    """One page of results and the cursor of the next one."""
-
-    items: list[T]
-    next_cursor: str | None
 
 
 async def list_groups(
@@ -58,13 +55,13 @@ async def list_groups(
             raise InvalidCursor("The cursor is not valid.")
         start = position.k.model_dump()
     found = await repository.query_entries(ctx.table, user_uuid=str(me.uuid), limit=limit + 1, start=start)
-    page = found[:limit]
-    next_cursor = None
-    if len(found) > limit:
-        last = page[-1]
+
+    def after(last: Item) -> str:
         key = {k: last[k] for k in ("pk", "sk", "gsi1pk", "gsi1sk")}
-        next_cursor = encode_cursor({"u": str(me.uuid), "k": key}, secret=ctx.cursor_secret)
-    return Page([items.to_group(e) for e in page], next_cursor)
+        return encode_cursor({"u": str(me.uuid), "k": key}, secret=ctx.cursor_secret)
+
+    page = keyset_page(found, limit=limit, cursor_after=after)
+    return Page([render_group(e) for e in page.items], page.next_cursor)
 
 
 async def find_group(ctx: Messaging, principal: Principal, handle: str) -> MessageGroup:
@@ -76,7 +73,7 @@ async def find_group(ctx: Messaging, principal: Principal, handle: str) -> Messa
         entry = await repository.get_entry(ctx.table, user_uuid=str(me.uuid), other_uuid=str(other.uuid))
     if entry is None:
         raise MessageGroupNotFound(f"You have no conversation with @{other.handle}.")
-    return items.to_group(entry)
+    return render_group(entry)
 
 
 async def list_messages(
@@ -103,12 +100,12 @@ async def list_messages(
         if meta is None or principal.sub not in meta["member_subs"]:
             raise MessageGroupNotFound("No such conversation.")
         found = found[1:]
-    page = found[:limit]
-    next_cursor = None
-    if len(found) > limit:
-        last = {"g": group, "s": principal.sub, "k": page[-1]["sk"]}
-        next_cursor = encode_cursor(last, secret=ctx.cursor_secret)
-    return Page([items.to_message(m) for m in reversed(page)], next_cursor)
+
+    def after(last: Item) -> str:
+        return encode_cursor({"g": group, "s": principal.sub, "k": last["sk"]}, secret=ctx.cursor_secret)
+
+    page = keyset_page(found, limit=limit, cursor_after=after)
+    return Page([render_message(m) for m in reversed(page.items)], page.next_cursor)
 
 
 def _text(message: str) -> str:
@@ -145,11 +142,11 @@ async def _send_in_group(
     if group is None or sender.cognito_user_id not in group["member_subs"]:
         raise MessageGroupNotFound("No such conversation.")
     recipient = next(m for m in group["members"] if m["sub"] != sender.cognito_user_id)
-    item = items.message_item(
+    item = repository.message_item(
         group_uuid=group_uuid, sender=sender, recipient=recipient, text=text, created_at=keys.now_ts()
     )
     await repository.put_message(ctx.table, item)
-    return items.to_created(item)
+    return render_created(item)
 
 
 async def _send_to_person(
@@ -162,20 +159,20 @@ async def _send_to_person(
         created_at = keys.now_ts()
         if entry is not None:
             group_uuid = entry["message_group_uuid"]
-            item = items.message_item(
+            item = repository.message_item(
                 group_uuid=group_uuid, sender=sender, recipient=recipient, text=text, created_at=created_at
             )
             await repository.put_message(ctx.table, item)
-            return items.to_created(item)
+            return render_created(item)
         group_uuid = str(uuid.uuid4())
-        item = items.message_item(
+        item = repository.message_item(
             group_uuid=group_uuid, sender=sender, recipient=recipient, text=text, created_at=created_at
         )
         entries = [
-            items.entry_item(owner=sender, other=other, group_uuid=group_uuid, first=item),
-            items.entry_item(owner=other, other=sender, group_uuid=group_uuid, first=item),
+            repository.entry_item(owner=sender, other=other, group_uuid=group_uuid, first=item),
+            repository.entry_item(owner=other, other=sender, group_uuid=group_uuid, first=item),
         ]
-        group = items.group_item(group_uuid=group_uuid, members=(sender, other), created_at=created_at)
+        group = repository.group_item(group_uuid=group_uuid, members=(sender, other), created_at=created_at)
         try:
             await repository.create_group(ctx.table, group=group, entries=entries, message=item)
         except repository.ConversationExists:
@@ -183,5 +180,5 @@ async def _send_to_person(
         except repository.TransactionConflict:
             await asyncio.sleep(0.05 * (attempt + 1))
             continue
-        return items.to_created(item)
+        return render_created(item)
     raise AppError("The conversation is busy; try again.", code="conversation_busy", status_code=503)

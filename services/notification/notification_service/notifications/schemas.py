@@ -1,31 +1,15 @@
-"""Request and response models of the notification service, and the ingest contract."""
+"""Request and response models of a person's notifications."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 from uuid import UUID
 
 from pydantic import BaseModel, BeforeValidator, Field, Strict
 
-# The ingest contract is shared with the producers (activity, user): one definition in cruddur_common.
-from cruddur_common.contracts import (
-    ACTIVITY_KINDS,
-    EventRecipient,
-    EventTarget,
-    IngestEvent,
-    Kind,
-    Person,
-)
+from cruddur_common.contracts import Kind, Person
 from cruddur_common.pagination import PgBigint, UtcTime
-
-__all__ = ["ACTIVITY_KINDS", "EventRecipient", "EventTarget", "IngestEvent", "Kind", "Person"]
-
-
-class IngestResult(BaseModel):
-    """What happened to an event: stored, a duplicate, dropped (expired or retracted) or retracted."""
-
-    status: Literal["stored", "duplicate", "dropped", "retracted"]
 
 
 class Notification(BaseModel):
@@ -73,27 +57,3 @@ class ReadResult(BaseModel):
 
     marked: int
     unread_count: int
-
-
-class LiveMessage(BaseModel):
-    """A direct message in the `message` SSE event."""
-
-    uuid: UUID
-    handle: str
-    display_name: str
-    avatar_url: str | None
-    message: str
-    created_at: datetime
-
-
-class MessageEvent(BaseModel):
-    """Payload of the `message` SSE event: a new direct message for the signed-in person."""
-
-    message_group_uuid: UUID
-    message: LiveMessage
-
-
-class PurgeResult(BaseModel):
-    """How many expired notifications were deleted."""
-
-    deleted: int

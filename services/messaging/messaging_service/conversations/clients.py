@@ -1,15 +1,14 @@
-"""Typed calls to other services: user lookups (cached) and notification events."""
+"""Typed calls to other services from the conversations: user lookups (cached)."""
 
 from __future__ import annotations
 
 import time
-from typing import Any
 from urllib.parse import quote
 
 import httpx
 
+from messaging_service.conversations.schemas import Person
 from messaging_service.errors import UserNotFound
-from messaging_service.schemas import Person
 
 
 class UserDirectory:
@@ -42,22 +41,3 @@ class UserDirectory:
         if self._ttl > 0:
             self._cache[key] = (time.monotonic(), person)
         return person
-
-
-class EventRejected(Exception):
-    """The notification service refused an event as invalid (retrying cannot help)."""
-
-
-class NotificationClient:
-    """Posts events to the notification service's ingest endpoint (idempotent by event id)."""
-
-    def __init__(self, *, http: httpx.AsyncClient, base_url: str) -> None:
-        self._http = http
-        self._url = base_url.rstrip("/") + "/internal/notifications/events"
-
-    async def send(self, event: dict[str, Any]) -> None:
-        """Deliver one event; raise when the service did not accept it (the caller retries)."""
-        response = await self._http.post(self._url, json=event)
-        if response.status_code == 422:
-            raise EventRejected(response.text[:300])
-        response.raise_for_status()

@@ -1,6 +1,6 @@
 """The stream processor: each new message moves both participants' previews and notifies the recipient.
 
-The same code runs in the Lambda (lambdas/stream.py) and in the local poller (stream_poller.py). It is
+The same code runs in the Lambda (lambdas/stream.py) and in the local poller (stream/poller.py). It is
 idempotent and order-safe: a preview only moves forward (a conditional update on the message's sort
 key), so redelivered and late, older records change nothing; notifications are deduplicated downstream
 by event id (the message id). A record that can never be applied (invalid data, a permanent refusal by
@@ -20,13 +20,14 @@ from typing import Any
 from cruddur_common.aws import AwsClients
 from cruddur_common.contracts import EventRecipient, EventTarget, IngestEvent, Person
 from cruddur_common.http import create_internal_client
-from messaging_service import keys, repository
-from messaging_service.clients import NotificationClient
-from messaging_service.dead_letters import DeadLetters
-from messaging_service.failures import Verdict, classify, describe
-from messaging_service.repository import Table
+from messaging_service.conversations import keys
+from messaging_service.conversations import repository as conversations
+from messaging_service.conversations.repository import Table
 from messaging_service.settings import Settings
-from messaging_service.stream_records import StreamMessage, decode_message
+from messaging_service.stream.clients import NotificationClient
+from messaging_service.stream.dead_letters import DeadLetters
+from messaging_service.stream.failures import Verdict, classify, describe
+from messaging_service.stream.records import StreamMessage, decode_message
 
 log = logging.getLogger("messaging.stream")
 PREVIEW_CHARS = 140
@@ -138,8 +139,8 @@ class Processor:
         item = message.item()
         sender, recipient = str(message.sender_uuid), str(message.recipient_uuid)
         await asyncio.gather(
-            repository.set_last_message(self.table, owner_uuid=sender, other_uuid=recipient, message=item),
-            repository.set_last_message(self.table, owner_uuid=recipient, other_uuid=sender, message=item),
+            conversations.set_last_message(self.table, owner_uuid=sender, other_uuid=recipient, message=item),
+            conversations.set_last_message(self.table, owner_uuid=recipient, other_uuid=sender, message=item),
         )
         await self.notifications.send(message_event(message))
 

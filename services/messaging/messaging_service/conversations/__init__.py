@@ -1,0 +1,1 @@
+"""Conversations and their direct messages: the API and the messages table."""

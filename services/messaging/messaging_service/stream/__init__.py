@@ -1,0 +1,1 @@
+"""The messages table's stream: previews and notifications per new message (Lambda and local poller)."""

@@ -1,0 +1,1 @@
+"""Ingest: other services' events become notifications (internal routes, idempotent by event id)."""

@@ -1,0 +1,22 @@
+"""Request and response models of the ingest routes."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel
+
+# The ingest contract is shared with the producers (activity, user, messaging): one definition in
+# cruddur_common.contracts (IngestEvent, BatchIn, BatchResult).
+
+
+class IngestResult(BaseModel):
+    """What happened to an event: stored, a duplicate, dropped (expired or retracted) or retracted."""
+
+    status: Literal["stored", "duplicate", "dropped", "retracted"]
+
+
+class PurgeResult(BaseModel):
+    """How many expired notifications were deleted."""
+
+    deleted: int

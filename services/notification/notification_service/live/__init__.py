@@ -1,0 +1,1 @@
+"""Live: stored notifications fanned out to their recipient's server-sent event streams."""

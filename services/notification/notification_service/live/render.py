@@ -1,0 +1,26 @@
+"""Stored rows to server-sent events (`render_<thing>`)."""
+
+from __future__ import annotations
+
+from notification_service.live.broker import Envelope
+from notification_service.live.schemas import LiveMessage, MessageEvent
+from notification_service.models import Notification as Row
+from notification_service.notifications.render import render_notification
+
+
+def render_envelope(row: Row) -> Envelope:
+    """The SSE event of a stored notification: `message` for a direct message, `notification` otherwise."""
+    if row.kind == "message" and row.message_group_uuid is not None:
+        data = MessageEvent(
+            message_group_uuid=row.message_group_uuid,
+            message=LiveMessage(
+                uuid=row.event_id,
+                handle=row.actor_handle,
+                display_name=row.actor_display_name,
+                avatar_url=row.actor_avatar_url,
+                message=row.body or row.preview or "",
+                created_at=row.created_at,
+            ),
+        )
+        return {"id": row.seq, "event": "message", "data": data.model_dump(mode="json")}
+    return {"id": row.seq, "event": "notification", "data": render_notification(row).model_dump(mode="json")}

@@ -1,0 +1,54 @@
+"""The live stream route: server-sent events of one signed-in person."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query
+from fastapi.responses import StreamingResponse
+
+from cruddur_common.auth import StreamUser
+from cruddur_common.errors import ERROR_RESPONSES
+from cruddur_common.pagination import PG_BIGINT_MAX
+from notification_service.dependencies import StreamContextDep
+from notification_service.live import service
+
+router = APIRouter(tags=["notification"], responses=ERROR_RESPONSES)
+
+
+@router.get(
+    "/api/notifications/stream",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+            "description": "Events `notification` and `message`; `id` is the per-person sequence number.",
+        }
+    },
+    summary="Live notifications and direct messages (server-sent events)",
+)
+async def live(
+    principal: StreamUser,
+    context: StreamContextDep,
+    last_event_id_header: Annotated[int | None, Header(alias="last-event-id", ge=0, le=PG_BIGINT_MAX)] = None,
+    last_event_id: Annotated[
+        int | None,
+        Query(
+            ge=0, le=PG_BIGINT_MAX, description="For a reconnect that cannot set the `Last-Event-ID` header."
+        ),
+    ] = None,
+) -> StreamingResponse:
+    """Send the token as `Authorization: Bearer` or, from EventSource, as `?access_token=`."""
+    resume = last_event_id_header if last_event_id_header is not None else last_event_id
+    exp = principal.claims.get("exp")
+    body = service.events(
+        context,
+        sub=principal.sub,
+        last_event_id=resume,
+        expires_at=float(exp) if isinstance(exp, int | float) else None,
+    )
+    return StreamingResponse(
+        body,
+        media_type="text/event-stream",
+        headers={"cache-control": "no-cache, no-transform", "x-accel-buffering": "no"},
+    )

@@ -1,0 +1,1 @@
+"""A person's notifications: the list, the unread count, marking read (and the table they live in)."""
