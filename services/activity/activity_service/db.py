@@ -1,4 +1,20 @@
-"""asyncpg pool of the activity service: the hot paths run plain SQL without ORM or session overhead."""
+"""The activity service's Postgres pools: one per purpose, each sized to it.
+
+- `pg` (asyncpg): every route and use case but one; plain SQL without ORM or session overhead, Postgres'
+  default plan caching.
+- `pg_timeline` (asyncpg, `plan_cache_mode=force_generic_plan`): only the signed-in home feed's timeline
+  query. Left to itself Postgres re-plans that query on every execution (~0.4 ms of planning for a 0.15 ms
+  query) although the generic plan is the same index scans. It is a pool of its own because generic plans
+  are wrong for the other queries: with a parameter for LIMIT the planner guesses a tenth of the table and
+  sorts it (explore fell from 1,250 to 55 requests/s when one pool forced them; docs/performance.md). Its
+  one statement per request runs through a `StatementPool` (below), which lends the connections without
+  asyncpg's per-checkout cost (kept because it pays: docs/activity.md, "Postgres connections").
+- the SQLAlchemy engine (`app.state.engine`, opened by cruddur_common.app for every service with a
+  schema): the migrations' advisory lock and the outbox's delivery loop (cruddur_common.outbox speaks
+  SQLAlchemy Core), a few connections at most (`db_pool_size` in settings.py), never a request.
+
+/ready checks the two request pools (READINESS), beside the engine's `postgres` check.
+"""
 
 from __future__ import annotations
 
@@ -172,29 +188,38 @@ class StatementPool:
 
 
 async def open_pool(app: FastAPI) -> None:
-    """Startup hook: open the pools.
-
-    `pg` serves everything with Postgres' default plan caching. `pg_timeline` serves only the signed-in
-    home feed's timeline query with `plan_cache_mode=force_generic_plan`: left to itself Postgres re-plans
-    that query on every execution (~0.4 ms of planning for a 0.15 ms query) although the generic plan is
-    the same index scans. It is a pool of its own because generic plans are wrong for other queries: with
-    a parameter for LIMIT the planner guesses a tenth of the table and sorts it (explore fell from 1,250 to
-    55 requests/s when one pool forced them; docs/performance.md). Its one statement per request runs
-    through a `StatementPool`, which lends the connections without asyncpg's per-checkout cost.
-    """
-    app.state.pg = await create_pool(app.state.settings)
-    timeline = await create_pool(app.state.settings, generic_plans=True)
-    app.state.pg_timeline = StatementPool(timeline, size=app.state.settings.pg_pool_max)
+    """Startup hook: open the two request pools (the module docstring says why two)."""
+    settings = app.state.settings
+    app.state.pg = await create_pool(settings)
+    timeline = await create_pool(settings, generic_plans=True)
+    app.state.pg_timeline = StatementPool(timeline, size=settings.pg_pool_max)
 
 
 async def close_pool(app: FastAPI) -> None:
-    """Shutdown hook: close the pools."""
+    """Shutdown hook: close the request pools."""
     timeline: StatementPool | None = getattr(app.state, "pg_timeline", None)
     if timeline is not None:
         await timeline.close()
     pool: asyncpg.Pool | None = getattr(app.state, "pg", None)
     if pool is not None:
         await pool.close()
+
+
+async def ping_pg(app: FastAPI) -> None:
+    """Readiness: a statement on the pool that serves every route but the signed-in home feed."""
+    pool: asyncpg.Pool = app.state.pg
+    await asyncio.wait_for(pool.execute("SELECT 1"), POOL_TIMEOUT_SECONDS)
+
+
+async def ping_pg_timeline(app: FastAPI) -> None:
+    """Readiness: a statement through the `StatementPool` that serves the signed-in home feed."""
+    timeline: StatementPool = app.state.pg_timeline
+    await asyncio.wait_for(timeline.fetch("SELECT 1"), POOL_TIMEOUT_SECONDS)
+
+
+# What /ready checks: the pools the routes run on (cruddur_common.app adds `postgres`, the SQLAlchemy
+# engine, which serves only the migrations and the outbox).
+READINESS = (("pg", ping_pg), ("pg_timeline", ping_pg_timeline))
 
 
 async def get_pool(request: Request) -> asyncpg.Pool:

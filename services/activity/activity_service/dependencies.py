@@ -20,7 +20,7 @@ async def _author_uuid(request: Request, principal: Principal) -> uuid.UUID:
 
 # One dependency each (no nested pool/principal dependencies): every read route resolves the reader, and
 # FastAPI's per-request cost grows with the number of dependencies.
-async def get_author_uuid(request: Request, _: BearerScheme) -> uuid.UUID:
+async def get_current_user_uuid(request: Request, _: BearerScheme) -> uuid.UUID:
     """The signed-in caller's user uuid (projection, filled from the user service on first sight)."""
     principal = await principal_of(request, required=True)
     assert principal is not None
@@ -33,5 +33,5 @@ async def get_reader_uuid(request: Request, _: BearerScheme) -> uuid.UUID | None
     return None if principal is None else await _author_uuid(request, principal)
 
 
-AuthorId = Annotated[uuid.UUID, Depends(get_author_uuid)]
+CurrentUserId = Annotated[uuid.UUID, Depends(get_current_user_uuid)]
 ReaderId = Annotated[uuid.UUID | None, Depends(get_reader_uuid)]

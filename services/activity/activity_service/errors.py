@@ -1,4 +1,7 @@
-"""Domain errors of the activity service (each a stable code)."""
+"""Domain errors of the activity service (each a stable code).
+
+One small class per code, alike by design: the class is what the use cases raise and the tests catch.
+"""
 
 from cruddur_common.errors import Forbidden, NotFound, Unprocessable
 

@@ -30,6 +30,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             routers=[feeds_router, cruds_router, authors_router],
             db_schema=SCHEMA,
             aws_services=(),
+            readiness=db.READINESS,
             on_startup=(db.open_pool,),
             on_shutdown=(db.close_pool,),
             background=(OUTBOX,),

@@ -25,6 +25,11 @@ from cruddur_common.db import service_metadata
 SCHEMA = "activity"
 
 
+def _key_part(target: str) -> Mapped[PyUUID]:
+    """A primary-key column that references another row and goes with it (ON DELETE CASCADE)."""
+    return mapped_column(ForeignKey(target, ondelete="CASCADE"), primary_key=True)
+
+
 class Base(DeclarativeBase):
     """Declarative base bound to the `activity` schema."""
 
@@ -51,12 +56,8 @@ class Follow(Base):
     __tablename__ = "follows"
     __table_args__ = (CheckConstraint("follower_uuid <> followee_uuid", name="not_self"),)
 
-    follower_uuid: Mapped[PyUUID] = mapped_column(
-        ForeignKey("authors.uuid", ondelete="CASCADE"), primary_key=True
-    )
-    followee_uuid: Mapped[PyUUID] = mapped_column(
-        ForeignKey("authors.uuid", ondelete="CASCADE"), primary_key=True
-    )
+    follower_uuid: Mapped[PyUUID] = _key_part("authors.uuid")
+    followee_uuid: Mapped[PyUUID] = _key_part("authors.uuid")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
@@ -86,12 +87,8 @@ class Like(Base):
 
     __tablename__ = "likes"
 
-    activity_uuid: Mapped[PyUUID] = mapped_column(
-        ForeignKey("activities.uuid", ondelete="CASCADE"), primary_key=True
-    )
-    user_uuid: Mapped[PyUUID] = mapped_column(
-        ForeignKey("authors.uuid", ondelete="CASCADE"), primary_key=True
-    )
+    activity_uuid: Mapped[PyUUID] = _key_part("activities.uuid")
+    user_uuid: Mapped[PyUUID] = _key_part("authors.uuid")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
@@ -100,12 +97,8 @@ class Repost(Base):
 
     __tablename__ = "reposts"
 
-    activity_uuid: Mapped[PyUUID] = mapped_column(
-        ForeignKey("activities.uuid", ondelete="CASCADE"), primary_key=True
-    )
-    user_uuid: Mapped[PyUUID] = mapped_column(
-        ForeignKey("authors.uuid", ondelete="CASCADE"), primary_key=True
-    )
+    activity_uuid: Mapped[PyUUID] = _key_part("activities.uuid")
+    user_uuid: Mapped[PyUUID] = _key_part("authors.uuid")
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
@@ -115,9 +108,7 @@ class TimelineEntry(Base):
 
     __tablename__ = "timeline"
 
-    owner_uuid: Mapped[PyUUID] = mapped_column(
-        ForeignKey("authors.uuid", ondelete="CASCADE"), primary_key=True
-    )
+    owner_uuid: Mapped[PyUUID] = _key_part("authors.uuid")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
     activity_uuid: Mapped[PyUUID] = mapped_column(
         ForeignKey("activities.uuid", ondelete="CASCADE"), primary_key=True, index=True
@@ -133,9 +124,7 @@ class Hashtag(Base):
 
     __tablename__ = "hashtags"
 
-    activity_uuid: Mapped[PyUUID] = mapped_column(
-        ForeignKey("activities.uuid", ondelete="CASCADE"), primary_key=True
-    )
+    activity_uuid: Mapped[PyUUID] = _key_part("activities.uuid")
     tag: Mapped[str] = mapped_column(String(100), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

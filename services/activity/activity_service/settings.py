@@ -13,7 +13,10 @@ class Settings(CommonSettings):
     """Settings of the activity service."""
 
     pg_pool_min: int = Field(default=2, ge=1)
-    pg_pool_max: int = Field(default=10, ge=1)
+    pg_pool_max: int = Field(default=10, ge=1)  # each of the two request pools (activity_service.db)
+    # The SQLAlchemy engine serves only the migrations and the outbox (one delivery loop, its lag figures
+    # for /ready and the readiness ping): 2 connections, 2 more in overflow; requests never wait on it.
+    db_pool_size: int = Field(default=2, ge=1)
     outbox_enabled: bool = True
     outbox_poll_seconds: float = Field(default=1.0, gt=0)
     outbox_batch_size: int = Field(default=50, ge=1, le=1000)

@@ -174,7 +174,8 @@ async def authors_by_handles(conn: asyncpg.Connection, handles: list[str]) -> li
     """Known authors among @mentioned handles."""
     if not handles:
         return []
-    return await conn.fetch(
+    rows: list[asyncpg.Record] = await conn.fetch(
         "SELECT uuid, cognito_user_id, handle FROM authors WHERE lower(handle) = ANY($1::text[])",
         [h.lower() for h in handles],
     )
+    return rows

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request, Response, status
 from activity_service.cruds import service
 from activity_service.cruds.schemas import LikeState, NewActivity, NewReply, RepostState
 from activity_service.db import PoolDep
-from activity_service.dependencies import AuthorId
+from activity_service.dependencies import CurrentUserId
 from activity_service.schemas import ActivityItem
 from cruddur_common.errors import ERROR_RESPONSES, ErrorResponse
 
@@ -26,7 +26,9 @@ def _notify(request: Request) -> service.Notify:
 
 
 @router.post("", response_model=ActivityItem, status_code=status.HTTP_201_CREATED, summary="Post a crud")
-async def post_activity(body: NewActivity, author: AuthorId, pool: PoolDep, request: Request) -> ActivityItem:
+async def post_activity(
+    body: NewActivity, author: CurrentUserId, pool: PoolDep, request: Request
+) -> ActivityItem:
     """Post a crud that lives for `ttl` (422 `message_blank`, `message_too_long`, `ttl_invalid`)."""
     return await service.post(
         pool, author=author, message=body.message, ttl=body.ttl, notify=_notify(request)
@@ -40,7 +42,7 @@ async def post_activity(body: NewActivity, author: AuthorId, pool: PoolDep, requ
     summary="Reply to a crud",
 )
 async def post_reply(
-    activity_uuid: uuid.UUID, body: NewReply, author: AuthorId, pool: PoolDep, request: Request
+    activity_uuid: uuid.UUID, body: NewReply, author: CurrentUserId, pool: PoolDep, request: Request
 ) -> ActivityItem:
     """Reply (1-1024 characters); lives and expires with its parent; 404 when the parent is gone."""
     return await service.reply(
@@ -49,7 +51,7 @@ async def post_reply(
 
 
 @router.put("/{activity_uuid}/like", response_model=LikeState, summary="Like a crud (idempotent)")
-async def like(activity_uuid: uuid.UUID, reader: AuthorId, pool: PoolDep, request: Request) -> LikeState:
+async def like(activity_uuid: uuid.UUID, reader: CurrentUserId, pool: PoolDep, request: Request) -> LikeState:
     """Like a live crud; liking twice changes nothing."""
     return await service.set_like(
         pool, reader=reader, activity=activity_uuid, on=True, notify=_notify(request)
@@ -57,7 +59,9 @@ async def like(activity_uuid: uuid.UUID, reader: AuthorId, pool: PoolDep, reques
 
 
 @router.delete("/{activity_uuid}/like", response_model=LikeState, summary="Unlike a crud (idempotent)")
-async def unlike(activity_uuid: uuid.UUID, reader: AuthorId, pool: PoolDep, request: Request) -> LikeState:
+async def unlike(
+    activity_uuid: uuid.UUID, reader: CurrentUserId, pool: PoolDep, request: Request
+) -> LikeState:
     """Remove the reader's like."""
     return await service.set_like(
         pool, reader=reader, activity=activity_uuid, on=False, notify=_notify(request)
@@ -65,7 +69,9 @@ async def unlike(activity_uuid: uuid.UUID, reader: AuthorId, pool: PoolDep, requ
 
 
 @router.put("/{activity_uuid}/repost", response_model=RepostState, summary="Repost a crud (idempotent)")
-async def repost(activity_uuid: uuid.UUID, reader: AuthorId, pool: PoolDep, request: Request) -> RepostState:
+async def repost(
+    activity_uuid: uuid.UUID, reader: CurrentUserId, pool: PoolDep, request: Request
+) -> RepostState:
     """Repost a live crud into one's followers' home feeds."""
     return await service.set_repost(
         pool, reader=reader, activity=activity_uuid, on=True, notify=_notify(request)
@@ -74,7 +80,7 @@ async def repost(activity_uuid: uuid.UUID, reader: AuthorId, pool: PoolDep, requ
 
 @router.delete("/{activity_uuid}/repost", response_model=RepostState, summary="Undo a repost (idempotent)")
 async def unrepost(
-    activity_uuid: uuid.UUID, reader: AuthorId, pool: PoolDep, request: Request
+    activity_uuid: uuid.UUID, reader: CurrentUserId, pool: PoolDep, request: Request
 ) -> RepostState:
     """Remove the reader's repost."""
     return await service.set_repost(
@@ -90,7 +96,7 @@ async def unrepost(
     summary="Delete one's own crud",
 )
 async def delete_activity(
-    activity_uuid: uuid.UUID, author: AuthorId, pool: PoolDep, request: Request
+    activity_uuid: uuid.UUID, author: CurrentUserId, pool: PoolDep, request: Request
 ) -> Response:
     """Delete a crud with its replies, likes and reposts (403 `not_author` for someone else's)."""
     await service.delete(pool, reader=author, activity=activity_uuid, notify=_notify(request))

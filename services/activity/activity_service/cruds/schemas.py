@@ -6,7 +6,7 @@ import uuid
 from datetime import timedelta
 
 from pydantic import BaseModel, ConfigDict, Field
-from pydantic.json_schema import JsonDict
+from pydantic.config import JsonDict
 
 TTLS: dict[str, timedelta] = {
     "30-days": timedelta(days=30),

@@ -168,6 +168,7 @@ async def _toggle(
     return count
 
 
+# set_like and set_repost look alike on purpose: _toggle holds the logic, each returns its own schema.
 async def set_like(
     pool: asyncpg.Pool, *, reader: uuid.UUID, activity: uuid.UUID, on: bool, notify: Notify
 ) -> LikeState:

@@ -7,6 +7,7 @@ our own output. The routes keep their `response_model` for the OpenAPI document.
 
 from __future__ import annotations
 
+import operator
 import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -15,9 +16,14 @@ import orjson
 
 from activity_service.schemas import ActivityItem
 
-# The feed queries select the item's columns first, in ActivityItem's field order (ITEM in
-# feeds/repository.py; checked by test_render), then whatever else the query needs (repost, cursor keys).
+# The item's fields that are columns of a feed row (ITEM in feeds/repository.py), read by column name: the
+# order of the SELECT list does not matter, and a column the query forgot is a KeyError, not a shifted item
+# (tests/integration/activity/test_columns.py compares every feed's items with the ORM's view of the rows).
 ROW_FIELDS = tuple(k for k in ActivityItem.model_fields if k not in ("reposted_by", "reposted_at"))
+# One C call per row that looks each name up (asyncpg's Record and dicts alike). On 20-row pages of asyncpg
+# records, CPU time per page: 29-42 µs by position, 33-44 µs by name (min-median of 15 runs on a loaded
+# machine): ~3 µs more per home request, which costs ~350 µs of worker CPU on a quiet one.
+_columns = operator.itemgetter(*ROW_FIELDS)
 
 
 def items_data(rows: Iterable[Mapping[str, Any]], *, signed_in: bool) -> list[dict[str, Any]]:
@@ -27,7 +33,7 @@ def items_data(rows: Iterable[Mapping[str, Any]], *, signed_in: bool) -> list[di
     """
     items = []
     for row in rows:
-        data = dict(zip(ROW_FIELDS, row.values(), strict=False))
+        data = dict(zip(ROW_FIELDS, _columns(row), strict=False))  # one value per field, always
         if not signed_in:
             data["liked"] = data["reposted"] = None
         handle = row.get("reposter_handle")

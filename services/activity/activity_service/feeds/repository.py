@@ -111,14 +111,16 @@ async def explore(
     db: Db, *, reader: uuid.UUID | None, before: tuple[datetime, uuid.UUID], limit: int
 ) -> list[asyncpg.Record]:
     """Everyone's live cruds, newest first."""
-    return await db.fetch(_EXPLORE, reader, *before, limit)
+    rows: list[asyncpg.Record] = await db.fetch(_EXPLORE, reader, *before, limit)
+    return rows
 
 
 async def home(
     db: Statements, *, reader: uuid.UUID, before: tuple[datetime, uuid.UUID, uuid.UUID], limit: int
 ) -> list[asyncpg.Record]:
     """The reader's timeline: cruds and reposts of the people they follow and their own, newest first."""
-    return await db.fetch(_HOME, reader, *before, limit)
+    rows: list[asyncpg.Record] = await db.fetch(_HOME, reader, *before, limit)
+    return rows
 
 
 async def profile(db: Db, *, handle: str, reader: uuid.UUID | None) -> asyncpg.Record | None:
@@ -130,7 +132,8 @@ async def user_activities(
     db: Db, *, user: uuid.UUID, reader: uuid.UUID | None, before: tuple[datetime, uuid.UUID], limit: int
 ) -> list[asyncpg.Record]:
     """A user's live cruds, newest first."""
-    return await db.fetch(_USER_ACTIVITIES, reader, user, *before, limit)
+    rows: list[asyncpg.Record] = await db.fetch(_USER_ACTIVITIES, reader, user, *before, limit)
+    return rows
 
 
 async def one(db: Db, *, activity: uuid.UUID, handle: str, reader: uuid.UUID | None) -> asyncpg.Record | None:
@@ -142,22 +145,26 @@ async def replies(
     db: Db, *, parent: uuid.UUID, reader: uuid.UUID | None, after: tuple[datetime, uuid.UUID], limit: int
 ) -> list[asyncpg.Record]:
     """Direct replies of a crud, oldest first."""
-    return await db.fetch(_REPLIES, reader, parent, *after, limit)
+    rows: list[asyncpg.Record] = await db.fetch(_REPLIES, reader, parent, *after, limit)
+    return rows
 
 
 async def search(
     db: Db, *, term: str, reader: uuid.UUID | None, before: tuple[float, datetime, uuid.UUID], limit: int
 ) -> list[asyncpg.Record]:
     """Live cruds matching the term, best match first."""
-    return await db.fetch(_SEARCH, reader, term, *before, limit)
+    rows: list[asyncpg.Record] = await db.fetch(_SEARCH, reader, term, *before, limit)
+    return rows
 
 
 async def people(db: Db, *, term: str, limit: int) -> list[asyncpg.Record]:
     """Users whose handle or display name starts with the term."""
     escaped = term.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return await db.fetch(_PEOPLE, escaped + "%", limit)
+    rows: list[asyncpg.Record] = await db.fetch(_PEOPLE, escaped + "%", limit)
+    return rows
 
 
 async def trending(db: Db, *, limit: int) -> list[asyncpg.Record]:
     """The most used hashtags of the last 24 hours among live cruds."""
-    return await db.fetch(_TRENDING, limit)
+    rows: list[asyncpg.Record] = await db.fetch(_TRENDING, limit)
+    return rows

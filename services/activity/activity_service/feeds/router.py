@@ -24,6 +24,10 @@ INVALID_CURSOR: dict[int | str, dict[str, Any]] = {
 }
 
 
+# The page routes repeat their parameter lists on purpose: a shared dependency class would add a dependency
+# per request (FastAPI's cost grows with their number: docs/performance.md), reorder the OpenAPI parameters.
+
+
 def _secret(request: Request) -> str:
     return str(request.app.state.settings.cursor_secret)
 
