@@ -9,7 +9,7 @@ import pytest
 from asyncpg.pgproto.pgproto import UUID as PgUUID
 from pydantic import TypeAdapter
 
-from activity_service.feeds.render import item_data, items_data, to_json
+from activity_service.feeds.render import render_item, render_items, to_json
 from activity_service.schemas import ActivityItem, Reposter
 
 NOW = datetime(2026, 11, 22, 12, 0, 0, 123456, tzinfo=UTC)
@@ -64,7 +64,7 @@ def item(row: dict, *, signed_in: bool) -> ActivityItem:
 def test_item_data_matches_the_model(row: dict, signed_in: bool) -> None:
     adapter = TypeAdapter(list[ActivityItem])
     as_model = adapter.dump_json([item(row, signed_in=signed_in)])
-    data = [item_data(row, signed_in=signed_in)]  # type: ignore[arg-type]
+    data = [render_item(row, signed_in=signed_in)]  # type: ignore[arg-type]
     assert to_json(data) == as_model
     assert (
         adapter.validate_json(to_json(data))[0].model_dump()
@@ -76,12 +76,12 @@ def test_item_data_matches_the_model(row: dict, signed_in: bool) -> None:
 def test_a_page_renders_each_row_on_its_own(signed_in: bool) -> None:
     rows = [REPOST, ROW, PG_ROW, LATER, ROW]  # a repost's fields must not leak into the next row
     as_model = TypeAdapter(list[ActivityItem]).dump_json([item(r, signed_in=signed_in) for r in rows])
-    assert to_json(items_data(rows, signed_in=signed_in)) == as_model
+    assert to_json(render_items(rows, signed_in=signed_in)) == as_model
 
 
 def test_a_repost_at_its_crud_s_own_instant_shows_that_instant() -> None:
     # The home query sends `at` only where it differs from created_at (feeds/repository.py).
-    (data,) = items_data([REPOST | {"at": None}], signed_in=True)
+    (data,) = render_items([REPOST | {"at": None}], signed_in=True)
     assert data["reposted_at"] == REPOST["created_at"]
     assert data["reposted_by"] == {"handle": "bob", "display_name": "Bob", "avatar_url": "/b.svg"}
 

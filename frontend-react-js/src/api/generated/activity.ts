@@ -1244,8 +1244,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
-                    /** @description The next page: `<url>; rel="next"` (absent on the last page) */
-                    Link?: unknown;
+                    /** @description The next page: `<url>; rel="next"` */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1331,8 +1331,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
-                    /** @description The next page: `<url>; rel="next"` (absent on the last page) */
-                    Link?: unknown;
+                    /** @description The next page: `<url>; rel="next"` */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1495,8 +1495,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
-                    /** @description The next page: `<url>; rel="next"` (absent on the last page) */
-                    Link?: unknown;
+                    /** @description The next page: `<url>; rel="next"` */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -26,7 +26,7 @@ ROW_FIELDS = tuple(k for k in ActivityItem.model_fields if k not in ("reposted_b
 _columns = operator.itemgetter(*ROW_FIELDS)
 
 
-def items_data(rows: Iterable[Mapping[str, Any]], *, signed_in: bool) -> list[dict[str, Any]]:
+def render_items(rows: Iterable[Mapping[str, Any]], *, signed_in: bool) -> list[dict[str, Any]]:
     """Feed rows as plain data (liked/reposted are null for signed-out readers).
 
     One loop for the whole page, not a call per item: this runs for every item of every feed page.
@@ -51,9 +51,9 @@ def items_data(rows: Iterable[Mapping[str, Any]], *, signed_in: bool) -> list[di
     return items
 
 
-def item_data(row: Mapping[str, Any], *, signed_in: bool) -> dict[str, Any]:
+def render_item(row: Mapping[str, Any], *, signed_in: bool) -> dict[str, Any]:
     """One feed row as plain data."""
-    return items_data((row,), signed_in=signed_in)[0]
+    return render_items((row,), signed_in=signed_in)[0]
 
 
 def _default(value: object) -> str:

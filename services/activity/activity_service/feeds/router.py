@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from fastapi import APIRouter, Query, Request, Response
 
@@ -12,16 +11,19 @@ from activity_service.dependencies import ReaderId, get_reader_uuid
 from activity_service.feeds import render, service
 from activity_service.feeds.schemas import CrudPage, SearchResult, Trend, UserPage
 from activity_service.schemas import ActivityItem, ActivityPage
-from cruddur_common.errors import ERROR_RESPONSES, ErrorResponse
+from cruddur_common.errors import ERROR_RESPONSES
 from cruddur_common.handles import HandlePath
-from cruddur_common.pagination import DEFAULT_LIMIT, CursorParam, LimitParam, next_link, page_of
+from cruddur_common.pagination import (
+    DEFAULT_LIMIT,
+    INVALID_CURSOR_RESPONSES,
+    PAGED_RESPONSES,
+    CursorParam,
+    LimitParam,
+    next_link,
+    page_of,
+)
 
 router = APIRouter(prefix="/api/activities", tags=["activity"], responses=ERROR_RESPONSES)
-LINK = {"Link": {"description": 'The next page: `<url>; rel="next"` (absent on the last page)'}}
-# Every route that takes a cursor refuses one it did not sign (cruddur_common.pagination).
-INVALID_CURSOR: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorResponse, "description": "Invalid cursor (`invalid_cursor`)"}
-}
 
 
 # The page routes repeat their parameter lists on purpose: a shared dependency class would add a dependency
@@ -68,7 +70,7 @@ HOT_ROUTES = {"/api/activities/home": home_hot}
     "/home",
     response_model=list[ActivityItem],
     summary="Home feed",
-    responses={200: {"headers": LINK}, **INVALID_CURSOR},
+    responses=PAGED_RESPONSES,
 )
 async def home(
     request: Request,
@@ -84,7 +86,10 @@ async def home(
 
 
 @router.get(
-    "/explore", response_model=ActivityPage, summary="Everyone's live cruds", responses=INVALID_CURSOR
+    "/explore",
+    response_model=ActivityPage,
+    summary="Everyone's live cruds",
+    responses=INVALID_CURSOR_RESPONSES,
 )
 async def explore(
     request: Request,
@@ -101,7 +106,10 @@ async def explore(
 
 
 @router.get(
-    "/search", response_model=SearchResult, summary="Search cruds and people", responses=INVALID_CURSOR
+    "/search",
+    response_model=SearchResult,
+    summary="Search cruds and people",
+    responses=INVALID_CURSOR_RESPONSES,
 )
 async def search(
     request: Request,
@@ -128,7 +136,7 @@ async def trending(pool: PoolDep) -> list[Trend]:
     "/@{handle}",
     response_model=UserPage,
     summary="A user's page",
-    responses={200: {"headers": LINK}, **INVALID_CURSOR},
+    responses=PAGED_RESPONSES,
 )
 async def user_page(
     handle: HandlePath,
@@ -149,7 +157,7 @@ async def user_page(
     "/@{handle}/status/{activity_uuid}",
     response_model=CrudPage,
     summary="A crud and its replies",
-    responses={200: {"headers": LINK}, **INVALID_CURSOR},
+    responses=PAGED_RESPONSES,
 )
 async def crud_page(
     handle: HandlePath,

@@ -12,7 +12,7 @@ from pydantic import FiniteFloat
 
 from activity_service.errors import ActivityNotFound, SearchTermBlank, UserNotFound
 from activity_service.feeds import repository
-from activity_service.feeds.render import item_data, items_data
+from activity_service.feeds.render import render_item, render_items
 from activity_service.feeds.schemas import Trend
 from cruddur_common.pagination import (
     CursorPosition,
@@ -79,7 +79,7 @@ async def explore(
     before = _key(position, "t", "u") if position else TOP
     rows = await repository.explore(db, reader=reader, before=before, limit=limit + 1)
     page = keyset_page(rows, limit=limit, cursor_after=_after("explore", secret))
-    return items_data(page.items, signed_in=reader is not None), page.next_cursor
+    return render_items(page.items, signed_in=reader is not None), page.next_cursor
 
 
 async def home(
@@ -107,7 +107,7 @@ async def home(
         return _cursor("home", secret, t=at.isoformat(), u=last["uuid"], r=last["reposter"])
 
     page = keyset_page(rows, limit=limit, cursor_after=after)
-    return items_data(page.items, signed_in=True), page.next_cursor
+    return render_items(page.items, signed_in=True), page.next_cursor
 
 
 async def user_page(
@@ -130,7 +130,7 @@ async def user_page(
         limit=limit + 1,
     )
     page = keyset_page(rows, limit=limit, cursor_after=_after("user", secret))
-    activities = items_data(page.items, signed_in=reader is not None)
+    activities = render_items(page.items, signed_in=reader is not None)
     return {"profile": profile, "activities": activities, "next_cursor": page.next_cursor}
 
 
@@ -154,8 +154,8 @@ async def crud_page(
     page = keyset_page(rows, limit=limit, cursor_after=_after("replies", secret))
     signed_in = reader is not None
     return {
-        "activity": item_data(row, signed_in=signed_in),
-        "replies": items_data(page.items, signed_in=signed_in),
+        "activity": render_item(row, signed_in=signed_in),
+        "replies": render_items(page.items, signed_in=signed_in),
         "next_cursor": page.next_cursor,
     }
 
@@ -178,7 +178,7 @@ async def search(
     users: list[dict[str, Any]] = []
     if position is None:  # the query's columns are Person's fields, in order
         users = [dict(r) for r in await repository.people(db, term=term.lstrip("@"), limit=PEOPLE_LIMIT)]
-    activities = items_data(page.items, signed_in=reader is not None)
+    activities = render_items(page.items, signed_in=reader is not None)
     return {"activities": activities, "users": users, "next_cursor": page.next_cursor}
 
 

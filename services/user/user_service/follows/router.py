@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 
 from cruddur_common.db import SessionDep
-from cruddur_common.errors import ERROR_RESPONSES, ErrorResponse
+from cruddur_common.errors import ERROR_RESPONSES
 from cruddur_common.handles import HandlePath
-from cruddur_common.pagination import DEFAULT_LIMIT, CursorParam, LimitParam
+from cruddur_common.pagination import DEFAULT_LIMIT, INVALID_CURSOR_RESPONSES, CursorParam, LimitParam
 from user_service.dependencies import CurrentUser, OutboxNotify, Reader, SettingsDep
 from user_service.follows import service
 from user_service.follows.schemas import FollowState, PersonPage
 
 router = APIRouter(prefix="/api/users", tags=["users"], responses=ERROR_RESPONSES)
-# The paged routes refuse a cursor they did not sign (cruddur_common.pagination).
-INVALID_CURSOR: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorResponse, "description": "Invalid cursor (`invalid_cursor`)"}
-}
 
 
 @router.put("/@{handle}/follow", response_model=FollowState, summary="Follow a user (idempotent)")
@@ -79,7 +73,7 @@ def _add_people_route(direction: service.Direction, *, summary: str, description
         response_model=PersonPage,
         summary=summary,
         description=description,
-        responses=INVALID_CURSOR,
+        responses=INVALID_CURSOR_RESPONSES,
     )
 
 
