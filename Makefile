@@ -38,8 +38,9 @@ test-py: ## Python suites: unit, integration (embedded Postgres + moto), infra, 
 test-frontend: ## Vitest unit tests of the SPA
 	@if [ -f frontend-react-js/package.json ]; then cd frontend-react-js && npm run --silent test; fi
 
-lint: ## ruff (lint + format check) and mypy on the services
+lint: ## ruff (lint + format check), mypy, and ESLint on the SPA
 	@.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy
+	@if [ -f frontend-react-js/package.json ]; then cd frontend-react-js && npm run --silent lint; fi
 
 synth: install lambdas ## synthesize the CloudFormation templates into infra/cdk.out
 	@cd infra && ../$(PY) app.py
