@@ -7,7 +7,7 @@ export UV_PYTHON_DOWNLOADS := never
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 
-.PHONY: help install run test test-py test-frontend lint spa openapi synth lambdas bench seed-large purge deploy rollback clean
+.PHONY: help install run test test-unit test-py test-frontend lint spa openapi synth lambdas bench seed-large purge deploy rollback clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -31,6 +31,9 @@ test: ## install what the tests need and run every suite
 	@$(MAKE) --no-print-directory test-frontend
 	@$(MAKE) --no-print-directory test-py
 
+test-unit: ## quick loop: the Python unit tests only (tests/unit; never starts the local stack)
+	@$(PY) -m pytest -q -p no:cacheprovider -p tests.unit_only tests/unit
+
 test-py: ## Python suites: unit, integration (embedded Postgres + moto), infra, e2e
 	@$(PY) -m devstack.spa build
 	@$(PYTEST) -q -p no:cacheprovider
@@ -38,8 +41,9 @@ test-py: ## Python suites: unit, integration (embedded Postgres + moto), infra, 
 test-frontend: ## Vitest unit tests of the SPA
 	@if [ -f frontend-react-js/package.json ]; then cd frontend-react-js && npm run --silent test; fi
 
-lint: ## ruff (lint + format check) and mypy on the services
+lint: ## ruff (lint + format check), mypy, and ESLint on the SPA
 	@.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy
+	@if [ -f frontend-react-js/package.json ]; then cd frontend-react-js && npm run --silent lint; fi
 
 synth: install lambdas ## synthesize the CloudFormation templates into infra/cdk.out
 	@cd infra && ../$(PY) app.py

@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1.7
 # The SPA, built once and served by unprivileged nginx with SPA fallback (seed notes: frontend on ECS).
 #   docker build -f docker/frontend.Dockerfile -t cruddur/frontend .
-FROM node:20-bookworm-slim AS build
+# Node 24: the active LTS (supported to April 2028); package.json `engines` admits it.
+FROM node:24-bookworm-slim AS build
 WORKDIR /src
 COPY frontend-react-js/package.json frontend-react-js/package-lock.json ./
 RUN npm ci --no-audit --no-fund

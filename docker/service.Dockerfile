@@ -2,6 +2,7 @@
 # One image for any Cruddur service, built from the repository root with the workspace lock:
 #   docker build -f docker/service.Dockerfile --build-arg SERVICE=activity -t cruddur/activity .
 # The container port comes from services/registry.toml at build time (override with PORT).
+# Keep equal to .python-version (tests/unit/test_versions.py holds them): a Dockerfile cannot read it.
 ARG PYTHON_VERSION=3.12
 
 FROM ghcr.io/astral-sh/uv:0.13.8 AS uv

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs everything Cruddur needs on a fresh machine (Python 3.11+, Node 20). Idempotent and quick
-# when nothing changed. Usage: scripts/bootstrap.sh [python] [frontend] [browser]
+# Installs everything Cruddur needs on a fresh machine (the Python of .python-version, Node 20.19+).
+# Idempotent and quick when nothing changed. Usage: scripts/bootstrap.sh [python] [frontend] [browser]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -9,13 +9,20 @@ export UV_PYTHON_DOWNLOADS=never UV_LINK_MODE=copy
 want() { [ $# -eq 0 ] && return 0; for w in "${WANTS[@]}"; do [ "$w" = "$1" ] && return 0; done; return 1; }
 WANTS=("$@"); [ ${#WANTS[@]} -eq 0 ] && WANTS=(python frontend)
 
+# One Python version: .python-version is what the service image and the Lambdas run, so the tests and
+# the tools run on it too (pyenv reads the same file; a PYTHON given by hand must be that version).
+PY_VERSION=$(tr -d '[:space:]' < .python-version)
+is_py_version() { "$1" -c "import sys; sys.exit('%d.%d' % sys.version_info[:2] != '$PY_VERSION')" 2>/dev/null; }
 PY=${PYTHON:-}
 if [ -z "$PY" ]; then
-  for cand in python3.13 python3.12 python3.11 python3; do
-    if command -v "$cand" >/dev/null && "$cand" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then PY=$(command -v "$cand"); break; fi
+  for cand in "python$PY_VERSION" "${PYENV_ROOT:-$HOME/.pyenv}"/versions/"$PY_VERSION".*/bin/python"$PY_VERSION"; do
+    if command -v "$cand" >/dev/null && is_py_version "$cand"; then PY=$(command -v "$cand"); break; fi
   done
 fi
-[ -n "$PY" ] || { echo "bootstrap: Python 3.11+ is required" >&2; exit 1; }
+[ -n "$PY" ] && is_py_version "$PY" || {
+  echo "bootstrap: Python $PY_VERSION is required (.python-version: the version the images and Lambdas run)" >&2
+  exit 1
+}
 
 if want python; then
   if [ ! -x .tools/bin/uv ] || [ "$(.tools/bin/uv --version | cut -d' ' -f2)" != "$UV_VERSION" ]; then
@@ -24,10 +31,12 @@ if want python; then
     .tools/bin/pip install --quiet --disable-pip-version-check "uv==$UV_VERSION"
   fi
   stamp=.venv/.cruddur-synced
-  if [ ! -f "$stamp" ] || [ uv.lock -nt "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-    echo "bootstrap: syncing the Python environment (uv.lock)"
+  py_id=$("$PY" -c 'import sys; print(sys.version.split()[0])')
+  if [ ! -f "$stamp" ] || [ uv.lock -nt "$stamp" ] || [ pyproject.toml -nt "$stamp" ] \
+      || [ "$(cat "$stamp")" != "$py_id" ]; then
+    echo "bootstrap: syncing the Python environment (uv.lock, Python $py_id)"
     .tools/bin/uv sync --frozen --all-packages --python "$PY" --quiet
-    touch "$stamp"
+    echo "$py_id" > "$stamp"
   fi
 fi
 

@@ -27,7 +27,7 @@ from devstack.config import ROOT
 
 OUT_DIR = ROOT / "build" / "lambdas"
 PLATFORM = "x86_64-manylinux_2_28"  # the python3.12 runtime is Amazon Linux 2023 (glibc 2.34)
-PYTHON_VERSION = "3.12"
+PYTHON_VERSION = (ROOT / ".python-version").read_text().strip()  # one version: image, Lambdas, tests
 UNZIPPED_LIMIT = 250 * 1024 * 1024  # Lambda's limit for a function's unzipped code
 # Distributions only a web server or migrations use; no handler imports them.
 SERVER_ONLY = frozenset(
@@ -189,7 +189,9 @@ def _zip(tree: Path, out: Path) -> tuple[int, int]:
 def python312() -> str | None:
     """A Python 3.12 interpreter to import the handler with, if this machine has one."""
     home = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
-    candidates = [shutil.which("python3.12"), *sorted(glob.glob(str(home / "versions/3.12*/bin/python3.12")))]
+    name = f"python{PYTHON_VERSION}"
+    pyenv_builds = str(home / f"versions/{PYTHON_VERSION}*/bin/{name}")
+    candidates = [shutil.which(name), *sorted(glob.glob(pyenv_builds))]
     for candidate in filter(None, candidates):
         probe = subprocess.run([candidate, "-c", "pass"], capture_output=True, check=False)
         if probe.returncode == 0:

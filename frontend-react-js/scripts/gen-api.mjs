@@ -2,7 +2,7 @@
 // Generates TypeScript types from each service's OpenAPI document:
 //   openapi/<service>.json  ->  src/api/generated/<service>.ts
 // The documents are dumped from the running services (`make openapi`); never edit the output by hand.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { generate } from './openapi-types.mjs'

@@ -61,7 +61,7 @@ const FALLBACK_MESSAGES: Record<number, string> = {
 
 /** Turn a non-2xx response into an ApiError, reading the `{"error": {...}}` body when there is one. */
 export async function parseError(response: Response): Promise<ApiError> {
-  let body: ErrorBody | null = null
+  let body: ErrorBody | null
   try {
     body = (await response.json()) as ErrorBody
   } catch {

@@ -68,6 +68,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     setTokenProvider(accessToken)
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- loads the session from Amplify's store (the external system) once on mount
     void refresh()
     // A refresh token that expired or was revoked signs the person out everywhere in the app.
     return onSessionChange(() => void refresh())

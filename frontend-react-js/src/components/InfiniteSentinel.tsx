@@ -1,12 +1,12 @@
 import { useEffect, useRef } from 'react'
 import { errorMessage } from '../api/client'
+import { useLatest } from '../hooks/useLatest'
 import { Spinner } from './States'
 
 /** Loads the next page when it scrolls into view; a button when that is not possible or failed. */
 export function InfiniteSentinel({ hasMore, loading, error, onMore }: { hasMore: boolean; loading: boolean; error: unknown; onMore: () => void }) {
   const ref = useRef<HTMLDivElement>(null)
-  const onMoreRef = useRef(onMore)
-  onMoreRef.current = onMore
+  const onMoreRef = useLatest(onMore)
   const supported = typeof IntersectionObserver !== 'undefined'
 
   useEffect(() => {
@@ -17,7 +17,7 @@ export function InfiniteSentinel({ hasMore, loading, error, onMore }: { hasMore:
     }, { rootMargin: '600px 0px' })
     observer.observe(node)
     return () => observer.disconnect()
-  }, [hasMore, error, supported, loading])
+  }, [hasMore, error, supported, loading, onMoreRef])
 
   if (!hasMore) return null
   return (

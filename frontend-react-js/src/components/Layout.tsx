@@ -106,18 +106,25 @@ function Navigation({ onCrud }: { onCrud: () => void }) {
   )
 }
 
+/** A navigation icon with its unread badge (the count is said to screen readers by the link). */
+function NavIcon({ icon, badge }: { icon: React.ReactNode; badge: number }) {
+  return (
+    <span className="nav__icon">
+      {icon}
+      {badge > 0 ? (
+        <span className="badge" aria-hidden="true">
+          {badge > 99 ? '99+' : badge}
+        </span>
+      ) : null}
+    </span>
+  )
+}
+
 function NavItem({ to, icon, label, end, badge = 0 }: { to: string; icon: React.ReactNode; label: string; end?: boolean; badge?: number }) {
   return (
     <li>
       <NavLink to={to} end={end} title={label} className={({ isActive }) => (isActive ? 'nav__link is-active' : 'nav__link')}>
-        <span className="nav__icon">
-          {icon}
-          {badge > 0 ? (
-            <span className="badge" aria-hidden="true">
-              {badge > 99 ? '99+' : badge}
-            </span>
-          ) : null}
-        </span>
+        <NavIcon icon={icon} badge={badge} />
         <span className="nav__label">{label}</span>
         {badge > 0 ? <span className="visually-hidden">, {badge} unread</span> : null}
       </NavLink>
@@ -211,14 +218,7 @@ function MobileTabs() {
   const signedIn = status === 'signedIn'
   const tab = (to: string, icon: React.ReactNode, label: string, end = false, badge = 0) => (
     <NavLink to={to} end={end} className={({ isActive }) => (isActive ? 'tab is-active' : 'tab')} aria-label={badge ? `${label}, ${badge} unread` : label}>
-      <span className="nav__icon">
-        {icon}
-        {badge > 0 ? (
-          <span className="badge" aria-hidden="true">
-            {badge > 99 ? '99+' : badge}
-          </span>
-        ) : null}
-      </span>
+      <NavIcon icon={icon} badge={badge} />
     </NavLink>
   )
   return (

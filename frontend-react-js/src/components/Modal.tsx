@@ -1,12 +1,12 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react'
+import { useLatest } from '../hooks/useLatest'
 import { CloseIcon } from './Icons'
 
 /** An accessible dialog (native <dialog>: focus trap, Escape, inert background). */
 export function Modal({ title, onClose, children, wide = false }: { title: string; onClose: () => void; children: ReactNode; wide?: boolean }) {
   const ref = useRef<HTMLDialogElement>(null)
   const titleId = useId()
-  const onCloseRef = useRef(onClose)
-  onCloseRef.current = onClose
+  const onCloseRef = useLatest(onClose)
 
   useEffect(() => {
     const dialog = ref.current
@@ -27,7 +27,7 @@ export function Modal({ title, onClose, children, wide = false }: { title: strin
       if (typeof dialog.close === 'function' && dialog.open) dialog.close()
       opener?.focus?.()
     }
-  }, [])
+  }, [onCloseRef])
 
   return (
     <dialog

@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useRef, useState, type DependencyList } from 'react'
+import { useCallback, useEffect, useState, type DependencyList } from 'react'
+import { useLatest } from './useLatest'
 
 export type AsyncState<T> = {
   data: T | undefined
@@ -14,11 +15,11 @@ export function useAsync<T>(load: (signal: AbortSignal) => Promise<T>, deps: Dep
   const [error, setError] = useState<unknown>(null)
   const [loading, setLoading] = useState(enabled)
   const [attempt, setAttempt] = useState(0)
-  const loadRef = useRef(load)
-  loadRef.current = load
+  const loadRef = useLatest(load)
 
   useEffect(() => {
     if (!enabled) {
+      // eslint-disable-next-line react-hooks/set-state-in-effect -- `loading` tracks the request this effect starts or skips
       setLoading(false)
       return
     }
@@ -37,7 +38,7 @@ export function useAsync<T>(load: (signal: AbortSignal) => Promise<T>, deps: Dep
         if (!controller.signal.aborted) setLoading(false)
       })
     return () => controller.abort()
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller's deps, spread: the rule cannot see inside them
   }, [...deps, attempt, enabled])
 
   const reload = useCallback(() => setAttempt((n) => n + 1), [])

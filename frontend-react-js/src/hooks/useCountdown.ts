@@ -12,6 +12,7 @@ export function useCountdown(expiresAt: string | null | undefined, onExpire?: ()
   const msLeft = target === null ? Infinity : target - now
   const wanted = target === null ? 60_000 : tickFor(msLeft)
   useEffect(() => {
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- the tick of the useNow subscription; changes only when the countdown crosses a unit
     if (wanted !== granularity) setGranularity(wanted)
   }, [wanted, granularity])
 

@@ -26,5 +26,6 @@ export function useNow(granularityMs = 1000): number {
     () => Math.floor(Date.now() / granularityMs),
     () => Math.floor(Date.now() / granularityMs),
   )
+  // eslint-disable-next-line react-hooks/purity -- reading the clock is this hook's job; the store above decides when to re-render
   return Date.now()
 }

@@ -1,4 +1,5 @@
 import { useCallback, useRef, useState } from 'react'
+import { useLatest } from './useLatest'
 
 export type ToggleState = { on: boolean; count: number }
 
@@ -21,33 +22,34 @@ export function useOptimisticToggle(
   const shown = useRef(initial)
   const confirmed = useRef(initial)
   const inFlight = useRef(false)
-  const commitRef = useRef(commit)
-  commitRef.current = commit
-  const onErrorRef = useRef(onError)
-  onErrorRef.current = onError
+  const commitRef = useLatest(commit)
+  const onErrorRef = useLatest(onError)
 
   const show = (next: ToggleState) => {
     shown.current = next
     setState(next)
   }
 
-  const run = useCallback(async (on: boolean): Promise<void> => {
-    inFlight.current = true
-    setPending(true)
-    try {
-      await commitRef.current(on)
-      confirmed.current = flip(confirmed.current, on)
-    } catch (error) {
+  const run = useCallback(async (wanted: boolean): Promise<void> => {
+    // One request at a time; afterwards, the latest wish is sent if the server does not have it yet.
+    for (let on = wanted; ; on = shown.current.on) {
+      inFlight.current = true
+      setPending(true)
+      try {
+        await commitRef.current(on)
+        confirmed.current = flip(confirmed.current, on)
+      } catch (error) {
+        inFlight.current = false
+        setPending(false)
+        show(confirmed.current)
+        onErrorRef.current?.(error)
+        return
+      }
       inFlight.current = false
       setPending(false)
-      show(confirmed.current)
-      onErrorRef.current?.(error)
-      return
+      if (shown.current.on === confirmed.current.on) return
     }
-    inFlight.current = false
-    setPending(false)
-    if (shown.current.on !== confirmed.current.on) await run(shown.current.on)
-  }, [])
+  }, [commitRef, onErrorRef])
 
   const toggle = useCallback(() => {
     show(flip(shown.current, !shown.current.on))

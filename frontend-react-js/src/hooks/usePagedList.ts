@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { Page } from '../api/client'
+import { useLatest } from './useLatest'
 
 export type PagedList<T> = {
   items: T[]
@@ -29,14 +30,14 @@ export function usePagedList<T extends { uuid?: string }>(
   const [loadingMore, setLoadingMore] = useState(false)
   const [moreError, setMoreError] = useState<unknown>(null)
   const [attempt, setAttempt] = useState(0)
-  const fetchRef = useRef(fetchPage)
-  fetchRef.current = fetchPage
+  const fetchRef = useLatest(fetchPage)
   const generation = useRef(0)
 
   useEffect(() => {
     if (!firstPath) return
     const controller = new AbortController()
     const gen = ++generation.current
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- a new first page restarts the list before its fetch (the external system)
     setStatus('loading')
     setError(null)
     setItemsState([])
@@ -57,7 +58,7 @@ export function usePagedList<T extends { uuid?: string }>(
         setStatus('error')
       })
     return () => controller.abort()
-  }, [firstPath, attempt])
+  }, [firstPath, attempt, fetchRef])
 
   const loadMore = useCallback(() => {
     if (!next || loadingMore || status !== 'ready') return
@@ -80,7 +81,7 @@ export function usePagedList<T extends { uuid?: string }>(
       .finally(() => {
         if (gen === generation.current) setLoadingMore(false)
       })
-  }, [next, loadingMore, status, keyOf])
+  }, [next, loadingMore, status, keyOf, fetchRef])
 
   const reload = useCallback(() => setAttempt((n) => n + 1), [])
   const setItems = useCallback((update: (items: T[]) => T[]) => setItemsState(update), [])

@@ -7,9 +7,7 @@ export const DISPLAY_NAME_MAX = 50
 export const BIO_MAX = 160
 
 export function charCount(text: string): number {
-  let n = 0
-  for (const _ of text.trim()) n++
-  return n
+  return [...text.trim()].length
 }
 
 const HANDLE_RE = /^[A-Za-z0-9_]{3,30}$/

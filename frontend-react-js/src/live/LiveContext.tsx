@@ -3,6 +3,7 @@ import { notifications as fetchNotifications, streamUrl } from '../api/notificat
 import type { LiveMessageEvent, Notification } from '../api/types'
 import { getAccessToken } from '../api/client'
 import { useAuth } from '../auth/AuthContext'
+import { useLatest } from '../hooks/useLatest'
 
 type LiveEvents = { notification: Notification; message: LiveMessageEvent }
 type Listener<K extends keyof LiveEvents> = (payload: LiveEvents[K]) => void
@@ -23,9 +24,8 @@ export const LiveContextProvider = LiveContext.Provider
 /** Subscribe to a live event for the lifetime of the component. */
 export function useLiveEvent<K extends keyof LiveEvents>(kind: K, listener: Listener<K>): void {
   const { subscribe } = useLive()
-  const ref = useRef(listener)
-  ref.current = listener
-  useEffect(() => subscribe(kind, (payload) => ref.current(payload)), [subscribe, kind])
+  const ref = useLatest(listener)
+  useEffect(() => subscribe(kind, (payload) => ref.current(payload)), [subscribe, kind, ref])
 }
 
 /** Holds the SSE connection of the signed-in person: notification badge, live notifications and messages. */
@@ -46,6 +46,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     if (status !== 'signedIn') {
+      // eslint-disable-next-line react-hooks/set-state-in-effect -- signing out clears the badge that the fetch below fills when signed in
       setUnread(0)
       return
     }

@@ -21,6 +21,7 @@ export default function ActivityPage({ handle }: { handle: string }) {
   useTitle(activity ? `${activity.display_name}: “${activity.message.slice(0, 40)}”` : 'Crud')
 
   useEffect(() => {
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- the route reuses this page for another item: forget the previous one (a `key` would remount it)
     setActivity(null)
     setGone(null)
   }, [handle, uuid])

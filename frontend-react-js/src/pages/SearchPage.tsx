@@ -16,6 +16,7 @@ export default function SearchPage() {
   const term = (params.get('term') ?? '').trim()
   useTitle(term ? `Search: ${term}` : 'Search')
   const [people, setPeople] = useState<SearchResult['users']>([])
+  // eslint-disable-next-line react-hooks/set-state-in-effect -- the route reuses this page for another item: forget the previous one (a `key` would remount it)
   useEffect(() => setPeople([]), [term])
   const fetchPage = useCallback(async (path: string, signal: AbortSignal) => {
     const page = await searchPage(path, signal)

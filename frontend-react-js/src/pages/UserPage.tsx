@@ -23,6 +23,7 @@ export default function UserPage({ handle }: { handle: string }) {
   const isMe = status === 'signedIn' && me?.handle?.toLowerCase() === handle.toLowerCase()
   useTitle(profile ? `${profile.display_name} (@${profile.handle})` : `@${handle}`)
 
+  // eslint-disable-next-line react-hooks/set-state-in-effect -- the route reuses this page for another item: forget the previous one (a `key` would remount it)
   useEffect(() => setProfile(null), [handle])
   const fetchPage = useCallback(async (path: string, signal: AbortSignal) => {
     const page = await userActivitiesPage(path, signal)
