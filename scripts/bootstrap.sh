@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs everything Cruddur needs on a fresh machine (the Python of .python-version, Node 20.19+).
+# Installs everything Cruddur needs on a fresh machine (Python 3.11+, .python-version preferred; Node 20.19+).
 # Idempotent and quick when nothing changed. Usage: scripts/bootstrap.sh [python] [frontend] [browser]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,20 +9,27 @@ export UV_PYTHON_DOWNLOADS=never UV_LINK_MODE=copy
 want() { [ $# -eq 0 ] && return 0; for w in "${WANTS[@]}"; do [ "$w" = "$1" ] && return 0; done; return 1; }
 WANTS=("$@"); [ ${#WANTS[@]} -eq 0 ] && WANTS=(python frontend)
 
-# One Python version: .python-version is what the service image and the Lambdas run, so the tests and
-# the tools run on it too (pyenv reads the same file; a PYTHON given by hand must be that version).
+# One Python ships: .python-version is what the service image and the Lambdas run, and the tests and
+# tools run on it wherever it is installed (pyenv reads the same file). The newcomer's promise is Python
+# 3.11+, and Debian 12 has only 3.11: without the shipped version, the oldest supported one (FLOOR,
+# pyproject's requires-python, ruff's and mypy's target) is used, with a warning.
 PY_VERSION=$(tr -d '[:space:]' < .python-version)
-is_py_version() { "$1" -c "import sys; sys.exit('%d.%d' % sys.version_info[:2] != '$PY_VERSION')" 2>/dev/null; }
+FLOOR=3.11
+is_py_version() { "$1" -c "import sys; sys.exit('%d.%d' % sys.version_info[:2] != '$2')" 2>/dev/null; }
+at_least_floor() { "$1" -c "import sys; sys.exit(sys.version_info[:2] < tuple(map(int, '$FLOOR'.split('.'))))" 2>/dev/null; }
 PY=${PYTHON:-}
 if [ -z "$PY" ]; then
   for cand in "python$PY_VERSION" "${PYENV_ROOT:-$HOME/.pyenv}"/versions/"$PY_VERSION".*/bin/python"$PY_VERSION"; do
-    if command -v "$cand" >/dev/null && is_py_version "$cand"; then PY=$(command -v "$cand"); break; fi
+    if command -v "$cand" >/dev/null && is_py_version "$cand" "$PY_VERSION"; then PY=$(command -v "$cand"); break; fi
   done
 fi
-[ -n "$PY" ] && is_py_version "$PY" || {
-  echo "bootstrap: Python $PY_VERSION is required (.python-version: the version the images and Lambdas run)" >&2
-  exit 1
-}
+if [ -z "$PY" ]; then
+  for cand in python3.13 python3.12 python3.11 python3; do
+    if command -v "$cand" >/dev/null && at_least_floor "$cand"; then PY=$(command -v "$cand"); break; fi
+  done
+  [ -n "$PY" ] && echo "bootstrap: Python $PY_VERSION (.python-version, what ships) not found; using $("$PY" --version 2>&1)" >&2
+fi
+[ -n "$PY" ] && at_least_floor "$PY" || { echo "bootstrap: Python $FLOOR+ is required ($PY_VERSION preferred)" >&2; exit 1; }
 
 if want python; then
   if [ ! -x .tools/bin/uv ] || [ "$(.tools/bin/uv --version | cut -d' ' -f2)" != "$UV_VERSION" ]; then
