@@ -20,7 +20,7 @@ import httpx
 from pydantic import SecretStr
 
 from cruddur_common.internal_auth import InternalAuth
-from cruddur_common.migrations import is_up_to_date, upgrade
+from cruddur_common.migrations import is_up_to_date, migrations_dir, upgrade
 from cruddur_common.registry import ServiceEntry, load_registry
 from devstack import config as c
 from devstack.aws_bootstrap import AwsResources, bootstrap
@@ -196,14 +196,13 @@ class LocalStack:
         """Apply every Postgres-owning service's Alembic migrations."""
         os.environ.setdefault("DATABASE_URL", self.cfg.db_url)
         for entry in load_registry():
-            main = importlib.import_module(f"{entry.package}.main")
-            migrations = getattr(main, "MIGRATIONS_DIR", None)
-            if migrations is None or not Path(migrations).exists():
+            migrations = migrations_dir(entry.package)
+            if migrations is None:
                 continue
             schema = importlib.import_module(f"{entry.package}.models").SCHEMA
             url = self.cfg.db_url.replace("postgresql://", "postgresql+asyncpg://", 1)
-            if not is_up_to_date(migrations_dir=Path(migrations), url=url, schema=schema):
-                upgrade(migrations_dir=Path(migrations), url=url, schema=schema)
+            if not is_up_to_date(migrations_dir=migrations, url=url, schema=schema):
+                upgrade(migrations_dir=migrations, url=url, schema=schema)
 
     def start_services(self) -> None:
         """One uvicorn process group per service, the workers, then the gateway."""
