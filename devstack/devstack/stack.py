@@ -46,6 +46,29 @@ def _wait_port(port: int, *, timeout: float, child: Child | None = None) -> None
     raise RuntimeError(f"nothing listens on 127.0.0.1:{port} after {timeout}s")
 
 
+def uvicorn_args(entry: ServiceEntry, *, port: int, workers: int) -> list[str]:
+    """uvicorn's arguments for one service of the local stack.
+
+    docker/service.Dockerfile's CMD starts the same app factory; a Dockerfile cannot call this, so
+    tests/unit/devstack/test_uvicorn_args.py holds the two equal and lists each difference with its reason.
+    """
+    return [
+        f"{entry.package}.main:create_app",
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--no-access-log",
+        "--timeout-graceful-shutdown",
+        "3",
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+    ]
+
+
 def load_internal_secret(data_dir: Path) -> str:
     """The stack's INTERNAL_SECRET: made once per data directory, so every restart's processes agree."""
     path = data_dir / "internal-secret"
@@ -212,25 +235,10 @@ class LocalStack:
             _ensure_free(self.cfg.service_port(entry), entry.name)
         started: list[tuple[ServiceEntry, Child]] = []
         for entry in load_registry():
-            port = self.cfg.service_port(entry)
-            args = [
-                "-m",
-                "uvicorn",
-                f"{entry.package}.main:create_app",
-                "--factory",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--no-access-log",
-                "--timeout-graceful-shutdown",
-                "3",
-                "--workers",
-                str(self.cfg.workers_per_service),
-                "--log-level",
-                "warning",
-            ]
-            started.append((entry, self._spawn(entry.name, args, env)))
+            args = uvicorn_args(
+                entry, port=self.cfg.service_port(entry), workers=self.cfg.workers_per_service
+            )
+            started.append((entry, self._spawn(entry.name, ["-m", "uvicorn", *args], env)))
         for module in WORKERS:
             if importlib.util.find_spec(module.rsplit(".", 1)[0]) and importlib.util.find_spec(module):
                 self._spawn(module.rsplit(".", 1)[1], ["-m", module], env)
