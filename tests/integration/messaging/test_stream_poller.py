@@ -20,7 +20,7 @@ from messaging_service.processor import Processor
 from messaging_service.repository import Table
 from messaging_service.settings import Settings
 from messaging_service.stream_poller import StreamPoller
-from tests.integration.messaging.conftest import send
+from tests.integration.messaging.support import send
 from tests.support import TestUser
 
 pytestmark = pytest.mark.integration

@@ -19,7 +19,7 @@ from messaging_service.processor import Processor
 from messaging_service.repository import Table
 from messaging_service.schemas import Person
 from messaging_service.settings import get_settings
-from tests.integration.messaging.conftest import groups, me, send, wait_for_preview
+from tests.integration.messaging.support import groups, me, send, wait_for_preview
 from tests.support import TestUser
 
 pytestmark = pytest.mark.integration

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from cruddur_common.contracts import NOTIFICATION_BATCH_PATH
-from tests.integration.notification.conftest import event, identity
+from tests.integration.notification.support import event, identity
 from tests.internal import internal_auth
 from tests.support import TestUser
 

@@ -19,7 +19,7 @@ from messaging_service.lambdas.stream import process_with_backoff
 from messaging_service.processor import Processor
 from messaging_service.repository import Table
 from tests.unit.lambdas import test_messaging_stream as shapes
-from tests.unit.lambdas.conftest import boto
+from tests.unit.lambdas.support import boto
 
 TABLE = "processor-test-messages"
 Answer = Callable[[httpx.Request], httpx.Response]
