@@ -67,7 +67,8 @@ async def _purge(db_url: str) -> int:
 
     pool = await create_pool(Settings(database_url=db_url))
     try:
-        return await purge_expired(pool, batch_size=5000)
+        purged: int = await purge_expired(pool, batch_size=5000)
+        return purged
     finally:
         await pool.close()
 
@@ -141,7 +142,7 @@ def run(ctx: Context) -> list[Result]:
     ]
     results = [Result(area="cruds", name=name, target=target) for name, target, *_ in scenarios]
     pids = watched_pids(ctx.stack)
-    watch = {name: pids[name] for name in ("activity", "gateway", "postgres") if name in pids}
+    watch: dict[str, int] = {name: pids[name] for name in ("activity", "gateway", "postgres") if name in pids}
     for round_no in range(RUNS):
         for result, (name, target, url, headers, method, payload) in zip(results, scenarios, strict=True):
             result.runs.append(wrk(url, headers=headers, method=method, body=payload, watch=watch))

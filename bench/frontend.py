@@ -7,23 +7,14 @@ import statistics
 import subprocess
 from typing import Any
 
-from playwright.sync_api import sync_playwright
-
 from bench.harness import Result, Run
 from devstack import spa
+from devstack.chromium import launch
 from devstack.config import ROOT
 
 LOADS = 10
 JS_BUDGET = 200 * 1024
 FEED_BUDGET_MS = 1000
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def bundle_sizes() -> dict[str, int]:
@@ -43,24 +34,20 @@ def bundle_sizes() -> dict[str, int]:
 def feed_render_times(gateway_url: str, *, loads: int = LOADS) -> list[float]:
     """Milliseconds from navigation start to the home feed's `cruddur:home-feed` mark, fresh context each."""
     times = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
-        try:
-            for _ in range(loads + 1):  # the first load warms the server side; not counted
-                context = browser.new_context(viewport={"width": 1280, "height": 900})
-                page = context.new_page()
-                page.goto(gateway_url + "/")
-                page.wait_for_function(
-                    "performance.getEntriesByName('cruddur:home-feed').length > 0", timeout=30_000
-                )
-                items = page.locator("article.crud").count()
-                mark = page.evaluate("performance.getEntriesByName('cruddur:home-feed')[0].startTime")
-                context.close()
-                if items < 20:
-                    raise RuntimeError(f"the home feed rendered {items} cruds; seed the bench data first")
-                times.append(float(mark))
-        finally:
-            browser.close()
+    with launch() as browser:
+        for _ in range(loads + 1):  # the first load warms the server side; not counted
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            page = context.new_page()
+            page.goto(gateway_url + "/")
+            page.wait_for_function(
+                "performance.getEntriesByName('cruddur:home-feed').length > 0", timeout=30_000
+            )
+            items = page.locator("article.crud").count()
+            mark = page.evaluate("performance.getEntriesByName('cruddur:home-feed')[0].startTime")
+            context.close()
+            if items < 20:
+                raise RuntimeError(f"the home feed rendered {items} cruds; seed the bench data first")
+            times.append(float(mark))
     return times[1:]
 
 

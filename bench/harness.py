@@ -205,7 +205,7 @@ def table(results: list[Result], *, cpu: tuple[str, ...] = ()) -> str:
 
 def watched_pids(stack: LocalStack) -> dict[str, int]:
     """Root pids of the service process groups, the gateway and the Postgres server."""
-    pids = {child.name: child.proc.pid for child in stack.children if getattr(child, "proc", None)}
+    pids = {child.name: child.proc.pid for child in stack.children if child.proc is not None}
     postmaster = stack.cfg.data_dir / "postgres" / "postmaster.pid"
     if postmaster.exists():
         pids["postgres"] = int(postmaster.read_text().split()[0])

@@ -34,7 +34,7 @@ class AwsResources:
 def client(name: str, endpoint_url: str) -> Any:
     """A boto3 client against the local endpoint (dummy credentials)."""
     return boto3.client(
-        name,  # type: ignore[call-overload]
+        name,
         endpoint_url=endpoint_url,
         region_name=c.REGION,
         aws_access_key_id="cruddur",

@@ -65,7 +65,7 @@ def load_state(path: Path) -> bool:
     try:
         state = pickle.loads(path.read_bytes())  # noqa: S301 - our own file in our data dir
         for name, accounts in state.items():
-            live = get_backend(name)  # type: ignore[call-overload]
+            live = get_backend(name)
             live.clear()
             live.update(accounts)
     except Exception as exc:  # a stale pickle from another moto version must not stop the stack

@@ -232,7 +232,7 @@ class Deployer:
         pages = self.ecs.get_paginator("list_task_definitions").paginate(
             familyPrefix=target.family, status="ACTIVE"
         )
-        arns = [arn for page in pages for arn in page["taskDefinitionArns"]]
+        arns: list[str] = [arn for page in pages for arn in page["taskDefinitionArns"]]
         older = sorted(
             (a for a in arns if int(a.rsplit(":", 1)[1]) < revision), key=lambda a: int(a.rsplit(":", 1)[1])
         )

@@ -15,10 +15,10 @@ def main() -> None:
     """Purge in batches; safe while the product serves traffic."""
     cfg = c.StackConfig.for_run()
     os.environ.setdefault("DATABASE_URL", cfg.db_url)
-    from activity_service import purge
+    from activity_service.purge import run as purge_expired
 
     try:
-        total = asyncio.run(purge.run())
+        total = asyncio.run(purge_expired())
     except OSError as exc:
         raise SystemExit(f"cannot reach {cfg.db_url} ({exc}); start `make run` first") from exc
     print(f"purged {total} expired cruds")

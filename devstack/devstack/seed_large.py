@@ -15,8 +15,10 @@ import random
 import time
 import uuid
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any, NamedTuple
 
 import asyncpg
 
@@ -175,6 +177,21 @@ class Plan:
     readers: list[dict[str, str]] = field(default_factory=list)
 
 
+# uuid, cognito_user_id, handle, email, display_name, bio, created_at
+UserRow = tuple[uuid.UUID, str, str, str, str, str, datetime]
+
+
+class ActivityRow(NamedTuple):
+    """A crud or reply, in the column order of activity.activities (without the counts)."""
+
+    uuid: uuid.UUID
+    user_uuid: uuid.UUID
+    message: str
+    reply_to_activity_uuid: uuid.UUID | None
+    expires_at: datetime
+    created_at: datetime
+
+
 def _message(rng: random.Random) -> tuple[str, list[str]]:
     words = rng.choices(WORDS, k=rng.randint(4, 24))
     tags: list[str] = []
@@ -184,8 +201,8 @@ def _message(rng: random.Random) -> tuple[str, list[str]]:
     return " ".join(words)[:280], tags
 
 
-def _users(plan: Plan, rng: random.Random, now: datetime) -> list[tuple]:
-    rows = []
+def _users(plan: Plan, rng: random.Random, now: datetime) -> list[UserRow]:
+    rows: list[UserRow] = []
     for i in range(plan.users):
         handle = f"user{i:04d}"
         created = now - timedelta(days=plan.days + 10) + timedelta(seconds=i)
@@ -215,7 +232,7 @@ def _follows(ids: list[uuid.UUID], rng: random.Random, now: datetime) -> set[tup
 
 
 async def _copy(
-    conn: asyncpg.Connection, schema: str, table: str, columns: list[str], rows: list[tuple]
+    conn: asyncpg.Connection, schema: str, table: str, columns: list[str], rows: Sequence[tuple[Any, ...]]
 ) -> None:
     await conn.copy_records_to_table(table, schema_name=schema, columns=columns, records=rows)
 
@@ -276,36 +293,38 @@ async def _content(
     activity_weights = [rng.paretovariate(1.5) for _ in ids]
     authors = rng.choices(ids, weights=activity_weights, k=plan.cruds)
     span = plan.days * 86400
-    cruds, tags = [], []
+    cruds: list[ActivityRow] = []
+    tags: list[tuple[uuid.UUID, str, datetime, datetime]] = []
     for author in authors:
         created = now - timedelta(seconds=rng.uniform(60, span))
         ttl = rng.choices([t for t, _ in TTLS], weights=[w for _, w in TTLS])[0]
         message, found = _message(rng)
         crud_id = uuid.UUID(int=rng.getrandbits(128), version=4)
-        cruds.append([crud_id, author, message, None, created + ttl, created])
+        cruds.append(ActivityRow(crud_id, author, message, None, created + ttl, created))
         tags += [(crud_id, t, created, created + ttl) for t in found]
-    replies, reply_counts = [], Counter[uuid.UUID]()
+    replies: list[ActivityRow] = []
+    reply_counts = Counter[uuid.UUID]()
     for parent in rng.choices(cruds, k=plan.replies):
-        created = parent[5] + timedelta(seconds=rng.uniform(1, 3600))
-        if created >= parent[4] or created >= now:
+        created = parent.created_at + timedelta(seconds=rng.uniform(1, 3600))
+        if created >= parent.expires_at or created >= now:
             continue
         replies.append(
-            [
+            ActivityRow(
                 uuid.UUID(int=rng.getrandbits(128), version=4),
                 rng.choice(ids),
                 " ".join(rng.choices(WORDS, k=8)),
-                parent[0],
-                parent[4],
+                parent.uuid,
+                parent.expires_at,
                 created,
-            ]
+            )
         )
-        reply_counts[parent[0]] += 1
-    likes = {(rng.choice(cruds)[0], rng.choice(ids)) for _ in range(plan.likes)}
+        reply_counts[parent.uuid] += 1
+    likes = {(rng.choice(cruds).uuid, rng.choice(ids)) for _ in range(plan.likes)}
     like_counts = Counter(a for a, _ in likes)
-    by_id = {row[0]: row for row in cruds}
-    reposts = {(rng.choice(cruds)[0], rng.choice(ids)) for _ in range(plan.reposts)}
+    by_id = {row.uuid: row for row in cruds}
+    reposts = {(rng.choice(cruds).uuid, rng.choice(ids)) for _ in range(plan.reposts)}
     repost_counts = Counter(a for a, _ in reposts)
-    rows = [(*r, reply_counts[r[0]], like_counts[r[0]], repost_counts[r[0]]) for r in cruds + replies]
+    rows = [(*r, reply_counts[r.uuid], like_counts[r.uuid], repost_counts[r.uuid]) for r in cruds + replies]
     columns = [
         "uuid",
         "user_uuid",
@@ -323,14 +342,17 @@ async def _content(
         "activity",
         "likes",
         ["activity_uuid", "user_uuid", "created_at"],
-        [(a, u, min(now, by_id[a][5] + timedelta(minutes=5))) for a, u in likes],
+        [(a, u, min(now, by_id[a].created_at + timedelta(minutes=5))) for a, u in likes],
     )
     await _copy(
         conn,
         "activity",
         "reposts",
         ["activity_uuid", "user_uuid", "expires_at", "created_at"],
-        [(a, u, by_id[a][4], min(now, by_id[a][5] + timedelta(minutes=10))) for a, u in reposts],
+        [
+            (a, u, by_id[a].expires_at, min(now, by_id[a].created_at + timedelta(minutes=10)))
+            for a, u in reposts
+        ],
     )
     await _copy(conn, "activity", "hashtags", ["activity_uuid", "tag", "created_at", "expires_at"], tags)
     await conn.execute(TIMELINES)

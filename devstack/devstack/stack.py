@@ -20,7 +20,7 @@ import httpx
 from pydantic import SecretStr
 
 from cruddur_common.internal_auth import InternalAuth
-from cruddur_common.migrations import is_up_to_date, upgrade
+from cruddur_common.migrations import is_up_to_date, migrations_dir, upgrade
 from cruddur_common.registry import ServiceEntry, load_registry
 from devstack import config as c
 from devstack.aws_bootstrap import AwsResources, bootstrap
@@ -44,6 +44,29 @@ def _wait_port(port: int, *, timeout: float, child: Child | None = None) -> None
                 return
         time.sleep(0.1)
     raise RuntimeError(f"nothing listens on 127.0.0.1:{port} after {timeout}s")
+
+
+def uvicorn_args(entry: ServiceEntry, *, port: int, workers: int) -> list[str]:
+    """uvicorn's arguments for one service of the local stack.
+
+    docker/service.Dockerfile's CMD starts the same app factory; a Dockerfile cannot call this, so
+    tests/unit/devstack/test_uvicorn_args.py holds the two equal and lists each difference with its reason.
+    """
+    return [
+        f"{entry.package}.main:create_app",
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--no-access-log",
+        "--timeout-graceful-shutdown",
+        "3",
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+    ]
 
 
 def load_internal_secret(data_dir: Path) -> str:
@@ -196,14 +219,13 @@ class LocalStack:
         """Apply every Postgres-owning service's Alembic migrations."""
         os.environ.setdefault("DATABASE_URL", self.cfg.db_url)
         for entry in load_registry():
-            main = importlib.import_module(f"{entry.package}.main")
-            migrations = getattr(main, "MIGRATIONS_DIR", None)
-            if migrations is None or not Path(migrations).exists():
+            migrations = migrations_dir(entry.package)
+            if migrations is None:
                 continue
             schema = importlib.import_module(f"{entry.package}.models").SCHEMA
             url = self.cfg.db_url.replace("postgresql://", "postgresql+asyncpg://", 1)
-            if not is_up_to_date(migrations_dir=Path(migrations), url=url, schema=schema):
-                upgrade(migrations_dir=Path(migrations), url=url, schema=schema)
+            if not is_up_to_date(migrations_dir=migrations, url=url, schema=schema):
+                upgrade(migrations_dir=migrations, url=url, schema=schema)
 
     def start_services(self) -> None:
         """One uvicorn process group per service, the workers, then the gateway."""
@@ -213,25 +235,10 @@ class LocalStack:
             _ensure_free(self.cfg.service_port(entry), entry.name)
         started: list[tuple[ServiceEntry, Child]] = []
         for entry in load_registry():
-            port = self.cfg.service_port(entry)
-            args = [
-                "-m",
-                "uvicorn",
-                f"{entry.package}.main:create_app",
-                "--factory",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--no-access-log",
-                "--timeout-graceful-shutdown",
-                "3",
-                "--workers",
-                str(self.cfg.workers_per_service),
-                "--log-level",
-                "warning",
-            ]
-            started.append((entry, self._spawn(entry.name, args, env)))
+            args = uvicorn_args(
+                entry, port=self.cfg.service_port(entry), workers=self.cfg.workers_per_service
+            )
+            started.append((entry, self._spawn(entry.name, ["-m", "uvicorn", *args], env)))
         for module in WORKERS:
             if importlib.util.find_spec(module.rsplit(".", 1)[0]) and importlib.util.find_spec(module):
                 self._spawn(module.rsplit(".", 1)[1], ["-m", module], env)

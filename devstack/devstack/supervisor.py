@@ -36,7 +36,7 @@ class RestartPolicy:
 
     def delay(self, recent: int) -> float:
         """The wait before the next start, given how many restarts happened within the window."""
-        return min(self.cap, self.first * 2**recent)
+        return min(self.cap, self.first * 2.0**recent)
 
 
 @dataclass

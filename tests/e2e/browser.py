@@ -1,44 +1,14 @@
-"""Debian's Chromium driven by Playwright (never `playwright install`), and small page helpers."""
+"""Small page helpers for the browser tests (the browser itself: devstack.chromium.launch)."""
 
 from __future__ import annotations
 
-import shutil
 import struct
 import zlib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Page
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "e2e"
-
-
-def chromium_path() -> str | None:
-    """Where Debian's Chromium is, or None."""
-    return CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
-
-
-@contextmanager
-def launch() -> Iterator[Browser]:
-    """A headless Chromium for one test module."""
-    path = chromium_path()
-    assert path, "Chromium is missing: scripts/bootstrap.sh browser installs Debian's chromium"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=path, args=FLAGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def shot(page: Page, name: str) -> None:

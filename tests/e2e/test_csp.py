@@ -10,7 +10,8 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.e2e.browser import launch, shot
+from devstack.chromium import launch
+from tests.e2e.browser import shot
 from tests.support import PASSWORD, TestUser
 
 pytestmark = pytest.mark.e2e

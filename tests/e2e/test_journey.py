@@ -16,7 +16,8 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, Response, expect
 
-from tests.e2e.browser import ARTIFACTS, launch, png, shot
+from devstack.chromium import launch
+from tests.e2e.browser import ARTIFACTS, png, shot
 from tests.support import PASSWORD, TestUser
 
 pytestmark = pytest.mark.e2e

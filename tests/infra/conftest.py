@@ -5,32 +5,17 @@ from __future__ import annotations
 import json
 import os
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
+
+from tests.infra.support import Synth
 
 os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
 os.environ.setdefault("JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION", "1")
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20,21")
 
 LAMBDAS = ("post_confirmation", "messaging_stream", "avatar_processor")
-
-
-@dataclass(frozen=True)
-class Synth:
-    """The synthesized cloud assembly: its directory, templates by stack name, and the nag report."""
-
-    outdir: Path
-    templates: dict[str, dict[str, Any]]
-    environments: dict[str, str]
-    report: dict[str, Any]
-
-    def resources(self, stack: str, kind: str) -> dict[str, dict[str, Any]]:
-        """Resources of one CloudFormation type in one stack, by logical id."""
-        found = self.templates[stack]["Resources"].items()
-        return {name: res for name, res in found if res["Type"] == kind}
 
 
 def _placeholder_artifacts(root: Path) -> tuple[Path, Path]:

@@ -9,7 +9,7 @@ from aws_cdk.assertions import Match, Template
 
 from cruddur_common.registry import ServiceEntry, load_registry
 from cruddur_infra.needs import SERVICE_NEEDS, needs_for
-from tests.infra.conftest import Synth
+from tests.infra.support import Synth
 
 REGISTRY = load_registry()
 

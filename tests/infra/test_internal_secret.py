@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tests.infra.conftest import Synth
+from tests.infra.support import Synth
 from tests.infra.test_security import _import_to_resource
 
 CALLING_LAMBDAS = (

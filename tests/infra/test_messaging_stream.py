@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.infra.conftest import Synth
+from tests.infra.support import Synth
 
 STACK = "CruddurFunctions"
 HANDLER = "messaging_service.lambdas.stream.handler"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cruddur_common.registry import load_registry
-from tests.infra.conftest import Synth
+from tests.infra.support import Synth
 
 REGISTRY = load_registry()
 

@@ -9,7 +9,7 @@ from aws_cdk.assertions import Match, Template
 
 from cruddur_common.registry import load_registry
 from cruddur_infra.needs import needs_for
-from tests.infra.conftest import Synth
+from tests.infra.support import Synth
 
 DATA_FACING_STACKS = ("CruddurData", "CruddurFunctions", "CruddurAuth", "CruddurCompute")
 

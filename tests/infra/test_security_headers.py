@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from cruddur_common.security_headers import aws_connect_src, security_headers
-from tests.infra.conftest import Synth
+from tests.infra.support import Synth
 
 REGION = "eu-west-2"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.infra.conftest import Synth
+from tests.infra.support import Synth
 
 MAIN_STACKS = {
     "CruddurNetwork",

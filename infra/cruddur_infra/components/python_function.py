@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Duration
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from cruddur_infra import nag
+from cruddur_infra.components.logs import month_of_logs
 
 
 class PythonFunction(Construct):
@@ -31,9 +31,7 @@ class PythonFunction(Construct):
         memory_mb: int = 256,
     ) -> None:
         super().__init__(scope, construct_id)
-        log_group = logs.LogGroup(
-            self, "Logs", retention=logs.RetentionDays.ONE_MONTH, removal_policy=RemovalPolicy.DESTROY
-        )
+        log_group = month_of_logs(self, "Logs")
         self.function = lambda_.Function(
             self,
             "Function",

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from aws_cdk import RemovalPolicy
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
-from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from cruddur_infra import nag
+from cruddur_infra.components.logs import month_of_logs
 from cruddur_infra.needs import ScheduledJob
 from cruddur_infra.settings import task_family
 
@@ -39,9 +38,7 @@ class ScheduledServiceJob(Construct):
             cpu=256,
             memory_limit_mib=512,
         )
-        log_group = logs.LogGroup(
-            self, "Logs", retention=logs.RetentionDays.ONE_MONTH, removal_policy=RemovalPolicy.DESTROY
-        )
+        log_group = month_of_logs(self, "Logs")
         self.task_definition.add_container(
             job.name,
             container_name=job.name,

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Duration
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_logs as logs
 from aws_cdk import aws_servicediscovery as servicediscovery
 from constructs import Construct
 
 from cruddur_common.registry import ServiceEntry
 from cruddur_infra import nag
+from cruddur_infra.components.logs import month_of_logs
 from cruddur_infra.settings import task_family
 
 
@@ -52,17 +52,19 @@ class ServiceApp(Construct):
         )
         for statement in task_statements:
             self.task_definition.add_to_task_role_policy(statement)
-        self.log_group = logs.LogGroup(
-            self, "Logs", retention=logs.RetentionDays.ONE_MONTH, removal_policy=RemovalPolicy.DESTROY
-        )
-        self.task_definition.add_container(
+        self.log_group = month_of_logs(self, "Logs")
+        container = self.task_definition.add_container(
             entry.name,
             container_name=entry.name,
             image=image,
             environment=environment,
             secrets=secrets,
             port_mappings=[
-                ecs.PortMapping(name=entry.name, container_port=entry.port, app_protocol=ecs.AppProtocol.http)
+                ecs.PortMapping(
+                    name=entry.name,
+                    container_port=entry.port,
+                    app_protocol=ecs.AppProtocol.http,  # type: ignore[arg-type]  # a jsii class property
+                )
             ],
             health_check=ecs.HealthCheck(
                 command=health_command(entry),
@@ -75,7 +77,7 @@ class ServiceApp(Construct):
             readonly_root_filesystem=True,
         )
         self.task_definition.add_volume(name="tmp")
-        self.task_definition.default_container.add_mount_points(
+        container.add_mount_points(
             ecs.MountPoint(source_volume="tmp", container_path="/tmp", read_only=False)  # noqa: S108
         )
         self.service = self._service(

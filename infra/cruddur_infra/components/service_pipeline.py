@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Duration
 from aws_cdk import aws_codebuild as codebuild
 from aws_cdk import aws_codepipeline as codepipeline
 from aws_cdk import aws_codepipeline_actions as cpactions
 from aws_cdk import aws_ecr as ecr
 from aws_cdk import aws_ecs as ecs
-from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from cruddur_infra import nag
+from cruddur_infra.components.logs import month_of_logs
 
 UV_VERSION = "0.13.8"
 SHARED_PATHS = ("services/common/**", "services/registry.toml", "uv.lock", "pyproject.toml", "docker/**")
@@ -73,9 +73,7 @@ class ServicePipeline(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         connection_arn, owner, repo, branch = source
-        log_group = logs.LogGroup(
-            self, "BuildLogs", retention=logs.RetentionDays.ONE_MONTH, removal_policy=RemovalPolicy.DESTROY
-        )
+        log_group = month_of_logs(self, "BuildLogs")
         self.project = codebuild.PipelineProject(
             self,
             "Build",

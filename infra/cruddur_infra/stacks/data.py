@@ -35,25 +35,25 @@ class DataStack(Stack):
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
         self.database = self._database(vpc=vpc, database_sg=database_sg, multi_az=multi_az)
-        self.db_secret = self.database.secret
+        secret = self.database.secret
+        assert secret is not None  # generated credentials: the instance always has its secret
+        self.db_secret = secret
         self.messages_table = self._messages_table()
-        self.cursor_secret = secretsmanager.Secret(
-            self,
+        self.cursor_secret = self._signing_key(
             "CursorSecret",
-            secret_name="cruddur/cursor",  # noqa: S106 - its name, not its value
+            name="cursor",
             description="HMAC key the services sign pagination cursors with (CURSOR_SECRET)",
-            generate_secret_string=secretsmanager.SecretStringGenerator(
-                exclude_punctuation=True, password_length=48
-            ),
+            length=48,
+            by_hand="Rotating it only invalidates open pagination cursors; rotate by hand (ops.md)",
         )
-        nag.suppress(
-            self.cursor_secret,
-            (
-                "AwsSolutions-SMG4",
-                "Rotating it only invalidates open pagination cursors; rotate by hand (ops.md)",
-            ),
+        # The key every service and Lambda signs /internal/* calls with (INTERNAL_SECRET).
+        self.internal_secret = self._signing_key(
+            "InternalSecret",
+            name="internal",
+            description="HMAC key of the 60 s service credentials on /internal/* calls (INTERNAL_SECRET)",
+            length=64,
+            by_hand="Read at task start and Lambda cold start; rotate by hand, rolling restart (platform.md)",
         )
-        self.internal_secret = self._internal_secret()
         self.repositories = {
             entry.name: ecr.Repository(
                 self,
@@ -71,24 +71,20 @@ class DataStack(Stack):
         CfnOutput(self, "DatabaseSecretArn", value=self.db_secret.secret_arn)
         CfnOutput(self, "MessagesTableName", value=self.messages_table.table_name)
 
-    def _internal_secret(self) -> secretsmanager.Secret:
-        """The key every service and Lambda signs /internal/* calls with (INTERNAL_SECRET)."""
+    def _signing_key(
+        self, construct_id: str, *, name: str, description: str, length: int, by_hand: str
+    ) -> secretsmanager.Secret:
+        """A generated HMAC key `cruddur/<name>`, rotated by hand for the reason `by_hand`."""
         secret = secretsmanager.Secret(
             self,
-            "InternalSecret",
-            secret_name="cruddur/internal",  # noqa: S106 - its name, not its value
-            description="HMAC key of the 60 s service credentials on /internal/* calls (INTERNAL_SECRET)",
+            construct_id,
+            secret_name=f"cruddur/{name}",
+            description=description,
             generate_secret_string=secretsmanager.SecretStringGenerator(
-                exclude_punctuation=True, password_length=64
+                exclude_punctuation=True, password_length=length
             ),
         )
-        nag.suppress(
-            secret,
-            (
-                "AwsSolutions-SMG4",
-                "Read at task start and Lambda cold start; rotate by hand, rolling restart (platform.md)",
-            ),
-        )
+        nag.suppress(secret, ("AwsSolutions-SMG4", by_hand))
         return secret
 
     def _database(

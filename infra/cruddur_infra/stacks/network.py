@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import RemovalPolicy, Stack
+from aws_cdk import Stack
 from aws_cdk import aws_ec2 as ec2
-from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from cruddur_common.registry import load_registry
 from cruddur_infra import nag
+from cruddur_infra.components.logs import month_of_logs
 
 POSTGRES_PORT = 5432
 
@@ -20,9 +20,7 @@ class NetworkStack(Stack):
 
     def __init__(self, scope: Construct, construct_id: str, *, nat_gateways: int, **kwargs: Any) -> None:
         super().__init__(scope, construct_id, **kwargs)
-        flow_logs = logs.LogGroup(
-            self, "FlowLogs", retention=logs.RetentionDays.ONE_MONTH, removal_policy=RemovalPolicy.DESTROY
-        )
+        flow_logs = month_of_logs(self, "FlowLogs")
         self.vpc = ec2.Vpc(
             self,
             "Vpc",
@@ -55,8 +53,8 @@ class NetworkStack(Stack):
             "Functions", "Lambdas that reach the database or services", outbound=True
         )
         self.database_sg = self._group("Database", "RDS Postgres: services and Lambdas only", outbound=False)
-        for port, label in ((443, "HTTPS"), (80, "HTTP redirect to HTTPS")):
-            self.alb_sg.add_ingress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(port), f"{label} from anywhere")
+        for number, label in ((443, "HTTPS"), (80, "HTTP redirect to HTTPS")):
+            self.alb_sg.add_ingress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(number), f"{label} from anywhere")
         for entry in load_registry():
             port = ec2.Port.tcp(entry.port)
             self.services_sg.add_ingress_rule(self.alb_sg, port, f"ALB to {entry.name}")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from fastapi import FastAPI
 
 from activity_service import db
@@ -15,8 +13,6 @@ from activity_service.models import SCHEMA
 from activity_service.outbox.runtime import OUTBOX
 from activity_service.settings import Settings, get_settings
 from cruddur_common.app import ServiceSpec, create_service_app
-
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import importlib.util
 import logging
 import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -32,7 +30,7 @@ from cruddur_common.http import create_internal_client
 from cruddur_common.input import InputGuardMiddleware
 from cruddur_common.internal_auth import INTERNAL_PREFIX, internal_guard
 from cruddur_common.logging import RequestContextMiddleware, configure_logging
-from cruddur_common.migrations import upgrade
+from cruddur_common.migrations import migrations_dir, upgrade
 from cruddur_common.settings import DEV_ENVS, DEV_INTERNAL_SECRET, CommonSettings
 from cruddur_common.supervisor import BackgroundTask, Supervisor
 
@@ -83,18 +81,9 @@ class Readiness(BaseModel):
     )
 
 
-def _migrations_dir(spec: ServiceSpec) -> Path | None:
-    """services/<name>/migrations, next to the service's package, when the service has one."""
-    found = importlib.util.find_spec(f"{spec.name}_service")
-    if found is None or found.origin is None:
-        return None
-    path = Path(found.origin).resolve().parent.parent / "migrations"
-    return path if path.is_dir() else None
-
-
 async def _migrate(spec: ServiceSpec, engine: AsyncEngine, url: str) -> None:
     """Apply the service's migrations, one task at a time (a Postgres advisory lock per schema)."""
-    migrations = _migrations_dir(spec)
+    migrations = migrations_dir(f"{spec.name}_service")
     if migrations is None or spec.db_schema is None:
         return
     lock_id = zlib.crc32(f"cruddur-migrate-{spec.db_schema}".encode())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 from pathlib import Path
 
 from alembic import command, context
@@ -11,6 +12,15 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import MetaData, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
+
+
+def migrations_dir(package: str) -> Path | None:
+    """services/<name>/migrations, next to the service's package `package`, when the service has one."""
+    found = importlib.util.find_spec(package)
+    if found is None or found.origin is None:
+        return None
+    path = Path(found.origin).resolve().parent.parent / "migrations"
+    return path if path.is_dir() else None
 
 
 def alembic_config(*, migrations_dir: Path, url: str, schema: str) -> Config:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from fastapi import FastAPI
 
 from cruddur_common.app import ServiceSpec, create_service_app
@@ -13,8 +11,6 @@ from notification_service.live.router import router as live_router
 from notification_service.models import SCHEMA
 from notification_service.notifications.router import router as notifications_router
 from notification_service.settings import Settings, get_settings
-
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from fastapi import FastAPI
 
 from cruddur_common.app import ServiceSpec, create_service_app
@@ -17,8 +15,6 @@ from user_service.profiles.internal import router as profiles_internal_router
 from user_service.profiles.router import profile_router
 from user_service.profiles.router import router as profiles_router
 from user_service.settings import Settings, get_settings
-
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

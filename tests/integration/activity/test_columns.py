@@ -22,8 +22,8 @@ from activity_service.models import Activity, Author, Like, Repost
 from activity_service.schemas import ActivityItem, Reposter
 from cruddur_common.db import create_engine, session_factory
 from devstack.stack import LocalStack
-from tests.integration.activity.conftest import follow, wait_for
-from tests.support import TestUser
+from tests.integration.activity.support import follow
+from tests.support import TestUser, wait_for
 
 pytestmark = pytest.mark.integration
 

@@ -7,7 +7,7 @@ import re
 import httpx
 import pytest
 
-from tests.integration.activity.conftest import follow
+from tests.integration.activity.support import follow
 from tests.support import expect_error
 
 pytestmark = pytest.mark.integration
@@ -142,7 +142,7 @@ def test_home_pages_one_by_one_through_cruds_and_reposts(api: httpx.Client, make
 
 
 def test_profile_edit_shows_in_feeds_promptly(api: httpx.Client, make_user, post) -> None:
-    from tests.integration.activity.conftest import wait_for
+    from tests.support import wait_for
 
     author = make_user()
     crud = post(author, "before the rename")

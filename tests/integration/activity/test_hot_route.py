@@ -13,7 +13,7 @@ from activity_service.feeds import router as feeds_router
 from activity_service.main import create_app
 from activity_service.settings import Settings
 from devstack.stack import LocalStack
-from tests.integration.activity.conftest import follow
+from tests.integration.activity.support import follow
 from tests.support import TestUser
 
 pytestmark = pytest.mark.integration

@@ -18,7 +18,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from cruddur_common import outbox
 from cruddur_common.registry import load_registry
 from devstack.stack import LocalStack
-from tests.integration.activity.conftest import Db, follow, wait_for
+from tests.integration.activity.support import Db, follow
+from tests.support import wait_for
 
 pytestmark = pytest.mark.integration
 

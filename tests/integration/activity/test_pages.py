@@ -7,7 +7,7 @@ import uuid
 import httpx
 import pytest
 
-from tests.integration.activity.conftest import follow
+from tests.integration.activity.support import follow
 from tests.support import expect_error
 
 pytestmark = pytest.mark.integration

@@ -11,7 +11,7 @@ import pytest
 
 from cruddur_common.registry import load_registry
 from devstack.stack import LocalStack
-from tests.integration.activity.conftest import Db
+from tests.integration.activity.support import Db
 from tests.internal import internal_auth
 
 pytestmark = pytest.mark.integration

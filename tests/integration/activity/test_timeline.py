@@ -9,7 +9,8 @@ import pytest
 
 from activity_service.db import asyncpg_dsn
 from activity_service.purge import purge_expired
-from tests.integration.activity.conftest import follow, wait_for
+from tests.integration.activity.support import follow
+from tests.support import wait_for
 
 pytestmark = pytest.mark.integration
 ZERO = "00000000-0000-0000-0000-000000000000"

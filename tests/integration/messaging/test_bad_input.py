@@ -8,7 +8,7 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from tests.integration.messaging.conftest import groups, send
+from tests.integration.messaging.support import groups, send
 from tests.support import TestUser, expect_error
 
 pytestmark = pytest.mark.integration

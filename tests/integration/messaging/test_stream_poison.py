@@ -14,8 +14,8 @@ from cruddur_common.registry import load_registry
 from devstack.stack import LocalStack
 from messaging_service.conversations import keys, repository
 from messaging_service.settings import Settings
-from tests.integration.messaging.conftest import me, send, wait_for, wait_for_preview
-from tests.support import TestUser
+from tests.integration.messaging.support import me, send, wait_for_preview
+from tests.support import TestUser, wait_for
 
 pytestmark = pytest.mark.integration
 DEAD_LETTER_QUEUE = Settings.model_fields["stream_dead_letter_queue"].default

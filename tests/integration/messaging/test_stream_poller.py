@@ -20,7 +20,7 @@ from messaging_service.stream.clients import NotificationClient
 from messaging_service.stream.dead_letters import DeadLetters
 from messaging_service.stream.poller import StreamPoller
 from messaging_service.stream.processor import Processor
-from tests.integration.messaging.conftest import send
+from tests.integration.messaging.support import send
 from tests.support import TestUser
 
 pytestmark = pytest.mark.integration

@@ -19,7 +19,7 @@ from messaging_service.settings import get_settings
 from messaging_service.stream.clients import NotificationClient
 from messaging_service.stream.dead_letters import DeadLetters
 from messaging_service.stream.processor import Processor
-from tests.integration.messaging.conftest import groups, me, send, wait_for_preview
+from tests.integration.messaging.support import groups, me, send, wait_for_preview
 from tests.support import TestUser
 
 pytestmark = pytest.mark.integration

@@ -20,7 +20,7 @@ import pytest
 
 from devstack.processes import Child
 from devstack.stack import LocalStack
-from tests.integration.notification.conftest import event, identity, open_stream
+from tests.integration.notification.support import event, identity, open_stream
 from tests.internal import internal_auth
 from tests.support import TestUser
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from tests.integration.notification.conftest import event, identity, ingest
+from tests.integration.notification.support import event, identity, ingest
 from tests.internal import internal_auth
 from tests.support import TestUser, expect_error
 

@@ -16,7 +16,7 @@ from devstack.stack import LocalStack
 from notification_service.ingest import service
 from notification_service.models import SCHEMA
 from notification_service.notifications import repository
-from tests.integration.notification.conftest import event, identity, ingest
+from tests.integration.notification.support import event, identity, ingest
 from tests.internal import internal_auth
 from tests.support import TestUser
 

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from devstack.stack import LocalStack
-from tests.integration.notification.conftest import event, identity, ingest, open_stream
+from tests.integration.notification.support import event, identity, ingest, open_stream
 from tests.internal import internal_auth
 from tests.support import TestUser, expect_error
 

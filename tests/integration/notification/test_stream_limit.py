@@ -13,7 +13,7 @@ import pytest
 
 from devstack.aws_bootstrap import client as aws_client
 from devstack.stack import LocalStack
-from tests.integration.notification.conftest import SseStream, event, identity, ingest, open_stream
+from tests.integration.notification.support import SseStream, event, identity, ingest, open_stream
 from tests.support import PASSWORD, TestUser
 
 pytestmark = pytest.mark.integration

@@ -7,7 +7,7 @@ from typing import Any
 
 from cruddur_common.aws import AwsClients
 from cruddur_common.settings import CommonSettings
-from tests.unit.lambdas.conftest import boto
+from tests.unit.lambdas.support import boto
 from tests.unit.lambdas.test_avatar_processor import s3_event
 from user_service.avatar_worker import poll_once, sqs_event
 from user_service.avatars.pipeline import Outcome, UploadedObject

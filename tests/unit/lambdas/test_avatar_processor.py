@@ -14,7 +14,7 @@ import pytest
 from cruddur_common.aws import AwsClients
 from cruddur_common.settings import CommonSettings
 from tests.unit.avatar import images
-from tests.unit.lambdas.conftest import boto
+from tests.unit.lambdas.support import boto
 from user_service.avatars.clients import UserServiceClient
 from user_service.avatars.pipeline import Processor, process_event
 

@@ -14,7 +14,7 @@ from cruddur_common.lambda_secrets import with_internal_secret
 from cruddur_common.settings import CommonSettings
 from messaging_service.lambdas.stream import handler
 from messaging_service.settings import get_settings
-from tests.unit.lambdas.conftest import boto
+from tests.unit.lambdas.support import boto
 from tests.unit.lambdas.test_messaging_stream import TABLE, _message_image, _record
 
 SECRET = "lambda-internal-secret-" + "x" * 24

@@ -19,7 +19,7 @@ from messaging_service.stream.dead_letters import DeadLetters
 from messaging_service.stream.failures import Verdict
 from messaging_service.stream.processor import Processor
 from tests.unit.lambdas import test_messaging_stream as shapes
-from tests.unit.lambdas.conftest import boto
+from tests.unit.lambdas.support import boto
 
 TABLE = "processor-test-messages"
 Answer = Callable[[httpx.Request], httpx.Response]

@@ -12,7 +12,7 @@ import pytest
 from messaging_service.lambdas import stream as stream_lambda
 from messaging_service.lambdas.stream import handler
 from messaging_service.settings import get_settings
-from tests.unit.lambdas.conftest import boto
+from tests.unit.lambdas.support import boto
 
 TABLE = "stream-test-messages"
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.unit.lambdas.conftest import boto
+from tests.unit.lambdas.support import boto
 from user_service.errors import InvalidAttributes
 from user_service.lambdas import config, post_confirmation
 from user_service.settings import get_settings
