@@ -115,3 +115,25 @@ def test_the_single_follow_route_refuses_what_cannot_be_applied_with_a_422(activ
         timeout=10,
     )
     assert response.status_code == 422 and response.json()["error"]["code"] == "projection_refused"
+
+
+def test_a_batch_leaves_what_applying_it_in_order_would(activity_url: str, db: Db) -> None:
+    # Issue 12's soak: applied as its net effect (one write per author and per edge), a batch must end
+    # where event-by-event application would: the last event of an edge wins, the newest author copy wins.
+    a, b, c = _author(_handle()), _author(_handle(), age_s=30), _author(_handle())
+    renamed_b = b | {"display_name": "B Renamed", "updated_at": datetime.now(UTC).isoformat()}
+    events = [
+        {"type": "follow", "follower": a, "followee": b},
+        {"type": "unfollow", "follower": a, "followee": b},
+        {"type": "author", "author": renamed_b},
+        {"type": "follow", "follower": a, "followee": b},  # carries the older copy of b
+        {"type": "follow", "follower": a, "followee": c},
+        {"type": "unfollow", "follower": a, "followee": c},
+    ]
+    assert [r["ok"] for r in _batch(activity_url, events)] == [True] * 6
+    followed = db.fetch(
+        "SELECT followee_uuid::text AS f FROM follows WHERE follower_uuid = $1::uuid", a["uuid"]
+    )
+    assert [r["f"] for r in followed] == [b["uuid"]]
+    (row,) = db.fetch("SELECT display_name FROM authors WHERE uuid = $1::uuid", b["uuid"])
+    assert row["display_name"] == "B Renamed"
