@@ -31,7 +31,7 @@ test: ## install what the tests need and run every suite
 	@$(MAKE) --no-print-directory test-frontend
 	@$(MAKE) --no-print-directory test-py
 
-test-unit: ## quick loop: the Python unit tests only (tests/unit; never starts the local stack)
+test-unit: install ## quick loop: the Python unit tests only (tests/unit; never starts the local stack)
 	@$(PY) -m pytest -q -p no:cacheprovider -p tests.unit_only tests/unit
 
 test-py: ## Python suites: unit, integration (embedded Postgres + moto), infra, e2e

@@ -18,8 +18,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from cruddur_common.registry import load_registry
 from devstack.processes import Child
-from devstack.stack import LocalStack
+from devstack.stack import LocalStack, uvicorn_args
 from tests.integration.notification.support import event, identity, open_stream
 from tests.internal import internal_auth
 from tests.support import TestUser
@@ -48,19 +49,8 @@ def spawn(stack: LocalStack) -> Iterator[Callable[..., str]]:
 
     def start(name: str, port_shift: int, **env: str) -> str:
         port = 8190 + port_shift + stack.cfg.port_offset
-        args = [
-            "-m",
-            "uvicorn",
-            "notification_service.main:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--no-access-log",
-            "--log-level",
-            "warning",
-        ]
+        entry = next(e for e in load_registry() if e.name == "notification")
+        args = ["-m", "uvicorn", *uvicorn_args(entry, port=port, workers=1)]
         child = Child(name, args, env=stack.service_env() | env, log_dir=stack.log_dir)
         child.start()
         children.append(child)
