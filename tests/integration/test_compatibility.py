@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.support import TestUser, expect_error
+from tests.support import TestUser, expect_error, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "compatibility.md"
@@ -148,7 +148,10 @@ def test_profiles_carry_avatar_url_not_the_cognito_sub(
     api: httpx.Client, make_user: Callable[..., TestUser]
 ) -> None:
     user = make_user()
-    profile = api.get(f"/api/activities/@{user.handle}").json()["profile"]
+    page = f"/api/activities/@{user.handle}"
+    # the activity service learns of a new user through the user service's outbox: eventually
+    wait_for(lambda: api.get(page).status_code == 200, what="the new user's page")
+    profile = api.get(page).json()["profile"]
     assert profile["avatar_url"] and "cognito_user_uuid" not in profile
     updated = api.put(
         "/api/profile/update", json={"display_name": "Renamed", "bio": "b"}, headers=user.headers
