@@ -83,10 +83,11 @@ class ServiceApp(Construct):
         self.service = self._service(
             cluster=cluster, security_group=security_group, dns_namespace=dns_namespace
         )
+        first, *more = entry.rules
         self.target_group = listener.add_targets(
             entry.name.capitalize(),
-            priority=entry.priority,
-            conditions=[elbv2.ListenerCondition.path_patterns(list(entry.paths))],
+            priority=first.priority,
+            conditions=[elbv2.ListenerCondition.path_patterns(list(first.paths))],
             targets=[self.service],
             port=entry.port,
             protocol=elbv2.ApplicationProtocol.HTTP,
@@ -101,6 +102,15 @@ class ServiceApp(Construct):
                 unhealthy_threshold_count=3,
             ),
         )
+        for rule in more:  # the ALB's 5-patterns-per-rule limit: the rest of the paths, same targets
+            elbv2.ApplicationListenerRule(
+                self,
+                f"Rule{rule.priority}",
+                listener=listener,
+                priority=rule.priority,
+                conditions=[elbv2.ListenerCondition.path_patterns(list(rule.paths))],
+                action=elbv2.ListenerAction.forward([self.target_group]),
+            )
         self._autoscale(*capacity)
         nag.suppress(
             self.task_definition,

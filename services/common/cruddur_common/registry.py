@@ -14,8 +14,16 @@ MAX_PATTERNS_PER_RULE = 5
 
 
 @dataclass(frozen=True, slots=True)
+class ListenerRule:
+    """One ALB listener rule of a service: at most MAX_PATTERNS_PER_RULE path patterns at one priority."""
+
+    priority: int
+    paths: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ServiceEntry:
-    """One service: its name, ALB rule (paths, priority), port and health paths."""
+    """One service: its name, paths (from `priority` on), port and health paths."""
 
     name: str
     priority: int
@@ -25,6 +33,15 @@ class ServiceEntry:
     ready_path: str
     cpu: int
     memory: int
+
+    @property
+    def rules(self) -> tuple[ListenerRule, ...]:
+        """The listener rules that route `paths` here: 5 patterns each, at `priority`, `priority + 1`, …"""
+        step = MAX_PATTERNS_PER_RULE
+        return tuple(
+            ListenerRule(self.priority + i, self.paths[start : start + step])
+            for i, start in enumerate(range(0, len(self.paths), step))
+        )
 
     @property
     def package(self) -> str:
@@ -45,14 +62,14 @@ def _compile(pattern: str) -> re.Pattern[str]:
 
 def _validate(entries: list[ServiceEntry]) -> None:
     names = [e.name for e in entries]
-    priorities = [e.priority for e in entries]
+    priorities = [rule.priority for e in entries for rule in e.rules]
     ports = [e.port for e in entries]
     for label, values in (("name", names), ("priority", priorities), ("port", ports)):
         if len(set(values)) != len(values):
             raise ValueError(f"registry: duplicate service {label} in {REGISTRY_FILE}")
     for entry in entries:
-        if not 1 <= len(entry.paths) <= MAX_PATTERNS_PER_RULE:
-            raise ValueError(f"registry: {entry.name} needs 1..{MAX_PATTERNS_PER_RULE} path patterns")
+        if not entry.paths:
+            raise ValueError(f"registry: {entry.name} needs at least one path pattern")
         if any(p.startswith("/internal") for p in entry.paths):
             raise ValueError(f"registry: {entry.name} routes /internal paths, which must stay private")
 
@@ -89,7 +106,11 @@ def service(name: str) -> ServiceEntry:
 
 def route(path: str) -> ServiceEntry | None:
     """The service an ALB would forward `path` to, or None (the listener's default 404)."""
-    for entry in load_registry():
-        if entry.matches(path):
+    rules = sorted(
+        ((rule.priority, rule.paths, entry) for entry in load_registry() for rule in entry.rules),
+        key=lambda found: found[0],
+    )
+    for _, paths, entry in rules:
+        if any(_compile(pattern).fullmatch(path) for pattern in paths):
             return entry
     return None
