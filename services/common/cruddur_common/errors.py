@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from fastapi.routing import APIRoute
+from fastapi.routing import iter_route_contexts
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
@@ -289,13 +289,11 @@ def _add_error_responses(schema: dict[str, Any]) -> None:
 def _add_dependency_responses(app: FastAPI, schema: dict[str, Any]) -> None:
     """A route dependency whose callable has `openapi_responses` (status -> OpenAPI response) adds them."""
     paths = schema.get("paths", {})
-    for route in app.routes:
-        if not isinstance(route, APIRoute):
-            continue
+    for route in iter_route_contexts(app.routes):  # included routers' routes too, with their dependencies
         declared: dict[str, Any] = {}
-        for depends in route.dependencies:
+        for depends in getattr(route, "dependencies", None) or ():
             declared.update(getattr(depends.dependency, "openapi_responses", {}))
-        for method in route.methods if declared else ():
+        for method in route.methods or () if declared else ():
             operation = paths.get(route.path_format, {}).get(method.lower())
             if operation is not None:
                 for status, response in declared.items():

@@ -28,6 +28,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
+import redis.asyncio as redis
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.params import Depends as DependsParam
 from limits import RateLimitItem, parse
@@ -77,16 +78,27 @@ class RateLimiter:
         self._memory = MovingWindowRateLimiter(MemoryStorage())
         self._redis: MovingWindowRateLimiter | None = None
         self._redis_down_until = 0.0
+        self._pool: redis.ConnectionPool | None = None
         if settings.redis_url:
-            storage = RedisStorage(
-                "async+" + settings.redis_url,
-                implementation="redispy",  # the redis client the services already use
-                wrap_exceptions=True,  # every client error is a limits StorageError
-                key_prefix=KEY_PREFIX,
+            # Our own pool (limits would make one it never closes), on the client the services already use.
+            self._pool = redis.ConnectionPool.from_url(
+                settings.redis_url,
                 socket_timeout=REDIS_TIMEOUT_SECONDS,
                 socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
             )
+            storage = RedisStorage(
+                "async+" + settings.redis_url,
+                implementation="redispy",
+                wrap_exceptions=True,  # every client error is a limits StorageError
+                key_prefix=KEY_PREFIX,
+                connection_pool=self._pool,  # type: ignore[arg-type]  # passed on to redis-py's client
+            )
             self._redis = MovingWindowRateLimiter(storage)
+
+    async def aclose(self) -> None:
+        """Close the Redis connections (at shutdown)."""
+        if self._pool is not None:
+            await self._pool.aclose()
 
     async def hit(self, action: Action, caller: str) -> Verdict:
         """Count one `action` by `caller` unless that would exceed the limit."""
@@ -126,6 +138,13 @@ def limiter_of(app: FastAPI) -> RateLimiter:
     if limiter is None:
         limiter = app.state.rate_limiter = RateLimiter(app.state.settings)
     return limiter
+
+
+async def close_limiter(app: FastAPI) -> None:
+    """Close the app's limiter if a request made one (a lifespan's shutdown step)."""
+    limiter: RateLimiter | None = getattr(app.state, "rate_limiter", None)
+    if limiter is not None:
+        await limiter.aclose()
 
 
 def _responses(action: Action) -> dict[int, dict[str, Any]]:
