@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
 import redis.asyncio as redis
-from fastapi import Depends, FastAPI, Request, Response
+from fastapi import FastAPI, Request, Response
 from fastapi.params import Depends as DependsParam
 from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage, RedisStorage
@@ -179,4 +179,4 @@ def rate_limited(action: Action) -> DependsParam:
         response.headers.update(verdict.headers)
 
     limit.openapi_responses = _responses(action)  # type: ignore[attr-defined]  # errors._document_errors
-    return Depends(limit)
+    return DependsParam(dependency=limit)
