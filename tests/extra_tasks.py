@@ -37,12 +37,7 @@ def redis_server(port: int, data_dir: Path) -> Iterator[str]:
     proc = subprocess.Popen(
         [binary, *args, "--dir", str(data_dir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                break
-        time.sleep(0.05)
+    _wait_listening(port)
     try:
         yield f"redis://127.0.0.1:{port}/0"
     finally:
@@ -50,7 +45,18 @@ def redis_server(port: int, data_dir: Path) -> Iterator[str]:
         proc.wait(timeout=10)
 
 
-def _wait_ready(url: str, child: Child, timeout: float = 30) -> None:
+def _wait_listening(port: int, child: Child | None = None, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert child is None or child.alive(), child.tail()
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise AssertionError(f"nothing listens on 127.0.0.1:{port} after {timeout} s")
+
+
+def _wait_ready(url: str, child: Child, timeout: float = 120) -> None:  # as the stack waits
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         assert child.alive(), child.tail()
@@ -85,3 +91,20 @@ def service_tasks(stack: LocalStack, service: str, base_port: int) -> Iterator[C
     finally:
         for child in children:
             child.stop()
+
+
+@contextmanager
+def gateway_task(stack: LocalStack, port_shift: int, **env: str) -> Iterator[str]:
+    """One more gateway on the stack's services and Cognito (its gateway.json), with its environment
+    changed by `env` (an empty value removes a variable); yields its URL."""
+    port = stack.cfg.gateway_port + port_shift
+    environment = {k: v for k, v in (stack.service_env() | env).items() if v}
+    config = str(stack.cfg.data_dir / "gateway.json")
+    args = ["-m", "devstack.gateway", "--config", config, "--port", str(port)]
+    child = Child(f"gateway-{port_shift}", args, env=environment, log_dir=stack.log_dir)
+    child.start()
+    try:
+        _wait_listening(port, child, timeout=30)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        child.stop()
