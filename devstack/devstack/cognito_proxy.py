@@ -10,11 +10,17 @@ from __future__ import annotations
 import asyncio
 import importlib
 import logging
+import math
+import os
+import time
 from collections.abc import Mapping
 from typing import Any
 
 import httpx
 import orjson
+from limits import parse
+from limits.aio.storage import MemoryStorage
+from limits.aio.strategies import MovingWindowRateLimiter
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -22,6 +28,9 @@ log = logging.getLogger("devstack.cognito")
 TARGET_PREFIX = "AWSCognitoIdentityProviderService."
 PRE_SIGN_UP = "user_service.lambdas.pre_sign_up"
 POST_CONFIRMATION = "user_service.lambdas.post_confirmation"
+# Sign-ups per client address (docs/rate-limits.md); SIGNUP_LIMIT overrides it (the test stack signs up
+# hundreds of users from 127.0.0.1). In AWS the WAF's rate-based rule on SignUp does this job.
+SIGNUP_LIMIT = "5/30 minutes"
 # Calls moto does not implement, answered as Cognito would for a valid request (sign-out revokes the
 # refresh token; locally the tokens simply expire).
 UNSUPPORTED_NO_OPS = frozenset({"RevokeToken"})
@@ -82,9 +91,34 @@ def _missing_authentication(action: str) -> Response:
     return Response(orjson.dumps(body), status_code=400, media_type="application/x-amz-json-1.1")
 
 
-def _lambda_error(trigger: str, exc: Exception) -> Response:
+def _lambda_error(trigger: str, exc: Exception, *, headers: Mapping[str, str] | None = None) -> Response:
     body = {"__type": "UserLambdaValidationException", "message": f"{trigger} failed with error {exc}."}
-    return Response(orjson.dumps(body), status_code=400, media_type="application/x-amz-json-1.1")
+    return Response(
+        orjson.dumps(body), status_code=400, media_type="application/x-amz-json-1.1", headers=headers
+    )
+
+
+class SignUpLimit:
+    """At most `limit` accepted sign-ups per client address in a moving window (the emulated PreSignUp).
+
+    Counted when the pool accepts a sign-up: an attempt that fails (a taken email, a weak password) is not
+    a sign-up, so re-seeding the demo users on every `make run` costs nothing.
+    """
+
+    def __init__(self, limit: str) -> None:
+        self.item = parse(limit)
+        self.limiter = MovingWindowRateLimiter(MemoryStorage())
+
+    async def retry_after(self, address: str) -> int | None:
+        """Seconds until `address` may sign up again; None when it may now."""
+        if await self.limiter.test(self.item, address):
+            return None
+        stats = await self.limiter.get_window_stats(self.item, address)
+        return max(math.ceil(stats.reset_time - time.time()), 1)
+
+    async def count(self, address: str) -> None:
+        """Count one accepted sign-up."""
+        await self.limiter.hit(self.item, address)
 
 
 async def _invoke(module_name: str, event: dict[str, Any]) -> dict[str, Any] | None:
@@ -115,11 +149,20 @@ def _event(
 class CognitoProxy:
     """Forwards Cognito JSON-RPC calls to moto; emulates PreSignUp and PostConfirmation triggers."""
 
-    def __init__(self, *, aws_url: str, pool_id: str, client_id: str, http: httpx.AsyncClient) -> None:
+    def __init__(
+        self,
+        *,
+        aws_url: str,
+        pool_id: str,
+        client_id: str,
+        http: httpx.AsyncClient,
+        signup_limit: str | None = None,
+    ) -> None:
         self.aws_url = aws_url.rstrip("/") + "/"
         self.pool_id = pool_id
         self.client_id = client_id
         self.http = http
+        self.signups = SignUpLimit(signup_limit or os.environ.get("SIGNUP_LIMIT") or SIGNUP_LIMIT)
 
     async def _call(self, action: str, payload: dict[str, Any]) -> httpx.Response:
         return await self.http.post(
@@ -142,7 +185,15 @@ class CognitoProxy:
             payload = orjson.loads(body) if body else {}
         except orjson.JSONDecodeError:
             payload = {}
+        # The address the gateway forwards as X-Forwarded-For (this proxy runs inside the gateway).
+        address = request.client.host if request.client else ""
         if action == "SignUp" and isinstance(payload, dict):
+            wait = await self.signups.retry_after(address)
+            if wait is not None:
+                log.warning("refused a sign-up over the limit", extra={"address": address})
+                minutes = math.ceil(wait / 60)
+                too_many = RuntimeError(f"too many sign-ups from this address; try again in {minutes} min")
+                return _lambda_error("PreSignUp", too_many, headers={"Retry-After": str(wait)})
             attrs = {a.get("Name"): a.get("Value") for a in payload.get("UserAttributes", [])}
             event = _event(
                 "PreSignUp_SignUp",
@@ -162,6 +213,8 @@ class CognitoProxy:
                 k: v for k, v in request.headers.items() if k.lower() in (*FORWARDED, *FORWARDED_SIGNED)
             },
         )
+        if action == "SignUp" and upstream.status_code == 200:
+            await self.signups.count(address)
         if action == "ConfirmSignUp" and upstream.status_code == 200 and isinstance(payload, dict):
             failure = await self._post_confirmation(str(payload.get("Username", "")))
             if failure is not None:

@@ -61,6 +61,9 @@ class StackConfig:
             pg_port=15433 + shift,
             data_dir=ROOT / ".test-data" / f"slot-{slot}",
             seed_demo=False,
+            # The suite signs up hundreds of users from 127.0.0.1; test_cognito_proxy checks the real limit
+            # on a gateway of its own.
+            extra_env={"SIGNUP_LIMIT": "100000/minute"},
         )
 
     @property

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import CfnOutput, Duration, RemovalPolicy, Stack
+from aws_cdk import CfnOutput, CfnParameter, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_rds as rds
+from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
 from cruddur_infra import nag
 from cruddur_infra.components import grants
 from cruddur_infra.components.python_function import PythonFunction
 from cruddur_infra.settings import InfraSettings
+
+MODERATORS = "moderators"  # cruddur_common.auth.MODERATORS: the group the access token's cognito:groups names
+SIGN_UP_TARGET = "AWSCognitoIdentityProviderService.SignUp"
+# WAF's rate-based rules count over 1-10 minutes with a floor of 10 requests: the closest AWS gets to the
+# local proxy's 5 sign-ups per 30 minutes is 10 SignUp calls per IP per 10 minutes (docs/rate-limits.md).
+SIGN_UP_WINDOW_SECONDS = 600
 
 
 class AuthStack(Stack):
@@ -81,6 +88,14 @@ class AuthStack(Stack):
             id_token_validity=Duration.hours(1),
             refresh_token_validity=Duration.days(30),
         )
+        cognito.CfnUserPoolGroup(
+            self,
+            "Moderators",
+            user_pool_id=self.user_pool.user_pool_id,
+            group_name=MODERATORS,
+            description="Moderators: the moderation queue and its actions (docs/moderation.md)",
+        )
+        self.sign_up_acl = self._sign_up_waf()
         nag.suppress(
             self.user_pool,
             ("AwsSolutions-COG2", "MFA is optional for a public social app; offered later as a user setting"),
@@ -91,4 +106,62 @@ class AuthStack(Stack):
             ("AwsSolutions-COG8", "Plus tier is billed per active user; Essentials covers email sign-in"),
         )
         CfnOutput(self, "UserPoolId", value=self.user_pool.user_pool_id)
+        CfnOutput(self, "SignUpWebAclArn", value=self.sign_up_acl.attr_arn)
         CfnOutput(self, "UserPoolClientId", value=self.client.user_pool_client_id)
+
+    def _sign_up_waf(self) -> wafv2.CfnWebACL:
+        """A REGIONAL web ACL on the user pool: SignUp calls per IP, rate-limited (the CloudFront ACL of
+        CruddurEdge never sees them: the SPA calls Cognito's own endpoint)."""
+        limit = CfnParameter(
+            self,
+            "SignUpsPerIpPerTenMinutes",
+            type="Number",
+            default=10,
+            min_value=10,  # WAF's floor for a rate-based rule
+            description="SignUp calls one IP may make in 10 minutes before WAF blocks its sign-ups",
+        )
+
+        def visibility(name: str) -> wafv2.CfnWebACL.VisibilityConfigProperty:
+            return wafv2.CfnWebACL.VisibilityConfigProperty(
+                cloud_watch_metrics_enabled=True, metric_name=name, sampled_requests_enabled=True
+            )
+
+        is_sign_up = wafv2.CfnWebACL.StatementProperty(
+            byte_match_statement=wafv2.CfnWebACL.ByteMatchStatementProperty(
+                field_to_match=wafv2.CfnWebACL.FieldToMatchProperty(single_header={"Name": "x-amz-target"}),
+                positional_constraint="EXACTLY",
+                search_string=SIGN_UP_TARGET,
+                text_transformations=[wafv2.CfnWebACL.TextTransformationProperty(priority=0, type="NONE")],
+            )
+        )
+        acl = wafv2.CfnWebACL(
+            self,
+            "SignUpWebAcl",
+            name="cruddur-sign-ups",
+            scope="REGIONAL",
+            default_action=wafv2.CfnWebACL.DefaultActionProperty(allow={}),
+            rules=[
+                wafv2.CfnWebACL.RuleProperty(
+                    name="SignUpsPerIp",
+                    priority=0,
+                    action=wafv2.CfnWebACL.RuleActionProperty(block={}),
+                    statement=wafv2.CfnWebACL.StatementProperty(
+                        rate_based_statement=wafv2.CfnWebACL.RateBasedStatementProperty(
+                            limit=limit.value_as_number,
+                            aggregate_key_type="IP",
+                            evaluation_window_sec=SIGN_UP_WINDOW_SECONDS,
+                            scope_down_statement=is_sign_up,
+                        )
+                    ),
+                    visibility_config=visibility("SignUpsPerIp"),
+                )
+            ],
+            visibility_config=visibility("cruddur-sign-ups"),
+        )
+        wafv2.CfnWebACLAssociation(
+            self,
+            "SignUpWebAclAssociation",
+            resource_arn=self.user_pool.user_pool_arn,
+            web_acl_arn=acl.attr_arn,
+        )
+        return acl

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
@@ -111,6 +112,20 @@ class DependencyUnavailable(AppError):
             headers={"Retry-After": str(retry_after)},
         )
         self.dependency = dependency
+
+
+class RateLimited(AppError):
+    """Too many writes of one kind by one caller (cruddur_common.rate_limits): wait `Retry-After` seconds."""
+
+    status_code = 429
+    code = "rate_limited"
+
+    def __init__(self, action: str, *, retry_after: int, headers: dict[str, str]) -> None:
+        super().__init__(
+            f"Too many {action} in a short time; try again in {retry_after} s.",
+            details={"action": action, "retry_after": retry_after},
+            headers={"Retry-After": str(retry_after), **headers},
+        )
 
 
 class ErrorBody(BaseModel):
@@ -236,12 +251,15 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 def _document_errors(app: FastAPI) -> None:
-    """Add what every operation can answer to OpenAPI: 400 `invalid_body` for JSON bodies, 503 outages."""
+    """Add what every operation can answer to OpenAPI: 400 `invalid_body` for JSON bodies, 503 outages,
+    and what the route's own `dependencies=[...]` declare they raise (`openapi_responses`, e.g. a 429)."""
     build = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            _add_error_responses(build())
+            schema = build()
+            _add_error_responses(schema)
+            _add_dependency_responses(app, schema)
         assert app.openapi_schema is not None
         return app.openapi_schema
 
@@ -266,6 +284,20 @@ def _add_error_responses(schema: dict[str, Any]) -> None:
                     "content": error,
                 },
             )
+
+
+def _add_dependency_responses(app: FastAPI, schema: dict[str, Any]) -> None:
+    """A route dependency whose callable has `openapi_responses` (status -> OpenAPI response) adds them."""
+    paths = schema.get("paths", {})
+    for route in iter_route_contexts(app.routes):  # included routers' routes too, with their dependencies
+        declared: dict[str, Any] = {}
+        for depends in getattr(route, "dependencies", None) or ():
+            declared.update(getattr(depends.dependency, "openapi_responses", {}))
+        for method in route.methods or () if declared else ():
+            operation = paths.get(route.path_format, {}).get(method.lower())
+            if operation is not None:
+                for status, response in declared.items():
+                    operation.setdefault("responses", {}).setdefault(str(status), response)
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Literal
 from urllib.parse import quote
 
-from pydantic import Field, SecretStr, model_validator
+from limits import parse_many
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_ENVS = ("dev", "test")
@@ -52,9 +53,38 @@ class CommonSettings(BaseSettings):
     internal_secret_arn: str | None = None  # Lambdas: read at cold start (cruddur_common.lambda_secrets)
 
     redis_url: str | None = None
+    # Per-user limits on writes (cruddur_common.rate_limits, docs/rate-limits.md), in the `limits` library's
+    # notation "<count>/<n> <unit>" (e.g. "30/5 minutes", "20/hour"); RATE_LIMIT_POSTS=... overrides one.
+    rate_limit_posts: str = "30/5 minutes"  # posts and replies
+    rate_limit_reactions: str = "120/5 minutes"  # likes and reposts, on and off
+    rate_limit_follows: str = "60/5 minutes"  # follow and unfollow
+    rate_limit_messages: str = "60/5 minutes"  # direct messages sent
+    rate_limit_uploads: str = "20/hour"  # avatar and media upload grants
+    rate_limit_reports: str = "20/hour"
+    rate_limit_relations: str = "60/5 minutes"  # block, unblock, mute, unmute
     cursor_secret: str = DEV_CURSOR_SECRET
     max_body_bytes: int = 1_048_576
     hot_routes: bool = True  # HOT_ROUTES=false: serve the hot routes through FastAPI too (cruddur_common.hot)
+
+    @field_validator(
+        "rate_limit_posts",
+        "rate_limit_reactions",
+        "rate_limit_follows",
+        "rate_limit_messages",
+        "rate_limit_uploads",
+        "rate_limit_reports",
+        "rate_limit_relations",
+    )
+    @classmethod
+    def _rate_limit(cls, value: str) -> str:
+        """Refuse at startup what `limits` cannot parse (or a single limit per item: one window each)."""
+        try:
+            parsed = parse_many(value)
+        except ValueError as exc:
+            raise ValueError(f"{value!r} is not a rate limit like '30/5 minutes'") from exc
+        if len(parsed) != 1:
+            raise ValueError(f"{value!r}: give one rate limit per action, like '30/5 minutes'")
+        return value
 
     @model_validator(mode="after")
     def _refuse_dev_defaults_in_prod(self) -> CommonSettings:

@@ -7,10 +7,6 @@ Extra notification processes run beside the test stack on its Postgres; the Redi
 from __future__ import annotations
 
 import asyncio
-import os
-import shutil
-import socket
-import subprocess
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,9 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from cruddur_common.registry import load_registry
-from devstack.processes import Child
-from devstack.stack import LocalStack, uvicorn_args
+from devstack.stack import LocalStack
+from tests.extra_tasks import redis_server, service_tasks
 from tests.integration.notification.support import event, identity, open_stream
 from tests.internal import internal_auth
 from tests.support import TestUser
@@ -29,77 +24,18 @@ pytestmark = pytest.mark.integration
 STREAM = "/api/notifications/stream"
 
 
-def _wait_ready(url: str, child: Child, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert child.alive(), child.tail()
-        try:
-            if httpx.get(f"{url}/ready", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError(f"{url} not ready:\n{child.tail()}")
-
-
 @pytest.fixture
 def spawn(stack: LocalStack) -> Iterator[Callable[..., str]]:
     """Start an extra notification task with extra environment; returns its URL."""
-    children: list[Child] = []
-
-    def start(name: str, port_shift: int, **env: str) -> str:
-        port = 8190 + port_shift + stack.cfg.port_offset
-        entry = next(e for e in load_registry() if e.name == "notification")
-        args = ["-m", "uvicorn", *uvicorn_args(entry, port=port, workers=1)]
-        child = Child(name, args, env=stack.service_env() | env, log_dir=stack.log_dir)
-        child.start()
-        children.append(child)
-        url = f"http://127.0.0.1:{port}"
-        _wait_ready(url, child)
-        return url
-
-    yield start
-    for child in children:
-        child.stop()
+    with service_tasks(stack, "notification", 8190) as start:
+        yield start
 
 
 @pytest.fixture
 def redis_url(stack: LocalStack, tmp_path: Path) -> Iterator[str]:
     """A throwaway redis-server on a port of this test slot."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        if os.environ.get("CI"):  # `make test` installs it; in CI a missing server is a failure, not a skip
-            pytest.fail("redis-server is not installed (scripts/bootstrap.sh redis)")
-        pytest.skip("redis-server is not installed (apt-get install redis-server)")
-    port = 6390 + stack.cfg.port_offset
-    proc = subprocess.Popen(
-        [
-            binary,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(tmp_path),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                break
-        time.sleep(0.05)
-    try:
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    with redis_server(6390 + stack.cfg.port_offset, tmp_path) as url:
+        yield url
 
 
 async def test_redis_carries_events_between_tasks(

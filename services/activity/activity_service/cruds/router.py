@@ -13,6 +13,7 @@ from activity_service.db import PoolDep
 from activity_service.dependencies import CurrentUserId
 from activity_service.schemas import ActivityItem
 from cruddur_common.errors import ERROR_RESPONSES, ErrorResponse
+from cruddur_common.rate_limits import rate_limited
 
 router = APIRouter(prefix="/api/activities", tags=["activity"], responses=ERROR_RESPONSES)
 WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
@@ -25,7 +26,13 @@ def _notify(request: Request) -> service.Notify:
     return deliverer.notify if deliverer is not None else (lambda: None)
 
 
-@router.post("", response_model=ActivityItem, status_code=status.HTTP_201_CREATED, summary="Post a crud")
+@router.post(
+    "",
+    response_model=ActivityItem,
+    status_code=status.HTTP_201_CREATED,
+    summary="Post a crud",
+    dependencies=[rate_limited("posts")],
+)
 async def post_activity(
     body: NewActivity, author: CurrentUserId, pool: PoolDep, request: Request
 ) -> ActivityItem:
@@ -40,6 +47,7 @@ async def post_activity(
     response_model=ActivityItem,
     status_code=status.HTTP_201_CREATED,
     summary="Reply to a crud",
+    dependencies=[rate_limited("posts")],
 )
 async def post_reply(
     activity_uuid: uuid.UUID, body: NewReply, author: CurrentUserId, pool: PoolDep, request: Request
@@ -50,7 +58,12 @@ async def post_reply(
     )
 
 
-@router.put("/{activity_uuid}/like", response_model=LikeState, summary="Like a crud (idempotent)")
+@router.put(
+    "/{activity_uuid}/like",
+    response_model=LikeState,
+    summary="Like a crud (idempotent)",
+    dependencies=[rate_limited("reactions")],
+)
 async def like(activity_uuid: uuid.UUID, reader: CurrentUserId, pool: PoolDep, request: Request) -> LikeState:
     """Like a live crud; liking twice changes nothing."""
     return await service.set_like(
@@ -58,7 +71,12 @@ async def like(activity_uuid: uuid.UUID, reader: CurrentUserId, pool: PoolDep, r
     )
 
 
-@router.delete("/{activity_uuid}/like", response_model=LikeState, summary="Unlike a crud (idempotent)")
+@router.delete(
+    "/{activity_uuid}/like",
+    response_model=LikeState,
+    summary="Unlike a crud (idempotent)",
+    dependencies=[rate_limited("reactions")],
+)
 async def unlike(
     activity_uuid: uuid.UUID, reader: CurrentUserId, pool: PoolDep, request: Request
 ) -> LikeState:
@@ -68,7 +86,12 @@ async def unlike(
     )
 
 
-@router.put("/{activity_uuid}/repost", response_model=RepostState, summary="Repost a crud (idempotent)")
+@router.put(
+    "/{activity_uuid}/repost",
+    response_model=RepostState,
+    summary="Repost a crud (idempotent)",
+    dependencies=[rate_limited("reactions")],
+)
 async def repost(
     activity_uuid: uuid.UUID, reader: CurrentUserId, pool: PoolDep, request: Request
 ) -> RepostState:
@@ -78,7 +101,12 @@ async def repost(
     )
 
 
-@router.delete("/{activity_uuid}/repost", response_model=RepostState, summary="Undo a repost (idempotent)")
+@router.delete(
+    "/{activity_uuid}/repost",
+    response_model=RepostState,
+    summary="Undo a repost (idempotent)",
+    dependencies=[rate_limited("reactions")],
+)
 async def unrepost(
     activity_uuid: uuid.UUID, reader: CurrentUserId, pool: PoolDep, request: Request
 ) -> RepostState:

@@ -17,6 +17,7 @@ from cruddur_common.pagination import (
     PageQuery,
     set_next_link,
 )
+from cruddur_common.rate_limits import rate_limited
 from messaging_service.conversations import service
 from messaging_service.conversations.schemas import CreatedMessage, CreateMessage, Message, MessageGroup
 from messaging_service.dependencies import MessagingDep
@@ -84,6 +85,7 @@ async def list_messages(
     response_model=CreatedMessage,
     status_code=status.HTTP_201_CREATED,
     summary="Send a direct message",
+    dependencies=[rate_limited("messages")],
 )
 async def create_message(
     body: CreateMessage, principal: CurrentUser, messaging: MessagingDep

@@ -7,6 +7,7 @@ from fastapi.responses import Response
 
 from cruddur_common.db import SessionDep
 from cruddur_common.errors import ERROR_RESPONSES
+from cruddur_common.rate_limits import rate_limited
 from user_service.avatars import service
 from user_service.avatars.schemas import (
     AvatarStatus,
@@ -29,6 +30,7 @@ internal_router = APIRouter(prefix="/internal/avatars", tags=["internal"], respo
     response_model=UploadGrant,
     status_code=201,
     summary="Start an avatar upload: a presigned S3 POST (JPEG, PNG or WebP, at most 5 MB)",
+    dependencies=[rate_limited("uploads")],
 )
 async def create_upload(
     body: UploadRequest, me: CurrentUser, session: SessionDep, s3: S3Dep, settings: SettingsDep
@@ -50,6 +52,7 @@ async def read_status(me: CurrentUser, session: SessionDep, settings: SettingsDe
     "/avatars/key_upload",
     response_model=KeyUploadGrant,
     summary="The original client's upload URL: a presigned PUT for the given extension",
+    dependencies=[rate_limited("uploads")],
 )
 async def key_upload(
     body: KeyUploadRequest, me: CurrentUser, session: SessionDep, s3: S3Dep, settings: SettingsDep

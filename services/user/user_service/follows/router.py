@@ -8,6 +8,7 @@ from cruddur_common.db import SessionDep
 from cruddur_common.errors import ERROR_RESPONSES
 from cruddur_common.handles import HandlePath
 from cruddur_common.pagination import DEFAULT_LIMIT, INVALID_CURSOR_RESPONSES, CursorParam, LimitParam
+from cruddur_common.rate_limits import rate_limited
 from user_service.dependencies import CurrentUser, OutboxNotify, Reader, SettingsDep
 from user_service.follows import service
 from user_service.follows.schemas import FollowState, PersonPage
@@ -15,7 +16,12 @@ from user_service.follows.schemas import FollowState, PersonPage
 router = APIRouter(prefix="/api/users", tags=["users"], responses=ERROR_RESPONSES)
 
 
-@router.put("/@{handle}/follow", response_model=FollowState, summary="Follow a user (idempotent)")
+@router.put(
+    "/@{handle}/follow",
+    response_model=FollowState,
+    summary="Follow a user (idempotent)",
+    dependencies=[rate_limited("follows")],
+)
 async def follow(
     handle: HandlePath, me: CurrentUser, session: SessionDep, settings: SettingsDep, notify: OutboxNotify
 ) -> FollowState:
@@ -26,7 +32,12 @@ async def follow(
 
 
 # PUT and DELETE of one edge: two routes (each with its own summary in the docs) over one use case.
-@router.delete("/@{handle}/follow", response_model=FollowState, summary="Unfollow a user (idempotent)")
+@router.delete(
+    "/@{handle}/follow",
+    response_model=FollowState,
+    summary="Unfollow a user (idempotent)",
+    dependencies=[rate_limited("follows")],
+)
 async def unfollow(
     handle: HandlePath, me: CurrentUser, session: SessionDep, settings: SettingsDep, notify: OutboxNotify
 ) -> FollowState:

@@ -1,0 +1,110 @@
+"""Extra processes beside a test stack: a throwaway redis-server, more tasks of one service.
+
+Ports are shifted by the test slot (CRUDDUR_TEST_SLOT), like the stack's own.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+from cruddur_common.registry import load_registry
+from devstack.processes import Child
+from devstack.stack import LocalStack, uvicorn_args
+
+
+@contextmanager
+def redis_server(port: int, data_dir: Path) -> Iterator[str]:
+    """A redis-server on 127.0.0.1:`port` for the block's duration; yields its REDIS_URL.
+
+    Needs Debian's `redis-server` (installed by `make test`): skipped without it, failed in CI.
+    """
+    binary = shutil.which("redis-server")
+    if binary is None:
+        if os.environ.get("CI"):  # `make test` installs it; in CI a missing server is a failure, not a skip
+            pytest.fail("redis-server is not installed (scripts/bootstrap.sh redis)")
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    args = ["--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+    proc = subprocess.Popen(
+        [binary, *args, "--dir", str(data_dir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    _wait_listening(port)
+    try:
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def _wait_listening(port: int, child: Child | None = None, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert child is None or child.alive(), child.tail()
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise AssertionError(f"nothing listens on 127.0.0.1:{port} after {timeout} s")
+
+
+def _wait_ready(url: str, child: Child, timeout: float = 120) -> None:  # as the stack waits
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert child.alive(), child.tail()
+        try:
+            if httpx.get(f"{url}/ready", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"{url} not ready:\n{child.tail()}")
+
+
+@contextmanager
+def service_tasks(stack: LocalStack, service: str, base_port: int) -> Iterator[Callable[..., str]]:
+    """`start(name, port_shift, **env)` starts one more task of `service` on the stack's datastores, with
+    extra environment, at `base_port + port_shift` (slot-shifted) and returns its URL; all stop on exit."""
+    children: list[Child] = []
+    entry = next(e for e in load_registry() if e.name == service)
+
+    def start(name: str, port_shift: int, **env: str) -> str:
+        port = base_port + port_shift + stack.cfg.port_offset
+        args = ["-m", "uvicorn", *uvicorn_args(entry, port=port, workers=1)]
+        child = Child(name, args, env=stack.service_env() | env, log_dir=stack.log_dir)
+        child.start()
+        children.append(child)
+        url = f"http://127.0.0.1:{port}"
+        _wait_ready(url, child)
+        return url
+
+    try:
+        yield start
+    finally:
+        for child in children:
+            child.stop()
+
+
+@contextmanager
+def gateway_task(stack: LocalStack, port_shift: int, **env: str) -> Iterator[str]:
+    """One more gateway on the stack's services and Cognito (its gateway.json), with its environment
+    changed by `env` (an empty value removes a variable); yields its URL."""
+    port = stack.cfg.gateway_port + port_shift
+    environment = {k: v for k, v in (stack.service_env() | env).items() if v}
+    config = str(stack.cfg.data_dir / "gateway.json")
+    args = ["-m", "devstack.gateway", "--config", config, "--port", str(port)]
+    child = Child(f"gateway-{port_shift}", args, env=environment, log_dir=stack.log_dir)
+    child.start()
+    try:
+        _wait_listening(port, child, timeout=30)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        child.stop()
