@@ -24,6 +24,18 @@ class NotAuthor(Forbidden):
     code = "not_author"
 
 
+class Blocked(Forbidden):
+    """The writer and the crud's author are a blocked pair (either blocked the other)."""
+
+    code = "blocked"
+
+
+class Suspended(Forbidden):
+    """A moderator suspended the writer: they may not post, reply, react or delete."""
+
+    code = "suspended"
+
+
 class MessageBlank(Unprocessable):
     """The message is empty after trimming."""
 

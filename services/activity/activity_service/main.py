@@ -10,6 +10,7 @@ from activity_service.cruds.router import router as cruds_router
 from activity_service.feeds.router import HOT_ROUTES
 from activity_service.feeds.router import router as feeds_router
 from activity_service.models import SCHEMA
+from activity_service.moderation.router import router as moderation_router
 from activity_service.outbox.runtime import OUTBOX
 from activity_service.settings import Settings, get_settings
 from cruddur_common.app import ServiceSpec, create_service_app
@@ -23,7 +24,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             title="Cruddur activity service",
             description="Cruds: posting, feeds, replies, likes, reposts, search, trending and expiry.",
             settings=settings or get_settings(),
-            routers=[feeds_router, cruds_router, authors_router],
+            routers=[feeds_router, cruds_router, authors_router, moderation_router],
             db_schema=SCHEMA,
             aws_services=(),
             readiness=db.READINESS,

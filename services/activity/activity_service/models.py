@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID as PyUUID
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     DateTime,
     ForeignKey,
@@ -48,6 +49,7 @@ class Author(Base):
     bio: Mapped[str] = mapped_column(Text, server_default="")
     avatar_url: Mapped[str] = mapped_column(Text, server_default="")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    suspended: Mapped[bool] = mapped_column(Boolean, server_default="false")
 
 
 class Follow(Base):
@@ -128,6 +130,40 @@ class Hashtag(Base):
     tag: Mapped[str] = mapped_column(String(100), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Hidden(Base):
+    """Projection of blocks and mutes (owned by the user service): whose content a viewer does not see.
+
+    A block is two rows, `block` (the blocker's) and `blocked` (the blocked user's); a mute is one row,
+    live while `until` is null or in the future.
+    """
+
+    __tablename__ = "hidden"
+    __table_args__ = (
+        CheckConstraint("kind IN ('block', 'blocked', 'mute')", name="kind"),
+        CheckConstraint("kind = 'mute' OR until IS NULL", name="until"),
+        CheckConstraint("viewer_uuid <> author_uuid", name="not_self"),
+    )
+
+    viewer_uuid: Mapped[PyUUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    author_uuid: Mapped[PyUUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)
+    until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Hold(Base):
+    """An evidence hold of an open report: the crud outlives its expiry until `until` (or the release)."""
+
+    __tablename__ = "holds"
+
+    report_id: Mapped[PyUUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    activity_uuid: Mapped[PyUUID] = mapped_column(
+        ForeignKey("activities.uuid", ondelete="CASCADE"), index=True
+    )
+    reporter_uuid: Mapped[PyUUID] = mapped_column(UUID(as_uuid=True))
+    until: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
 class OutboxEvent(outbox.OutboxColumns, Base):

@@ -1,10 +1,11 @@
-"""The only code that touches the authors and follows projections."""
+"""The only code that touches the authors, follows and relations (blocks, mutes, suspension) projections."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import TypeAlias
 
 import asyncpg
@@ -14,11 +15,12 @@ from activity_service.authors.schemas import AuthorIn
 Executor: TypeAlias = asyncpg.Pool | asyncpg.Connection
 
 _UPSERT_AUTHOR = """
-INSERT INTO authors (uuid, cognito_user_id, handle, display_name, bio, avatar_url, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7)
+INSERT INTO authors (uuid, cognito_user_id, handle, display_name, bio, avatar_url, updated_at, suspended)
+VALUES ($1, $2, $3, $4, $5, $6, $7, coalesce($8::boolean, false))
 ON CONFLICT (uuid) DO UPDATE SET
     handle = excluded.handle, display_name = excluded.display_name, bio = excluded.bio,
-    avatar_url = excluded.avatar_url, updated_at = excluded.updated_at
+    avatar_url = excluded.avatar_url, updated_at = excluded.updated_at,
+    suspended = coalesce($8::boolean, authors.suspended)
 WHERE authors.updated_at <= excluded.updated_at
 RETURNING uuid
 """
@@ -55,6 +57,7 @@ async def _write_author(db: Executor, author: AuthorIn, *, handle: str) -> bool:
         author.bio,
         author.avatar_url,
         author.updated_at,
+        author.suspended,
     )
     return written is not None
 
@@ -115,3 +118,39 @@ async def unfollow(db: Executor, *, follower: uuid.UUID, followee: uuid.UUID) ->
         "DELETE FROM follows WHERE follower_uuid = $1 AND followee_uuid = $2 RETURNING 1", follower, followee
     )
     return removed is not None
+
+
+# A block is two rows: the blocker's `block` and the blocked user's `blocked` (migration 0005).
+_BLOCK = """
+INSERT INTO hidden (viewer_uuid, author_uuid, kind) VALUES ($1, $2, 'block'), ($2, $1, 'blocked')
+ON CONFLICT DO NOTHING
+"""
+_UNBLOCK = """
+DELETE FROM hidden
+WHERE (viewer_uuid, author_uuid, kind) IN (($1::uuid, $2::uuid, 'block'), ($2::uuid, $1::uuid, 'blocked'))
+"""
+_MUTE = """
+INSERT INTO hidden (viewer_uuid, author_uuid, kind, until) VALUES ($1, $2, 'mute', $3)
+ON CONFLICT (viewer_uuid, author_uuid, kind) DO UPDATE SET until = excluded.until
+"""
+_UNMUTE = "DELETE FROM hidden WHERE viewer_uuid = $1 AND author_uuid = $2 AND kind = 'mute'"
+
+
+async def set_block(db: Executor, *, blocker: uuid.UUID, blocked: uuid.UUID, on: bool) -> None:
+    """Record or remove `blocker`'s block of `blocked` (idempotent; the other's block of them stays)."""
+    await db.execute(_BLOCK if on else _UNBLOCK, blocker, blocked)
+
+
+async def set_mute(db: Executor, *, muter: uuid.UUID, muted: uuid.UUID, until: datetime | None) -> None:
+    """Record `muter`'s mute of `muted` until a time (None: until unmuted); a repeat replaces the time."""
+    await db.execute(_MUTE, muter, muted, until)
+
+
+async def unmute(db: Executor, *, muter: uuid.UUID, muted: uuid.UUID) -> None:
+    """Remove a mute (idempotent)."""
+    await db.execute(_UNMUTE, muter, muted)
+
+
+async def set_suspended(db: Executor, *, user: uuid.UUID, suspended: bool) -> None:
+    """Mark a user suspended or not; an author not projected yet takes it from their `author` event."""
+    await db.execute("UPDATE authors SET suspended = $2 WHERE uuid = $1", user, suspended)

@@ -1,4 +1,4 @@
-"""Internal models of the author and follow projections (pushed by the user service)."""
+"""Internal models of the author, follow and relation projections (pushed by the user service)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal, TypeAlias
 
-from pydantic import BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field
 
 from cruddur_common.urls import PublicUrl
 
@@ -21,6 +21,9 @@ class AuthorIn(BaseModel):
     bio: str = Field(default="", max_length=160)
     avatar_url: PublicUrl = ""  # rendered as <img src>: never javascript: or another scheme
     updated_at: datetime
+    # Absent (the user service's /api/users/me, older events): a new author is not suspended, a known one
+    # keeps what the `suspension` events said.
+    suspended: bool | None = None
 
 
 class FollowIn(BaseModel):
@@ -43,7 +46,41 @@ class FollowEvent(FollowIn):
     type: Literal["follow", "unfollow"]
 
 
-ProjectionEvent: TypeAlias = Annotated[AuthorEvent | FollowEvent, Field(discriminator="type")]
+class BlockEvent(BaseModel):
+    """Outbox event: `blocker` blocked (`block`) or unblocked (`unblock`) `blocked`."""
+
+    type: Literal["block", "unblock"]
+    blocker: uuid.UUID
+    blocked: uuid.UUID
+
+
+class MuteEvent(BaseModel):
+    """Outbox event: `muter` muted `muted` until a time (null: until unmuted)."""
+
+    type: Literal["mute"]
+    muter: uuid.UUID
+    muted: uuid.UUID
+    until: AwareDatetime | None = None
+
+
+class UnmuteEvent(BaseModel):
+    """Outbox event: `muter` unmuted `muted`."""
+
+    type: Literal["unmute"]
+    muter: uuid.UUID
+    muted: uuid.UUID
+
+
+class SuspensionEvent(BaseModel):
+    """Outbox event: a moderator suspended (or reinstated) a user."""
+
+    type: Literal["suspension"]
+    user: uuid.UUID
+    suspended: bool
+
+
+RelationEvent: TypeAlias = BlockEvent | MuteEvent | UnmuteEvent | SuspensionEvent
+ProjectionEvent: TypeAlias = Annotated[AuthorEvent | FollowEvent | RelationEvent, Field(discriminator="type")]
 
 
 class Applied(BaseModel):

@@ -1,4 +1,4 @@
-"""Use cases of the author projection: identify callers, apply pushes from the user service."""
+"""Use cases of the author projection: identify callers, apply pushes (authors, follows, relations)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,19 @@ import httpx
 from pydantic import TypeAdapter
 
 from activity_service.authors import clients, repository
-from activity_service.authors.schemas import AuthorEvent, AuthorIn, FollowEvent, FollowIn, ProjectionEvent
+from activity_service.authors.repository import Executor
+from activity_service.authors.schemas import (
+    AuthorEvent,
+    AuthorIn,
+    BlockEvent,
+    FollowEvent,
+    FollowIn,
+    MuteEvent,
+    ProjectionEvent,
+    RelationEvent,
+    SuspensionEvent,
+    UnmuteEvent,
+)
 from activity_service.db import transaction
 from activity_service.settings import Settings
 from activity_service.timeline import repository as timeline
@@ -73,27 +85,65 @@ async def apply_events(pool: asyncpg.Pool, events: list[object]) -> BatchResult:
 
 
 async def _apply_net(conn: asyncpg.Connection, events: list[ProjectionEvent]) -> None:
-    """What applying `events` in order leaves behind, with one write per author and per follow edge.
+    """What applying `events` in order leaves behind, with one write per author, follow edge and relation.
 
     Issue 12's soak: a follow event carries both its authors, so a batch of 50 follows and unfollows
     between two people wrote the same two authors 100 times and toggled one edge 50 times, in 50
     transactions: the user outbox's lag (p99 4-7 s while activity's own stayed under 1 s). An author
     write keeps the newest copy anyway (`updated_at`), and an edge's last event decides whether it exists.
+    Blocks, mutes and suspensions are independent of authors and follows, so their last event decides too.
     """
     newest: dict[uuid.UUID, AuthorIn] = {}
     edges: dict[tuple[uuid.UUID, uuid.UUID], bool] = {}
+    relations = _NetRelations()
     for event in events:
-        authors = [event.author] if isinstance(event, AuthorEvent) else [event.follower, event.followee]
-        for author in authors:
-            kept = newest.get(author.uuid)
-            if kept is None or kept.updated_at <= author.updated_at:
-                newest[author.uuid] = author
+        if isinstance(event, AuthorEvent | FollowEvent):
+            authors = [event.author] if isinstance(event, AuthorEvent) else [event.follower, event.followee]
+            for author in authors:
+                kept = newest.get(author.uuid)
+                if kept is None or kept.updated_at <= author.updated_at:
+                    newest[author.uuid] = author
         if isinstance(event, FollowEvent):
             edges[(event.follower.uuid, event.followee.uuid)] = event.type == "follow"
+        elif not isinstance(event, AuthorEvent):
+            relations.add(event)
     for author in newest.values():
         await repository.upsert_author(conn, author)
     for (follower, followee), following in sorted(edges.items(), key=lambda e: (e[0][1], e[0][0])):
         await _set_edge(conn, follower=follower, followee=followee, following=following)
+    for event in relations.last():
+        await _apply_relation(conn, event)
+
+
+class _NetRelations:
+    """The last relation event per pair (block, mute) and per user (suspension), in first-seen order."""
+
+    def __init__(self) -> None:
+        self._last: dict[tuple[str, uuid.UUID, uuid.UUID], RelationEvent] = {}
+
+    def add(self, event: RelationEvent) -> None:
+        if isinstance(event, BlockEvent):
+            key = ("block", event.blocker, event.blocked)
+        elif isinstance(event, SuspensionEvent):
+            key = ("suspension", event.user, event.user)
+        else:
+            key = ("mute", event.muter, event.muted)
+        self._last[key] = event
+
+    def last(self) -> list[RelationEvent]:
+        return list(self._last.values())
+
+
+async def _apply_relation(db: Executor, event: RelationEvent) -> None:
+    """Apply one block, unblock, mute, unmute or suspension event (each is idempotent)."""
+    if isinstance(event, BlockEvent):
+        await repository.set_block(db, blocker=event.blocker, blocked=event.blocked, on=event.type == "block")
+    elif isinstance(event, MuteEvent):
+        await repository.set_mute(db, muter=event.muter, muted=event.muted, until=event.until)
+    elif isinstance(event, UnmuteEvent):
+        await repository.unmute(db, muter=event.muter, muted=event.muted)
+    else:
+        await repository.set_suspended(db, user=event.user, suspended=event.suspended)
 
 
 async def _set_edge(
@@ -118,7 +168,9 @@ async def _apply_each(pool: asyncpg.Pool, events: list[object]) -> BatchResult:
     async def apply(event: ProjectionEvent) -> None:
         if isinstance(event, AuthorEvent):
             await apply_author(pool, event.author)
-        else:
+        elif isinstance(event, FollowEvent):
             await apply_follow(pool, event, following=event.type == "follow")
+        else:
+            await _apply_relation(pool, event)
 
     return await consume(events, model=_EVENT, apply=apply)

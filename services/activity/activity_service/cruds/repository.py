@@ -71,17 +71,30 @@ async def insert_hashtags(
         )
 
 
-async def live_target(conn: asyncpg.Connection, activity: uuid.UUID) -> asyncpg.Record | None:
-    """A live crud with its author (uuid, sub, handle), for checks and notifications."""
+async def live_target(
+    conn: asyncpg.Connection, activity: uuid.UUID, *, reader: uuid.UUID
+) -> asyncpg.Record | None:
+    """A live crud by an unsuspended author, with its author (uuid, sub, handle) and `blocked` (reader)."""
     return await conn.fetchrow(
         """
         SELECT a.uuid, a.user_uuid, a.reply_to_activity_uuid, a.expires_at, a.message,
-               au.cognito_user_id, au.handle
+               au.cognito_user_id, au.handle,
+               EXISTS (
+                   SELECT 1 FROM hidden h
+                   WHERE h.viewer_uuid = $2 AND h.author_uuid = a.user_uuid AND h.kind <> 'mute'
+               ) AS blocked
         FROM activities a JOIN authors au ON au.uuid = a.user_uuid
-        WHERE a.uuid = $1 AND a.expires_at > now()
+        WHERE a.uuid = $1 AND a.expires_at > now() AND NOT au.suspended
         """,
         activity,
+        reader,
     )
+
+
+async def suspended(conn: asyncpg.Connection, user_uuid: uuid.UUID) -> bool:
+    """Whether a moderator suspended this user (the author projection's copy)."""
+    found = await conn.fetchval("SELECT suspended FROM authors WHERE uuid = $1", user_uuid)
+    return bool(found)
 
 
 _TOGGLES = {
@@ -142,12 +155,15 @@ async def thread_uuids(conn: asyncpg.Connection, activity: uuid.UUID) -> list[uu
     return [r["uuid"] for r in rows]
 
 
-async def lock_for_delete(conn: asyncpg.Connection, activity: uuid.UUID) -> asyncpg.Record | None:
-    """Lock a live crud for deletion; returns its author and parent."""
+async def lock_for_delete(
+    conn: asyncpg.Connection, activity: uuid.UUID, *, live: bool
+) -> asyncpg.Record | None:
+    """Lock a crud for deletion (only if live, or whatever its state); returns its author and parent."""
     return await conn.fetchrow(
         "SELECT user_uuid, reply_to_activity_uuid FROM activities "
-        "WHERE uuid = $1 AND expires_at > now() FOR UPDATE",
+        "WHERE uuid = $1 AND (expires_at > now() OR NOT $2) FOR UPDATE",
         activity,
+        live,
     )
 
 

@@ -11,19 +11,15 @@ from activity_service.cruds import service
 from activity_service.cruds.schemas import LikeState, NewActivity, NewReply, RepostState
 from activity_service.db import PoolDep
 from activity_service.dependencies import CurrentUserId
+from activity_service.outbox.runtime import notifier as _notify
 from activity_service.schemas import ActivityItem
 from cruddur_common.errors import ERROR_RESPONSES, ErrorResponse
 from cruddur_common.rate_limits import rate_limited
 
 router = APIRouter(prefix="/api/activities", tags=["activity"], responses=ERROR_RESPONSES)
 WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
-    403: {"model": ErrorResponse, "description": "Not the author"}
+    403: {"model": ErrorResponse, "description": "Not the author, or a suspended account"}
 }
-
-
-def _notify(request: Request) -> service.Notify:
-    deliverer = getattr(request.app.state, "outbox", None)
-    return deliverer.notify if deliverer is not None else (lambda: None)
 
 
 @router.post(

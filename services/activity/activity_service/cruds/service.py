@@ -13,7 +13,7 @@ from activity_service.cruds import repository
 from activity_service.cruds.schemas import MAX_CRUD_CHARS, MAX_REPLY_CHARS, TTLS, LikeState, RepostState
 from activity_service.cruds.text import clean_message, hashtags, mentions
 from activity_service.db import transaction
-from activity_service.errors import ActivityNotFound, NotAuthor, TtlInvalid
+from activity_service.errors import ActivityNotFound, Blocked, NotAuthor, Suspended, TtlInvalid
 from activity_service.outbox import events
 from activity_service.schemas import ActivityItem
 from activity_service.timeline import repository as timeline
@@ -28,6 +28,22 @@ def _expiry(ttl: str) -> datetime:
         raise TtlInvalid(
             f"Unknown ttl {ttl[:32]!r}; use one of {', '.join(TTLS)}.", details={"allowed": list(TTLS)}
         ) from None
+
+
+async def _check_writer(conn: asyncpg.Connection, user: uuid.UUID) -> None:
+    """403 `suspended` for any write by a suspended user (their token outlives the account's disabling)."""
+    if await repository.suspended(conn, user):
+        raise Suspended("This account is suspended.")
+
+
+async def _target(conn: asyncpg.Connection, activity: uuid.UUID, *, writer: uuid.UUID) -> asyncpg.Record:
+    """The live crud a reply, like or repost is about: 404 when gone, 403 `blocked` across a block."""
+    target = await repository.live_target(conn, activity, reader=writer)
+    if target is None:
+        raise ActivityNotFound("No live crud with this uuid.")
+    if target["blocked"]:
+        raise Blocked("You cannot interact with this user.")
+    return target
 
 
 async def _mention_events(
@@ -56,6 +72,7 @@ async def post(
     text = clean_message(message, max_chars=MAX_CRUD_CHARS)
     expires_at = _expiry(ttl)
     async with transaction(pool) as conn:
+        await _check_writer(conn, author)
         row = await repository.insert_crud(conn, user_uuid=author, message=text, expires_at=expires_at)
         await repository.insert_hashtags(
             conn,
@@ -80,13 +97,10 @@ async def reply(
     """Reply to a live crud; its author (and anyone @mentioned) is notified."""
     text = clean_message(message, max_chars=MAX_REPLY_CHARS)
     async with transaction(pool) as conn:
-        target = await repository.live_target(conn, parent)
-        row = (
-            await repository.insert_reply(conn, user_uuid=author, parent=parent, message=text)
-            if target
-            else None
-        )
-        if target is None or row is None:
+        await _check_writer(conn, author)
+        target = await _target(conn, parent, writer=author)
+        row = await repository.insert_reply(conn, user_uuid=author, parent=parent, message=text)
+        if row is None:  # expired since
             raise ActivityNotFound("No live crud with this uuid.")
         await repository.insert_hashtags(
             conn,
@@ -137,9 +151,13 @@ async def _toggle(
     notify: Notify,
 ) -> int:
     async with transaction(pool) as conn:
-        target = await repository.live_target(conn, activity)
-        if target is None:
-            raise ActivityNotFound("No live crud with this uuid.")
+        await _check_writer(conn, reader)
+        if on:
+            target = await _target(conn, activity, writer=reader)
+        else:  # taking one's like or repost back stays possible across a block
+            target = await repository.live_target(conn, activity, reader=reader)
+            if target is None:
+                raise ActivityNotFound("No live crud with this uuid.")
         changed, count = await repository.toggle(
             conn, table=table, on=on, activity=activity, user_uuid=reader
         )
@@ -192,27 +210,43 @@ async def set_repost(
 async def delete(pool: asyncpg.Pool, *, reader: uuid.UUID, activity: uuid.UUID, notify: Notify) -> None:
     """Delete one's own crud with everything below it; notifications about them are retracted."""
     async with transaction(pool) as conn:
-        row = await repository.lock_for_delete(conn, activity)
+        await _check_writer(conn, reader)
+        row = await repository.lock_for_delete(conn, activity, live=True)
         if row is None:
             raise ActivityNotFound("No live crud with this uuid.")
         if row["user_uuid"] != reader:
             raise NotAuthor("Only the author can delete a crud.")
-        thread = await repository.thread_uuids(conn, activity)
-        actor = events.person(await repository.actor(conn, reader))
-        await repository.delete(conn, activity, parent=row["reply_to_activity_uuid"])
-        await events.queue(
-            conn,
-            [
-                events.event(
-                    "retract",
-                    actor=actor,
-                    recipient=None,
-                    activity_uuid=u,
-                    activity_handle=actor["handle"],
-                    preview=None,
-                    expires_at=None,
-                )
-                for u in thread
-            ],
-        )
+        await _delete(conn, activity, row=row)
     notify()
+
+
+async def remove(pool: asyncpg.Pool, *, activity: uuid.UUID, notify: Notify) -> None:
+    """A moderator's removal: the author's delete, for a crud in any state (expired, held); idempotent."""
+    async with transaction(pool) as conn:
+        row = await repository.lock_for_delete(conn, activity, live=False)
+        if row is None:
+            return
+        await _delete(conn, activity, row=row)
+    notify()
+
+
+async def _delete(conn: asyncpg.Connection, activity: uuid.UUID, *, row: asyncpg.Record) -> None:
+    """Delete a locked crud, its thread, what hangs off them (and their holds); retract notifications."""
+    thread = await repository.thread_uuids(conn, activity)
+    actor = events.person(await repository.actor(conn, row["user_uuid"]))
+    await repository.delete(conn, activity, parent=row["reply_to_activity_uuid"])
+    await events.queue(
+        conn,
+        [
+            events.event(
+                "retract",
+                actor=actor,
+                recipient=None,
+                activity_uuid=u,
+                activity_handle=actor["handle"],
+                preview=None,
+                expires_at=None,
+            )
+            for u in thread
+        ],
+    )

@@ -26,9 +26,21 @@ FLAGS = """,
     ) ELSE false END AS reposted"""
 ITEM = ITEM_COLUMNS + FLAGS
 
+# Whose cruds and reposts the reader ($1, NULL when signed out) does not see (issue 14, docs/safety.md):
+# blocked either way, actively muted (feeds only, not pages), suspended. One array per statement, from an
+# uncorrelated subquery (an InitPlan: two index probes, empty for almost every reader), that each item
+# is compared with in memory: no per-item probe of `hidden`, and nothing the planner could hash.
+_HIDDEN = """ARRAY(
+    SELECT author_uuid FROM hidden WHERE viewer_uuid = $1 AND {kinds}
+    UNION ALL SELECT uuid FROM authors WHERE suspended
+)"""
+HIDDEN_IN_FEEDS = _HIDDEN.format(kinds="(until IS NULL OR until > now())")  # home, explore, search
+HIDDEN_ON_PAGES = _HIDDEN.format(kinds="kind <> 'mute'")  # user page, crud page, replies, people
+
 _EXPLORE = f"""
 SELECT {ITEM} FROM activities a JOIN authors au ON au.uuid = a.user_uuid
 WHERE a.reply_to_activity_uuid IS NULL AND a.expires_at > now() AND (a.created_at, a.uuid) < ($2, $3)
+  AND a.user_uuid <> ALL({HIDDEN_IN_FEEDS})
 ORDER BY a.created_at DESC, a.uuid DESC LIMIT $4
 """  # noqa: S608 - constant SQL fragments, values are bind parameters
 
@@ -36,13 +48,20 @@ ORDER BY a.created_at DESC, a.uuid DESC LIMIT $4
 # pk_timeline, then primary-key probes for the page's items. The zero uuid marks an original crud. `at`, the
 # timeline entry's time, is sent only where it differs from the crud's `created_at` (reposts): timestamps are
 # the dearest values to decode (~0.6 µs each in asyncpg), and originals would send the same one twice.
+# Hidden entries (blocked, muted, suspended author or reposter) are skipped before the LIMIT, so a page is
+# full: with nothing hidden (the common case) the CASE costs nothing per entry; otherwise each entry's
+# author is a primary-key probe of `activities` (the same row the join below reads).
 _HOME = f"""
 SELECT {ITEM}, NULLIF(t.created_at, a.created_at) AS at, t.reposter_uuid AS reposter,
        ra.handle AS reposter_handle, ra.display_name AS reposter_display_name,
        ra.avatar_url AS reposter_avatar_url
-FROM (
-    SELECT created_at, activity_uuid, reposter_uuid FROM timeline
+FROM (SELECT {HIDDEN_IN_FEEDS} AS h) hid CROSS JOIN LATERAL (
+    SELECT created_at, activity_uuid, reposter_uuid FROM timeline e
     WHERE owner_uuid = $1 AND expires_at > now() AND (created_at, activity_uuid, reposter_uuid) < ($2, $3, $4)
+      AND CASE WHEN cardinality(hid.h) = 0 THEN true
+          ELSE e.reposter_uuid <> ALL(hid.h)
+               AND (SELECT x.user_uuid FROM activities x WHERE x.uuid = e.activity_uuid) <> ALL(hid.h)
+          END
     ORDER BY created_at DESC, activity_uuid DESC, reposter_uuid DESC LIMIT $5
 ) t
 JOIN activities a ON a.uuid = t.activity_uuid AND a.expires_at > now()  -- belt and braces: rows copy it
@@ -63,7 +82,9 @@ SELECT au.uuid, au.handle, au.display_name, au.bio, au.avatar_url,
     (SELECT count(*) FROM follows f WHERE f.followee_uuid = au.uuid) AS followers_count,
     (SELECT count(*) FROM follows f WHERE f.follower_uuid = au.uuid) AS following_count,
     EXISTS (SELECT 1 FROM follows f WHERE f.follower_uuid = $1 AND f.followee_uuid = au.uuid) AS followed
-FROM authors au WHERE lower(au.handle) = lower($2)
+FROM authors au WHERE lower(au.handle) = lower($2) AND NOT au.suspended AND NOT EXISTS (
+    SELECT 1 FROM hidden h WHERE h.viewer_uuid = $1 AND h.author_uuid = au.uuid AND h.kind <> 'mute'
+)
 """
 
 _USER_ACTIVITIES = f"""
@@ -75,12 +96,16 @@ ORDER BY a.created_at DESC, a.uuid DESC LIMIT $5
 
 _ONE = f"""
 SELECT {ITEM} FROM activities a JOIN authors au ON au.uuid = a.user_uuid
-WHERE a.uuid = $2 AND a.expires_at > now() AND lower(au.handle) = lower($3)
+WHERE a.uuid = $2 AND a.expires_at > now() AND lower(au.handle) = lower($3) AND NOT au.suspended
+  AND NOT EXISTS (
+    SELECT 1 FROM hidden h WHERE h.viewer_uuid = $1 AND h.author_uuid = au.uuid AND h.kind <> 'mute'
+  )
 """  # noqa: S608 - constant SQL fragments, values are bind parameters
 
 _REPLIES = f"""
 SELECT {ITEM} FROM activities a JOIN authors au ON au.uuid = a.user_uuid
 WHERE a.reply_to_activity_uuid = $2 AND a.expires_at > now() AND (a.created_at, a.uuid) > ($3, $4)
+  AND a.user_uuid <> ALL({HIDDEN_ON_PAGES})
 ORDER BY a.created_at, a.uuid LIMIT $5
 """  # noqa: S608 - constant SQL fragments, values are bind parameters
 
@@ -88,17 +113,18 @@ _SEARCH = f"""
 SELECT * FROM (
     SELECT {ITEM}, ts_rank(a.search, q)::float8 AS rank
     FROM activities a JOIN authors au ON au.uuid = a.user_uuid, websearch_to_tsquery('english', $2) q
-    WHERE a.search @@ q AND a.expires_at > now()
+    WHERE a.search @@ q AND a.expires_at > now() AND a.user_uuid <> ALL({HIDDEN_IN_FEEDS})
 ) found
 WHERE (rank, created_at, uuid) < ($3, $4, $5)
 ORDER BY rank DESC, created_at DESC, uuid DESC LIMIT $6
 """  # noqa: S608 - constant SQL fragments, values are bind parameters
 
-_PEOPLE = """
+_PEOPLE = f"""
 SELECT uuid, handle, display_name, avatar_url FROM authors
-WHERE lower(handle) LIKE $1 ESCAPE '\\' OR lower(display_name) LIKE $1 ESCAPE '\\'
-ORDER BY lower(handle) LIMIT $2
-"""
+WHERE (lower(handle) LIKE $2 ESCAPE '\\' OR lower(display_name) LIKE $2 ESCAPE '\\')
+  AND uuid <> ALL({HIDDEN_ON_PAGES})
+ORDER BY lower(handle) LIMIT $3
+"""  # noqa: S608 - constant SQL fragments, values are bind parameters
 
 _TRENDING = """
 SELECT tag AS hashtag, count(*) AS count FROM hashtags
@@ -157,10 +183,10 @@ async def search(
     return rows
 
 
-async def people(db: Db, *, term: str, limit: int) -> list[asyncpg.Record]:
-    """Users whose handle or display name starts with the term."""
+async def people(db: Db, *, term: str, reader: uuid.UUID | None, limit: int) -> list[asyncpg.Record]:
+    """Users whose handle or display name starts with the term (not those hidden from the reader)."""
     escaped = term.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    rows: list[asyncpg.Record] = await db.fetch(_PEOPLE, escaped + "%", limit)
+    rows: list[asyncpg.Record] = await db.fetch(_PEOPLE, reader, escaped + "%", limit)
     return rows
 
 

@@ -177,7 +177,10 @@ async def search(
     page = keyset_page(rows, limit=limit, cursor_after=after)
     users: list[dict[str, Any]] = []
     if position is None:  # the query's columns are Person's fields, in order
-        users = [dict(r) for r in await repository.people(db, term=term.lstrip("@"), limit=PEOPLE_LIMIT)]
+        users = [
+            dict(r)
+            for r in await repository.people(db, term=term.lstrip("@"), reader=reader, limit=PEOPLE_LIMIT)
+        ]
     activities = render_items(page.items, signed_in=reader is not None)
     return {"activities": activities, "users": users, "next_cursor": page.next_cursor}
 

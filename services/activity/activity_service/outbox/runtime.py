@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from collections.abc import Callable
+
+from fastapi import FastAPI, Request
 
 from activity_service.outbox.events import NOTIFICATION
 from cruddur_common import outbox
@@ -26,3 +28,9 @@ def _deliverer(app: FastAPI) -> outbox.Deliverer:
 
 
 OUTBOX: BackgroundTask = outbox.supervised(_deliverer)
+
+
+def notifier(request: Request) -> Callable[[], None]:
+    """What a use case calls after committing events: wake the deliverer (a no-op when the outbox is off)."""
+    deliverer = getattr(request.app.state, "outbox", None)
+    return deliverer.notify if deliverer is not None else (lambda: None)
