@@ -1,6 +1,6 @@
 """Domain errors of the messaging service."""
 
-from cruddur_common.errors import NotFound, Unprocessable
+from cruddur_common.errors import Forbidden, NotFound, Unprocessable
 
 
 class MessageGroupNotFound(NotFound):
@@ -37,3 +37,9 @@ class RecipientRequired(Unprocessable):
     """Exactly one of `message_group_uuid` and `handle` must be given."""
 
     code = "recipient_required"
+
+
+class Blocked(Forbidden):
+    """One of the two blocked the other: no conversation between them (which one is not said)."""
+
+    code = "blocked"

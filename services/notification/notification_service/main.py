@@ -10,6 +10,7 @@ from notification_service.ingest.router import router as ingest_router
 from notification_service.live.router import router as live_router
 from notification_service.models import SCHEMA
 from notification_service.notifications.router import router as notifications_router
+from notification_service.relations.router import router as relations_router
 from notification_service.settings import Settings, get_settings
 
 
@@ -22,7 +23,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             title="Cruddur notification service",
             description="Notifications per recipient, with a live server-sent event stream.",
             settings=settings,
-            routers=[notifications_router, live_router, ingest_router],
+            routers=[notifications_router, live_router, ingest_router, relations_router],
             db_schema=SCHEMA,
             aws_services=(),
             readiness=[("broker", broker_ready)],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, Identity, String, Text, func
+from sqlalchemy import BigInteger, CheckConstraint, DateTime, Identity, Index, String, Text, func
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -25,6 +25,8 @@ class Notification(Base):
     """One notification for one recipient; `seq` counts per recipient (the SSE event id)."""
 
     __tablename__ = "notifications"
+    # "Between these two people" when a block deletes what they sent each other (relations/service.py).
+    __table_args__ = (Index("ix_notifications_recipient_uuid_actor_uuid", "recipient_uuid", "actor_uuid"),)
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     event_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), unique=True)
@@ -63,3 +65,36 @@ class RetractedActivity(Base):
 
     activity_uuid: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
     retracted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+# A projection of the user service's relations (its outbox's `relations` destination, contract §1 of
+# issue 14): what ingest needs to drop events between people who blocked or muted each other.
+
+
+class Block(Base):
+    """`blocker` blocked `blocked`: nothing is delivered between the two, either way."""
+
+    __tablename__ = "blocks"
+    __table_args__ = (CheckConstraint("blocker <> blocked", name="not_self"),)
+
+    blocker: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    blocked: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+
+
+class Mute(Base):
+    """`muter` muted `muted` until `until` (NULL: until unmuted); a lapsed row is as good as absent."""
+
+    __tablename__ = "mutes"
+    __table_args__ = (CheckConstraint("muter <> muted", name="not_self"),)
+
+    muter: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    muted: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SuspendedUser(Base):
+    """A suspended account: its events are dropped and its notifications hidden until unsuspended."""
+
+    __tablename__ = "suspended_users"
+
+    user_uuid: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)

@@ -20,6 +20,12 @@ MESSAGE = "MSG#"
 # "~" sorts after every "MSG#..." key, so a descending Query of a group returns this item first.
 GROUP_META_SK = "~META"
 GSI1 = "gsi1"
+# A message by its id (reports): a sparse gsi1 partition of one item per message.
+MESSAGE_ID = "MSGID#"
+MESSAGE_ID_SK = "MSG"
+# An evidence hold by its report id: which message it keeps.
+HOLD = "HOLD#"
+HOLD_SK = "HOLD"
 _TS_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 _TS = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z"
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
@@ -63,6 +69,16 @@ def group_pk(group_uuid: uuid.UUID | str) -> str:
 def message_sk(created_at: str, message_uuid: uuid.UUID | str) -> str:
     """Sort key of a message: time first, so messages sort chronologically; the id keeps it unique."""
     return f"{MESSAGE}{created_at}#{message_uuid}"
+
+
+def message_id_pk(message_uuid: uuid.UUID | str) -> str:
+    """gsi1 partition of one message, so a report can name it by id alone."""
+    return f"{MESSAGE_ID}{message_uuid}"
+
+
+def hold_pk(report_id: uuid.UUID | str) -> str:
+    """Partition of the item that says which message a report's hold keeps."""
+    return f"{HOLD}{report_id}"
 
 
 def is_message_key(pk: str, sk: str) -> bool:

@@ -96,6 +96,8 @@ def message_item(*, group_uuid: str, sender: Person, recipient: Item, text: str,
     return {
         "pk": keys.group_pk(group_uuid),
         "sk": keys.message_sk(created_at, message_uuid),
+        "gsi1pk": keys.message_id_pk(message_uuid),
+        "gsi1sk": keys.MESSAGE_ID_SK,
         "type": "message",
         "message_group_uuid": group_uuid,
         "message_uuid": message_uuid,
@@ -204,7 +206,7 @@ async def set_last_message(table: Table, *, owner_uuid: str, other_uuid: str, me
             TableName=table.name,
             Key=serialize({"pk": keys.user_pk(owner_uuid), "sk": keys.entry_sk(other_uuid)}),
             UpdateExpression="SET last_message = :m, last_message_at = :t, "
-            "last_message_sk = :sk, gsi1sk = :g",
+            "last_message_sk = :sk, gsi1sk = :g REMOVE shown_sk",
             ConditionExpression="attribute_exists(pk) AND "
             "(attribute_not_exists(last_message_sk) OR last_message_sk < :sk)",
             ExpressionAttributeValues=serialize(

@@ -20,6 +20,12 @@ class Person(BaseModel):
     avatar_url: str
 
 
+class Relation(BaseModel):
+    """Whether two people are in a block, as the user service answers `/internal/relations/{a}/{b}`."""
+
+    blocked: bool
+
+
 class MessageGroup(BaseModel):
     """One of my conversations: the other participant, the last message and its time."""
 

@@ -24,6 +24,7 @@ from messaging_service.conversations.schemas import (
 )
 from messaging_service.conversations.schemas import Person as PersonModel
 from messaging_service.errors import (
+    Blocked,
     CannotMessageSelf,
     MessageBlank,
     MessageGroupNotFound,
@@ -64,12 +65,19 @@ async def list_groups(
     return Page([render_group(e) for e in page.items], page.next_cursor)
 
 
+async def _refuse_blocked(ctx: Messaging, me: uuid.UUID, other: uuid.UUID) -> None:
+    """403 `blocked` when either blocked the other (the user service is asked each time: no cache)."""
+    if await ctx.users.blocked(me, other):
+        raise Blocked("You cannot message this person.")
+
+
 async def find_group(ctx: Messaging, principal: Principal, handle: str) -> MessageGroup:
-    """My conversation with `handle`: one GetItem (after the cached user lookups)."""
+    """My conversation with `handle`: one GetItem (after the cached user lookups and the block check)."""
     me = await ctx.users.by_sub(principal.sub)
     other = await ctx.users.by_handle(handle)
     entry = None
     if other.uuid != me.uuid:
+        await _refuse_blocked(ctx, me.uuid, other.uuid)
         entry = await repository.get_entry(ctx.table, user_uuid=str(me.uuid), other_uuid=str(other.uuid))
     if entry is None:
         raise MessageGroupNotFound(f"You have no conversation with @{other.handle}.")
@@ -131,17 +139,19 @@ async def send(ctx: Messaging, principal: Principal, body: CreateMessage) -> Cre
     other = await ctx.users.by_handle(known_handle(body.handle.strip().removeprefix("@")))
     if other.uuid == sender.uuid:
         raise CannotMessageSelf("You cannot message yourself.")
+    await _refuse_blocked(ctx, sender.uuid, other.uuid)
     return await _send_to_person(ctx, sender, other, text=text)
 
 
 async def _send_in_group(
     ctx: Messaging, sender: PersonModel, *, group_uuid: str, text: str
 ) -> CreatedMessage:
-    """GetItem (membership) + PutItem."""
+    """GetItem (membership) + the block check + PutItem."""
     group = await repository.get_group(ctx.table, group_uuid=group_uuid)
     if group is None or sender.cognito_user_id not in group["member_subs"]:
         raise MessageGroupNotFound("No such conversation.")
     recipient = next(m for m in group["members"] if m["sub"] != sender.cognito_user_id)
+    await _refuse_blocked(ctx, sender.uuid, uuid.UUID(recipient["uuid"]))
     item = repository.message_item(
         group_uuid=group_uuid, sender=sender, recipient=recipient, text=text, created_at=keys.now_ts()
     )

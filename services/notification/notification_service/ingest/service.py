@@ -24,6 +24,8 @@ from notification_service.live.broker import Broker
 from notification_service.live.render import render_envelope
 from notification_service.models import Notification as Row
 from notification_service.notifications import repository as notifications
+from notification_service.relations import repository as relations
+from notification_service.relations.repository import Hidden
 
 log = logging.getLogger("notification.service")
 
@@ -64,6 +66,17 @@ def _expired(event: IngestEvent, *, now: datetime) -> bool:
     return event.expires_at is not None and event.expires_at <= now
 
 
+def _pair(event: IngestEvent) -> tuple[uuid.UUID, uuid.UUID]:
+    assert event.actor is not None and event.recipient is not None
+    return (event.actor.uuid, event.recipient.uuid)
+
+
+def _unwanted(event: IngestEvent, hidden: Hidden) -> bool:
+    """Blocked either way or a suspended actor (every kind); muted by the recipient (all but messages)."""
+    pair = _pair(event)
+    return pair in hidden.blocked or (event.kind != "message" and pair in hidden.muted)
+
+
 async def _store(session: AsyncSession, event: IngestEvent) -> tuple[IngestResult, Row | None]:
     """Apply one event in the caller's transaction; the stored row is returned for the live push."""
     if event.kind == "retract":
@@ -75,6 +88,8 @@ async def _store(session: AsyncSession, event: IngestEvent) -> tuple[IngestResul
         return IngestResult(status="dropped"), None
     target = event.target
     if target.activity_uuid is not None and await notifications.is_retracted(session, target.activity_uuid):
+        return IngestResult(status="dropped"), None
+    if _unwanted(event, await relations.hidden_among(session, [_pair(event)], now=_now())):
         return IngestResult(status="dropped"), None
     if await notifications.event_exists(session, event.event_id):
         return IngestResult(status="duplicate"), None
@@ -148,6 +163,7 @@ async def _store_all(session: AsyncSession, events: list[IngestEvent]) -> list[R
         session, {e.target.activity_uuid for e in events if e.target.activity_uuid is not None}
     )
     stored = await notifications.stored_among(session, [e.event_id for e in events if e.kind != "retract"])
+    hidden = await relations.hidden_among(session, {_pair(e) for e in events if e.kind != "retract"}, now=now)
     queued: dict[uuid.UUID, IngestEvent] = {}  # by event id, in batch order
     retracts: list[uuid.UUID] = []
     for event in events:
@@ -159,6 +175,7 @@ async def _store_all(session: AsyncSession, events: list[IngestEvent]) -> list[R
             queued = {k: e for k, e in queued.items() if e.target.activity_uuid != activity}
         elif not (
             _expired(event, now=now)
+            or _unwanted(event, hidden)
             or activity in retracted
             or event.event_id in stored
             or event.event_id in queued

@@ -7,16 +7,19 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from notification_service.models import Notification, Recipient, RetractedActivity
+from notification_service.models import Notification, Recipient, RetractedActivity, SuspendedUser
 
 
 def _live(now: datetime) -> ColumnElement[bool]:
-    """Not expired with its crud."""
-    return or_(Notification.expires_at.is_(None), Notification.expires_at > now)
+    """Not expired with its crud, and not from a suspended account (shown again when unsuspended)."""
+    return and_(
+        or_(Notification.expires_at.is_(None), Notification.expires_at > now),
+        Notification.actor_uuid.not_in(select(SuspendedUser.user_uuid)),
+    )
 
 
 async def is_retracted(session: AsyncSession, activity_uuid: uuid.UUID) -> bool:
@@ -95,6 +98,19 @@ async def retract_all(session: AsyncSession, activity_uuids: Sequence[uuid.UUID]
         .on_conflict_do_nothing()
     )
     await session.execute(delete(Notification).where(Notification.activity_uuid.in_(list(activity_uuids))))
+
+
+async def delete_between(session: AsyncSession, pairs: Collection[tuple[uuid.UUID, uuid.UUID]]) -> int:
+    """Delete what each pair of people sent each other, both ways; returns how many."""
+    if not pairs:
+        return 0
+    both_ways = sorted({p for a, b in pairs for p in ((a, b), (b, a))})
+    result = await session.execute(
+        delete(Notification).where(
+            tuple_(Notification.recipient_uuid, Notification.actor_uuid).in_(both_ways)
+        )
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 async def last_seq(session: AsyncSession, sub: str) -> int:

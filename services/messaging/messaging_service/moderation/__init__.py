@@ -1,0 +1,1 @@
+"""What moderation does to messages (internal, for the user service): find by id, hold, remove."""

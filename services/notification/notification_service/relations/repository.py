@@ -1,0 +1,99 @@
+"""The only code that touches the relation tables (blocks, mutes, suspended users); it never commits."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import column, delete, exists, or_, select, tuple_, values
+from sqlalchemy.dialects.postgresql import UUID, insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from notification_service.models import Block, Mute, SuspendedUser
+
+Pair = tuple[uuid.UUID, uuid.UUID]
+
+
+async def add_blocks(session: AsyncSession, pairs: Collection[Pair]) -> None:
+    """Record `(blocker, blocked)` blocks (a block already there stays)."""
+    if pairs:
+        rows = [{"blocker": a, "blocked": b} for a, b in sorted(pairs)]
+        await session.execute(insert(Block).values(rows).on_conflict_do_nothing())
+
+
+async def remove_blocks(session: AsyncSession, pairs: Collection[Pair]) -> None:
+    """Forget `(blocker, blocked)` blocks."""
+    if pairs:
+        await session.execute(delete(Block).where(tuple_(Block.blocker, Block.blocked).in_(sorted(pairs))))
+
+
+async def set_mutes(session: AsyncSession, mutes: Mapping[Pair, datetime | None]) -> None:
+    """Record `(muter, muted)` mutes with their end (None: until unmuted); a new mute replaces the old."""
+    if mutes:
+        rows = [{"muter": a, "muted": b, "until": until} for (a, b), until in sorted(mutes.items())]
+        statement = insert(Mute).values(rows)
+        await session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[Mute.muter, Mute.muted], set_={"until": statement.excluded.until}
+            )
+        )
+
+
+async def remove_mutes(session: AsyncSession, pairs: Collection[Pair]) -> None:
+    """Forget `(muter, muted)` mutes."""
+    if pairs:
+        await session.execute(delete(Mute).where(tuple_(Mute.muter, Mute.muted).in_(sorted(pairs))))
+
+
+async def suspend(session: AsyncSession, users: Collection[uuid.UUID]) -> None:
+    """Record suspensions."""
+    if users:
+        rows = [{"user_uuid": u} for u in sorted(users)]
+        await session.execute(insert(SuspendedUser).values(rows).on_conflict_do_nothing())
+
+
+async def unsuspend(session: AsyncSession, users: Collection[uuid.UUID]) -> None:
+    """Lift suspensions."""
+    if users:
+        await session.execute(delete(SuspendedUser).where(SuspendedUser.user_uuid.in_(sorted(users))))
+
+
+@dataclass(frozen=True)
+class Hidden:
+    """Of some (actor, recipient) pairs: which nothing may pass between, and which the recipient mutes."""
+
+    blocked: set[Pair] = field(default_factory=set)  # blocked either way, or the actor is suspended
+    muted: set[Pair] = field(default_factory=set)  # the recipient mutes the actor (until > now, or ever)
+
+
+async def hidden_among(session: AsyncSession, pairs: Collection[Pair], *, now: datetime) -> Hidden:
+    """Which (actor, recipient) pairs are blocked or muted: ONE query for any number of pairs.
+
+    Each pair is three primary-key probes (a block either way, the actor's suspension) and one for the
+    mute, so a batch costs one round trip whatever its size (docs/performance.md, issue 12's ingest).
+    """
+    if not pairs:
+        return Hidden()
+    given = values(column("actor", UUID(as_uuid=True)), column("recipient", UUID(as_uuid=True)), name="given")
+    given = given.data(sorted(pairs))
+    actor, recipient = given.c.actor, given.c.recipient
+    blocked = or_(
+        exists().where(SuspendedUser.user_uuid == actor),
+        exists().where(Block.blocker == actor, Block.blocked == recipient),
+        exists().where(Block.blocker == recipient, Block.blocked == actor),
+    )
+    muted = exists().where(
+        Mute.muter == recipient, Mute.muted == actor, or_(Mute.until.is_(None), Mute.until > now)
+    )
+    query = select(actor, recipient, blocked.label("blocked"), muted.label("muted")).where(
+        or_(blocked, muted)
+    )
+    found = Hidden()
+    for a, r, is_blocked, is_muted in (await session.execute(query)).all():
+        if is_blocked:
+            found.blocked.add((a, r))
+        if is_muted:
+            found.muted.add((a, r))
+    return found
