@@ -57,39 +57,34 @@ def _parse(response: httpx.Response, shape: type[Any], *, peer: str) -> Any:
         raise DependencyUnavailable(peer) from exc
 
 
-def _hold_body(reporter: uuid.UUID, until: datetime) -> dict[str, Any]:
-    return {"reporter": str(reporter), "until": until.isoformat()}
+# target type -> the owner's hold route and what it answers (contract: issue 14, internal endpoints)
+_HOLDS: dict[str, tuple[str, type[ReportedCrud] | type[HeldMessage]]] = {
+    "crud": ("/internal/cruds/{target}/holds/{report}", ReportedCrud),
+    "message": ("/internal/messages/{target}/holds/{report}", HeldMessage),
+}
 
 
-async def hold_crud(
+async def hold(
     http: httpx.AsyncClient,
     *,
     settings: Settings,
-    crud: uuid.UUID,
+    target_type: str,
+    target: uuid.UUID,
     report: uuid.UUID,
     reporter: uuid.UUID,
     until: datetime,
-) -> ReportedCrud:
-    """Keep the crud past its expiry for this report; its snapshot. 404 when the reporter cannot see it."""
-    url = f"{settings.activity_url.rstrip('/')}/internal/cruds/{crud}/holds/{report}"
-    response = await send(http, "PUT", url, peer="activity", body=_hold_body(reporter, until))
-    held: ReportedCrud = _parse(response, ReportedCrud, peer="activity")
-    return held
+) -> ReportedCrud | HeldMessage:
+    """Have the owner keep a crud or message past its expiry for this report; what it holds.
 
-
-async def hold_message(
-    http: httpx.AsyncClient,
-    *,
-    settings: Settings,
-    message: uuid.UUID,
-    report: uuid.UUID,
-    reporter: uuid.UUID,
-    until: datetime,
-) -> HeldMessage:
-    """Keep the message for this report; it and its context. 404 unless the reporter is a member."""
-    url = f"{settings.messaging_url.rstrip('/')}/internal/messages/{message}/holds/{report}"
-    response = await send(http, "PUT", url, peer="messaging", body=_hold_body(reporter, until))
-    held: HeldMessage = _parse(response, HeldMessage, peer="messaging")
+    404 `not_found` when the reporter cannot see it (a message: unless they are in its conversation).
+    """
+    found = holder(target_type, settings)
+    assert found is not None, "users are not held"
+    peer, base = found
+    path, shape = _HOLDS[target_type]
+    body = {"reporter": str(reporter), "until": until.isoformat()}
+    response = await send(http, "PUT", base + path.format(target=target, report=report), peer=peer, body=body)
+    held: ReportedCrud | HeldMessage = _parse(response, shape, peer=peer)
     return held
 
 

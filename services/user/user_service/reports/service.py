@@ -22,7 +22,7 @@ from user_service.errors import UserNotFound
 from user_service.models import Report, User
 from user_service.reports import clients, repository
 from user_service.reports.errors import CannotReportSelf, CommentTooLong
-from user_service.reports.schemas import MAX_COMMENT, ReportedProfile, ReportIn, ReportTarget
+from user_service.reports.schemas import MAX_COMMENT, ReportedCrud, ReportedProfile, ReportIn, ReportTarget
 from user_service.settings import Settings
 
 HOLD = timedelta(days=90)  # the longest a report keeps content past its expiry
@@ -78,14 +78,17 @@ async def _evidence(
     """The target's snapshot; for cruds and messages its owner holds it for this report first."""
     if target.type == "user":
         return await _profile_evidence(session, reporter=reporter, target=target.id, settings=settings)
-    if target.type == "crud":
-        crud = await clients.hold_crud(
-            http, settings=settings, crud=target.id, report=report, reporter=reporter.uuid, until=until
-        )
-        return Evidence(user=crud.author.uuid, content=crud.model_dump(mode="json"), held=True)
-    held = await clients.hold_message(
-        http, settings=settings, message=target.id, report=report, reporter=reporter.uuid, until=until
+    held = await clients.hold(
+        http,
+        settings=settings,
+        target_type=target.type,
+        target=target.id,
+        report=report,
+        reporter=reporter.uuid,
+        until=until,
     )
+    if isinstance(held, ReportedCrud):
+        return Evidence(user=held.author.uuid, content=held.model_dump(mode="json"), held=True)
     return Evidence(
         user=held.message.sender.uuid,
         content=held.message.model_dump(mode="json"),
