@@ -7,7 +7,7 @@ export UV_PYTHON_DOWNLOADS := never
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 
-.PHONY: help install run test test-unit test-py test-frontend lint spa openapi synth lambdas bench seed-large purge deploy rollback clean
+.PHONY: help install run test test-unit test-py test-frontend lint spa openapi synth lambdas bench seed-large purge moderator deploy rollback clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -59,6 +59,9 @@ seed-large: install ## load the large data set (1,000 users, 100,000 cruds) into
 
 purge: install ## delete expired cruds and what hangs off them
 	@$(PY) -m devstack purge
+
+moderator: install ## make a user of `make run` a moderator: make moderator EMAIL=someone@example.com
+	@$(PY) -m devstack moderator "$(EMAIL)"
 
 deploy: install ## deploy one service: make deploy SERVICE=activity
 	@$(PY) -m devstack.deploy deploy --service "$(SERVICE)"

@@ -38,7 +38,7 @@ def _banner(stack: LocalStack, elapsed: float) -> str:
         f"  AWS (moto)         {cfg.aws_url}   Cognito pool {stack.aws.user_pool_id if stack.aws else '?'}",
         f"  logs               {stack.log_dir}/",
         "",
-        f"  demo users (password {c.DEMO_PASSWORD}):",
+        f"  demo users (password {c.DEMO_PASSWORD}; @andrewbrown moderates):",
         *[f"    {u.email:<34} @{u.handle}" for u in DEMO_USERS],
         "",
         "Ctrl-C stops everything (data is kept in .data/ for the next start).",
@@ -60,7 +60,10 @@ def run() -> None:
     try:
         if stack.cfg.seed_demo and stack.aws:
             seed_demo(
-                gateway_url=stack.cfg.gateway_url, client_id=stack.aws.client_id, data_dir=stack.cfg.data_dir
+                gateway_url=stack.cfg.gateway_url,
+                client_id=stack.aws.client_id,
+                data_dir=stack.cfg.data_dir,
+                aws_url=stack.cfg.aws_url,
             )
         print(_banner(stack, time.monotonic() - started), flush=True)
         supervisor = stack.supervise()  # restarts a dead part; only a crash loop ends the run
@@ -80,7 +83,8 @@ def run() -> None:
 def main() -> None:
     """Dispatch the sub-command."""
     parser = argparse.ArgumentParser(prog="python -m devstack")
-    parser.add_argument("command", choices=["run", "gateway", "seed-large", "purge"])
+    parser.add_argument("command", choices=["run", "gateway", "seed-large", "purge", "moderator"])
+    parser.add_argument("email", nargs="?", help="moderator: the email of the user to add to the group")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s", datefmt="%H:%M:%S")
     logging.getLogger("httpx").setLevel(
@@ -88,6 +92,10 @@ def main() -> None:
     )  # seeding makes dozens of calls; keep the console readable
     if args.command == "run":
         run()
+    elif args.command == "moderator":
+        from devstack.moderator import main as add_moderator
+
+        add_moderator(args.email)
     elif args.command == "gateway":
         from devstack.gateway import serve_from_env
 

@@ -11,6 +11,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from cruddur_common.auth import MODERATORS
 from devstack import config as c
 from messaging_service.settings import Settings as MessagingSettings
 
@@ -82,6 +83,25 @@ def _user_pool(cognito: Any) -> tuple[str, str]:
             PreventUserExistenceErrors="ENABLED",
         )["UserPoolClient"]["ClientId"]
     return pool_id, client_id
+
+
+def _moderators_group(cognito: Any, pool_id: str) -> None:
+    """The Cognito group whose members moderate (`cognito:groups` in their access tokens)."""
+    try:
+        cognito.create_group(
+            UserPoolId=pool_id, GroupName=MODERATORS, Description="Cruddur moderators: reports and actions"
+        )
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] != "GroupExistsException":
+            raise
+
+
+def add_moderator(endpoint_url: str, email: str) -> None:
+    """Put the local Cognito user with this email in the moderators group (their next sign-in shows it)."""
+    cognito = client("cognito-idp", endpoint_url)
+    pool_id, _ = _user_pool(cognito)
+    _moderators_group(cognito, pool_id)
+    cognito.admin_add_user_to_group(UserPoolId=pool_id, Username=email, GroupName=MODERATORS)
 
 
 def _messages_table(dynamodb: Any) -> None:
@@ -197,7 +217,9 @@ def _buckets_and_queue(s3: Any, sqs: Any) -> str:
 
 def bootstrap(endpoint_url: str, *, out_file: Path | None = None) -> AwsResources:
     """Make sure every local AWS resource exists and return their identifiers."""
-    pool_id, client_id = _user_pool(client("cognito-idp", endpoint_url))
+    cognito = client("cognito-idp", endpoint_url)
+    pool_id, client_id = _user_pool(cognito)
+    _moderators_group(cognito, pool_id)
     _messages_table(client("dynamodb", endpoint_url))
     _messaging_stream(client("dynamodb", endpoint_url), client("sqs", endpoint_url))
     queue_url = _buckets_and_queue(client("s3", endpoint_url), client("sqs", endpoint_url))

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 
 from devstack import config as c
+from devstack.aws_bootstrap import add_moderator
 
 log = logging.getLogger("devstack.seed")
 TARGET = "AWSCognitoIdentityProviderService."
@@ -30,6 +31,7 @@ DEMO_USERS = (
     DemoUser("bayko", "Andrew Bayko", "bayko@exampro.co"),
     DemoUser("londo", "Londo Mollari", "lmollari@centari.com"),
 )
+DEMO_MODERATOR = "andrew@exampro.co"  # @andrewbrown moderates in `make run`
 DEMO_CRUDS = (
     ("andrewbrown", "This was imported as seed data! #cruddur", "30-days"),
     ("altbrown", "I am the other! #cruddur", "7-days"),
@@ -96,14 +98,21 @@ def sign_in(gateway_url: str, client_id: str, email: str, password: str) -> str:
     return str(response.json()["AuthenticationResult"]["AccessToken"])
 
 
-def seed_demo(*, gateway_url: str, client_id: str, data_dir: Path) -> None:
-    """Demo users (with real Cognito accounts) and their cruds; each part runs once per data dir."""
+def seed_demo(*, gateway_url: str, client_id: str, data_dir: Path, aws_url: str | None = None) -> None:
+    """Demo users (with real Cognito accounts) and their cruds; each part runs once per data dir.
+
+    With `aws_url` (the local Cognito's own endpoint) @andrewbrown is put in the moderators group.
+    """
     marker = data_dir / "seeded"
     done = set(marker.read_text().split()) if marker.exists() else set()
-    if {"cruds", "social", "messages"} <= done:  # a restart with the demo data in place: nothing to do
+    parts = {"cruds", "social", "messages", *(("moderator",) if aws_url else ())}
+    if parts <= done:  # a restart with the demo data in place: nothing to do
         return
     for user in DEMO_USERS:
         sign_up(gateway_url, client_id, user, c.DEMO_PASSWORD)
+    if aws_url is not None:
+        add_moderator(aws_url, DEMO_MODERATOR)
+        done.add("moderator")
     tokens = {u.handle: sign_in(gateway_url, client_id, u.email, c.DEMO_PASSWORD) for u in DEMO_USERS}
     with httpx.Client(base_url=gateway_url, timeout=30) as http:
         for handle in tokens:  # make sure every user row exists (repairs a failed trigger too)

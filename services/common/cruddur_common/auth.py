@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -15,7 +16,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from jose import jwk, jws
 from jose.exceptions import JOSEError
 
-from cruddur_common.errors import DependencyUnavailable, Unauthorized
+from cruddur_common.errors import DependencyUnavailable, Forbidden, Unauthorized
 from cruddur_common.settings import CommonSettings
 
 log = logging.getLogger("cruddur.auth")
@@ -272,3 +273,27 @@ async def stream_principal(
 CurrentUser = Annotated[Principal, Depends(required_principal)]
 OptionalUser = Annotated[Principal | None, Depends(optional_principal)]
 StreamUser = Annotated[Principal, Depends(stream_principal)]
+
+# The Cognito group whose members moderate (reports, removals, suspensions).
+MODERATORS = "moderators"
+
+
+def in_group(principal: Principal, name: str) -> bool:
+    """Whether the access token says the caller is in the Cognito group `name` (`cognito:groups`)."""
+    groups = principal.claims.get("cognito:groups", [])
+    return isinstance(groups, list) and name in groups
+
+
+def require_group(name: str) -> Callable[..., Awaitable[Principal]]:
+    """A dependency: the caller, or 403 `forbidden` unless their token puts them in the group `name`."""
+
+    async def member(principal: CurrentUser) -> Principal:
+        if not in_group(principal, name):
+            raise Forbidden(f"Only {name} may do this.")
+        return principal
+
+    member.__name__ = f"require_{name}"
+    return member
+
+
+Moderator = Annotated[Principal, Depends(require_group(MODERATORS))]

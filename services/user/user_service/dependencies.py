@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 
 from cruddur_common import auth
 from cruddur_common.db import SessionDep
+from user_service.errors import Suspended
 from user_service.models import User
 from user_service.outbox.events import Notify
 from user_service.profiles import clients
@@ -36,6 +37,14 @@ def get_s3(request: Request) -> Any:
 S3Dep = Annotated[Any, Depends(get_s3)]
 
 
+def get_cognito(request: Request) -> Any:
+    """The process's aioboto3 Cognito client (opened in the lifespan)."""
+    return request.app.state.aws["cognito-idp"]
+
+
+CognitoDep = Annotated[Any, Depends(get_cognito)]
+
+
 def _nothing() -> None:
     return None
 
@@ -52,9 +61,11 @@ OutboxNotify = Annotated[Notify, Depends(get_outbox_notify)]
 async def get_current_user(
     request: Request, principal: auth.CurrentUser, session: SessionDep, settings: SettingsDep
 ) -> User:
-    """The caller's user row; a confirmed user without one is created from their Cognito attributes."""
+    """The caller's user row (403 `suspended` for a suspended account, whose token may still be valid)."""
     user = await profiles_service.find_by_sub(session, principal.sub)
     if user is not None:
+        if user.suspended:
+            raise Suspended("This account is suspended.")
         return user
     attributes = await clients.cognito_attributes(request.app.state.aws["cognito-idp"], principal.token)
     log.warning("repairing missing user row", extra={"user_sub": principal.sub})
@@ -73,3 +84,11 @@ async def get_reader(
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
 Reader = Annotated[User | None, Depends(get_reader)]
+
+
+async def get_moderator(_: auth.Moderator, me: CurrentUser) -> User:
+    """The caller's user row; 403 `forbidden` unless their token puts them in the `moderators` group."""
+    return me
+
+
+ModeratorUser = Annotated[User, Depends(get_moderator)]

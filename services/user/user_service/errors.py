@@ -1,6 +1,6 @@
 """Domain errors of the user service."""
 
-from cruddur_common.errors import Conflict, NotFound, Unprocessable
+from cruddur_common.errors import Conflict, Forbidden, NotFound, Unprocessable
 
 
 class UserNotFound(NotFound):
@@ -49,3 +49,9 @@ class BioTooLong(Unprocessable):
     """The bio has more than 160 characters."""
 
     code = "bio_too_long"
+
+
+class Suspended(Forbidden):
+    """A moderator suspended this account: its own calls are refused while its token lives on."""
+
+    code = "suspended"

@@ -10,10 +10,12 @@ from user_service.avatars.router import internal_router as avatars_internal_rout
 from user_service.avatars.router import router as avatars_router
 from user_service.follows.router import router as follows_router
 from user_service.models import SCHEMA
+from user_service.moderation.router import router as moderation_router
 from user_service.outbox.runtime import OUTBOX
 from user_service.profiles.internal import router as profiles_internal_router
 from user_service.profiles.router import profile_router
 from user_service.profiles.router import router as profiles_router
+from user_service.reports.router import router as reports_router
 from user_service.settings import Settings, get_settings
 
 
@@ -23,7 +25,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ServiceSpec(
             name="user",
             title="Cruddur user service",
-            description="People on Cruddur: profiles, follows, suggestions and avatars.",
+            description="People on Cruddur: profiles, follows, suggestions, avatars, reports and moderation.",
             settings=settings or get_settings(),
             routers=[
                 profiles_router,
@@ -32,6 +34,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 profiles_internal_router,
                 avatars_router,
                 avatars_internal_router,
+                reports_router,
+                moderation_router,
             ],
             db_schema=SCHEMA,
             aws_services=("cognito-idp", "s3"),
@@ -41,6 +45,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             tags=[
                 {"name": "users", "description": "People and their profiles"},
                 {"name": "avatars", "description": "Avatar uploads, processing status and defaults"},
+                {"name": "reports", "description": "Reporting cruds, messages and users"},
+                {"name": "moderation", "description": "The report queue, its actions and the audit log"},
             ],
         )
     )

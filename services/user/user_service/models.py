@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
+    Boolean,
     CheckConstraint,
     DateTime,
     ForeignKey,
     Index,
     String,
     Text,
+    false,
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from cruddur_common import outbox
@@ -51,6 +55,8 @@ class User(Base):
     display_name: Mapped[str] = mapped_column(String(50))
     bio: Mapped[str] = mapped_column(Text, server_default="")
     avatar_key: Mapped[str | None] = mapped_column(Text)
+    # A moderator's suspension: Cognito refuses the sign-in, every service hides the user's content.
+    suspended: Mapped[bool] = mapped_column(Boolean, server_default=false())
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
@@ -80,3 +86,69 @@ class OutboxEvent(outbox.OutboxColumns, Base):
 
 class OutboxParked(outbox.OutboxParkedColumns, Base):
     """An outbox event its consumer refused for good, kept with the error (cruddur_common.outbox)."""
+
+
+class Report(Base):
+    """A person's report of a crud, message or user; open until a moderator resolves it."""
+
+    __tablename__ = "reports"
+    __table_args__ = (
+        CheckConstraint("target_type IN ('crud', 'message', 'user')", name="target_type"),
+        CheckConstraint("category IN ('spam', 'harassment', 'illegal', 'other')", name="category"),
+        CheckConstraint("status IN ('open', 'resolved')", name="status"),
+        CheckConstraint("char_length(comment) <= 1000", name="comment_length"),
+        CheckConstraint("action IS NULL OR action IN ('dismiss', 'remove', 'suspend')", name="action"),
+        CheckConstraint("char_length(note) <= 1000", name="note_length"),
+        CheckConstraint("(status = 'open') = (resolved_at IS NULL)", name="resolved_when_closed"),
+        # One open report per reporter and target: the second POST finds the first (ON CONFLICT).
+        Index(
+            "uq_reports_open_target",
+            "reporter_uuid",
+            "target_type",
+            "target_id",
+            unique=True,
+            postgresql_where=text("status = 'open'"),
+        ),
+        Index("ix_reports_open_queue", "created_at", "id", postgresql_where=text("status = 'open'")),
+        Index("ix_reports_resolved", "resolved_at", "id", postgresql_where=text("status = 'resolved'")),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    reporter_uuid: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.uuid", ondelete="CASCADE"))
+    target_type: Mapped[str] = mapped_column(String(16))
+    target_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    # The crud's author, the message's sender or the reported user: whom `suspend` suspends.
+    target_user_uuid: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    category: Mapped[str] = mapped_column(String(16))
+    comment: Mapped[str] = mapped_column(Text, server_default="")
+    # What the reporter saw, as its owner service answered when the hold was placed (or the profile).
+    content: Mapped[Any] = mapped_column(JSONB)
+    context: Mapped[Any] = mapped_column(JSONB, server_default=text("'[]'::jsonb"))
+    status: Mapped[str] = mapped_column(String(16), server_default="open")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    hold_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    action: Mapped[str | None] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, server_default="")
+    moderator_uuid: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AuditEntry(Base):
+    """One moderator action (a report resolved, an unsuspension), written in the action's transaction."""
+
+    __tablename__ = "moderation_audit"
+    __table_args__ = (
+        CheckConstraint("action IN ('dismiss', 'remove', 'suspend', 'unsuspend')", name="action"),
+        CheckConstraint("char_length(note) <= 1000", name="note_length"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    report_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("reports.id", ondelete="SET NULL"))
+    moderator_uuid: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    moderator_handle: Mapped[str] = mapped_column(String(30))
+    action: Mapped[str] = mapped_column(String(16))
+    # The user the action was about (the report's target user; the unsuspended user).
+    user_uuid: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    user_handle: Mapped[str | None] = mapped_column(String(30))
+    note: Mapped[str] = mapped_column(Text, server_default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -29,6 +29,7 @@ def author(user: User, *, assets_base_url: str) -> dict[str, Any]:
         "bio": user.bio or "",
         "avatar_url": avatar_url(user, assets_base_url=assets_base_url),
         "updated_at": user.updated_at.isoformat(),
+        "suspended": user.suspended,
     }
 
 
@@ -69,3 +70,15 @@ async def publish_follow(
     if following:
         body = follow_notification(follower=follower, followee=followee, assets_base_url=assets_base_url)
         await outbox.enqueue(session, destination=NOTIFICATION, bodies=[body])
+
+
+async def publish_suspension(session: AsyncSession, user: User, *, assets_base_url: str) -> None:
+    """Queue a (un)suspension: the author's new copy for activity, the `suspension` event for both consumers.
+
+    "relations" is the relations destination (notification's /internal/relations/events) that the
+    block/mute work defines as `RELATIONS`; named here by its value until both are merged.
+    """
+    await publish_author(session, user, assets_base_url=assets_base_url)
+    body = {"type": "suspension", "user": str(user.uuid), "suspended": user.suspended}
+    for destination in (ACTIVITY, "relations"):
+        await outbox.enqueue(session, destination=destination, bodies=[body])

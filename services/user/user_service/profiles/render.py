@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from user_service.avatars.urls import avatar_url
 from user_service.models import User
-from user_service.profiles.schemas import InternalUserFull, ShortUser, UserProfile
+from user_service.profiles.schemas import InternalUserFull, Me, ShortUser, UserProfile
 
 
 def render_profile(user: User, *, assets_base_url: str) -> UserProfile:
@@ -20,6 +20,12 @@ def render_profile(user: User, *, assets_base_url: str) -> UserProfile:
         created_at=user.created_at,
         updated_at=user.updated_at,
     )
+
+
+def render_me(user: User, *, moderator: bool, assets_base_url: str) -> Me:
+    """The caller's own profile, with whether they moderate."""
+    profile = render_profile(user, assets_base_url=assets_base_url)
+    return Me(**profile.model_dump(), moderator=moderator)
 
 
 def render_short_user(user: User, *, assets_base_url: str) -> ShortUser:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cruddur_common import auth
 from cruddur_common.db import SessionDep
 from cruddur_common.errors import ERROR_RESPONSES
 from cruddur_common.handles import HandlePath
@@ -12,18 +13,19 @@ from user_service.dependencies import CurrentUser, OutboxNotify, SettingsDep
 from user_service.models import User
 from user_service.outbox.events import Notify
 from user_service.profiles import service
-from user_service.profiles.render import render_profile, render_short_user
-from user_service.profiles.schemas import ProfileUpdate, ShortUser, UserProfile
+from user_service.profiles.render import render_me, render_profile, render_short_user
+from user_service.profiles.schemas import Me, ProfileUpdate, ShortUser, UserProfile
 from user_service.settings import Settings
 
 router = APIRouter(prefix="/api/users", tags=["users"], responses=ERROR_RESPONSES)
 profile_router = APIRouter(prefix="/api/profile", tags=["users"], responses=ERROR_RESPONSES)
 
 
-@router.get("/me", response_model=UserProfile, summary="The signed-in user's profile")
-async def read_me(me: CurrentUser, settings: SettingsDep) -> UserProfile:
-    """The signed-in user's profile (401 without a valid access token)."""
-    return render_profile(me, assets_base_url=settings.assets_base_url)
+@router.get("/me", response_model=Me, summary="The signed-in user's profile")
+async def read_me(me: CurrentUser, principal: auth.CurrentUser, settings: SettingsDep) -> Me:
+    """The signed-in user's profile and whether they moderate (401 without a valid access token)."""
+    moderator = auth.in_group(principal, auth.MODERATORS)
+    return render_me(me, moderator=moderator, assets_base_url=settings.assets_base_url)
 
 
 @router.get("/@{handle}/short", response_model=ShortUser, summary="A user's name and avatar")

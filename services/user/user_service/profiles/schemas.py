@@ -56,6 +56,14 @@ class UserProfile(BaseModel):
     updated_at: datetime
 
 
+class Me(UserProfile):
+    """`GET /api/users/me`: the own profile, and whether the caller moderates (so the SPA shows the queue)."""
+
+    moderator: bool = Field(
+        description="In the Cognito group `moderators` (the access token's `cognito:groups`)."
+    )
+
+
 class InternalUser(BaseModel):
     """How other services see a user (internal API)."""
 

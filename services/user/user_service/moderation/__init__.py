@@ -1,0 +1,1 @@
+"""Moderation: the report queue, resolving reports (dismiss, remove, suspend), unsuspension, the audit log."""
