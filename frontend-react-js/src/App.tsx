@@ -1,5 +1,5 @@
 import { lazy } from 'react'
-import { createBrowserRouter, RouterProvider, type RouteObject } from 'react-router-dom'
+import { createBrowserRouter, Navigate, RouterProvider, type RouteObject } from 'react-router-dom'
 import { AuthProvider } from './auth/AuthContext'
 import { RequireAuth } from './auth/RequireAuth'
 import { Layout } from './components/Layout'
@@ -16,6 +16,8 @@ const ActivityPage = lazy(() => import('./pages/ActivityPage'))
 const FollowListPage = lazy(() => import('./pages/FollowListPage'))
 const MessagesPage = lazy(() => import('./pages/MessagesPage'))
 const SearchPage = lazy(() => import('./pages/SearchPage'))
+const SettingsPage = lazy(() => import('./pages/SettingsPage'))
+const ModerationPage = lazy(() => import('./pages/ModerationPage'))
 const SignupPage = lazy(() => import('./pages/SignupPage'))
 const ConfirmPage = lazy(() => import('./pages/ConfirmPage'))
 const SigninPage = lazy(() => import('./pages/SigninPage'))
@@ -37,6 +39,12 @@ export const routes: RouteObject[] = [
       { path: '/messages', element: <RequireAuth><MessagesPage /></RequireAuth> },
       { path: '/messages/new/:handle', element: <RequireAuth><MessagesPage /></RequireAuth> },
       { path: '/messages/:groupUuid', element: <RequireAuth><MessagesPage /></RequireAuth> },
+      { path: '/settings', element: <Navigate to="/settings/blocked" replace /> },
+      { path: '/settings/blocked', element: <RequireAuth><SettingsPage tab="blocked" /></RequireAuth> },
+      { path: '/settings/muted', element: <RequireAuth><SettingsPage tab="muted" /></RequireAuth> },
+      { path: '/moderation', element: <RequireAuth><ModerationPage tab="open" /></RequireAuth> },
+      { path: '/moderation/resolved', element: <RequireAuth><ModerationPage tab="resolved" /></RequireAuth> },
+      { path: '/moderation/audit', element: <RequireAuth><ModerationPage tab="audit" /></RequireAuth> },
       { path: '/signup', element: <SignupPage /> },
       { path: '/confirm', element: <ConfirmPage /> },
       { path: '/signin', element: <SigninPage /> },

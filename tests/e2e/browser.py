@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import struct
 import zlib
 from pathlib import Path
 
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
+
+from tests.support import PASSWORD, TestUser
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "e2e"
 
@@ -28,3 +31,13 @@ def png(size: int = 64, rgb: tuple[int, int, int] = (149, 0, 255)) -> bytes:
     header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
     body = chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
     return b"\x89PNG\r\n\x1a\n" + body
+
+
+def sign_in_in_browser(page: Page, user: TestUser) -> None:
+    """Sign an existing user in through the SPA's sign-in page and wait for the home feed."""
+    page.goto("/signin")
+    page.get_by_label("Email", exact=True).fill(user.email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/$"))
+    expect(page.get_by_label("What would you like to say?")).to_be_visible()

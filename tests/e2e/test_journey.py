@@ -10,49 +10,16 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, Response, expect
+from playwright.sync_api import Browser, Page, expect
 
-from devstack.chromium import launch
-from tests.e2e.browser import ARTIFACTS, png, shot
+from tests.e2e.browser import png, shot
 from tests.support import PASSWORD, TestUser
 
 pytestmark = pytest.mark.e2e
-
-TIMEOUT = 15_000
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with launch() as b:
-        yield b
-
-
-def _describe(response: Response) -> str:
-    target = response.request.headers.get("x-amz-target", "")
-    return f"http {response.status}: {response.request.method} {response.url} {target}".rstrip()
-
-
-@pytest.fixture
-def page(browser: Browser, gateway_url: str, request: pytest.FixtureRequest) -> Iterator[Page]:
-    context = browser.new_context(base_url=gateway_url, viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(TIMEOUT)
-    tab = context.new_page()
-    errors: list[str] = []
-    console: list[str] = []
-    tab.on("pageerror", lambda e: errors.append(str(e)))
-    tab.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
-    tab.on("response", lambda r: console.append(_describe(r)) if r.status >= 400 else None)
-    try:
-        yield tab
-    finally:
-        shot(tab, f"last-{request.node.name}")
-        (ARTIFACTS / f"console-{request.node.name}.log").write_text("\n".join(console))
-        context.close()
-    assert not errors, f"uncaught errors in the page: {errors}"
 
 
 def sign_up_in_browser(page: Page, *, handle: str, name: str, email: str) -> None:

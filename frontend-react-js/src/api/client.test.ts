@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { json, mockFetch } from '../test/render'
-import { ApiError, api, getPage, nextFromLink, setTokenProvider, toPage } from './client'
+import { ApiError, api, errorMessage, getPage, nextFromLink, retryAfterSeconds, setTokenProvider, toPage } from './client'
 
 afterEach(() => setTokenProvider(async () => null))
 
@@ -88,5 +88,47 @@ describe('api fetch layer', () => {
   it('ignores Link headers pointing to another origin', () => {
     expect(nextFromLink('<https://evil.example/x?cursor=1>; rel="next"')).toBeNull()
     expect(nextFromLink('</a?cursor=1>; rel="prev", </a?cursor=2>; rel="next"')).toBe('/a?cursor=2')
+  })
+})
+
+describe('error sentences by code (one table for every page)', () => {
+  it('turns 429 rate_limited into "slow down" with the seconds from Retry-After', async () => {
+    mockFetch({
+      'POST /api/activities': () => json({ error: { code: 'rate_limited', message: 'Too many requests' } }, 429, { 'Retry-After': '12' }),
+    })
+    const error = await api('/api/activities', { method: 'POST', body: {} }).catch((e) => e)
+    expect(error).toMatchObject({ status: 429, code: 'rate_limited', retryAfter: 12 })
+    expect(errorMessage(error)).toBe('Slow down — try again in 12 s.')
+  })
+
+  it('treats a bare 429 (no JSON body, e.g. from the WAF) as rate_limited too', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => new Response('Too Many Requests', { status: 429 })))
+    const error = await api('/api/x').catch((e) => e)
+    expect(error).toMatchObject({ code: 'rate_limited' })
+    expect(errorMessage(error)).toBe('Slow down — try again in a moment.')
+  })
+
+  it('words blocked and suspended plainly, whatever the service said', async () => {
+    mockFetch({
+      'PUT /api/activities/a/like': () => json({ error: { code: 'blocked', message: 'Blocked by @worf' } }, 403),
+      'POST /api/messages': () => json({ error: { code: 'suspended', message: 'account suspended' } }, 403),
+    })
+    const blocked = await api('/api/activities/a/like', { method: 'PUT' }).catch((e) => e)
+    const suspended = await api('/api/messages', { method: 'POST', body: {} }).catch((e) => e)
+    expect(errorMessage(blocked)).toBe('You can’t interact with this account.')
+    expect(errorMessage(suspended)).toBe('Your account is suspended, so you can’t do that.')
+  })
+
+  it('keeps the service message for other codes', async () => {
+    mockFetch({ 'DELETE /api/x': () => json({ error: { code: 'forbidden', message: 'Only the author can delete a crud.' } }, 403) })
+    expect(errorMessage(await api('/api/x', { method: 'DELETE' }).catch((e) => e))).toBe('Only the author can delete a crud.')
+  })
+
+  it('reads Retry-After as seconds or as an HTTP date', () => {
+    const now = Date.parse('2026-05-20T10:00:00Z')
+    expect(retryAfterSeconds('30', now)).toBe(30)
+    expect(retryAfterSeconds('Wed, 20 May 2026 10:00:45 GMT', now)).toBe(45)
+    expect(retryAfterSeconds('soon', now)).toBeUndefined()
+    expect(retryAfterSeconds(null, now)).toBeUndefined()
   })
 })

@@ -7,13 +7,16 @@ export class ApiError extends Error {
   readonly status: number
   readonly code: string
   readonly details?: unknown
+  /** Seconds to wait before trying again (from `Retry-After`), when the server said. */
+  readonly retryAfter?: number
 
-  constructor({ status, code, message, details }: { status: number; code: string; message: string; details?: unknown }) {
+  constructor({ status, code, message, details, retryAfter }: { status: number; code: string; message: string; details?: unknown; retryAfter?: number }) {
     super(message)
     this.name = 'ApiError'
     this.status = status
     this.code = code
     this.details = details
+    this.retryAfter = retryAfter
   }
 
   get isAuth(): boolean {
@@ -56,7 +59,27 @@ const FALLBACK_MESSAGES: Record<number, string> = {
   409: 'That conflicts with something that already exists.',
   413: 'That is too large.',
   422: 'Some of what you entered is not valid.',
-  429: 'Slow down a little and try again.',
+}
+
+/**
+ * Codes whose sentence the app words itself, whatever the service said: the same situation reads the
+ * same on every page (a rate limit is never "something went wrong", a block never names who blocked).
+ */
+const CODE_MESSAGES: Record<string, (retryAfter: number | undefined) => string> = {
+  rate_limited: (s) => (s ? `Slow down — try again in ${s} s.` : 'Slow down — try again in a moment.'),
+  blocked: () => 'You can’t interact with this account.',
+  suspended: () => 'Your account is suspended, so you can’t do that.',
+  cannot_block_self: () => 'You can’t block yourself.',
+  cannot_mute_self: () => 'You can’t mute yourself.',
+}
+
+/** `Retry-After` as whole seconds (it may be a number of seconds or an HTTP date). */
+export function retryAfterSeconds(header: string | null, now = Date.now()): number | undefined {
+  if (!header) return undefined
+  const value = header.trim()
+  if (/^\d+$/.test(value)) return Math.max(1, Number(value))
+  const at = Date.parse(value)
+  return Number.isNaN(at) ? undefined : Math.max(1, Math.ceil((at - now) / 1000))
 }
 
 /** Turn a non-2xx response into an ApiError, reading the `{"error": {...}}` body when there is one. */
@@ -68,11 +91,14 @@ export async function parseError(response: Response): Promise<ApiError> {
     body = null
   }
   const err = body && typeof body === 'object' && body.error && typeof body.error === 'object' ? body.error : undefined
+  const code = err?.code ?? (response.status === 429 ? 'rate_limited' : `http_${response.status}`)
+  const retryAfter = retryAfterSeconds(response.headers.get('Retry-After'))
   return new ApiError({
     status: response.status,
-    code: err?.code ?? `http_${response.status}`,
-    message: err?.message ?? FALLBACK_MESSAGES[response.status] ?? 'Something went wrong on our side. Please try again.',
+    code,
+    message: CODE_MESSAGES[code]?.(retryAfter) ?? err?.message ?? FALLBACK_MESSAGES[response.status] ?? 'Something went wrong on our side. Please try again.',
     details: err?.details,
+    retryAfter,
   })
 }
 

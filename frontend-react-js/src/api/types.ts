@@ -8,6 +8,7 @@ import type { components as ActivityApi } from './generated/activity'
 import type { components as MessagingApi } from './generated/messaging'
 import type { components as NotificationApi } from './generated/notification'
 import type { components as UserApi } from './generated/user'
+import type { ModeratorFlag, RelationFlags } from './handwritten'
 
 type ActivitySchemas = ActivityApi['schemas']
 type UserSchemas = UserApi['schemas']
@@ -29,8 +30,10 @@ export type RepostState = ActivitySchemas['RepostState']
 // user service
 export type UserProfile = UserSchemas['UserProfile']
 /** The signed-in person: the user service's profile (only its identity fields until it loads). */
-export type Me = Pick<UserProfile, 'uuid' | 'handle' | 'display_name' | 'avatar_url'> & Partial<UserProfile>
+export type Me = Pick<UserProfile, 'uuid' | 'handle' | 'display_name' | 'avatar_url'> & Partial<UserProfile> & ModeratorFlag
 export type Person = UserSchemas['ShortUser']
+/** The short profile as the signed-in reader gets it: with their block and mute of that person. */
+export type ShortProfile = Person & RelationFlags
 export type SuggestedUser = UserSchemas['Person']
 export type PersonList = UserSchemas['PersonPage']
 export type ProfileUpdate = UserSchemas['ProfileUpdate']
@@ -49,6 +52,26 @@ export type Notification = NotificationSchemas['Notification']
 export type NotificationList = NotificationSchemas['NotificationList']
 export type MarkRead = NotificationSchemas['MarkRead']
 export type ReadResult = NotificationSchemas['ReadResult']
+
+// user service, issue 14 (hand-written until its OpenAPI document has them: see ./handwritten.ts)
+export type {
+  AuditEntry,
+  BlockedPerson,
+  ModeratedCrud,
+  ModeratedMessage,
+  ModeratedProfile,
+  ModerationAction,
+  MuteDuration,
+  MutedPerson,
+  NewReport,
+  RelationFlags,
+  Report,
+  ReportCategory,
+  ReportId,
+  ReportReceipt,
+  ReportTargetType,
+  Resolve,
+} from './handwritten'
 
 /**
  * The `message` server-sent event. SSE payloads are not part of an OpenAPI response body, so this

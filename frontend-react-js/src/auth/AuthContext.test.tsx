@@ -21,6 +21,7 @@ function Who() {
     <div>
       <p>status:{status}</p>
       <p>me:{me ? `${me.display_name} @${me.handle}` : 'nobody'}</p>
+      <p>moderator:{String(Boolean(me?.moderator))}</p>
       <button onClick={() => void signOut()}>out</button>
     </div>
   )
@@ -57,5 +58,30 @@ describe('AuthProvider', () => {
     mockFetch({ 'GET /api/users/me': () => json({ error: { code: 'unavailable', message: 'down' } }, 503) })
     render(<AuthProvider><Who /></AuthProvider>)
     expect(await screen.findByText('me:Claim Name @claimer')).toBeInTheDocument()
+  })
+})
+
+describe('AuthProvider moderator', () => {
+  it('takes moderator from /api/users/me', async () => {
+    session.claims = { sub: 's-1', preferred_username: 'mod' }
+    mockFetch({ 'GET /api/users/me': () => json({ uuid: 'u-1', handle: 'mod', display_name: 'Mod', avatar_url: '', moderator: true }) })
+    render(<AuthProvider><Who /></AuthProvider>)
+    expect(await screen.findByText('moderator:true')).toBeInTheDocument()
+  })
+
+  it('falls back to the access token groups while the profile lacks the flag', async () => {
+    session.claims = { sub: 's-1', preferred_username: 'mod', groups: ['moderators'] }
+    mockFetch({ 'GET /api/users/me': () => json({ uuid: 'u-1', handle: 'mod', display_name: 'Mod', avatar_url: '' }) })
+    render(<AuthProvider><Who /></AuthProvider>)
+    await waitFor(() => expect(screen.getByText('me:Mod @mod')).toBeInTheDocument())
+    expect(screen.getByText('moderator:true')).toBeInTheDocument()
+  })
+
+  it('is not a moderator without the group', async () => {
+    session.claims = { sub: 's-1', preferred_username: 'someone', groups: ['readers'] }
+    mockFetch({ 'GET /api/users/me': () => json({ uuid: 'u-1', handle: 'someone', display_name: 'S', avatar_url: '', moderator: false }) })
+    render(<AuthProvider><Who /></AuthProvider>)
+    await waitFor(() => expect(screen.getByText('me:S @someone')).toBeInTheDocument())
+    expect(screen.getByText('moderator:false')).toBeInTheDocument()
   })
 })

@@ -4,6 +4,9 @@ import type { Me } from '../api/types'
 import { getMe } from '../api/users'
 import { accessToken, doSignOut, onSessionChange, sessionClaims } from './session'
 
+/** The Cognito group of moderators (cruddur_common.auth.MODERATORS). */
+export const MODERATORS = 'moderators'
+
 export type AuthStatus = 'loading' | 'signedIn' | 'signedOut'
 
 export type AuthState = {
@@ -39,6 +42,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       setStatus('signedOut')
       return
     }
+    // The access token's groups say who may see the Moderation page until /api/users/me answers
+    // (the service reads the same claim; the page itself is only a view, the API enforces).
+    const moderator = claims.groups?.includes(MODERATORS) ?? false
     setMe(
       (prev) =>
         prev ?? {
@@ -47,11 +53,13 @@ export function AuthProvider({ children }: { children: ReactNode }) {
           display_name: claims.name ?? claims.preferred_username ?? '',
           email: claims.email,
           avatar_url: '',
+          moderator,
         },
     )
     setStatus('signedIn')
     try {
-      setMe(await getMe())
+      const profile = await getMe()
+      setMe({ ...profile, moderator: profile.moderator ?? moderator })
     } catch {
       // The claims above keep the app usable while the user service is unreachable.
     }

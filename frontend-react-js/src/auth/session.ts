@@ -28,7 +28,7 @@ export async function accessToken(options?: { forceRefresh?: boolean }): Promise
   }
 }
 
-export type SessionClaims = { sub: string; email?: string; name?: string; preferred_username?: string; exp?: number }
+export type SessionClaims = { sub: string; email?: string; name?: string; preferred_username?: string; exp?: number; groups?: string[] }
 
 /** Identity claims from the ID token (no network), or null when signed out. */
 export async function sessionClaims(): Promise<SessionClaims | null> {
@@ -44,6 +44,7 @@ export async function sessionClaims(): Promise<SessionClaims | null> {
       name: typeof id.name === 'string' ? id.name : undefined,
       preferred_username: typeof id.preferred_username === 'string' ? id.preferred_username : undefined,
       exp: typeof access.exp === 'number' ? access.exp : undefined,
+      groups: Array.isArray(access['cognito:groups']) ? access['cognito:groups'].map(String) : undefined,
     }
   } catch {
     return null

@@ -78,3 +78,37 @@ describe('ActivityItem delete', () => {
     expect(calls.some((c) => c.method === 'DELETE' && c.url === '/api/activities/a-1')).toBe(true)
   })
 })
+
+describe('ActivityItem report', () => {
+  it('reports someone else’s crud from its menu', async () => {
+    const { calls } = mockFetch({ 'POST /api/reports': () => json({ id: 3, status: 'open', created_at: '2026-05-20T10:00:00Z' }, 201) })
+    renderApp(<ActivityItem activity={activity() as never} />, { route: '/' })
+    await userEvent.click(screen.getByRole('button', { name: "More actions for @worf's crud" }))
+    await userEvent.click(screen.getByRole('menuitem', { name: 'Report crud' }))
+    await userEvent.click(screen.getByRole('radio', { name: /Illegal/ }))
+    await userEvent.click(screen.getByRole('button', { name: 'Send report' }))
+    expect(await screen.findByText(/Thanks — a moderator will look at it/)).toBeInTheDocument()
+    const body = JSON.parse(String(calls.find((c) => c.url === '/api/reports')!.init.body))
+    expect(body).toEqual({ target: { type: 'crud', id: 'a-1' }, category: 'illegal' })
+    expect(location()).toBe('/')
+  })
+
+  it('has no report menu on your own crud, and sends signed-out readers to sign in', async () => {
+    const { unmount } = renderApp(<ActivityItem activity={activity({ handle: 'andrewbrown' }) as never} />)
+    expect(screen.queryByRole('button', { name: /More actions/ })).not.toBeInTheDocument()
+    unmount()
+    mockFetch({})
+    renderApp(<ActivityItem activity={activity() as never} />, { auth: authState({ status: 'signedOut', me: null }), route: '/explore' })
+    await userEvent.click(screen.getByRole('button', { name: "More actions for @worf's crud" }))
+    await userEvent.click(screen.getByRole('menuitem', { name: 'Report crud' }))
+    expect(location()).toBe('/signin?next=%2Fexplore')
+  })
+
+  it('says plainly when a like is refused because of a block', async () => {
+    mockFetch({ 'PUT /api/activities/a-1/like': () => json({ error: { code: 'blocked', message: 'blocked' } }, 403) })
+    renderApp(<ActivityItem activity={activity() as never} />)
+    await userEvent.click(screen.getByRole('button', { name: /^Like/ }))
+    expect(await screen.findByText('You can’t interact with this account.')).toBeInTheDocument()
+    expect(screen.getByRole('button', { name: 'Like (2 likes)' })).toHaveAttribute('aria-pressed', 'false')
+  })
+})

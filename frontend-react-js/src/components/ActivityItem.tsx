@@ -9,9 +9,11 @@ import { compactCount } from '../lib/text'
 import { formatFull, timeAgo } from '../lib/time'
 import { Avatar } from './Avatar'
 import { Countdown } from './Countdown'
-import { HeartIcon, ReplyIcon, RepostIcon, ShareIcon, TrashIcon } from './Icons'
+import { FlagIcon, HeartIcon, ReplyIcon, RepostIcon, ShareIcon, TrashIcon } from './Icons'
+import { Menu } from './Menu'
 import { Modal } from './Modal'
 import { ReplyForm } from './ReplyForm'
+import { ReportDialog } from './ReportDialog'
 import { RichText } from './RichText'
 import { useToast } from './Toast'
 
@@ -89,6 +91,7 @@ function ActivityActions({ activity, onRemove, onReplied, isReply }: Pick<Props,
   const [replying, setReplying] = useState(false)
   const [confirmDelete, setConfirmDelete] = useState(false)
   const [deleting, setDeleting] = useState(false)
+  const [reporting, setReporting] = useState(false)
   const [replies, setReplies] = useState(activity.replies_count ?? 0)
   const signedIn = status === 'signedIn'
   const mine = signedIn && me?.handle?.toLowerCase() === activity.handle.toLowerCase()
@@ -173,7 +176,14 @@ function ActivityActions({ activity, onRemove, onReplied, isReply }: Pick<Props,
         <button type="button" className="action action--delete" onClick={() => setConfirmDelete(true)} aria-label="Delete this crud">
           <TrashIcon size={18} />
         </button>
-      ) : null}
+      ) : (
+        <Menu
+          label={`More actions for ${name}`}
+          className="action action--more"
+          iconSize={18}
+          items={[{ label: isReply ? 'Report reply' : 'Report crud', icon: <FlagIcon size={18} />, onSelect: () => requireSignIn() && setReporting(true) }]}
+        />
+      )}
 
       {replying ? (
         <Modal title="Reply" onClose={() => setReplying(false)}>
@@ -188,6 +198,7 @@ function ActivityActions({ activity, onRemove, onReplied, isReply }: Pick<Props,
           />
         </Modal>
       ) : null}
+      {reporting ? <ReportDialog target={{ type: 'crud', id: activity.uuid }} subject={isReply ? `@${activity.handle}'s reply` : name} onClose={() => setReporting(false)} /> : null}
       {confirmDelete ? (
         <Modal title="Delete crud?" onClose={() => setConfirmDelete(false)}>
           <p className="modal__text">It disappears for everyone now, with its replies, likes and reposts. This can’t be undone.</p>

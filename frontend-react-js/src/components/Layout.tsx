@@ -1,10 +1,11 @@
 import { Suspense, useEffect, useRef, useState } from 'react'
 import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router-dom'
 import { useAuth } from '../auth/AuthContext'
+import { useDismiss } from '../hooks/useDismiss'
 import { useLive } from '../live/LiveContext'
 import { ActivityForm } from './ActivityForm'
 import { Avatar } from './Avatar'
-import { BellIcon, CompassIcon, FeatherIcon, HomeIcon, Logo, LogoutIcon, MailIcon, MoreIcon, SearchIcon, UserIcon } from './Icons'
+import { BellIcon, CompassIcon, FeatherIcon, HomeIcon, Logo, LogoutIcon, MailIcon, MoreIcon, SearchIcon, SettingsIcon, ShieldIcon, UserIcon } from './Icons'
 import { Modal } from './Modal'
 import { Sidebar } from './Sidebar'
 import { Spinner } from './States'
@@ -81,6 +82,8 @@ function Navigation({ onCrud }: { onCrud: () => void }) {
                 <NavItem to="/notifications" icon={<BellIcon />} label="Notifications" badge={unread} />
                 <NavItem to="/messages" icon={<MailIcon />} label="Messages" />
                 {me?.handle ? <NavItem to={`/@${me.handle}`} icon={<UserIcon />} label="Profile" end /> : null}
+                <NavItem to="/settings" icon={<SettingsIcon />} label="Settings" />
+                {me?.moderator ? <NavItem to="/moderation" icon={<ShieldIcon />} label="Moderation" /> : null}
               </>
             ) : null}
             <NavItem to="/about" icon={<MoreIcon />} label="About" />
@@ -137,19 +140,7 @@ function ProfileInfo() {
   const navigate = useNavigate()
   const [open, setOpen] = useState(false)
   const ref = useRef<HTMLDivElement>(null)
-  useEffect(() => {
-    if (!open) return
-    const close = (e: Event) => {
-      if (!ref.current?.contains(e.target as Node)) setOpen(false)
-    }
-    const esc = (e: KeyboardEvent) => e.key === 'Escape' && setOpen(false)
-    document.addEventListener('mousedown', close)
-    document.addEventListener('keydown', esc)
-    return () => {
-      document.removeEventListener('mousedown', close)
-      document.removeEventListener('keydown', esc)
-    }
-  }, [open])
+  useDismiss(ref, open, () => setOpen(false))
   if (!me) return null
   return (
     <div className="profile-info" ref={ref}>
@@ -165,6 +156,9 @@ function ProfileInfo() {
         <div className="profile-info__menu">
           <Link to={`/@${me.handle}`} className="menu-item" onClick={() => setOpen(false)}>
             <UserIcon size={18} /> Your profile
+          </Link>
+          <Link to="/settings" className="menu-item" onClick={() => setOpen(false)}>
+            <SettingsIcon size={18} /> Settings
           </Link>
           <button
             type="button"
@@ -193,16 +187,26 @@ function MobileHeader() {
         <span className="nav__wordmark">Cruddur</span>
       </Link>
       {status === 'signedIn' && me ? (
-        <button
-          type="button"
-          className="btn btn--ghost btn--small"
-          onClick={async () => {
-            await signOut()
-            navigate('/')
-          }}
-        >
-          Sign out
-        </button>
+        <span className="mobile-header__actions">
+          {me.moderator ? (
+            <Link to="/moderation" className="icon-btn" aria-label="Moderation">
+              <ShieldIcon />
+            </Link>
+          ) : null}
+          <Link to="/settings" className="icon-btn" aria-label="Settings">
+            <SettingsIcon />
+          </Link>
+          <button
+            type="button"
+            className="btn btn--ghost btn--small"
+            onClick={async () => {
+              await signOut()
+              navigate('/')
+            }}
+          >
+            Sign out
+          </button>
+        </span>
       ) : status === 'signedOut' ? (
         <Link to="/signin" className="btn btn--ghost btn--small">
           Sign in

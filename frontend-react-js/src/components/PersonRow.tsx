@@ -1,11 +1,20 @@
+import type { ReactNode } from 'react'
 import { Link } from 'react-router-dom'
 import type { Person } from '../api/types'
 import { useAuth } from '../auth/AuthContext'
 import { Avatar } from './Avatar'
 import { FollowButton } from './FollowButton'
 
-/** A person in a list (suggestions, followers, search) with a follow button. */
-export function PersonRow({ person, compact = false, bio }: { person: Person & { followed?: boolean | null }; compact?: boolean; bio?: string | null }) {
+type Props = {
+  person: Pick<Person, 'handle' | 'display_name'> & { avatar_url?: string | null; followed?: boolean | null }
+  compact?: boolean
+  bio?: ReactNode
+  /** Replaces the follow button (e.g. Unblock in Settings). */
+  action?: ReactNode
+}
+
+/** A person in a list (suggestions, followers, search) with a follow button or another action. */
+export function PersonRow({ person, compact = false, bio, action }: Props) {
   const { me, status } = useAuth()
   const isMe = me?.handle?.toLowerCase() === person.handle.toLowerCase()
   return (
@@ -18,7 +27,7 @@ export function PersonRow({ person, compact = false, bio }: { person: Person & {
           {bio ? <span className="person__bio">{bio}</span> : null}
         </span>
       </Link>
-      {status === 'signedIn' && !isMe ? <FollowButton handle={person.handle} followed={Boolean(person.followed)} small /> : null}
+      {action ?? (status === 'signedIn' && !isMe ? <FollowButton handle={person.handle} followed={Boolean(person.followed)} small /> : null)}
     </div>
   )
 }

@@ -18,7 +18,7 @@ export type PagedList<T> = {
  * A cursor-paginated list: the first page from `firstPath`, later pages from the `next` URL the
  * server returned. `fetchPage` is given the URL to read.
  */
-export function usePagedList<T extends { uuid?: string }>(
+export function usePagedList<T extends object>(
   firstPath: string | null,
   fetchPage: (path: string, signal: AbortSignal) => Promise<Page<T>>,
   keyOf: (item: T) => string | undefined = defaultKey,
@@ -89,8 +89,12 @@ export function usePagedList<T extends { uuid?: string }>(
   return { items, status, error, loadingMore, moreError, hasMore: next !== null, loadMore, reload, setItems }
 }
 
-/** Items are the same when their uuid is; a repost is its own item (same crud, another reposter). */
-function defaultKey(item: { uuid?: string; reposted_by?: { handle: string } | null }): string | undefined {
+/**
+ * Items are the same when their uuid is; a repost is its own item (same crud, another reposter).
+ * Lists of things without a uuid (reports) pass their own `keyOf`.
+ */
+function defaultKey(value: object): string | undefined {
+  const item = value as { uuid?: string; reposted_by?: { handle: string } | null }
   if (!item.uuid) return undefined
   return item.reposted_by ? `${item.uuid}:${item.reposted_by.handle}` : item.uuid
 }

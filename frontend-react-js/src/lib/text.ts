@@ -5,6 +5,8 @@ export const REPLY_MAX = 1024
 export const MESSAGE_MAX = 1024
 export const DISPLAY_NAME_MAX = 50
 export const BIO_MAX = 160
+export const REPORT_COMMENT_MAX = 1000
+export const MODERATION_NOTE_MAX = 1000
 
 export function charCount(text: string): number {
   return [...text.trim()].length

@@ -1,4 +1,4 @@
-import { screen, waitFor } from '@testing-library/react'
+import { screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it } from 'vitest'
 import { json, mockFetch, renderApp } from '../test/render'
@@ -37,5 +37,49 @@ describe('MessagesPage', () => {
     renderApp(<MessagesPage />, { route: '/messages/new/worf', path: '/messages/new/:handle' })
     await userEvent.type(await screen.findByLabelText('Send a direct message'), 'hi{Enter}')
     await waitFor(() => expect(screen.getAllByTestId('location')[0]).toHaveTextContent('/messages/g-new'))
+  })
+})
+
+describe('MessagesPage report and block', () => {
+  it('reports a message that is not mine from its bubble menu', async () => {
+    const { calls } = mockFetch({
+      'GET /api/message_groups': () => json([group]),
+      'GET /api/messages/g-1': () =>
+        json([msg('m-1', 'worf', 'Qapla!', '2026-05-20T10:00:00Z'), msg('m-2', 'andrewbrown', 'Hi', '2026-05-20T10:01:00Z')]),
+      'POST /api/reports': () => json({ id: 9, status: 'open', created_at: '2026-05-20T10:02:00Z' }, 201),
+    })
+    renderApp(<MessagesPage />, { route: '/messages/g-1', path: '/messages/:groupUuid' })
+    const theirs = (await screen.findByText('Qapla!', { selector: '.bubble__text' })).closest('li')!
+    const mine = screen.getByText('Hi', { selector: '.bubble__text' }).closest('li')!
+    expect(within(mine).queryByRole('button', { name: /More actions/ })).not.toBeInTheDocument()
+    await userEvent.click(within(theirs).getByRole('button', { name: 'More actions for the message from @worf' }))
+    await userEvent.click(screen.getByRole('menuitem', { name: 'Report message' }))
+    await userEvent.click(screen.getByRole('radio', { name: /Harassment/ }))
+    await userEvent.click(screen.getByRole('button', { name: 'Send report' }))
+    expect(await screen.findByText(/Thanks — a moderator will look at it/)).toBeInTheDocument()
+    const body = JSON.parse(String(calls.find((c) => c.url === '/api/reports')!.init.body))
+    expect(body).toEqual({ target: { type: 'message', id: 'm-1' }, category: 'harassment' })
+  })
+
+  it('says plainly that a blocked pair cannot message, and keeps the draft', async () => {
+    mockFetch({
+      'GET /api/message_groups': () => json([group]),
+      'GET /api/messages/g-1': () => json([msg('m-1', 'worf', 'Qapla!', '2026-05-20T10:00:00Z')]),
+      'POST /api/messages': () => json({ error: { code: 'blocked', message: 'blocked' } }, 403),
+    })
+    renderApp(<MessagesPage />, { route: '/messages/g-1', path: '/messages/:groupUuid' })
+    const box = await screen.findByLabelText('Send a direct message')
+    await userEvent.type(box, 'hello?{Enter}')
+    expect(await screen.findByRole('alert')).toHaveTextContent('You can’t interact with this account.')
+    expect(box).toHaveValue('hello?')
+  })
+
+  it('says so when starting a conversation with a blocked person', async () => {
+    mockFetch({
+      'GET /api/message_groups': () => json([]),
+      'GET /api/message_groups/@worf': () => json({ error: { code: 'blocked', message: 'blocked' } }, 403),
+    })
+    renderApp(<MessagesPage />, { route: '/messages/new/worf', path: '/messages/new/:handle' })
+    expect(await screen.findByText('You can’t message @worf')).toBeInTheDocument()
   })
 })

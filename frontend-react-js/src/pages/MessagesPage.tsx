@@ -7,9 +7,11 @@ import { getShort } from '../api/users'
 import { useAuth } from '../auth/AuthContext'
 import { Avatar } from '../components/Avatar'
 import { CharCounter, canSend } from '../components/CharCounter'
-import { ArrowLeftIcon, SendIcon } from '../components/Icons'
+import { ArrowLeftIcon, FlagIcon, SendIcon } from '../components/Icons'
 import { InfiniteSentinel } from '../components/InfiniteSentinel'
+import { Menu } from '../components/Menu'
 import { PageHeader } from '../components/PageHeader'
+import { ReportDialog } from '../components/ReportDialog'
 import { EmptyState, ErrorState, FormError, Spinner } from '../components/States'
 import { useAsync } from '../hooks/useAsync'
 import { usePagedList } from '../hooks/usePagedList'
@@ -95,7 +97,9 @@ export default function MessagesPage() {
   )
 }
 
-function ConversationHeader({ person }: { person?: Person | null }) {
+type Who = Pick<Person, 'handle' | 'display_name' | 'avatar_url'>
+
+function ConversationHeader({ person }: { person?: Who | null }) {
   return (
     <div className="page-header conversation__header">
       <Link to="/messages" className="icon-btn only-narrow" aria-label="Back to conversations">
@@ -142,7 +146,7 @@ function Conversation({ groupUuid, group, onSent }: { groupUuid: string; group?:
     if (stickToBottom.current) bottom.current?.scrollIntoView?.({ block: 'end' })
   }, [ordered.length])
 
-  const other: Person | null =
+  const other: Who | null =
     group ?? ordered.find((m) => m.handle.toLowerCase() !== me?.handle?.toLowerCase()) ?? null
 
   return (
@@ -201,6 +205,7 @@ export function orderMessages(messages: Message[]): Message[] {
 }
 
 function Bubble({ m, mine }: { m: Message; mine: boolean }) {
+  const [reporting, setReporting] = useState(false)
   return (
     <li className={mine ? 'bubble bubble--mine' : 'bubble'}>
       {!mine ? (
@@ -215,6 +220,15 @@ function Bubble({ m, mine }: { m: Message; mine: boolean }) {
           {messageTime(m.created_at)}
         </time>
       </div>
+      {!mine ? (
+        <Menu
+          label={`More actions for the message from @${m.handle}`}
+          className="icon-btn bubble__more"
+          iconSize={16}
+          items={[{ label: 'Report message', icon: <FlagIcon size={18} />, onSelect: () => setReporting(true) }]}
+        />
+      ) : null}
+      {reporting ? <ReportDialog target={{ type: 'message', id: m.uuid }} subject={`this message from @${m.handle}`} onClose={() => setReporting(false)} /> : null}
     </li>
   )
 }
@@ -239,7 +253,9 @@ function NewConversation({ handle, onSent }: { handle: string; onSent: (gid: str
   if (self) return <EmptyState title="That’s you!">You can’t message yourself. Pick someone else.</EmptyState>
   if (loading || data?.existing) return <Spinner label="Opening conversation" />
   if (error) {
-    return (error as { status?: number })?.status === 404 ? (
+    const failure = (error ?? {}) as { status?: number; code?: string }
+    if (failure.code === 'blocked') return <EmptyState title={`You can’t message @${handle}`}>{errorMessage(error)}</EmptyState>
+    return failure.status === 404 ? (
       <EmptyState title={`@${handle} doesn’t exist`}>Check the username and try again.</EmptyState>
     ) : (
       <ErrorState error={error} onRetry={reload} />

@@ -65,6 +65,10 @@ export function PrivacyPage() {
         <li>Your email, name, username, bio and avatar, to run your account.</li>
         <li>Your cruds and replies until they expire, then we delete them.</li>
         <li>Your direct messages, for the members of each conversation only.</li>
+        <li>
+          Anything someone reported (a crud, a reply or a message), past its expiry and hidden from everyone but our
+          moderators, until a moderator decides — at most 90 days. Then it is deleted as usual.
+        </li>
         <li>Who you follow and what you like or repost, to build your feed and notifications.</li>
       </ul>
       <h2>What we never do</h2>

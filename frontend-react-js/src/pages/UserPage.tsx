@@ -1,7 +1,9 @@
 import { useCallback, useEffect, useState } from 'react'
 import { Link } from 'react-router-dom'
 import { activityPaths, firstPage, userActivitiesPage } from '../api/activities'
-import type { Activity, Profile } from '../api/types'
+import { getRelations, setBlock } from '../api/safety'
+import { errorMessage } from '../api/client'
+import type { Activity, Profile, RelationFlags } from '../api/types'
 import { useAuth } from '../auth/AuthContext'
 import { ActivityFeed } from '../components/ActivityFeed'
 import { Avatar } from '../components/Avatar'
@@ -10,7 +12,10 @@ import { MailIcon } from '../components/Icons'
 import { Modal } from '../components/Modal'
 import { PageHeader } from '../components/PageHeader'
 import { ProfileForm } from '../components/ProfileForm'
+import { ProfileMenu } from '../components/ProfileMenu'
 import { EmptyState, ErrorState, Spinner } from '../components/States'
+import { useToast } from '../components/Toast'
+import { useAsync } from '../hooks/useAsync'
 import { usePagedList } from '../hooks/usePagedList'
 import { useTitle } from '../hooks/useTitle'
 import { on } from '../lib/events'
@@ -20,7 +25,19 @@ import { plural } from '../lib/text'
 export default function UserPage({ handle }: { handle: string }) {
   const [profile, setProfile] = useState<Profile | null>(null)
   const { me, status } = useAuth()
-  const isMe = status === 'signedIn' && me?.handle?.toLowerCase() === handle.toLowerCase()
+  const signedIn = status === 'signedIn'
+  const isMe = signedIn && me?.handle?.toLowerCase() === handle.toLowerCase()
+  // The reader's block and mute of this person (the profile itself comes from the activity service).
+  const { data: short, setData: setShort } = useAsync((signal) => getRelations(handle, signal), [handle], signedIn && !isMe)
+  const flags: RelationFlags = { blocking: Boolean(short?.blocking), muted: Boolean(short?.muted) }
+  const setFlags = useCallback(
+    (next: RelationFlags) => {
+      setShort((prev) => (prev ? { ...prev, ...next } : prev))
+      // A block removes the follows between the two.
+      if (next.blocking) setProfile((p) => (p?.followed ? { ...p, followed: false, followers_count: Math.max(0, p.followers_count - 1) } : p))
+    },
+    [setShort],
+  )
   useTitle(profile ? `${profile.display_name} (@${profile.handle})` : `@${handle}`)
 
   // eslint-disable-next-line react-hooks/set-state-in-effect -- the route reuses this page for another item: forget the previous one (a `key` would remount it)
@@ -51,6 +68,11 @@ export default function UserPage({ handle }: { handle: string }) {
         {notFound ? (
           <EmptyState title="This account doesn’t exist">
             Try searching for another. <Link to="/search">Search</Link>
+            {signedIn ? (
+              <p className="muted small">
+                People you have blocked are listed in <Link to="/settings">Settings</Link>.
+              </p>
+            ) : null}
           </EmptyState>
         ) : (
           <ErrorState error={list.error} onRetry={list.reload} />
@@ -69,17 +91,55 @@ export default function UserPage({ handle }: { handle: string }) {
   return (
     <>
       <PageHeader title={profile.display_name} subtitle={plural(profile.cruds_count ?? 0, 'crud')} back />
-      <ProfileHeading profile={profile} isMe={isMe} signedIn={status === 'signedIn'} onChange={setProfile} />
-      <ActivityFeed
-        list={list}
-        label={`Cruds by @${profile.handle}`}
-        empty={<EmptyState title={isMe ? 'You haven’t crudded yet' : `@${profile.handle} has nothing live right now`}>{isMe ? 'Say something — it won’t last forever.' : 'Cruds expire; check back later.'}</EmptyState>}
-      />
+      <ProfileHeading profile={profile} isMe={isMe} signedIn={signedIn} onChange={setProfile} flags={flags} onFlags={setFlags} />
+      {flags.blocking ? (
+        <BlockedNotice handle={profile.handle} onUnblocked={() => setFlags({ ...flags, blocking: false })} />
+      ) : (
+        <ActivityFeed
+          list={list}
+          label={`Cruds by @${profile.handle}`}
+          empty={<EmptyState title={isMe ? 'You haven’t crudded yet' : `@${profile.handle} has nothing live right now`}>{isMe ? 'Say something — it won’t last forever.' : 'Cruds expire; check back later.'}</EmptyState>}
+        />
+      )}
     </>
   )
 }
 
-function ProfileHeading({ profile, isMe, signedIn, onChange }: { profile: Profile; isMe: boolean; signedIn: boolean; onChange: (p: Profile) => void }) {
+/** What the blocker sees in place of the cruds right after blocking (on reload the profile is gone). */
+function BlockedNotice({ handle, onUnblocked }: { handle: string; onUnblocked: () => void }) {
+  const toast = useToast()
+  const [busy, setBusy] = useState(false)
+  const unblock = async () => {
+    setBusy(true)
+    try {
+      await setBlock(handle, false)
+      toast.notify(`Unblocked @${handle}`)
+      onUnblocked()
+    } catch (error) {
+      toast.fail(errorMessage(error))
+      setBusy(false)
+    }
+  }
+  return (
+    <EmptyState title={`You blocked @${handle}`}>
+      <p>You won’t see each other’s cruds, and neither of you can interact with the other. They are not told.</p>
+      <button type="button" className="btn btn--ghost" onClick={unblock} disabled={busy}>
+        {busy ? 'Unblocking…' : `Unblock @${handle}`}
+      </button>
+    </EmptyState>
+  )
+}
+
+type HeadingProps = {
+  profile: Profile
+  isMe: boolean
+  signedIn: boolean
+  onChange: (p: Profile) => void
+  flags: RelationFlags
+  onFlags: (flags: RelationFlags) => void
+}
+
+function ProfileHeading({ profile, isMe, signedIn, onChange, flags, onFlags }: HeadingProps) {
   const [editing, setEditing] = useState(false)
   const onFollow = useCallback(
     (on: boolean) => onChange({ ...profile, followed: on, followers_count: Math.max(0, (profile.followers_count ?? 0) + (on ? 1 : -1)) }),
@@ -99,10 +159,15 @@ function ProfileHeading({ profile, isMe, signedIn, onChange }: { profile: Profil
             </button>
           ) : signedIn ? (
             <>
-              <Link to={`/messages/new/${profile.handle}`} className="btn btn--ghost btn--icon" aria-label={`Message @${profile.handle}`}>
-                <MailIcon size={18} /> <span className="hide-narrow">Message</span>
-              </Link>
-              <FollowButton key={String(profile.followed)} handle={profile.handle} followed={Boolean(profile.followed)} onChange={onFollow} />
+              <ProfileMenu person={profile} flags={flags} onFlags={onFlags} />
+              {!flags.blocking ? (
+                <>
+                  <Link to={`/messages/new/${profile.handle}`} className="btn btn--ghost btn--icon" aria-label={`Message @${profile.handle}`}>
+                    <MailIcon size={18} /> <span className="hide-narrow">Message</span>
+                  </Link>
+                  <FollowButton key={String(profile.followed)} handle={profile.handle} followed={Boolean(profile.followed)} onChange={onFollow} />
+                </>
+              ) : null}
             </>
           ) : (
             <Link to={`/signin?next=${encodeURIComponent(`/@${profile.handle}`)}`} className="btn btn--light">
