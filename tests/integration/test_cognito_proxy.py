@@ -90,7 +90,7 @@ def _sign_up(gateway_url: str, client_id: str, address: str, email: str | None =
     }
     headers = {"x-amz-target": TARGET + "SignUp", "content-type": "application/x-amz-json-1.1"}
     return httpx.post(
-        f"{gateway_url}/cognito/", json=payload, headers={**headers, "x-forwarded-for": address}, timeout=10
+        f"{gateway_url}/cognito/", json=payload, headers={**headers, "x-forwarded-for": address}, timeout=30
     )
 
 

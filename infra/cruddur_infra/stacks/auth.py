@@ -14,6 +14,7 @@ from constructs import Construct
 from cruddur_infra import nag
 from cruddur_infra.components import grants
 from cruddur_infra.components.python_function import PythonFunction
+from cruddur_infra.components.waf import rate_per_ip_rule, visibility
 from cruddur_infra.settings import InfraSettings
 
 MODERATORS = "moderators"  # cruddur_common.auth.MODERATORS: the group the access token's cognito:groups names
@@ -120,12 +121,6 @@ class AuthStack(Stack):
             min_value=10,  # WAF's floor for a rate-based rule
             description="SignUp calls one IP may make in 10 minutes before WAF blocks its sign-ups",
         )
-
-        def visibility(name: str) -> wafv2.CfnWebACL.VisibilityConfigProperty:
-            return wafv2.CfnWebACL.VisibilityConfigProperty(
-                cloud_watch_metrics_enabled=True, metric_name=name, sampled_requests_enabled=True
-            )
-
         is_sign_up = wafv2.CfnWebACL.StatementProperty(
             byte_match_statement=wafv2.CfnWebACL.ByteMatchStatementProperty(
                 field_to_match=wafv2.CfnWebACL.FieldToMatchProperty(single_header={"Name": "x-amz-target"}),
@@ -141,19 +136,12 @@ class AuthStack(Stack):
             scope="REGIONAL",
             default_action=wafv2.CfnWebACL.DefaultActionProperty(allow={}),
             rules=[
-                wafv2.CfnWebACL.RuleProperty(
-                    name="SignUpsPerIp",
+                rate_per_ip_rule(
+                    "SignUpsPerIp",
                     priority=0,
-                    action=wafv2.CfnWebACL.RuleActionProperty(block={}),
-                    statement=wafv2.CfnWebACL.StatementProperty(
-                        rate_based_statement=wafv2.CfnWebACL.RateBasedStatementProperty(
-                            limit=limit.value_as_number,
-                            aggregate_key_type="IP",
-                            evaluation_window_sec=SIGN_UP_WINDOW_SECONDS,
-                            scope_down_statement=is_sign_up,
-                        )
-                    ),
-                    visibility_config=visibility("SignUpsPerIp"),
+                    limit=limit.value_as_number,
+                    window_seconds=SIGN_UP_WINDOW_SECONDS,
+                    scope_down=is_sign_up,
                 )
             ],
             visibility_config=visibility("cruddur-sign-ups"),

@@ -8,17 +8,13 @@ from aws_cdk import CfnOutput, CfnParameter, Stack
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
+from cruddur_infra.components.waf import rate_per_ip_rule, visibility
+
 MANAGED_RULE_GROUPS = (
     "AWSManagedRulesAmazonIpReputationList",
     "AWSManagedRulesCommonRuleSet",
     "AWSManagedRulesKnownBadInputsRuleSet",
 )
-
-
-def _visibility(name: str) -> wafv2.CfnWebACL.VisibilityConfigProperty:
-    return wafv2.CfnWebACL.VisibilityConfigProperty(
-        cloud_watch_metrics_enabled=True, metric_name=name, sampled_requests_enabled=True
-    )
 
 
 class EdgeStack(Stack):
@@ -34,19 +30,7 @@ class EdgeStack(Stack):
             min_value=100,
             description="Requests one IP may send in 5 minutes before WAF blocks it",
         )
-        rules = [
-            wafv2.CfnWebACL.RuleProperty(
-                name="RateLimitPerIp",
-                priority=0,
-                action=wafv2.CfnWebACL.RuleActionProperty(block={}),
-                statement=wafv2.CfnWebACL.StatementProperty(
-                    rate_based_statement=wafv2.CfnWebACL.RateBasedStatementProperty(
-                        limit=rate_limit.value_as_number, aggregate_key_type="IP"
-                    )
-                ),
-                visibility_config=_visibility("RateLimitPerIp"),
-            )
-        ]
+        rules = [rate_per_ip_rule("RateLimitPerIp", priority=0, limit=rate_limit.value_as_number)]
         for priority, group in enumerate(MANAGED_RULE_GROUPS, start=1):
             rules.append(
                 wafv2.CfnWebACL.RuleProperty(
@@ -58,7 +42,7 @@ class EdgeStack(Stack):
                             vendor_name="AWS", name=group
                         )
                     ),
-                    visibility_config=_visibility(group),
+                    visibility_config=visibility(group),
                 )
             )
         self.web_acl = wafv2.CfnWebACL(
@@ -68,6 +52,6 @@ class EdgeStack(Stack):
             scope="CLOUDFRONT",
             default_action=wafv2.CfnWebACL.DefaultActionProperty(allow={}),
             rules=rules,
-            visibility_config=_visibility("cruddur-edge"),
+            visibility_config=visibility("cruddur-edge"),
         )
         CfnOutput(self, "WebAclArn", value=self.web_acl.attr_arn)

@@ -150,13 +150,15 @@ async def close_limiter(app: FastAPI) -> None:
 def _responses(action: Action) -> dict[int, dict[str, Any]]:
     integer = {"schema": {"type": "integer"}}
     text = {"schema": {"type": "string"}}
+    default = parse(CommonSettings.model_fields[f"rate_limit_{action}"].default)
+    policy = f'"{action}";q={default.amount};w={default.get_expiry()}'
     return {
         429: {
             "description": f"Too many {action} (`rate_limited`); wait Retry-After seconds",
             "headers": {
                 "Retry-After": {**integer, "description": "Seconds until the next write is allowed"},
-                "RateLimit-Policy": {**text, "description": f'e.g. `"{action}";q=30;w=300`'},
-                "RateLimit": {**text, "description": f'e.g. `"{action}";r=0;t=41`'},
+                "RateLimit-Policy": {**text, "description": f"By default `{policy}` (quota; window in s)"},
+                "RateLimit": {**text, "description": f'`"{action}";r=0;t=<Retry-After>` (remaining; reset)'},
             },
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}},
         }

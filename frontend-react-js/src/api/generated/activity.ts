@@ -768,6 +768,21 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Too many posts (`rate_limited`); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description `"posts";r=0;t=<Retry-After>` (remaining; reset) */
+                    RateLimit?: string;
+                    /** @description By default `"posts";q=30;w=300` (quota; window in s) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds until the next write is allowed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -913,6 +928,21 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Too many reactions (`rate_limited`); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description `"reactions";r=0;t=<Retry-After>` (remaining; reset) */
+                    RateLimit?: string;
+                    /** @description By default `"reactions";q=120;w=300` (quota; window in s) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds until the next write is allowed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -976,6 +1006,21 @@ export interface operations {
             /** @description Invalid input */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many reactions (`rate_limited`); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description `"reactions";r=0;t=<Retry-After>` (remaining; reset) */
+                    RateLimit?: string;
+                    /** @description By default `"reactions";q=120;w=300` (quota; window in s) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds until the next write is allowed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1064,6 +1109,21 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Too many posts (`rate_limited`); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description `"posts";r=0;t=<Retry-After>` (remaining; reset) */
+                    RateLimit?: string;
+                    /** @description By default `"posts";q=30;w=300` (quota; window in s) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds until the next write is allowed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -1133,6 +1193,21 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Too many reactions (`rate_limited`); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description `"reactions";r=0;t=<Retry-After>` (remaining; reset) */
+                    RateLimit?: string;
+                    /** @description By default `"reactions";q=120;w=300` (quota; window in s) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds until the next write is allowed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -1196,6 +1271,21 @@ export interface operations {
             /** @description Invalid input */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many reactions (`rate_limited`); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description `"reactions";r=0;t=<Retry-After>` (remaining; reset) */
+                    RateLimit?: string;
+                    /** @description By default `"reactions";q=120;w=300` (quota; window in s) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds until the next write is allowed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

@@ -505,6 +505,21 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Too many messages (`rate_limited`); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description `"messages";r=0;t=<Retry-After>` (remaining; reset) */
+                    RateLimit?: string;
+                    /** @description By default `"messages";q=60;w=300` (quota; window in s) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds until the next write is allowed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Unexpected server error */
             500: {
                 headers: {

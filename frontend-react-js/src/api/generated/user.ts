@@ -1652,6 +1652,21 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Too many uploads (`rate_limited`); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description `"uploads";r=0;t=<Retry-After>` (remaining; reset) */
+                    RateLimit?: string;
+                    /** @description By default `"uploads";q=20;w=3600` (quota; window in s) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds until the next write is allowed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -1980,6 +1995,21 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Too many follows (`rate_limited`); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description `"follows";r=0;t=<Retry-After>` (remaining; reset) */
+                    RateLimit?: string;
+                    /** @description By default `"follows";q=60;w=300` (quota; window in s) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds until the next write is allowed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -2044,6 +2074,21 @@ export interface operations {
             /** @description Invalid input */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many follows (`rate_limited`); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description `"follows";r=0;t=<Retry-After>` (remaining; reset) */
+                    RateLimit?: string;
+                    /** @description By default `"follows";q=60;w=300` (quota; window in s) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds until the next write is allowed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2499,6 +2544,21 @@ export interface operations {
             /** @description Invalid input */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many uploads (`rate_limited`); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description `"uploads";r=0;t=<Retry-After>` (remaining; reset) */
+                    RateLimit?: string;
+                    /** @description By default `"uploads";q=20;w=3600` (quota; window in s) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds until the next write is allowed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
