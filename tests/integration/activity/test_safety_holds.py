@@ -215,3 +215,26 @@ def test_the_moderation_routes_need_the_service_credential(stack: LocalStack, me
     url = activity_url(stack) + path.format(u=uuid.uuid4())
     body = {"reporter": str(uuid.uuid4()), "until": LATER}
     expect_error(httpx.request(method, url, json=body, timeout=10), 401, "internal_credential_required")
+
+
+def test_the_authors_delete_of_a_held_crud_hides_it_and_keeps_the_evidence(
+    stack: LocalStack, api: httpx.Client, author: TestUser, reporter: tuple[TestUser, str], post: Any, db: Db
+) -> None:
+    fan, fan_uuid = reporter
+    crud = post(author, "I will regret this")
+    reply = api.post(
+        f"/api/activities/{crud['uuid']}/reply", json={"message": "re"}, headers=fan.headers
+    ).json()
+    report = str(uuid.uuid4())
+    assert _hold(stack, reply["uuid"], report, fan_uuid).status_code == 200  # a reply below it is held
+    assert api.delete(f"/api/activities/{crud['uuid']}", headers=author.headers).status_code == 204
+    expect_error(
+        api.get(f"/api/activities/@{author.handle}/status/{crud['uuid']}"), 404, "activity_not_found"
+    )
+    assert api.get(f"/api/activities/@{author.handle}").json()["profile"]["cruds_count"] == 0
+    expect_error(api.delete(f"/api/activities/{crud['uuid']}", headers=author.headers), 404)
+    purge(stack)
+    assert _crud(stack, reply["uuid"]).json()["expired"] is True and _exists(db, crud["uuid"])
+    assert _call(stack, "DELETE", f"/internal/holds/{report}").status_code == 204
+    purge(stack)
+    assert not _exists(db, crud["uuid"]) and not _exists(db, reply["uuid"])

@@ -167,13 +167,44 @@ async def lock_for_delete(
     )
 
 
-async def delete(conn: asyncpg.Connection, activity: uuid.UUID, *, parent: uuid.UUID | None) -> None:
-    """Delete a crud (replies, likes, reposts and hashtags cascade) and fix the parent's replies_count."""
-    await conn.execute("DELETE FROM activities WHERE uuid = $1", activity)
+async def held(conn: asyncpg.Connection, thread: list[uuid.UUID]) -> bool:
+    """Whether a live evidence hold is on any crud of a thread (moderation/repository.py)."""
+    return bool(
+        await conn.fetchval(
+            "SELECT EXISTS (SELECT 1 FROM holds WHERE activity_uuid = ANY($1::uuid[]) AND until > now())",
+            thread,
+        )
+    )
+
+
+# What expiry looks like everywhere (each table carries the crud's expires_at): the purge takes it from there.
+_EXPIRE_NOW = (
+    "UPDATE activities SET expires_at = greatest(now(), created_at + interval '1 microsecond') "
+    "WHERE uuid = ANY($1::uuid[]) AND expires_at > now()",
+    "UPDATE reposts SET expires_at = now() WHERE activity_uuid = ANY($1::uuid[]) AND expires_at > now()",
+    "UPDATE hashtags SET expires_at = now() WHERE activity_uuid = ANY($1::uuid[]) AND expires_at > now()",
+    "UPDATE timeline SET expires_at = now() WHERE activity_uuid = ANY($1::uuid[]) AND expires_at > now()",
+)
+
+
+async def expire_now(conn: asyncpg.Connection, thread: list[uuid.UUID], *, parent: uuid.UUID | None) -> None:
+    """Expire a thread now instead of deleting it (hidden everywhere, purged later); uncount the reply."""
+    for statement in _EXPIRE_NOW:
+        await conn.execute(statement, thread)
+    await _uncount_reply(conn, parent)
+
+
+async def _uncount_reply(conn: asyncpg.Connection, parent: uuid.UUID | None) -> None:
     if parent is not None:
         await conn.execute(
             "UPDATE activities SET replies_count = greatest(replies_count - 1, 0) WHERE uuid = $1", parent
         )
+
+
+async def delete(conn: asyncpg.Connection, activity: uuid.UUID, *, parent: uuid.UUID | None) -> None:
+    """Delete a crud (replies, likes, reposts and hashtags cascade) and fix the parent's replies_count."""
+    await conn.execute("DELETE FROM activities WHERE uuid = $1", activity)
+    await _uncount_reply(conn, parent)
 
 
 async def actor(conn: asyncpg.Connection, user_uuid: uuid.UUID) -> asyncpg.Record:

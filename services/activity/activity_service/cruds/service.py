@@ -216,7 +216,7 @@ async def delete(pool: asyncpg.Pool, *, reader: uuid.UUID, activity: uuid.UUID, 
             raise ActivityNotFound("No live crud with this uuid.")
         if row["user_uuid"] != reader:
             raise NotAuthor("Only the author can delete a crud.")
-        await _delete(conn, activity, row=row)
+        await _delete(conn, activity, row=row, keep_held=True)
     notify()
 
 
@@ -226,15 +226,26 @@ async def remove(pool: asyncpg.Pool, *, activity: uuid.UUID, notify: Notify) -> 
         row = await repository.lock_for_delete(conn, activity, live=False)
         if row is None:
             return
-        await _delete(conn, activity, row=row)
+        await _delete(conn, activity, row=row, keep_held=False)
     notify()
 
 
-async def _delete(conn: asyncpg.Connection, activity: uuid.UUID, *, row: asyncpg.Record) -> None:
-    """Delete a locked crud, its thread, what hangs off them (and their holds); retract notifications."""
+async def _delete(
+    conn: asyncpg.Connection, activity: uuid.UUID, *, row: asyncpg.Record, keep_held: bool
+) -> None:
+    """Delete a locked crud, its thread and what hangs off them; retract notifications about them.
+
+    The author's delete of a thread under an evidence hold (`keep_held`) expires it instead: gone for
+    everyone, kept for the moderators until the hold ends (docs/moderation.md); a moderator's removal
+    deletes it with its holds.
+    """
     thread = await repository.thread_uuids(conn, activity)
     actor = events.person(await repository.actor(conn, row["user_uuid"]))
-    await repository.delete(conn, activity, parent=row["reply_to_activity_uuid"])
+    parent = row["reply_to_activity_uuid"]
+    if keep_held and await repository.held(conn, thread):
+        await repository.expire_now(conn, thread, parent=parent)
+    else:
+        await repository.delete(conn, activity, parent=parent)
     await events.queue(
         conn,
         [
