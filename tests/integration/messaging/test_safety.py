@@ -22,7 +22,7 @@ from messaging_service.moderation import repository as moderation
 from messaging_service.settings import Settings
 from tests.integration.messaging.support import groups, me, send, wait_for_preview
 from tests.internal import internal_auth
-from tests.support import TestUser, expect_error
+from tests.support import TestUser, expect_error, wait_for
 
 pytestmark = pytest.mark.integration
 RELATIONS = "/internal/relations/"
@@ -223,6 +223,11 @@ async def test_a_removed_message_is_gone_for_both_and_the_previews_step_back(
     three = _json(await _send(client, alice, "three", message_group_uuid=group))
     for user, other in ((alice, bob), (bob, alice)):
         wait_for_preview(api, user, handle=other.handle, text="three")
+
+    def notified() -> list[str]:
+        return [n["uuid"] for n in api.get("/api/notifications", headers=bob.headers).json()["items"]]
+
+    wait_for(lambda: three["uuid"] in notified(), what="bob's notification of the message to remove")
     removed = await _item(messaging, three["uuid"])
     hold = {"reporter": me(api, bob)["uuid"], "until": (datetime.now(UTC) + timedelta(days=1)).isoformat()}
     held = _json(await _hold(client, three["uuid"], str(uuid.uuid4()), hold))
@@ -237,6 +242,7 @@ async def test_a_removed_message_is_gone_for_both_and_the_previews_step_back(
         assert [m["message"] for m in history] == ["one", "two"]
         (preview,) = groups(api, user)
         assert (preview["message"], preview["created_at"]) == ("two", two["created_at"])
+    assert notified() == [one["uuid"]], "its notification (a preview of it) went with it"
     a, b = removed["sender_uuid"], removed["recipient_uuid"]
     late = await repository.set_last_message(messaging.table, owner_uuid=b, other_uuid=a, message=removed)
     assert late is False, "a late or redelivered stream record of the removed message cannot bring it back"

@@ -98,6 +98,66 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/internal/holds/{report_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Release a report's hold (idempotent)
+         * @description The message is kept no longer on this report's account.
+         */
+        delete: operations["release_hold_internal_holds__report_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/internal/messages/{message_uuid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a message for both members (a moderator's decision; idempotent)
+         * @description Gone from the conversation; a preview that showed it shows the message before it.
+         */
+        delete: operations["remove_message_internal_messages__message_uuid__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/internal/messages/{message_uuid}/holds/{report_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Keep a reported message as evidence (idempotent per report)
+         * @description The message and up to 10 before it; 404 `not_found` unless the reporter is in its conversation.
+         */
+        put: operations["hold_message_internal_messages__message_uuid__holds__report_id__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/ready": {
         parameters: {
             query?: never;
@@ -200,6 +260,33 @@ export type components = {
             status: string;
         };
         /**
+         * HeldMessage
+         * @description The held message and up to 10 messages before it in its conversation, oldest first.
+         */
+        HeldMessage: {
+            /** Context */
+            context: components["schemas"]["ReportedMessage"][];
+            message: components["schemas"]["ReportedMessage"];
+        };
+        /**
+         * HoldIn
+         * @description Keep a message as evidence of a report (by a member of its conversation) until `until`.
+         */
+        HoldIn: {
+            /**
+             * Reporter
+             * Format: uuid
+             * @description The reporting user; must be a member of the conversation.
+             */
+            reporter: string;
+            /**
+             * Until
+             * Format: date-time
+             * @description When the hold lapses unless released before.
+             */
+            until: string;
+        };
+        /**
          * Message
          * @description One direct message with its sender's handle, name and avatar.
          */
@@ -263,6 +350,21 @@ export type components = {
             uuid: string;
         };
         /**
+         * MessageSender
+         * @description Who sent a reported message, as they were when they sent it.
+         */
+        MessageSender: {
+            /** Display Name */
+            display_name: string;
+            /** Handle */
+            handle: string;
+            /**
+             * Uuid
+             * Format: uuid
+             */
+            uuid: string;
+        };
+        /**
          * Readiness
          * @description Readiness: each datastore check, each background task (`task:<name>`) and the overall verdict.
          */
@@ -284,6 +386,30 @@ export type components = {
             service: string;
             /** Status */
             status: string;
+        };
+        /**
+         * ReportedMessage
+         * @description A message as a moderator sees it: the contract's `Message`.
+         */
+        ReportedMessage: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Message */
+            message: string;
+            /**
+             * Message Group Uuid
+             * Format: uuid
+             */
+            message_group_uuid: string;
+            sender: components["schemas"]["MessageSender"];
+            /**
+             * Uuid
+             * Format: uuid
+             */
+            uuid: string;
         };
     };
     responses: never;
@@ -407,6 +533,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description One of the two blocked the other (`blocked`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Not found */
             404: {
                 headers: {
@@ -480,6 +615,15 @@ export interface operations {
             };
             /** @description Missing or invalid access token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description One of the two blocked the other (`blocked`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -643,6 +787,223 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is unavailable (`dependency_unavailable`); see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    release_hold_internal_holds__report_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or invalid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is unavailable (`dependency_unavailable`); see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    remove_message_internal_messages__message_uuid__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                message_uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or invalid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is unavailable (`dependency_unavailable`); see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    hold_message_internal_messages__message_uuid__holds__report_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                message_uuid: string;
+                report_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HoldIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HeldMessage"];
+                };
+            };
+            /** @description The body is not valid JSON (`invalid_body`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */

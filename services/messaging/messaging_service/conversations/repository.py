@@ -137,26 +137,23 @@ async def query_entries(table: Table, *, user_uuid: str, limit: int, start: Item
     return await _query(table, pk=keys.user_pk(user_uuid), limit=limit, start=start, index=keys.GSI1)
 
 
-async def get_entry(table: Table, *, user_uuid: str, other_uuid: str) -> Item | None:
-    """My entry for the conversation with `other_uuid` (one GetItem)."""
+async def get_item(table: Table, *, pk: str, sk: str) -> Item | None:
+    """One item by its keys, or None (one consistent GetItem)."""
     response = await table.client.get_item(
-        TableName=table.name,
-        Key=serialize({"pk": keys.user_pk(user_uuid), "sk": keys.entry_sk(other_uuid)}),
-        ConsistentRead=True,
+        TableName=table.name, Key=serialize({"pk": pk, "sk": sk}), ConsistentRead=True
     )
     item = response.get("Item")
     return deserialize(item) if item else None
+
+
+async def get_entry(table: Table, *, user_uuid: str, other_uuid: str) -> Item | None:
+    """My entry for the conversation with `other_uuid` (one GetItem)."""
+    return await get_item(table, pk=keys.user_pk(user_uuid), sk=keys.entry_sk(other_uuid))
 
 
 async def get_group(table: Table, *, group_uuid: str) -> Item | None:
     """A conversation's metadata item (members), or None (one GetItem)."""
-    response = await table.client.get_item(
-        TableName=table.name,
-        Key=serialize({"pk": keys.group_pk(group_uuid), "sk": keys.GROUP_META_SK}),
-        ConsistentRead=True,
-    )
-    item = response.get("Item")
-    return deserialize(item) if item else None
+    return await get_item(table, pk=keys.group_pk(group_uuid), sk=keys.GROUP_META_SK)
 
 
 async def query_group(table: Table, *, group_uuid: str, limit: int, before_sk: str | None) -> list[Item]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from fastapi import APIRouter, Request, Response, status
 
 from cruddur_common.auth import CurrentUser
-from cruddur_common.errors import ERROR_RESPONSES
+from cruddur_common.errors import ERROR_RESPONSES, ErrorResponse
 from cruddur_common.handles import HandlePath
 from cruddur_common.pagination import (
     DEFAULT_LIMIT,
@@ -23,6 +24,9 @@ from messaging_service.conversations.schemas import CreatedMessage, CreateMessag
 from messaging_service.dependencies import MessagingDep
 
 router = APIRouter(tags=["messaging"], responses=ERROR_RESPONSES)
+BLOCKED_RESPONSES: dict[int | str, dict[str, Any]] = {
+    403: {"model": ErrorResponse, "description": "One of the two blocked the other (`blocked`)"}
+}
 
 
 @router.get(
@@ -47,6 +51,7 @@ async def list_message_groups(
 @router.get(
     "/api/message_groups/@{handle}",
     response_model=MessageGroup,
+    responses=BLOCKED_RESPONSES,
     summary="My conversation with a person",
 )
 async def find_message_group(
@@ -83,6 +88,7 @@ async def list_messages(
 @router.post(
     "/api/messages",
     response_model=CreatedMessage,
+    responses=BLOCKED_RESPONSES,
     status_code=status.HTTP_201_CREATED,
     summary="Send a direct message",
     dependencies=[rate_limited("messages")],

@@ -7,7 +7,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from messaging_service.conversations import keys
-from messaging_service.conversations.repository import Item, Table, deserialize, serialize
+from messaging_service.conversations.repository import Item, Table, deserialize, get_item, serialize
 
 _HOLD_ATTEMPTS = 3
 
@@ -69,13 +69,7 @@ async def put_hold(table: Table, *, report_id: str, message: Item, reporter: str
 
 async def get_hold(table: Table, *, report_id: str) -> Item | None:
     """A report's hold item, or None (one GetItem)."""
-    response = await table.client.get_item(
-        TableName=table.name,
-        Key=serialize({"pk": keys.hold_pk(report_id), "sk": keys.HOLD_SK}),
-        ConsistentRead=True,
-    )
-    item = response.get("Item")
-    return deserialize(item) if item else None
+    return await get_item(table, pk=keys.hold_pk(report_id), sk=keys.HOLD_SK)
 
 
 async def delete_hold(table: Table, *, report_id: str) -> None:

@@ -7,7 +7,7 @@ import uuid
 from fastapi import APIRouter, Response, status
 
 from cruddur_common.errors import ERROR_RESPONSES
-from messaging_service.dependencies import MessagingDep
+from messaging_service.dependencies import ModerationDep
 from messaging_service.moderation import service
 from messaging_service.moderation.schemas import HeldMessage, HoldIn
 
@@ -20,10 +20,10 @@ router = APIRouter(prefix="/internal", tags=["internal"], responses=ERROR_RESPON
     summary="Keep a reported message as evidence (idempotent per report)",
 )
 async def hold_message(
-    message_uuid: uuid.UUID, report_id: uuid.UUID, body: HoldIn, messaging: MessagingDep
+    message_uuid: uuid.UUID, report_id: uuid.UUID, body: HoldIn, moderation: ModerationDep
 ) -> HeldMessage:
     """The message and up to 10 before it; 404 `not_found` unless the reporter is in its conversation."""
-    return await service.hold(messaging.table, message_uuid=message_uuid, report_id=report_id, body=body)
+    return await service.hold(moderation, message_uuid=message_uuid, report_id=report_id, body=body)
 
 
 @router.delete(
@@ -32,9 +32,9 @@ async def hold_message(
     response_class=Response,
     summary="Release a report's hold (idempotent)",
 )
-async def release_hold(report_id: uuid.UUID, messaging: MessagingDep) -> Response:
+async def release_hold(report_id: uuid.UUID, moderation: ModerationDep) -> Response:
     """The message is kept no longer on this report's account."""
-    await service.release(messaging.table, report_id=report_id)
+    await service.release(moderation, report_id=report_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -44,7 +44,7 @@ async def release_hold(report_id: uuid.UUID, messaging: MessagingDep) -> Respons
     response_class=Response,
     summary="Remove a message for both members (a moderator's decision; idempotent)",
 )
-async def remove_message(message_uuid: uuid.UUID, messaging: MessagingDep) -> Response:
+async def remove_message(message_uuid: uuid.UUID, moderation: ModerationDep) -> Response:
     """Gone from the conversation; a preview that showed it shows the message before it."""
-    await service.remove(messaging.table, message_uuid=message_uuid)
+    await service.remove(moderation, message_uuid=message_uuid)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

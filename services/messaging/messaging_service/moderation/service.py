@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from dataclasses import dataclass
 
 from cruddur_common.errors import NotFound
 from messaging_service.conversations import keys
@@ -11,16 +12,28 @@ from messaging_service.conversations.repository import Item, Table
 from messaging_service.moderation import repository
 from messaging_service.moderation.render import render_reported
 from messaging_service.moderation.schemas import HeldMessage, HoldIn
+from messaging_service.stream.clients import NotificationClient
 
 CONTEXT_MESSAGES = 10
 
 
-async def hold(table: Table, *, message_uuid: uuid.UUID, report_id: uuid.UUID, body: HoldIn) -> HeldMessage:
+@dataclass(frozen=True)
+class Moderation:
+    """What moderation needs: the messages table and the notification service."""
+
+    table: Table
+    notifications: NotificationClient
+
+
+async def hold(
+    ctx: Moderation, *, message_uuid: uuid.UUID, report_id: uuid.UUID, body: HoldIn
+) -> HeldMessage:
     """Keep a message for a report by a member of its conversation; it and the 10 before it, oldest first.
 
     Query gsi1 (the message) + Query (context) + PutItem (the hold) + UpdateItem (the message's holds).
     404 `not_found` for a message that does not exist or whose conversation the reporter is not in.
     """
+    table = ctx.table
     message = await repository.find_message(table, message_uuid=str(message_uuid))
     if message is None or str(body.reporter) not in (message["sender_uuid"], message["recipient_uuid"]):
         raise NotFound("No such message.")  # the two members of a conversation are its messages' two ends
@@ -40,8 +53,9 @@ async def hold(table: Table, *, message_uuid: uuid.UUID, report_id: uuid.UUID, b
     )
 
 
-async def release(table: Table, *, report_id: uuid.UUID) -> None:
+async def release(ctx: Moderation, *, report_id: uuid.UUID) -> None:
     """Lift a report's hold (nothing when there is none): GetItem + UpdateItem + DeleteItem."""
+    table = ctx.table
     found = await repository.get_hold(table, report_id=str(report_id))
     if found is None:
         return
@@ -50,12 +64,14 @@ async def release(table: Table, *, report_id: uuid.UUID) -> None:
     await repository.delete_hold(table, report_id=str(report_id))
 
 
-async def remove(table: Table, *, message_uuid: uuid.UUID) -> None:
+async def remove(ctx: Moderation, *, message_uuid: uuid.UUID) -> None:
     """Delete a message for both members; previews that showed it show the message before it.
 
-    The previews are fixed before the message goes, so a retry after a failure finds the message again
-    and finishes the work. Its holds' items stay until each report releases them.
+    Its notification goes too (the recipient's list shows a preview of it). The previews and the
+    notification are dealt with before the message goes, so a retry after a failure finds the message
+    again and finishes the work. Its holds' items stay until each report releases them.
     """
+    table = ctx.table
     message = await repository.find_message(table, message_uuid=str(message_uuid))
     if message is None:
         return
@@ -66,4 +82,5 @@ async def remove(table: Table, *, message_uuid: uuid.UUID) -> None:
         repository.show_instead(table, owner_uuid=sender, other_uuid=recipient, removed=message, shown=shown),
         repository.show_instead(table, owner_uuid=recipient, other_uuid=sender, removed=message, shown=shown),
     )
+    await ctx.notifications.withdraw(message_uuid)
     await repository.delete_message(table, key=message)

@@ -1,7 +1,8 @@
-"""Typed calls to other services from the stream processor: notification events."""
+"""Typed calls to the notification service: events from the stream processor, withdrawals by moderation."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import httpx
@@ -12,7 +13,7 @@ class EventRejected(Exception):
 
 
 class NotificationClient:
-    """Posts events to the notification service's ingest endpoint (idempotent by event id)."""
+    """The notification service's ingest endpoint: post an event (idempotent by event id), withdraw one."""
 
     def __init__(self, *, http: httpx.AsyncClient, base_url: str) -> None:
         self._http = http
@@ -23,4 +24,9 @@ class NotificationClient:
         response = await self._http.post(self._url, json=event)
         if response.status_code == 422:
             raise EventRejected(response.text[:300])
+        response.raise_for_status()
+
+    async def withdraw(self, event_id: uuid.UUID) -> None:
+        """Delete the notification of an event (a removed message: its id is the event id); idempotent."""
+        response = await self._http.delete(f"{self._url}/{event_id}")
         response.raise_for_status()

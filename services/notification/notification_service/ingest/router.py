@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, status
+import uuid
+
+from fastapi import APIRouter, Request, Response, status
 
 from cruddur_common.contracts import NOTIFICATION_BATCH_PATH, BatchIn, BatchResult, IngestEvent
 from cruddur_common.db import SessionDep
@@ -33,6 +35,18 @@ async def ingest(event: IngestEvent, session: SessionDep, broker: BrokerDep) -> 
 async def ingest_batch(batch: BatchIn, request: Request, broker: BrokerDep) -> BatchResult:
     """One result per event; an event refused for good (invalid data) does not stop the ones after it."""
     return await service.ingest_batch(request.app.state.sessions, broker, batch.events)
+
+
+@router.delete(
+    "/events/{event_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    summary="Withdraw an event's notification (a removed direct message; idempotent)",
+)
+async def withdraw(event_id: uuid.UUID, session: SessionDep) -> Response:
+    """The notification is gone from its recipient's list, count and replay."""
+    await service.withdraw(session, event_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post("/purge", response_model=PurgeResult, summary="Delete notifications of expired cruds")

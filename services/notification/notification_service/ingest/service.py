@@ -223,6 +223,12 @@ async def _store_each(
     return result
 
 
+async def withdraw(session: AsyncSession, event_id: uuid.UUID) -> None:
+    """Delete one event's notification: its direct message was removed by a moderator."""
+    await notifications.delete_event(session, event_id)
+    await session.commit()
+
+
 async def purge_expired(session: AsyncSession) -> int:
     """Delete notifications whose crud has expired (the scheduled purge calls this)."""
     deleted = await notifications.purge_expired(session, now=_now())

@@ -100,6 +100,12 @@ async def retract_all(session: AsyncSession, activity_uuids: Sequence[uuid.UUID]
     await session.execute(delete(Notification).where(Notification.activity_uuid.in_(list(activity_uuids))))
 
 
+async def delete_event(session: AsyncSession, event_id: uuid.UUID) -> int:
+    """Delete the notification of one event (a direct message a moderator removed); returns how many."""
+    result = await session.execute(delete(Notification).where(Notification.event_id == event_id))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
 async def delete_between(session: AsyncSession, pairs: Collection[tuple[uuid.UUID, uuid.UUID]]) -> int:
     """Delete what each pair of people sent each other, both ways; returns how many."""
     if not pairs:
