@@ -97,6 +97,40 @@ async def _evidence(
     )
 
 
+async def _write(
+    session: AsyncSession,
+    *,
+    report: uuid.UUID,
+    reporter: User,
+    body: ReportIn,
+    comment: str,
+    evidence: Evidence,
+    created_at: datetime,
+) -> tuple[Report, bool]:
+    """Insert and commit the open report; (the reporter's open one, False) when a concurrent one won."""
+    target = body.target
+    created = await repository.insert_open(
+        session,
+        report=report,
+        reporter=reporter.uuid,
+        target_type=target.type,
+        target_id=target.id,
+        target_user=evidence.user,
+        category=body.category,
+        comment=comment,
+        content=evidence.content,
+        context=evidence.context,
+        created_at=created_at,
+        hold_until=created_at + HOLD if evidence.held else None,
+    )
+    found = created or await repository.find_open(
+        session, reporter=reporter.uuid, target_type=target.type, target_id=target.id
+    )
+    assert found is not None, "the conflicting open report is visible once its insert is done"
+    await session.commit()
+    return found, created is not None
+
+
 async def report(
     session: AsyncSession, http: httpx.AsyncClient, *, reporter: User, body: ReportIn, settings: Settings
 ) -> tuple[Report, bool]:
@@ -109,38 +143,27 @@ async def report(
     if found is not None:
         return found, False
     report_id, created_at = uuid.uuid4(), datetime.now(UTC)
-    until = created_at + HOLD
     evidence = await _evidence(
-        session, http, reporter=reporter, target=target, report=report_id, until=until, settings=settings
+        session,
+        http,
+        reporter=reporter,
+        target=target,
+        report=report_id,
+        until=created_at + HOLD,
+        settings=settings,
     )
+    written: tuple[Report, bool] | None = None
     try:
-        created = await repository.insert_open(
+        written = await _write(
             session,
             report=report_id,
-            reporter=reporter.uuid,
-            target_type=target.type,
-            target_id=target.id,
-            target_user=evidence.user,
-            category=body.category,
+            reporter=reporter,
+            body=body,
             comment=comment,
-            content=evidence.content,
-            context=evidence.context,
+            evidence=evidence,
             created_at=created_at,
-            hold_until=until if evidence.held else None,
         )
-        first = created
-        if created is None:  # a concurrent report of the same target by the same reporter won: that one
-            first = await repository.find_open(
-                session, reporter=reporter.uuid, target_type=target.type, target_id=target.id
-            )
-            assert first is not None, "the conflicting open report is visible once its insert is done"
-        await session.commit()
-    except BaseException:
-        await session.rollback()
-        await clients.release_quietly(http, settings=settings, target_type=target.type, report=report_id)
-        raise
-    if created is None:
-        await clients.release_quietly(http, settings=settings, target_type=target.type, report=report_id)
-        assert first is not None
-        return first, False
-    return created, True
+        return written
+    finally:
+        if written is None or not written[1]:  # not written, or a concurrent report won: our hold goes
+            await clients.release_quietly(http, settings=settings, target_type=target.type, report=report_id)
