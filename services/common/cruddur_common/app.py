@@ -31,6 +31,7 @@ from cruddur_common.input import InputGuardMiddleware
 from cruddur_common.internal_auth import INTERNAL_PREFIX, internal_guard
 from cruddur_common.logging import RequestContextMiddleware, configure_logging
 from cruddur_common.migrations import migrations_dir, upgrade
+from cruddur_common.rate_limits import RateLimiter
 from cruddur_common.settings import DEV_ENVS, DEV_INTERNAL_SECRET, CommonSettings
 from cruddur_common.supervisor import BackgroundTask, Supervisor
 
@@ -112,6 +113,7 @@ def _lifespan(spec: ServiceSpec) -> Callable[[FastAPI], AbstractAsyncContextMana
                 min_interval=settings.jwks_refetch_interval_seconds,
             ),
         )
+        app.state.rate_limiter = RateLimiter(settings)
         app.state.aws = AwsClients()
         app.state.supervisor = Supervisor()
         engine = None
@@ -143,6 +145,7 @@ def _lifespan(spec: ServiceSpec) -> Callable[[FastAPI], AbstractAsyncContextMana
             for hook in reversed(spec.on_shutdown):
                 await hook(app)
             await app.state.aws.close()
+            await app.state.rate_limiter.aclose()
             await app.state.http.aclose()
             if engine is not None:
                 await engine.dispose()

@@ -133,18 +133,11 @@ class RateLimiter:
 
 
 def limiter_of(app: FastAPI) -> RateLimiter:
-    """The app's limiter, made from its settings on first use (one per process, like the token cache)."""
+    """The app's limiter (made by the lifespan in create_service_app; made here for an app without one)."""
     limiter: RateLimiter | None = getattr(app.state, "rate_limiter", None)
     if limiter is None:
         limiter = app.state.rate_limiter = RateLimiter(app.state.settings)
     return limiter
-
-
-async def close_limiter(app: FastAPI) -> None:
-    """Close the app's limiter if a request made one (a lifespan's shutdown step)."""
-    limiter: RateLimiter | None = getattr(app.state, "rate_limiter", None)
-    if limiter is not None:
-        await limiter.aclose()
 
 
 def _responses(action: Action) -> dict[int, dict[str, Any]]:
