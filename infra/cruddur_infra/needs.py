@@ -23,6 +23,7 @@ class ServiceNeeds:
     postgres: bool = False
     messages_table: bool = False
     media_buckets: bool = False
+    account_admin: bool = False  # moderators suspend accounts: Cognito admin calls on the user pool
     jobs: tuple[ScheduledJob, ...] = field(default=())
 
 
@@ -39,7 +40,7 @@ SERVICE_NEEDS: dict[str, ServiceNeeds] = {
             ),
         ),
     ),
-    "user": ServiceNeeds(postgres=True, media_buckets=True),
+    "user": ServiceNeeds(postgres=True, media_buckets=True, account_admin=True),
     "messaging": ServiceNeeds(messages_table=True),
 }
 

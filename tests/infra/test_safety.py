@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cruddur_infra.stacks.compute import ACCOUNT_ADMIN_ACTIONS
 from tests.infra.support import Synth
 
 AUTH = "CruddurAuth"
@@ -49,3 +50,21 @@ def test_sign_ups_are_rate_limited_per_ip_by_a_regional_web_acl(synth: Synth) ->
     (association,) = synth.resources(AUTH, "AWS::WAFv2::WebACLAssociation").values()
     assert association["Properties"]["ResourceArn"] == {"Fn::GetAtt": [_pool(synth), "Arn"]}
     assert association["Properties"]["WebACLArn"] == {"Fn::GetAtt": [logical, "Arn"]}
+
+
+def test_only_the_user_service_may_suspend_accounts_and_only_in_its_pool(synth: Synth) -> None:
+    resources = synth.templates["CruddurCompute"]["Resources"]
+    statements = [
+        statement
+        for res in resources.values()
+        if res["Type"] == "AWS::IAM::Policy"
+        for statement in res["Properties"]["PolicyDocument"]["Statement"]
+        if any(str(action).startswith("cognito-idp:") for action in _list(statement["Action"]))
+    ]
+    (statement,) = statements
+    assert sorted(_list(statement["Action"])) == sorted(f"cognito-idp:{a}" for a in ACCOUNT_ADMIN_ACTIONS)
+    assert "Arn" in str(statement["Resource"]) and "UserPool" in str(statement["Resource"])
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]

@@ -104,6 +104,7 @@ def test_each_task_role_reaches_only_its_own_datastores(synth: Synth) -> None:
         needs = needs_for(entry)
         assert ("dynamodb:" in text) is needs.messages_table, entry.name
         assert ("s3:" in text) is needs.media_buckets, entry.name
+        assert ("cognito-idp:" in text) is needs.account_admin, entry.name
         assert '"Resource": "*"' not in text, entry.name
 
 

@@ -36,6 +36,9 @@ from cruddur_infra.stacks.functions import (
 )
 from cruddur_infra.stacks.network import NetworkStack
 
+# What moderation does to an account (user_service.moderation): suspend, sign out, unsuspend.
+ACCOUNT_ADMIN_ACTIONS = ("AdminDisableUser", "AdminEnableUser", "AdminUserGlobalSignOut")
+
 
 class ComputeStack(Stack):
     """Stateless: replacing this stack loses no data."""
@@ -203,5 +206,12 @@ class ComputeStack(Stack):
                 grants.objects(
                     assets, prefix=AVATARS_PREFIX, actions=("s3:GetObject", "s3:PutObject", "s3:DeleteObject")
                 )  # PutObject: the generated default avatars under avatars/default/
+            )
+        if needs.account_admin:
+            statements.append(
+                iam.PolicyStatement(
+                    actions=[f"cognito-idp:{action}" for action in ACCOUNT_ADMIN_ACTIONS],
+                    resources=[self._auth.user_pool.user_pool_arn],
+                )
             )
         return statements
