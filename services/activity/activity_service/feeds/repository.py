@@ -50,12 +50,14 @@ ORDER BY a.created_at DESC, a.uuid DESC LIMIT $4
 # the dearest values to decode (~0.6 µs each in asyncpg), and originals would send the same one twice.
 # Hidden entries (blocked, muted, suspended author or reposter) are skipped before the LIMIT, so a page is
 # full: with nothing hidden (the common case) the CASE costs nothing per entry; otherwise each entry's
-# author is a primary-key probe of `activities` (the same row the join below reads).
+# author is a primary-key probe of `activities` (the same row the join below reads). MATERIALIZED: inlined,
+# the planner copied the array's subquery into one InitPlan per use (three runs of it per page).
 _HOME = f"""
+WITH hid AS MATERIALIZED (SELECT {HIDDEN_IN_FEEDS} AS h)
 SELECT {ITEM}, NULLIF(t.created_at, a.created_at) AS at, t.reposter_uuid AS reposter,
        ra.handle AS reposter_handle, ra.display_name AS reposter_display_name,
        ra.avatar_url AS reposter_avatar_url
-FROM (SELECT {HIDDEN_IN_FEEDS} AS h) hid CROSS JOIN LATERAL (
+FROM hid CROSS JOIN LATERAL (
     SELECT created_at, activity_uuid, reposter_uuid FROM timeline e
     WHERE owner_uuid = $1 AND expires_at > now() AND (created_at, activity_uuid, reposter_uuid) < ($2, $3, $4)
       AND CASE WHEN cardinality(hid.h) = 0 THEN true
