@@ -15,9 +15,11 @@ async def fetch_me(http: httpx.AsyncClient, *, base_url: str, token: str) -> Aut
         response = await http.get(f"{base_url.rstrip('/')}/api/users/me", headers=auth_headers(token))
     except httpx.HTTPError as exc:
         raise DependencyUnavailable("user") from exc
-    if response.status_code == 401:
+    if response.status_code in (401, 403):  # not signed in; a suspended account (403 `suspended`)
         body = response.json().get("error", {})
-        raise AppError(body.get("message", "Unauthorized"), code=body.get("code"), status_code=401)
+        raise AppError(
+            body.get("message", "Forbidden"), code=body.get("code"), status_code=response.status_code
+        )
     if response.status_code != 200:
         raise DependencyUnavailable("user")
     return AuthorIn.model_validate(response.json())
