@@ -1,6 +1,6 @@
 """Domain errors of the user service."""
 
-from cruddur_common.errors import Conflict, NotFound, Unprocessable
+from cruddur_common.errors import Conflict, Forbidden, NotFound, Unprocessable
 
 
 class UserNotFound(NotFound):
@@ -49,3 +49,21 @@ class BioTooLong(Unprocessable):
     """The bio has more than 160 characters."""
 
     code = "bio_too_long"
+
+
+class CannotBlockSelf(Unprocessable):
+    """Blocking yourself is not a thing."""
+
+    code = "cannot_block_self"
+
+
+class CannotMuteSelf(Unprocessable):
+    """Muting yourself is not a thing."""
+
+    code = "cannot_mute_self"
+
+
+class Blocked(Forbidden):
+    """One of the two has blocked the other: no follows between them."""
+
+    code = "blocked"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from user_service.avatars.urls import avatar_url
 from user_service.models import User
-from user_service.profiles.schemas import InternalUserFull, ShortUser, UserProfile
+from user_service.profiles.schemas import InternalUserFull, ShortProfile, ShortUser, UserProfile
 
 
 def render_profile(user: User, *, assets_base_url: str) -> UserProfile:
@@ -30,6 +30,12 @@ def render_short_user(user: User, *, assets_base_url: str) -> ShortUser:
         display_name=user.display_name,
         avatar_url=avatar_url(user, assets_base_url=assets_base_url),
     )
+
+
+def render_short_profile(user: User, *, blocking: bool, muted: bool, assets_base_url: str) -> ShortProfile:
+    """Name and avatar of a user, with the reader's block and mute of them."""
+    short = render_short_user(user, assets_base_url=assets_base_url)
+    return ShortProfile(**short.model_dump(), blocking=blocking, muted=muted)
 
 
 # Same fields as render_profile but for email and created_at, plus an empty bio for null: a second

@@ -8,12 +8,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from cruddur_common.db import SessionDep
 from cruddur_common.errors import ERROR_RESPONSES
 from cruddur_common.handles import HandlePath
-from user_service.dependencies import CurrentUser, OutboxNotify, SettingsDep
+from user_service.dependencies import CurrentUser, OutboxNotify, Reader, SettingsDep
 from user_service.models import User
 from user_service.outbox.events import Notify
 from user_service.profiles import service
-from user_service.profiles.render import render_profile, render_short_user
-from user_service.profiles.schemas import ProfileUpdate, ShortUser, UserProfile
+from user_service.profiles.render import render_profile, render_short_profile
+from user_service.profiles.schemas import ProfileUpdate, ShortProfile, UserProfile
 from user_service.settings import Settings
 
 router = APIRouter(prefix="/api/users", tags=["users"], responses=ERROR_RESPONSES)
@@ -26,11 +26,15 @@ async def read_me(me: CurrentUser, settings: SettingsDep) -> UserProfile:
     return render_profile(me, assets_base_url=settings.assets_base_url)
 
 
-@router.get("/@{handle}/short", response_model=ShortUser, summary="A user's name and avatar")
-async def short(handle: HandlePath, session: SessionDep, settings: SettingsDep) -> ShortUser:
-    """uuid, handle, display name and avatar of @handle; 404 `user_not_found`."""
-    user = await service.by_handle(session, handle)
-    return render_short_user(user, assets_base_url=settings.assets_base_url)
+@router.get("/@{handle}/short", response_model=ShortProfile, summary="A user's name and avatar")
+async def short(
+    handle: HandlePath, session: SessionDep, settings: SettingsDep, reader: Reader
+) -> ShortProfile:
+    """Name and avatar of @handle, and the reader's block and mute of them; 404 `user_not_found`."""
+    user, relation = await service.short(session, handle, reader=reader)
+    return render_short_profile(
+        user, blocking=relation.blocking, muted=relation.muted, assets_base_url=settings.assets_base_url
+    )
 
 
 async def _update(

@@ -88,12 +88,19 @@ class InternalUsers(BaseModel):
 
 
 class ShortUser(BaseModel):
-    """`GET /api/users/@{handle}/short` (the original shape plus avatar_url)."""
+    """Name and avatar of a user (the original short shape plus avatar_url)."""
 
     uuid: uuid.UUID
     handle: str
     display_name: str
     avatar_url: str
+
+
+class ShortProfile(ShortUser):
+    """`GET /api/users/@{handle}/short`: name and avatar, and whether the reader blocks or mutes them."""
+
+    blocking: bool = False
+    muted: bool = False
 
 
 class ProfileUpdate(BaseModel):
