@@ -114,8 +114,9 @@ def test_a_blocked_pair_cannot_see_each_others_profile_lists(api: httpx.Client, 
     # Everyone else, signed in or not, sees both as before.
     for other in (blocker, blocked):
         signed_out = api.get(f"/api/users/@{other.handle}/short").json()
-        assert (signed_out["blocking"], signed_out["muted"]) == (False, False)
-        assert api.get(f"/api/users/@{other.handle}/short", headers=onlooker.headers).status_code == 200
+        assert (signed_out["blocking"], signed_out["muted"]) == (None, None)  # no reader: null
+        seen = api.get(f"/api/users/@{other.handle}/short", headers=onlooker.headers).json()
+        assert (seen["handle"], seen["blocking"], seen["muted"]) == (other.handle, False, False)
         assert api.get(f"/api/users/@{other.handle}/followers", headers=onlooker.headers).status_code == 200
     _block(api, blocker, blocked.handle, method="DELETE")
     assert api.get(f"/api/users/@{blocker.handle}/short", headers=blocked.headers).status_code == 200

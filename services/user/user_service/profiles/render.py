@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from user_service.avatars.urls import avatar_url
 from user_service.models import User
-from user_service.profiles.schemas import InternalUserFull, ShortProfile, ShortUser, UserProfile
+from user_service.profiles.schemas import InternalUserFull, ShortUser, UserCard, UserProfile
+from user_service.relations.repository import Relation
 
 
 def render_profile(user: User, *, assets_base_url: str) -> UserProfile:
@@ -22,9 +23,9 @@ def render_profile(user: User, *, assets_base_url: str) -> UserProfile:
     )
 
 
-def render_short_user(user: User, *, assets_base_url: str) -> ShortUser:
+def render_user_card(user: User, *, assets_base_url: str) -> UserCard:
     """Name and avatar of a user."""
-    return ShortUser(
+    return UserCard(
         uuid=user.uuid,
         handle=user.handle,
         display_name=user.display_name,
@@ -32,10 +33,12 @@ def render_short_user(user: User, *, assets_base_url: str) -> ShortUser:
     )
 
 
-def render_short_profile(user: User, *, blocking: bool, muted: bool, assets_base_url: str) -> ShortProfile:
-    """Name and avatar of a user, with the reader's block and mute of them."""
-    short = render_short_user(user, assets_base_url=assets_base_url)
-    return ShortProfile(**short.model_dump(), blocking=blocking, muted=muted)
+def render_short_user(user: User, *, relation: Relation | None, assets_base_url: str) -> ShortUser:
+    """Name and avatar of a user, with the reader's block and mute of them (null: signed out)."""
+    card = render_user_card(user, assets_base_url=assets_base_url)
+    if relation is None:
+        return ShortUser(**card.model_dump())
+    return ShortUser(**card.model_dump(), blocking=relation.blocking, muted=relation.muted)
 
 
 # Same fields as render_profile but for email and created_at, plus an empty bio for null: a second

@@ -12,8 +12,8 @@ from user_service.dependencies import CurrentUser, OutboxNotify, Reader, Setting
 from user_service.models import User
 from user_service.outbox.events import Notify
 from user_service.profiles import service
-from user_service.profiles.render import render_profile, render_short_profile
-from user_service.profiles.schemas import ProfileUpdate, ShortProfile, UserProfile
+from user_service.profiles.render import render_profile, render_short_user
+from user_service.profiles.schemas import ProfileUpdate, ShortUser, UserProfile
 from user_service.settings import Settings
 
 router = APIRouter(prefix="/api/users", tags=["users"], responses=ERROR_RESPONSES)
@@ -26,15 +26,11 @@ async def read_me(me: CurrentUser, settings: SettingsDep) -> UserProfile:
     return render_profile(me, assets_base_url=settings.assets_base_url)
 
 
-@router.get("/@{handle}/short", response_model=ShortProfile, summary="A user's name and avatar")
-async def short(
-    handle: HandlePath, session: SessionDep, settings: SettingsDep, reader: Reader
-) -> ShortProfile:
+@router.get("/@{handle}/short", response_model=ShortUser, summary="A user's name and avatar")
+async def short(handle: HandlePath, session: SessionDep, settings: SettingsDep, reader: Reader) -> ShortUser:
     """Name and avatar of @handle, and the reader's block and mute of them; 404 `user_not_found`."""
     user, relation = await service.short(session, handle, reader=reader)
-    return render_short_profile(
-        user, blocking=relation.blocking, muted=relation.muted, assets_base_url=settings.assets_base_url
-    )
+    return render_short_user(user, relation=relation, assets_base_url=settings.assets_base_url)
 
 
 async def _update(

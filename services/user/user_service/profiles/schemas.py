@@ -87,8 +87,8 @@ class InternalUsers(BaseModel):
     items: list[InternalUserFull]
 
 
-class ShortUser(BaseModel):
-    """Name and avatar of a user (the original short shape plus avatar_url)."""
+class UserCard(BaseModel):
+    """Name and avatar of a user, as lists show them."""
 
     uuid: uuid.UUID
     handle: str
@@ -96,11 +96,11 @@ class ShortUser(BaseModel):
     avatar_url: str
 
 
-class ShortProfile(ShortUser):
-    """`GET /api/users/@{handle}/short`: name and avatar, and whether the reader blocks or mutes them."""
+class ShortUser(UserCard):
+    """`GET /api/users/@{handle}/short`: the original shape plus avatar_url, blocking and muted."""
 
-    blocking: bool = False
-    muted: bool = False
+    blocking: bool | None = None  # the reader blocked them (null: signed out, as `followed` in lists)
+    muted: bool | None = None  # the reader mutes them now (null: signed out)
 
 
 class ProfileUpdate(BaseModel):

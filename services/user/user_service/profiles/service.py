@@ -108,13 +108,15 @@ async def seen_by(session: AsyncSession, handle: str, *, reader: User | None) ->
 
 async def short(
     session: AsyncSession, handle: str, *, reader: User | None
-) -> tuple[User, relations_repository.Relation]:
-    """@handle and the reader's block and mute of them; 404 `user_not_found` when they blocked the reader.
+) -> tuple[User, relations_repository.Relation | None]:
+    """@handle and the reader's relation to them (None: signed out); 404 when they blocked the reader.
 
     The blocker still finds the person they blocked (`blocking: true`), so that they can unblock them.
     """
     user = await by_handle(session, handle)
-    if reader is None or reader.uuid == user.uuid:
+    if reader is None:
+        return user, None
+    if reader.uuid == user.uuid:
         return user, relations_repository.NO_RELATION
     relation = await relations_repository.relation(session, reader=reader.uuid, other=user.uuid)
     if relation.blocked_by:

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from user_service.profiles.schemas import ShortUser
+from user_service.profiles.schemas import UserCard
 
 Duration = Literal["1-hour", "1-day", "7-days", "30-days"]
 
@@ -18,7 +18,7 @@ class MuteIn(BaseModel):
     duration: Duration | None = None
 
 
-class BlockedUser(ShortUser):
+class BlockedUser(UserCard):
     """Someone the reader blocked, and since when."""
 
     created_at: datetime
