@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
-from datetime import datetime
 from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cruddur_common.pagination import (
-    CursorPosition,
-    InvalidCursor,
-    UtcTime,
-    decode_cursor,
-    encode_cursor,
-)
+from user_service import people_pages
 from user_service.errors import Blocked, CannotFollowSelf
 from user_service.follows import repository
 from user_service.follows.render import render_person
@@ -83,23 +75,6 @@ async def unfollow_both_ways(session: AsyncSession, a: User, b: User, *, assets_
         )
 
 
-class PeoplePosition(CursorPosition):
-    """Where a followers/following page stopped: the list, the edge's time and the person."""
-
-    k: Direction
-    t: UtcTime
-    u: uuid.UUID
-
-
-def _before(cursor: str | None, *, secret: str, kind: str) -> tuple[datetime, uuid.UUID] | None:
-    if cursor is None:
-        return None
-    position = decode_cursor(cursor, secret=secret, shape=PeoplePosition)
-    if position.k != kind:
-        raise InvalidCursor("The cursor belongs to another list.")
-    return position.t, position.u
-
-
 async def people(
     session: AsyncSession,
     *,
@@ -113,25 +88,24 @@ async def people(
     """A page of a user's followers or followed people, newest edge first; 404 for a blocked pair."""
     target = await profiles_service.seen_by(session, handle, reader=reader)
     secret = settings.cursor_secret
-    before = _before(cursor, secret=secret, kind=direction)
     rows = await repository.page(
         session,
         user=target.uuid,
         direction=direction,
         reader=reader.uuid if reader else None,
-        before=before,
+        before=people_pages.before(cursor, secret=secret, kind=direction),
         limit=limit + 1,
     )
-    next_cursor = None
-    if len(rows) > limit:
-        user, _, at = rows[limit - 1]._tuple()
-        next_cursor = encode_cursor({"k": direction, "t": at.isoformat(), "u": str(user.uuid)}, secret=secret)
+    page = people_pages.people_page(
+        [row._tuple() for row in rows],
+        limit=limit,
+        kind=direction,
+        secret=secret,
+        position=lambda row: (row[2], row[0].uuid),
+    )
     base = settings.assets_base_url
-    items = [
-        render_person(u, followed=f, assets_base_url=base)
-        for u, f, _ in (row._tuple() for row in rows[:limit])
-    ]
-    return PersonPage(items=items, next_cursor=next_cursor)
+    items = [render_person(u, followed=f, assets_base_url=base) for u, f, _ in page.items]
+    return PersonPage(items=items, next_cursor=page.next_cursor)
 
 
 async def suggested(session: AsyncSession, *, me: User, limit: int, settings: Settings) -> PersonPage:

@@ -4,18 +4,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
-from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cruddur_common.pagination import (
-    CursorPosition,
-    InvalidCursor,
-    UtcTime,
-    decode_cursor,
-    encode_cursor,
-    keyset_page,
-)
+from user_service import people_pages
 from user_service.errors import CannotBlockSelf, CannotMuteSelf
 from user_service.follows import service as follows_service
 from user_service.models import User
@@ -32,7 +24,6 @@ DURATIONS: dict[Duration, timedelta] = {
     "7-days": timedelta(days=7),
     "30-days": timedelta(days=30),
 }
-ListKind = Literal["blocks", "mutes"]
 
 
 async def set_blocking(
@@ -101,38 +92,15 @@ async def blocked_between(session: AsyncSession, a: uuid.UUID, b: uuid.UUID) -> 
     return await repository.blocked_between(session, a, b)
 
 
-class RelationPosition(CursorPosition):
-    """Where a blocks/mutes page stopped: the list, the block's or mute's time and the person."""
-
-    k: ListKind
-    t: UtcTime
-    u: uuid.UUID
-
-
-def _before(cursor: str | None, *, secret: str, kind: ListKind) -> tuple[datetime, uuid.UUID] | None:
-    if cursor is None:
-        return None
-    position = decode_cursor(cursor, secret=secret, shape=RelationPosition)
-    if position.k != kind:
-        raise InvalidCursor("The cursor belongs to another list.")
-    return position.t, position.u
-
-
-def _cursor(kind: ListKind, *, at: datetime, user: User, secret: str) -> str:
-    return encode_cursor({"k": kind, "t": at.isoformat(), "u": str(user.uuid)}, secret=secret)
-
-
 async def blocks(
     session: AsyncSession, *, me: User, cursor: str | None, limit: int, settings: Settings
 ) -> BlockedPage:
     """A page of the people I blocked, newest first."""
     secret = settings.cursor_secret
-    before = _before(cursor, secret=secret, kind="blocks")
+    before = people_pages.before(cursor, secret=secret, kind="blocks")
     rows = await repository.blocks_page(session, blocker=me.uuid, before=before, limit=limit + 1)
-    page = keyset_page(
-        [row._tuple() for row in rows],
-        limit=limit,
-        cursor_after=lambda last: _cursor("blocks", at=last[1], user=last[0], secret=secret),
+    page = people_pages.people_page(
+        [row._tuple() for row in rows], limit=limit, kind="blocks", secret=secret, position=_since
     )
     base = settings.assets_base_url
     items = [render_blocked(user, since=at, assets_base_url=base) for user, at in page.items]
@@ -144,15 +112,18 @@ async def mutes(
 ) -> MutedPage:
     """A page of the people I mute now, newest first (lapsed mutes are not listed)."""
     secret = settings.cursor_secret
-    before = _before(cursor, secret=secret, kind="mutes")
+    before = people_pages.before(cursor, secret=secret, kind="mutes")
     rows = await repository.mutes_page(session, muter=me.uuid, before=before, limit=limit + 1)
-    page = keyset_page(
-        [row._tuple() for row in rows],
-        limit=limit,
-        cursor_after=lambda last: _cursor("mutes", at=last[1], user=last[0], secret=secret),
+    page = people_pages.people_page(
+        [row._tuple() for row in rows], limit=limit, kind="mutes", secret=secret, position=_since
     )
     base = settings.assets_base_url
     items = [
         render_muted(user, since=at, until=until, assets_base_url=base) for user, at, until in page.items
     ]
     return MutedPage(items=items, next_cursor=page.next_cursor)
+
+
+def _since(row: tuple[User, datetime, *tuple[object, ...]]) -> tuple[datetime, uuid.UUID]:
+    """A blocks or mutes row's keyset position: when, and who."""
+    return row[1], row[0].uuid
