@@ -55,3 +55,21 @@ class Suspended(Forbidden):
     """A moderator suspended this account: its own calls are refused while its token lives on."""
 
     code = "suspended"
+
+
+class CannotBlockSelf(Unprocessable):
+    """Blocking yourself is not a thing."""
+
+    code = "cannot_block_self"
+
+
+class CannotMuteSelf(Unprocessable):
+    """Muting yourself is not a thing."""
+
+    code = "cannot_mute_self"
+
+
+class Blocked(Forbidden):
+    """One of the two has blocked the other: no follows between them."""
+
+    code = "blocked"

@@ -1,4 +1,4 @@
-"""The user service: people, profiles, follows and avatars."""
+"""The user service: people, profiles, follows, blocks and mutes, and avatars."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from user_service.outbox.runtime import OUTBOX
 from user_service.profiles.internal import router as profiles_internal_router
 from user_service.profiles.router import profile_router
 from user_service.profiles.router import router as profiles_router
+from user_service.relations.router import internal_router as relations_internal_router
+from user_service.relations.router import router as relations_router
 from user_service.reports.router import router as reports_router
 from user_service.settings import Settings, get_settings
 
@@ -25,13 +27,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ServiceSpec(
             name="user",
             title="Cruddur user service",
-            description="People on Cruddur: profiles, follows, suggestions, avatars, reports and moderation.",
+            description=(
+                "People on Cruddur: profiles, follows, suggestions, blocks, mutes, avatars, reports and"
+                " moderation."
+            ),
             settings=settings or get_settings(),
             routers=[
                 profiles_router,
                 profile_router,
                 follows_router,
                 profiles_internal_router,
+                relations_router,
+                relations_internal_router,
                 avatars_router,
                 avatars_internal_router,
                 reports_router,

@@ -88,6 +88,44 @@ class OutboxParked(outbox.OutboxParkedColumns, Base):
     """An outbox event its consumer refused for good, kept with the error (cruddur_common.outbox)."""
 
 
+class Block(Base):
+    """`blocker_uuid` blocks `blocked_uuid`: hidden from each other both ways, in every service."""
+
+    __tablename__ = "blocks"
+    __table_args__ = (
+        CheckConstraint("blocker_uuid <> blocked_uuid", name="not_self"),
+        Index("ix_blocks_blocker_created", "blocker_uuid", "created_at", "blocked_uuid"),
+        Index("ix_blocks_blocked", "blocked_uuid", "blocker_uuid"),
+    )
+
+    blocker_uuid: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.uuid", ondelete="CASCADE"), primary_key=True
+    )
+    blocked_uuid: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.uuid", ondelete="CASCADE"), primary_key=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Mute(Base):
+    """`muter_uuid` mutes `muted_uuid` until `until` (null: until unmuted); a lapsed mute is absent."""
+
+    __tablename__ = "mutes"
+    __table_args__ = (
+        CheckConstraint("muter_uuid <> muted_uuid", name="not_self"),
+        Index("ix_mutes_muter_created", "muter_uuid", "created_at", "muted_uuid"),
+    )
+
+    muter_uuid: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.uuid", ondelete="CASCADE"), primary_key=True
+    )
+    muted_uuid: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.uuid", ondelete="CASCADE"), primary_key=True
+    )
+    until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
 class Report(Base):
     """A person's report of a crud, message or user; open until a moderator resolves it."""
 

@@ -1,4 +1,5 @@
-"""Fixtures of the user service's reports and moderation tests: the API, moderators, direct SQL."""
+"""Fixtures of the user API tests: direct SQL on the users schema, the user outbox held to be read,
+the report and moderation API, and moderators."""
 
 from __future__ import annotations
 
@@ -7,24 +8,19 @@ from collections.abc import Callable, Iterator
 import httpx
 import pytest
 
-from cruddur_common.registry import route, service
 from devstack.aws_bootstrap import add_moderator
 from devstack.stack import LocalStack
 from tests.integration.activity.support import Db
-from tests.integration.user.safety import skip_unless_served
 from tests.support import TestUser, sign_in
+
+# The outbox destinations whose delivery `held` stops (cruddur_common.outbox: "<namespace>.outbox.<name>").
+HELD_DESTINATIONS = ("activity", "relations")
 
 
 @pytest.fixture(scope="session")
-def safety_url(stack: LocalStack, gateway_url: str) -> str:
-    """Where /api/reports and /api/moderation are served: the gateway once the registry routes them there.
-
-    The routing registry gains these paths when issue 14's branches are merged (the user rule is full);
-    until then the tests talk to the user service directly, as the gateway would.
-    """
-    if (entry := route("/api/moderation/reports")) is not None and entry.name == "user":
-        return gateway_url
-    return stack.cfg.service_url(service("user"))
+def safety_url(gateway_url: str) -> str:
+    """Where /api/reports and /api/moderation are served: the gateway (services/registry.toml)."""
+    return gateway_url
 
 
 @pytest.fixture
@@ -51,8 +47,9 @@ def make_moderator(
 
 @pytest.fixture
 def db(stack: LocalStack) -> Iterator[Db]:
-    """Direct SQL on the test database (name the `users.` schema in queries)."""
+    """Direct SQL: the users schema first, then activity (a mute's `until` moved into the past; cruds)."""
     helper = Db(stack.cfg.db_url)
+    helper.execute("SET search_path TO users, activity, public")  # users first; activity for cruds
     try:
         yield helper
     finally:
@@ -60,12 +57,12 @@ def db(stack: LocalStack) -> Iterator[Db]:
 
 
 @pytest.fixture
-def activity_holds(stack: LocalStack) -> None:
-    """Skips a test until the activity service holds, shows and removes cruds for reports."""
-    skip_unless_served(stack, "activity", "/internal/cruds/{crud_uuid}/holds/{report_id}")
-
-
-@pytest.fixture
-def messaging_holds(stack: LocalStack) -> None:
-    """Skips a test until the messaging service holds and removes messages for reports."""
-    skip_unless_served(stack, "messaging", "/internal/messages/{message_uuid}/holds/{report_id}")
+def held(db: Db) -> Iterator[Db]:
+    """Hold the user outbox's delivery locks for activity and relations: their events stay to be read."""
+    for name in HELD_DESTINATIONS:
+        db.execute("SELECT pg_advisory_lock(hashtext($1))", f"users.outbox.{name}")
+    try:
+        yield db
+    finally:
+        for name in HELD_DESTINATIONS:
+            db.execute("SELECT pg_advisory_unlock(hashtext($1))", f"users.outbox.{name}")

@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import re
 from typing import Any
 
 import asyncpg
 import httpx
-import pytest
 
 from activity_service.db import asyncpg_dsn
 from activity_service.purge import purge_expired
-from cruddur_common.registry import service
 from devstack.stack import LocalStack
 from tests.support import TestUser
-
-_SHAPE = re.compile(r"\{[^}]*\}")
 
 
 def report(
@@ -46,14 +41,6 @@ def queue(api: httpx.Client, moderator: TestUser, status: str = "open") -> list[
         if page.json()["next_cursor"] is None:
             return items
         params["cursor"] = page.json()["next_cursor"]
-
-
-def skip_unless_served(stack: LocalStack, name: str, path: str) -> None:
-    """Skip until the service serves its side of the evidence-hold contract (issue 14, a parallel branch)."""
-    url = f"{stack.cfg.service_url(service(name))}/openapi.json"
-    paths = {_SHAPE.sub("{}", p) for p in httpx.get(url, timeout=10).json().get("paths", {})}
-    if _SHAPE.sub("{}", path) not in paths:  # whatever its parameters are called
-        pytest.skip(f"{name} does not serve {path} yet (merged from another branch of issue 14)")
 
 
 def post(api: httpx.Client, user: TestUser, message: str = "a crud") -> dict[str, Any]:

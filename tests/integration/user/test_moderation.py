@@ -222,7 +222,6 @@ def test_the_audit_log_pages_newest_first(
 # --- crud and message targets: need the activity and messaging sides of the hold contract ------------------
 
 
-@pytest.mark.usefixtures("activity_holds")
 def test_remove_deletes_the_crud_for_everyone(
     api: httpx.Client, safety_api: httpx.Client, make_user: Callable[..., TestUser], make_moderator, db: Db
 ) -> None:
@@ -236,7 +235,6 @@ def test_remove_deletes_the_crud_for_everyone(
     assert db.fetch("SELECT uuid FROM activities WHERE uuid = $1::uuid", crud["uuid"]) == []
 
 
-@pytest.mark.usefixtures("activity_holds")
 def test_dismiss_releases_the_hold_so_the_purge_removes_an_expired_crud(
     stack: LocalStack,
     api: httpx.Client,
@@ -258,7 +256,6 @@ def test_dismiss_releases_the_hold_so_the_purge_removes_an_expired_crud(
     assert db.fetch("SELECT uuid FROM activities WHERE uuid = $1::uuid", crud["uuid"]) == []
 
 
-@pytest.mark.usefixtures("messaging_holds")
 def test_remove_deletes_a_reported_message_for_both(
     api: httpx.Client, safety_api: httpx.Client, make_user: Callable[..., TestUser], make_moderator
 ) -> None:

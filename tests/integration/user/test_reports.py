@@ -144,7 +144,6 @@ def test_activity_down_is_a_503_and_writes_nothing(
 # --- crud and message targets: need the activity and messaging sides of the hold contract ------------------
 
 
-@pytest.mark.usefixtures("activity_holds")
 def test_report_a_crud_holds_it_past_expiry_and_keeps_its_snapshot(
     stack: LocalStack, api: httpx.Client, safety_api: httpx.Client, make_user: Callable[..., TestUser], db: Db
 ) -> None:
@@ -161,7 +160,6 @@ def test_report_a_crud_holds_it_past_expiry_and_keeps_its_snapshot(
     expect_error(api.get(f"/api/activities/{crud['uuid']}"), 404)  # hidden from everyone, as if expired
 
 
-@pytest.mark.usefixtures("activity_holds")
 def test_a_crud_of_someone_who_blocked_you_or_gone_cannot_be_reported(
     api: httpx.Client, safety_api: httpx.Client, make_user: Callable[..., TestUser]
 ) -> None:
@@ -171,7 +169,6 @@ def test_a_crud_of_someone_who_blocked_you_or_gone_cannot_be_reported(
     expect_error(report(safety_api, reporter, "crud", crud["uuid"]), 404, "not_found")
 
 
-@pytest.mark.usefixtures("messaging_holds")
 def test_only_a_member_can_report_a_message_and_its_context_is_kept(
     api: httpx.Client, safety_api: httpx.Client, make_user: Callable[..., TestUser], db: Db
 ) -> None:

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.integration
 def test_short_profile(api: httpx.Client, make_user) -> None:
     user = make_user()
     short = api.get(f"/api/users/@{user.handle.upper()}/short").json()
-    assert set(short) == {"uuid", "handle", "display_name", "avatar_url"}
+    assert set(short) == {"uuid", "handle", "display_name", "avatar_url", "blocking", "muted"}
     assert short["handle"] == user.handle
     expect_error(api.get("/api/users/@no_such_user_x/short"), 404, "user_not_found")
 

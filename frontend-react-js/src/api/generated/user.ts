@@ -152,6 +152,30 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/users/@{handle}/block": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Block a user (idempotent)
+         * @description Hide each of you from the other everywhere and remove the follows both ways; they are not told.
+         */
+        put: operations["block_api_users___handle__block_put"];
+        post?: never;
+        /**
+         * Unblock a user (idempotent)
+         * @description Lift your block of @handle (follows it removed stay removed).
+         */
+        delete: operations["unblock_api_users___handle__block_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users/@{handle}/follow": {
         parameters: {
             query?: never;
@@ -162,7 +186,7 @@ export type paths = {
         get?: never;
         /**
          * Follow a user (idempotent)
-         * @description Follow @handle; 422 `cannot_follow_self`.
+         * @description Follow @handle; 422 `cannot_follow_self`, 403 `blocked` between a blocked pair.
          */
         put: operations["follow_api_users___handle__follow_put"];
         post?: never;
@@ -216,6 +240,30 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/users/@{handle}/mute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Mute a user, for a while or until unmuted
+         * @description Hide @handle's cruds, reposts and notifications from you only; messages still arrive.
+         */
+        put: operations["mute_api_users___handle__mute_put"];
+        post?: never;
+        /**
+         * Unmute a user (idempotent)
+         * @description Lift your mute of @handle.
+         */
+        delete: operations["unmute_api_users___handle__mute_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users/@{handle}/short": {
         parameters: {
             query?: never;
@@ -225,9 +273,29 @@ export type paths = {
         };
         /**
          * A user's name and avatar
-         * @description uuid, handle, display name and avatar of @handle; 404 `user_not_found`.
+         * @description Name and avatar of @handle, and the reader's block and mute of them; 404 `user_not_found`.
          */
         get: operations["short_api_users___handle__short_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/blocks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * People I block
+         * @description The people you blocked, newest first.
+         */
+        get: operations["blocks_api_users_blocks_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -248,6 +316,26 @@ export type paths = {
          * @description The signed-in user's profile and whether they moderate (401 without a valid access token).
          */
         get: operations["read_me_api_users_me_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/mutes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * People I mute
+         * @description The people you mute now, newest first; a lapsed mute is not listed.
+         */
+        get: operations["mutes_api_users_mutes_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -347,6 +435,26 @@ export type paths = {
          * @description Switch the avatar on success (old versions are deleted); record the reason on failure.
          */
         post: operations["result_internal_avatars_result_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/internal/relations/{a}/{b}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether two users are in a block
+         * @description `blocked` when either blocked the other (unknown uuids: false, never 404).
+         */
+        get: operations["pair_internal_relations__a___b__get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -508,6 +616,38 @@ export type components = {
             size: number;
             /** Url */
             url: string;
+        };
+        /**
+         * BlockedPage
+         * @description A page of blocked people, newest block first.
+         */
+        BlockedPage: {
+            /** Items */
+            items: components["schemas"]["BlockedUser"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /**
+         * BlockedUser
+         * @description Someone the reader blocked, and since when.
+         */
+        BlockedUser: {
+            /** Avatar Url */
+            avatar_url: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Display Name */
+            display_name: string;
+            /** Handle */
+            handle: string;
+            /**
+             * Uuid
+             * Format: uuid
+             */
+            uuid: string;
         };
         /**
          * Claim
@@ -701,6 +841,56 @@ export type components = {
              * Format: uuid
              */
             uuid: string;
+        };
+        /**
+         * MutedPage
+         * @description A page of muted people, newest mute first (lapsed mutes are not listed).
+         */
+        MutedPage: {
+            /** Items */
+            items: components["schemas"]["MutedUser"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /**
+         * MutedUser
+         * @description Someone the reader mutes, since when and until when (null: until unmuted).
+         */
+        MutedUser: {
+            /** Avatar Url */
+            avatar_url: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Display Name */
+            display_name: string;
+            /** Handle */
+            handle: string;
+            /** Until */
+            until: string | null;
+            /**
+             * Uuid
+             * Format: uuid
+             */
+            uuid: string;
+        };
+        /**
+         * MuteIn
+         * @description `PUT /api/users/@{handle}/mute`: how long (null or no body: until unmuted).
+         */
+        MuteIn: {
+            /** Duration */
+            duration?: ("1-hour" | "1-day" | "7-days" | "30-days") | null;
+        };
+        /**
+         * PairState
+         * @description `GET /internal/relations/{a}/{b}`: whether either of the two blocked the other.
+         */
+        PairState: {
+            /** Blocked */
+            blocked: boolean;
         };
         /**
          * Party
@@ -1009,15 +1199,19 @@ export type components = {
         };
         /**
          * ShortUser
-         * @description `GET /api/users/@{handle}/short` (the original shape plus avatar_url).
+         * @description `GET /api/users/@{handle}/short`: the original shape plus avatar_url, blocking and muted.
          */
         ShortUser: {
             /** Avatar Url */
             avatar_url: string;
+            /** Blocking */
+            blocking?: boolean | null;
             /** Display Name */
             display_name: string;
             /** Handle */
             handle: string;
+            /** Muted */
+            muted?: boolean | null;
             /**
              * Uuid
              * Format: uuid
@@ -1925,6 +2119,187 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Too many reports (`rate_limited`); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description `"reports";r=0;t=<Retry-After>` (remaining; reset) */
+                    RateLimit?: string;
+                    /** @description By default `"reports";q=20;w=3600` (quota; window in s) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds until the next write is allowed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is unavailable (`dependency_unavailable`); see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    block_api_users___handle__block_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A handle: 3-30 letters, digits or underscores (case-insensitive). */
+                handle: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or invalid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many relations (`rate_limited`); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description `"relations";r=0;t=<Retry-After>` (remaining; reset) */
+                    RateLimit?: string;
+                    /** @description By default `"relations";q=60;w=300` (quota; window in s) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds until the next write is allowed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is unavailable (`dependency_unavailable`); see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    unblock_api_users___handle__block_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A handle: 3-30 letters, digits or underscores (case-insensitive). */
+                handle: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or invalid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many relations (`rate_limited`); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description `"relations";r=0;t=<Retry-After>` (remaining; reset) */
+                    RateLimit?: string;
+                    /** @description By default `"relations";q=60;w=300` (quota; window in s) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds until the next write is allowed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Unexpected server error */
             500: {
                 headers: {
@@ -1970,6 +2345,15 @@ export interface operations {
             };
             /** @description Missing or invalid access token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description One of you blocked the other (`blocked`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2285,6 +2669,185 @@ export interface operations {
             };
         };
     };
+    mute_api_users___handle__mute_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A handle: 3-30 letters, digits or underscores (case-insensitive). */
+                handle: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["MuteIn"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body is not valid JSON (`invalid_body`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many relations (`rate_limited`); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description `"relations";r=0;t=<Retry-After>` (remaining; reset) */
+                    RateLimit?: string;
+                    /** @description By default `"relations";q=60;w=300` (quota; window in s) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds until the next write is allowed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is unavailable (`dependency_unavailable`); see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    unmute_api_users___handle__mute_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A handle: 3-30 letters, digits or underscores (case-insensitive). */
+                handle: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or invalid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many relations (`rate_limited`); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description `"relations";r=0;t=<Retry-After>` (remaining; reset) */
+                    RateLimit?: string;
+                    /** @description By default `"relations";q=60;w=300` (quota; window in s) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds until the next write is allowed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is unavailable (`dependency_unavailable`); see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     short_api_users___handle__short_get: {
         parameters: {
             query?: never;
@@ -2355,6 +2918,87 @@ export interface operations {
             };
         };
     };
+    blocks_api_users_blocks_get: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from the previous page (`next_cursor`). */
+                cursor?: string | null;
+                /** @description Items per page (1-100). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BlockedPage"];
+                };
+            };
+            /** @description Invalid cursor (`invalid_cursor`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is unavailable (`dependency_unavailable`); see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     read_me_api_users_me_get: {
         parameters: {
             query?: never;
@@ -2371,6 +3015,87 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description Missing or invalid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is unavailable (`dependency_unavailable`); see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    mutes_api_users_mutes_get: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from the previous page (`next_cursor`). */
+                cursor?: string | null;
+                /** @description Items per page (1-100). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MutedPage"];
+                };
+            };
+            /** @description Invalid cursor (`invalid_cursor`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid access token */
@@ -2761,6 +3486,58 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is unavailable (`dependency_unavailable`); see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    pair_internal_relations__a___b__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                a: string;
+                b: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PairState"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
             /** @description Unexpected server error */

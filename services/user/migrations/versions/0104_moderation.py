@@ -10,7 +10,7 @@ from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 revision = "0104_moderation"
-down_revision = "0102_outbox"
+down_revision = "0103"
 branch_labels = None
 depends_on = None
 

@@ -10,6 +10,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from user_service.models import Follow, User
+from user_service.relations import repository as relations_repository
 
 
 async def add(session: AsyncSession, *, follower: uuid.UUID, followee: uuid.UUID) -> bool:
@@ -77,7 +78,7 @@ async def page(
 
 
 async def suggestions(session: AsyncSession, *, reader: uuid.UUID, limit: int) -> list[User]:
-    """People the reader does not follow: most followed by the people they follow, then most followed."""
+    """People the reader neither follows nor hides: most followed by the people they follow, then by all."""
     mine = select(Follow.followee_uuid).where(Follow.follower_uuid == reader).scalar_subquery()
     via = Follow.__table__.alias("via")
     anyone = Follow.__table__.alias("anyone")
@@ -93,7 +94,11 @@ async def suggestions(session: AsyncSession, *, reader: uuid.UUID, limit: int) -
     ).scalar_subquery()
     statement = (
         select(User)
-        .where(User.uuid != reader, User.uuid.not_in(mine))
+        .where(
+            User.uuid != reader,
+            User.uuid.not_in(mine),
+            User.uuid.not_in(relations_repository.hidden_from(reader)),
+        )
         .order_by(mutuals.desc(), popularity.desc(), User.created_at.desc())
         .limit(limit)
     )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter
 
 from cruddur_common.db import SessionDep
-from cruddur_common.errors import ERROR_RESPONSES
+from cruddur_common.errors import ERROR_RESPONSES, ErrorResponse
 from cruddur_common.handles import HandlePath
 from cruddur_common.pagination import DEFAULT_LIMIT, INVALID_CURSOR_RESPONSES, CursorParam, LimitParam
 from cruddur_common.rate_limits import rate_limited
@@ -14,18 +16,22 @@ from user_service.follows import service
 from user_service.follows.schemas import FollowState, PersonPage
 
 router = APIRouter(prefix="/api/users", tags=["users"], responses=ERROR_RESPONSES)
+BLOCKED: dict[int | str, dict[str, Any]] = {
+    403: {"model": ErrorResponse, "description": "One of you blocked the other (`blocked`)"}
+}
 
 
 @router.put(
     "/@{handle}/follow",
     response_model=FollowState,
+    responses=BLOCKED,
     summary="Follow a user (idempotent)",
     dependencies=[rate_limited("follows")],
 )
 async def follow(
     handle: HandlePath, me: CurrentUser, session: SessionDep, settings: SettingsDep, notify: OutboxNotify
 ) -> FollowState:
-    """Follow @handle; 422 `cannot_follow_self`."""
+    """Follow @handle; 422 `cannot_follow_self`, 403 `blocked` between a blocked pair."""
     return await service.set_following(
         session, me=me, handle=handle, following=True, settings=settings, notify=notify
     )

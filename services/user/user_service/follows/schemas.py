@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from user_service.profiles.schemas import ShortUser
+from user_service.profiles.schemas import UserCard
 
 
-class Person(ShortUser):
+class Person(UserCard):
     """A user in a list, with whether the signed-in reader follows them (null: signed out)."""
 
     bio: str = ""

@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-import uuid
-from datetime import datetime
 from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cruddur_common.pagination import (
-    CursorPosition,
-    InvalidCursor,
-    UtcTime,
-    decode_cursor,
-    encode_cursor,
-)
-from user_service.errors import CannotFollowSelf
+from user_service import people_pages
+from user_service.errors import Blocked, CannotFollowSelf
 from user_service.follows import repository
 from user_service.follows.render import render_person
 from user_service.follows.schemas import FollowState, PersonPage
 from user_service.models import User
 from user_service.outbox import events
 from user_service.profiles import service as profiles_service
+from user_service.relations import repository as relations_repository
 from user_service.settings import Settings
 
 Direction = Literal["followers", "following"]
@@ -36,22 +29,18 @@ async def set_following(
     settings: Settings,
     notify: events.Notify,
 ) -> FollowState:
-    """Follow or unfollow (idempotent); 422 `cannot_follow_self`, 404 `user_not_found`."""
+    """Follow or unfollow (idempotent); 422 `cannot_follow_self`, 404 `user_not_found`, 403 `blocked`."""
     target = await profiles_service.by_handle(session, handle)
     if target.uuid == me.uuid:
         raise CannotFollowSelf("You cannot follow yourself.")
     if following:
-        changed = await repository.add(session, follower=me.uuid, followee=target.uuid)
-    else:
-        changed = await repository.remove(session, follower=me.uuid, followee=target.uuid)
-    if changed:
-        await events.publish_follow(
-            session,
-            follower=me,
-            followee=target,
-            following=following,
-            assets_base_url=settings.assets_base_url,
-        )
+        # the pair's lock orders this follow and a block of the same two (relations.service.set_blocking)
+        await relations_repository.lock_pair(session, me.uuid, target.uuid)
+        if await relations_repository.blocked_between(session, me.uuid, target.uuid):
+            raise Blocked("You cannot follow this account.")
+    changed = await _set_edge(
+        session, follower=me, followee=target, following=following, assets_base_url=settings.assets_base_url
+    )
     count = await repository.followers_count(session, target.uuid)
     await session.commit()
     if changed:
@@ -59,21 +48,31 @@ async def set_following(
     return FollowState(handle=target.handle, following=following, followers_count=count)
 
 
-class PeoplePosition(CursorPosition):
-    """Where a followers/following page stopped: the list, the edge's time and the person."""
+async def _set_edge(
+    session: AsyncSession, *, follower: User, followee: User, following: bool, assets_base_url: str
+) -> bool:
+    """Add or remove one edge and queue its event when it changed; True when it did."""
+    if following:
+        changed = await repository.add(session, follower=follower.uuid, followee=followee.uuid)
+    else:
+        changed = await repository.remove(session, follower=follower.uuid, followee=followee.uuid)
+    if changed:
+        await events.publish_follow(
+            session,
+            follower=follower,
+            followee=followee,
+            following=following,
+            assets_base_url=assets_base_url,
+        )
+    return changed
 
-    k: Direction
-    t: UtcTime
-    u: uuid.UUID
 
-
-def _before(cursor: str | None, *, secret: str, kind: str) -> tuple[datetime, uuid.UUID] | None:
-    if cursor is None:
-        return None
-    position = decode_cursor(cursor, secret=secret, shape=PeoplePosition)
-    if position.k != kind:
-        raise InvalidCursor("The cursor belongs to another list.")
-    return position.t, position.u
+async def unfollow_both_ways(session: AsyncSession, a: User, b: User, *, assets_base_url: str) -> None:
+    """Remove the follows between two people, each with its `unfollow` event (a block's first step)."""
+    for follower, followee in ((a, b), (b, a)):
+        await _set_edge(
+            session, follower=follower, followee=followee, following=False, assets_base_url=assets_base_url
+        )
 
 
 async def people(
@@ -86,32 +85,34 @@ async def people(
     limit: int,
     settings: Settings,
 ) -> PersonPage:
-    """A page of a user's followers or followed people, newest edge first."""
-    target = await profiles_service.by_handle(session, handle)
+    """A page of a user's followers or followed people, newest edge first; 404 for a blocked pair."""
+    target = await profiles_service.seen_by(session, handle, reader=reader)
     secret = settings.cursor_secret
-    before = _before(cursor, secret=secret, kind=direction)
     rows = await repository.page(
         session,
         user=target.uuid,
         direction=direction,
         reader=reader.uuid if reader else None,
-        before=before,
+        before=people_pages.before(cursor, secret=secret, kind=direction),
         limit=limit + 1,
     )
-    next_cursor = None
-    if len(rows) > limit:
-        user, _, at = rows[limit - 1]._tuple()
-        next_cursor = encode_cursor({"k": direction, "t": at.isoformat(), "u": str(user.uuid)}, secret=secret)
+    page = people_pages.people_page(
+        [row._tuple() for row in rows],
+        limit=limit,
+        kind=direction,
+        secret=secret,
+        position=lambda row: (row[2], row[0].uuid),
+    )
     base = settings.assets_base_url
-    items = [
-        render_person(u, followed=f, assets_base_url=base)
-        for u, f, _ in (row._tuple() for row in rows[:limit])
-    ]
-    return PersonPage(items=items, next_cursor=next_cursor)
+    items = [render_person(u, followed=f, assets_base_url=base) for u, f, _ in page.items]
+    return PersonPage(items=items, next_cursor=page.next_cursor)
 
 
 async def suggested(session: AsyncSession, *, me: User, limit: int, settings: Settings) -> PersonPage:
-    """People to follow: followed by the people you follow, then the most followed, then the newest."""
+    """People to follow: followed by the people you follow, then the most followed, then the newest.
+
+    Nobody in a block with you, either way, and nobody you mute.
+    """
     found = await repository.suggestions(session, reader=me.uuid, limit=limit)
     base = settings.assets_base_url
     return PersonPage(

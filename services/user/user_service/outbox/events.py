@@ -1,4 +1,4 @@
-"""What the user service tells others: author and follow projections (activity), follow notifications."""
+"""What the user service tells others: author, follow and relation projections, follow notifications."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from user_service.models import User
 
 ACTIVITY = "activity"
 NOTIFICATION = "notification"
+RELATIONS = "relations"  # block/mute/suspension events for the notification service
 Notify = Callable[[], None]  # wakes the deliverer after a commit that queued events
 
 
@@ -72,13 +73,41 @@ async def publish_follow(
         await outbox.enqueue(session, destination=NOTIFICATION, bodies=[body])
 
 
-async def publish_suspension(session: AsyncSession, user: User, *, assets_base_url: str) -> None:
-    """Queue a (un)suspension: the author's new copy for activity, the `suspension` event for both consumers.
+async def publish_relation(session: AsyncSession, body: dict[str, Any]) -> None:
+    """Queue a block, mute or suspension event for activity and notification (same transaction)."""
+    await outbox.enqueue(session, destination=ACTIVITY, bodies=[body])
+    await outbox.enqueue(session, destination=RELATIONS, bodies=[body])
 
-    "relations" is the relations destination (notification's /internal/relations/events) that the
-    block/mute work defines as `RELATIONS`; named here by its value until both are merged.
-    """
+
+async def publish_block(
+    session: AsyncSession, *, blocker: uuid.UUID, blocked: uuid.UUID, blocking: bool
+) -> None:
+    """Queue a block or unblock (after the `unfollow` events of the follows the block removed)."""
+    body = {"type": "block" if blocking else "unblock", "blocker": str(blocker), "blocked": str(blocked)}
+    await publish_relation(session, body)
+
+
+async def publish_mute(
+    session: AsyncSession, *, muter: uuid.UUID, muted: uuid.UUID, until: datetime | None
+) -> None:
+    """Queue a mute (`until` null: until unmuted; consumers compare it with their clock)."""
+    body = {
+        "type": "mute",
+        "muter": str(muter),
+        "muted": str(muted),
+        "until": until.isoformat() if until is not None else None,
+    }
+    await publish_relation(session, body)
+
+
+async def publish_unmute(session: AsyncSession, *, muter: uuid.UUID, muted: uuid.UUID) -> None:
+    """Queue the end of a mute."""
+    await publish_relation(session, {"type": "unmute", "muter": str(muter), "muted": str(muted)})
+
+
+async def publish_suspension(session: AsyncSession, user: User, *, assets_base_url: str) -> None:
+    """Queue a (un)suspension: the author's new copy for activity, then the `suspension` event for both."""
     await publish_author(session, user, assets_base_url=assets_base_url)
-    body = {"type": "suspension", "user": str(user.uuid), "suspended": user.suspended}
-    for destination in (ACTIVITY, "relations"):
-        await outbox.enqueue(session, destination=destination, bodies=[body])
+    await publish_relation(
+        session, {"type": "suspension", "user": str(user.uuid), "suspended": user.suspended}
+    )

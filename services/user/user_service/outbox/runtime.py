@@ -1,4 +1,4 @@
-"""The user service's outbox: projection events to activity, follow notifications, supervised."""
+"""The user service's outbox: projection events to activity, follow notifications, relation events."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ from fastapi import FastAPI
 from cruddur_common import outbox
 from cruddur_common.contracts import NOTIFICATION_BATCH_PATH
 from cruddur_common.supervisor import BackgroundTask
-from user_service.outbox.events import ACTIVITY, NOTIFICATION
+from user_service.outbox.events import ACTIVITY, NOTIFICATION, RELATIONS
 
 PROJECTION_BATCH_PATH = "/internal/projection/events"
+RELATIONS_BATCH_PATH = "/internal/relations/events"  # the notification service's block/mute projection
 
 
 def _deliverer(app: FastAPI) -> outbox.Deliverer:
@@ -21,6 +22,7 @@ def _deliverer(app: FastAPI) -> outbox.Deliverer:
         destinations={
             ACTIVITY: outbox.Destination(settings.activity_url, PROJECTION_BATCH_PATH),
             NOTIFICATION: outbox.Destination(settings.notification_url, NOTIFICATION_BATCH_PATH),
+            RELATIONS: outbox.Destination(settings.notification_url, RELATIONS_BATCH_PATH),
         },
         policy=outbox.Policy(
             poll_seconds=settings.outbox_poll_seconds,

@@ -9,7 +9,7 @@ from cruddur_common import auth
 from cruddur_common.db import SessionDep
 from cruddur_common.errors import ERROR_RESPONSES
 from cruddur_common.handles import HandlePath
-from user_service.dependencies import CurrentUser, OutboxNotify, SettingsDep
+from user_service.dependencies import CurrentUser, OutboxNotify, Reader, SettingsDep
 from user_service.models import User
 from user_service.outbox.events import Notify
 from user_service.profiles import service
@@ -29,10 +29,10 @@ async def read_me(me: CurrentUser, principal: auth.CurrentUser, settings: Settin
 
 
 @router.get("/@{handle}/short", response_model=ShortUser, summary="A user's name and avatar")
-async def short(handle: HandlePath, session: SessionDep, settings: SettingsDep) -> ShortUser:
-    """uuid, handle, display name and avatar of @handle; 404 `user_not_found`."""
-    user = await service.by_handle(session, handle)
-    return render_short_user(user, assets_base_url=settings.assets_base_url)
+async def short(handle: HandlePath, session: SessionDep, settings: SettingsDep, reader: Reader) -> ShortUser:
+    """Name and avatar of @handle, and the reader's block and mute of them; 404 `user_not_found`."""
+    user, relation = await service.short(session, handle, reader=reader)
+    return render_short_user(user, relation=relation, assets_base_url=settings.assets_base_url)
 
 
 async def _update(

@@ -95,13 +95,20 @@ class InternalUsers(BaseModel):
     items: list[InternalUserFull]
 
 
-class ShortUser(BaseModel):
-    """`GET /api/users/@{handle}/short` (the original shape plus avatar_url)."""
+class UserCard(BaseModel):
+    """Name and avatar of a user, as lists show them."""
 
     uuid: uuid.UUID
     handle: str
     display_name: str
     avatar_url: str
+
+
+class ShortUser(UserCard):
+    """`GET /api/users/@{handle}/short`: the original shape plus avatar_url, blocking and muted."""
+
+    blocking: bool | None = None  # the reader blocked them (null: signed out, as `followed` in lists)
+    muted: bool | None = None  # the reader mutes them now (null: signed out)
 
 
 class ProfileUpdate(BaseModel):

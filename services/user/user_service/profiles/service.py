@@ -20,6 +20,7 @@ from user_service.models import User
 from user_service.outbox import events
 from user_service.profiles import repository
 from user_service.profiles.schemas import NewUser
+from user_service.relations import repository as relations_repository
 from user_service.settings import Settings
 
 MAX_DISPLAY_NAME = 50
@@ -85,12 +86,42 @@ async def find_by_handle(session: AsyncSession, handle: str) -> User | None:
     return await repository.get_by_handle(session, handle)
 
 
+def _no_user(handle: str) -> UserNotFound:
+    return UserNotFound(f"No user @{handle[:30]}.")
+
+
 async def by_handle(session: AsyncSession, handle: str) -> User:
     """The user @handle (case-insensitive); 404 `user_not_found` naming the handle."""
     user = await repository.get_by_handle(session, handle)
     if user is None:
-        raise UserNotFound(f"No user @{handle[:30]}.")
+        raise _no_user(handle)
     return user
+
+
+async def seen_by(session: AsyncSession, handle: str, *, reader: User | None) -> User:
+    """@handle as the reader may see them: 404 `user_not_found`, as if absent, in a block either way."""
+    user = await by_handle(session, handle)
+    if reader is not None and await relations_repository.blocked_between(session, reader.uuid, user.uuid):
+        raise _no_user(handle)
+    return user
+
+
+async def short(
+    session: AsyncSession, handle: str, *, reader: User | None
+) -> tuple[User, relations_repository.Relation | None]:
+    """@handle and the reader's relation to them (None: signed out); 404 when they blocked the reader.
+
+    The blocker still finds the person they blocked (`blocking: true`), so that they can unblock them.
+    """
+    user = await by_handle(session, handle)
+    if reader is None:
+        return user, None
+    if reader.uuid == user.uuid:
+        return user, relations_repository.NO_RELATION
+    relation = await relations_repository.relation(session, reader=reader.uuid, other=user.uuid)
+    if relation.blocked_by:
+        raise _no_user(handle)
+    return user, relation
 
 
 async def internal_user(session: AsyncSession, *, sub: str | None = None, handle: str | None = None) -> User:

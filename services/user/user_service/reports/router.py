@@ -7,6 +7,7 @@ from fastapi import APIRouter, Response
 from cruddur_common.db import SessionDep
 from cruddur_common.errors import ERROR_RESPONSES, ErrorResponse
 from cruddur_common.http import HttpDep
+from cruddur_common.rate_limits import rate_limited
 from user_service.dependencies import CurrentUser, SettingsDep
 from user_service.reports import service
 from user_service.reports.render import render_created
@@ -20,6 +21,7 @@ router = APIRouter(prefix="/api/reports", tags=["reports"], responses=ERROR_RESP
     status_code=201,
     response_model=ReportCreated,
     summary="Report a crud, message or user",
+    dependencies=[rate_limited("reports")],
     responses={
         200: {"model": ReportCreated, "description": "You already have an open report of it: that one"},
         403: {"model": ErrorResponse, "description": "Your account is suspended (`suspended`)"},
