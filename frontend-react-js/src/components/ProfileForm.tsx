@@ -9,6 +9,7 @@ import { Avatar } from './Avatar'
 import { CharCounter } from './CharCounter'
 import { CameraIcon } from './Icons'
 import { FormError } from './States'
+import { TextAreaField } from './TextAreaField'
 import { useToast } from './Toast'
 
 type Upload = { phase: 'idle' } | { phase: 'uploading'; progress: number } | { phase: 'processing' } | { phase: 'ready' } | { phase: 'failed'; reason: string }
@@ -105,11 +106,7 @@ export function ProfileForm({ profile, onSaved, onClose }: { profile: Profile; o
         <input id={`${id}-name`} value={name} onChange={(e) => setName(e.target.value)} required aria-invalid={nameCount < 1 || nameCount > DISPLAY_NAME_MAX} aria-describedby={`${id}-name-count`} autoComplete="name" />
         <CharCounter text={name} max={DISPLAY_NAME_MAX} id={`${id}-name-count`} />
       </div>
-      <div className="field">
-        <label htmlFor={`${id}-bio`}>Bio</label>
-        <textarea id={`${id}-bio`} value={bio} onChange={(e) => setBio(e.target.value)} rows={3} aria-describedby={`${id}-bio-count`} />
-        <CharCounter text={bio} max={BIO_MAX} id={`${id}-bio-count`} />
-      </div>
+      <TextAreaField id={`${id}-bio`} label="Bio" value={bio} onChange={setBio} max={BIO_MAX} />
       <FormError message={error} />
       <div className="modal__buttons">
         <button type="button" className="btn btn--ghost" onClick={onClose}>

@@ -5,9 +5,9 @@ import { resolveReport, unsuspend } from '../api/moderation'
 import type { ModeratedCrud, ModeratedMessage, ModeratedProfile, ModerationAction, Report } from '../api/types'
 import { charCount, MODERATION_NOTE_MAX } from '../lib/text'
 import { formatFull, timeAgo } from '../lib/time'
-import { CharCounter } from './CharCounter'
 import { Modal } from './Modal'
 import { FormError } from './States'
+import { TextAreaField } from './TextAreaField'
 import { useToast } from './Toast'
 
 const CATEGORY_LABELS: Record<Report['category'], string> = { spam: 'Spam', harassment: 'Harassment', illegal: 'Illegal', other: 'Other' }
@@ -184,11 +184,7 @@ function ResolveForm({ report, onResolved }: { report: Report; onResolved: (repo
   const asking = confirm ? CONFIRM[confirm](report) : null
   return (
     <div className="report__actions">
-      <div className="field">
-        <label htmlFor={`${id}-note`}>Note for the audit log</label>
-        <textarea id={`${id}-note`} value={note} rows={2} onChange={(e) => setNote(e.target.value)} aria-describedby={`${id}-count`} />
-        <CharCounter text={note} max={MODERATION_NOTE_MAX} id={`${id}-count`} />
-      </div>
+      <TextAreaField id={`${id}-note`} label="Note for the audit log" value={note} onChange={setNote} max={MODERATION_NOTE_MAX} rows={2} />
       {!confirm ? <FormError message={error} /> : null}
       <div className="report__buttons" role="group" aria-label={`Resolve report ${report.id}`}>
         <button type="button" className="btn btn--ghost btn--small" onClick={() => void resolve('dismiss')} disabled={busy || tooLong}>

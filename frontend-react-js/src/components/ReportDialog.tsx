@@ -3,9 +3,9 @@ import { errorMessage } from '../api/client'
 import { report } from '../api/safety'
 import type { ReportCategory, ReportTargetType } from '../api/types'
 import { charCount, REPORT_COMMENT_MAX } from '../lib/text'
-import { CharCounter } from './CharCounter'
 import { Modal } from './Modal'
 import { FormError } from './States'
+import { TextAreaField } from './TextAreaField'
 
 const CATEGORIES: { value: ReportCategory; label: string; hint: string }[] = [
   { value: 'spam', label: 'Spam', hint: 'Ads, scams, repeated or misleading posts.' },
@@ -74,11 +74,7 @@ export function ReportDialog({ target, subject, onClose }: { target: ReportTarge
             </label>
           ))}
         </fieldset>
-        <div className="field">
-          <label htmlFor={`${id}-comment`}>Anything a moderator should know? (optional)</label>
-          <textarea id={`${id}-comment`} value={comment} rows={3} onChange={(e) => setComment(e.target.value)} aria-describedby={`${id}-count`} />
-          <CharCounter text={comment} max={REPORT_COMMENT_MAX} id={`${id}-count`} />
-        </div>
+        <TextAreaField id={`${id}-comment`} label="Anything a moderator should know? (optional)" value={comment} onChange={setComment} max={REPORT_COMMENT_MAX} />
         <FormError message={error} />
         <div className="modal__buttons">
           <button type="button" className="btn btn--ghost" onClick={onClose}>
