@@ -96,6 +96,7 @@ async def suggestions(session: AsyncSession, *, reader: uuid.UUID, limit: int) -
         select(User)
         .where(
             User.uuid != reader,
+            User.suspended.is_(False),
             User.uuid.not_in(mine),
             User.uuid.not_in(relations_repository.hidden_from(reader)),
         )

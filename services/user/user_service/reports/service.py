@@ -20,6 +20,7 @@ from cruddur_common.text import clean_text
 from user_service.avatars.urls import avatar_url
 from user_service.errors import UserNotFound
 from user_service.models import Report, User
+from user_service.relations import repository as relations
 from user_service.reports import clients, repository
 from user_service.reports.errors import CannotReportSelf, CommentTooLong
 from user_service.reports.schemas import MAX_COMMENT, ReportedCrud, ReportedProfile, ReportIn, ReportTarget
@@ -49,12 +50,12 @@ async def _profile_evidence(
     session: AsyncSession, *, reporter: User, target: uuid.UUID, settings: Settings
 ) -> Evidence:
     user = await repository.user_by_uuid(session, target)
-    if user is None:
+    # Someone who blocked the reporter is not there for them (as their pages are not); the reporter's
+    # own block does not stop a report: people block first and report after.
+    if user is None or (await relations.relation(session, reader=reporter.uuid, other=user.uuid)).blocked_by:
         raise UserNotFound("No such user.")
     if user.uuid == reporter.uuid:
         raise CannotReportSelf("You cannot report yourself.")
-    # TODO(lead, relations merge): 404 `user_not_found` when `user` has blocked `reporter` (table
-    # `blocks`), so a blocked person cannot learn of the block by reporting.
     profile = ReportedProfile(
         uuid=user.uuid,
         handle=user.handle,
