@@ -7,7 +7,7 @@ events with them, so producers and consumer cannot drift apart.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeAlias, TypeVar
 from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, Field, TypeAdapter, ValidationError, model_validator
@@ -167,3 +167,46 @@ class IngestEvent(BaseModel):
         if self.kind == "message" and self.target.message_group_uuid is None:
             raise ValueError("a message event needs target.message_group_uuid")
         return self
+
+
+# --- the relation events (issue 14: block, mute, suspension) ----------------------------------------------
+# The user service owns blocks, mutes and suspensions and queues these to activity (its projection batch)
+# and to notification (destination `relations`); both consumers validate with the same models.
+
+RELATIONS_BATCH_PATH = "/internal/relations/events"  # the notification service's consumer
+
+
+class BlockEvent(BaseModel):
+    """`blocker` blocked (`block`) or unblocked (`unblock`) `blocked`: hidden from each other both ways."""
+
+    type: Literal["block", "unblock"]
+    blocker: UUID
+    blocked: UUID
+
+
+class MuteEvent(BaseModel):
+    """`muter` muted `muted` until `until` (null: until unmuted; consumers compare it with their clock)."""
+
+    type: Literal["mute"]
+    muter: UUID
+    muted: UUID
+    until: AwareDatetime | None = None
+
+
+class UnmuteEvent(BaseModel):
+    """`muter` unmuted `muted`."""
+
+    type: Literal["unmute"]
+    muter: UUID
+    muted: UUID
+
+
+class SuspensionEvent(BaseModel):
+    """A moderator suspended (`suspended: true`) or reinstated `user`: hidden from all while suspended."""
+
+    type: Literal["suspension"]
+    user: UUID
+    suspended: bool
+
+
+RelationEvent: TypeAlias = BlockEvent | MuteEvent | UnmuteEvent | SuspensionEvent

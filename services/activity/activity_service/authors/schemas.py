@@ -6,8 +6,9 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal, TypeAlias
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
+from cruddur_common.contracts import RelationEvent
 from cruddur_common.urls import PublicUrl
 
 
@@ -46,40 +47,6 @@ class FollowEvent(FollowIn):
     type: Literal["follow", "unfollow"]
 
 
-class BlockEvent(BaseModel):
-    """Outbox event: `blocker` blocked (`block`) or unblocked (`unblock`) `blocked`."""
-
-    type: Literal["block", "unblock"]
-    blocker: uuid.UUID
-    blocked: uuid.UUID
-
-
-class MuteEvent(BaseModel):
-    """Outbox event: `muter` muted `muted` until a time (null: until unmuted)."""
-
-    type: Literal["mute"]
-    muter: uuid.UUID
-    muted: uuid.UUID
-    until: AwareDatetime | None = None
-
-
-class UnmuteEvent(BaseModel):
-    """Outbox event: `muter` unmuted `muted`."""
-
-    type: Literal["unmute"]
-    muter: uuid.UUID
-    muted: uuid.UUID
-
-
-class SuspensionEvent(BaseModel):
-    """Outbox event: a moderator suspended (or reinstated) a user."""
-
-    type: Literal["suspension"]
-    user: uuid.UUID
-    suspended: bool
-
-
-RelationEvent: TypeAlias = BlockEvent | MuteEvent | UnmuteEvent | SuspensionEvent
 ProjectionEvent: TypeAlias = Annotated[AuthorEvent | FollowEvent | RelationEvent, Field(discriminator="type")]
 
 

@@ -10,23 +10,23 @@ from pydantic import TypeAdapter
 
 from activity_service.authors import clients, repository
 from activity_service.authors.repository import Executor
-from activity_service.authors.schemas import (
-    AuthorEvent,
-    AuthorIn,
-    BlockEvent,
-    FollowEvent,
-    FollowIn,
-    MuteEvent,
-    ProjectionEvent,
-    RelationEvent,
-    SuspensionEvent,
-    UnmuteEvent,
-)
+from activity_service.authors.schemas import AuthorEvent, AuthorIn, FollowEvent, FollowIn, ProjectionEvent
 from activity_service.db import transaction
 from activity_service.settings import Settings
 from activity_service.timeline import repository as timeline
 from cruddur_common.auth import Principal
-from cruddur_common.contracts import BatchResult, EventResult, consume, refused_by_database, validate_each
+from cruddur_common.contracts import (
+    BatchResult,
+    BlockEvent,
+    EventResult,
+    MuteEvent,
+    RelationEvent,
+    SuspensionEvent,
+    UnmuteEvent,
+    consume,
+    refused_by_database,
+    validate_each,
+)
 
 _cache: dict[str, uuid.UUID] = {}
 

@@ -4,17 +4,27 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import TypeAdapter
+from pydantic import Field, TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from cruddur_common.contracts import BatchResult, EventResult, consume, refused_by_database, validate_each
+from cruddur_common.contracts import (
+    BatchResult,
+    BlockEvent,
+    EventResult,
+    MuteEvent,
+    RelationEvent,
+    SuspensionEvent,
+    consume,
+    refused_by_database,
+    validate_each,
+)
 from notification_service.notifications import repository as notifications
 from notification_service.relations import repository
 from notification_service.relations.repository import Pair
-from notification_service.relations.schemas import BlockEvent, MuteEvent, RelationEvent, SuspensionEvent
 
-_EVENT: TypeAdapter[RelationEvent] = TypeAdapter(RelationEvent)
+_EVENT: TypeAdapter[RelationEvent] = TypeAdapter(Annotated[RelationEvent, Field(discriminator="type")])
 
 
 async def apply_events(sessions: async_sessionmaker[AsyncSession], events: list[object]) -> BatchResult:

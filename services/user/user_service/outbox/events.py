@@ -10,7 +10,17 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cruddur_common import outbox
-from cruddur_common.contracts import EventRecipient, EventTarget, IngestEvent, Person
+from cruddur_common.contracts import (
+    BlockEvent,
+    EventRecipient,
+    EventTarget,
+    IngestEvent,
+    MuteEvent,
+    Person,
+    RelationEvent,
+    SuspensionEvent,
+    UnmuteEvent,
+)
 from user_service.avatars.urls import avatar_url
 from user_service.models import User
 
@@ -73,8 +83,9 @@ async def publish_follow(
         await outbox.enqueue(session, destination=NOTIFICATION, bodies=[body])
 
 
-async def publish_relation(session: AsyncSession, body: dict[str, Any]) -> None:
+async def publish_relation(session: AsyncSession, event: RelationEvent) -> None:
     """Queue a block, mute or suspension event for activity and notification (same transaction)."""
+    body = event.model_dump(mode="json")
     await outbox.enqueue(session, destination=ACTIVITY, bodies=[body])
     await outbox.enqueue(session, destination=RELATIONS, bodies=[body])
 
@@ -83,31 +94,26 @@ async def publish_block(
     session: AsyncSession, *, blocker: uuid.UUID, blocked: uuid.UUID, blocking: bool
 ) -> None:
     """Queue a block or unblock (after the `unfollow` events of the follows the block removed)."""
-    body = {"type": "block" if blocking else "unblock", "blocker": str(blocker), "blocked": str(blocked)}
-    await publish_relation(session, body)
+    await publish_relation(
+        session, BlockEvent(type="block" if blocking else "unblock", blocker=blocker, blocked=blocked)
+    )
 
 
 async def publish_mute(
     session: AsyncSession, *, muter: uuid.UUID, muted: uuid.UUID, until: datetime | None
 ) -> None:
     """Queue a mute (`until` null: until unmuted; consumers compare it with their clock)."""
-    body = {
-        "type": "mute",
-        "muter": str(muter),
-        "muted": str(muted),
-        "until": until.isoformat() if until is not None else None,
-    }
-    await publish_relation(session, body)
+    await publish_relation(session, MuteEvent(type="mute", muter=muter, muted=muted, until=until))
 
 
 async def publish_unmute(session: AsyncSession, *, muter: uuid.UUID, muted: uuid.UUID) -> None:
     """Queue the end of a mute."""
-    await publish_relation(session, {"type": "unmute", "muter": str(muter), "muted": str(muted)})
+    await publish_relation(session, UnmuteEvent(type="unmute", muter=muter, muted=muted))
 
 
 async def publish_suspension(session: AsyncSession, user: User, *, assets_base_url: str) -> None:
     """Queue a (un)suspension: the author's new copy for activity, then the `suspension` event for both."""
     await publish_author(session, user, assets_base_url=assets_base_url)
     await publish_relation(
-        session, {"type": "suspension", "user": str(user.uuid), "suspended": user.suspended}
+        session, SuspensionEvent(type="suspension", user=user.uuid, suspended=user.suspended)
     )

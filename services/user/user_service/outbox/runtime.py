@@ -5,12 +5,11 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from cruddur_common import outbox
-from cruddur_common.contracts import NOTIFICATION_BATCH_PATH
+from cruddur_common.contracts import NOTIFICATION_BATCH_PATH, RELATIONS_BATCH_PATH
 from cruddur_common.supervisor import BackgroundTask
 from user_service.outbox.events import ACTIVITY, NOTIFICATION, RELATIONS
 
 PROJECTION_BATCH_PATH = "/internal/projection/events"
-RELATIONS_BATCH_PATH = "/internal/relations/events"  # the notification service's block/mute projection
 
 
 def _deliverer(app: FastAPI) -> outbox.Deliverer:
