@@ -29,8 +29,17 @@ def _env(service: dict[str, Any]) -> dict[str, str]:
 
 def test_stack_has_datastores_emulator_gateway_frontend_and_every_service(compose: dict[str, Any]) -> None:
     names = set(compose["services"])
-    assert {"postgres", "aws", "gateway", "frontend"} | {e.name for e in REGISTRY} == names
+    assert {"postgres", "redis", "aws", "gateway", "frontend"} | {e.name for e in REGISTRY} == names
     assert "127.0.0.1:4566:4566" in compose["services"]["aws"]["ports"]
+    assert "ports" not in compose["services"]["redis"]  # reached by the services only
+
+
+@pytest.mark.parametrize("entry", REGISTRY, ids=lambda e: e.name)
+def test_every_service_shares_redis(compose: dict[str, Any], entry: ServiceEntry) -> None:
+    """Rate-limit counters and live fan-out are shared through Redis, as in a multi-task deploy."""
+    service = compose["services"][entry.name]
+    assert _env(service)["REDIS_URL"] == "redis://redis:6379/0"
+    assert service["depends_on"]["redis"] == {"condition": "service_healthy"}
 
 
 @pytest.mark.parametrize("entry", REGISTRY, ids=lambda e: e.name)
