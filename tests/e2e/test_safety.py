@@ -14,14 +14,12 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from devstack import aws_bootstrap
+from devstack.aws_bootstrap import add_moderator
 from devstack.stack import LocalStack
 from tests.e2e.browser import shot, sign_in_in_browser
 from tests.support import TestUser, expect_error, sign_in, wait_for
 
 pytestmark = pytest.mark.e2e
-
-MODERATORS = "moderators"  # the Cognito group (cruddur_common.auth.MODERATORS)
 
 
 @pytest.fixture
@@ -32,11 +30,7 @@ def make_moderator(
 
     def factory() -> TestUser:
         user = make_user(name="Moderator Person")
-        assert stack.aws is not None
-        cognito = aws_bootstrap.client("cognito-idp", stack.aws.endpoint_url)
-        cognito.admin_add_user_to_group(
-            UserPoolId=stack.aws.user_pool_id, Username=user.email, GroupName=MODERATORS
-        )
+        add_moderator(stack.cfg.aws_url, user.email)
         user.token = sign_in(stack.cfg.gateway_url, client_id, user.email)
         return user
 

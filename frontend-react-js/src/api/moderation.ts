@@ -20,7 +20,7 @@ export function auditPage(path: string, signal?: AbortSignal): Promise<Page<Audi
 }
 
 export function resolveReport(id: ReportId, body: Resolve): Promise<Report> {
-  return api<Report>(`/api/moderation/reports/${enc(String(id))}/resolve`, { method: 'POST', auth: 'required', body })
+  return api<Report>(`/api/moderation/reports/${enc(id)}/resolve`, { method: 'POST', auth: 'required', body })
 }
 
 export function unsuspend(handle: string): Promise<void> {

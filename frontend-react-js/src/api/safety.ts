@@ -1,17 +1,12 @@
 /** Block, mute and report (the user service, issue 14). */
 import { api, getPage, type Page } from './client'
-import type { BlockedPerson, MuteDuration, MutedPerson, NewReport, ReportReceipt, ShortProfile } from './types'
+import type { BlockedPerson, MuteDuration, MutedPerson, NewReport, ReportReceipt } from './types'
 
 const enc = encodeURIComponent
 
 export const safetyPaths = {
   blocks: '/api/users/blocks',
   mutes: '/api/users/mutes',
-}
-
-/** The short profile with the reader's `blocking` and `muted` flags (404 when either blocked the other). */
-export function getRelations(handle: string, signal?: AbortSignal): Promise<ShortProfile> {
-  return api<ShortProfile>(`/api/users/@${enc(handle)}/short`, { signal, auth: 'required' })
 }
 
 export function setBlock(handle: string, on: boolean): Promise<void> {

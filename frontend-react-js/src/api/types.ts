@@ -8,7 +8,6 @@ import type { components as ActivityApi } from './generated/activity'
 import type { components as MessagingApi } from './generated/messaging'
 import type { components as NotificationApi } from './generated/notification'
 import type { components as UserApi } from './generated/user'
-import type { ModeratorFlag, RelationFlags } from './handwritten'
 
 type ActivitySchemas = ActivityApi['schemas']
 type UserSchemas = UserApi['schemas']
@@ -29,11 +28,13 @@ export type RepostState = ActivitySchemas['RepostState']
 
 // user service
 export type UserProfile = UserSchemas['UserProfile']
-/** The signed-in person: the user service's profile (only its identity fields until it loads). */
-export type Me = Pick<UserProfile, 'uuid' | 'handle' | 'display_name' | 'avatar_url'> & Partial<UserProfile> & ModeratorFlag
+/**
+ * The signed-in person: `GET /api/users/me` (with `moderator`). Until it loads the app knows only the
+ * identity fields and, from the access token's groups, whether the caller is a moderator.
+ */
+export type Me = Pick<UserSchemas['Me'], 'uuid' | 'handle' | 'display_name' | 'avatar_url'> & Partial<UserSchemas['Me']>
+/** `GET /api/users/@handle/short`: `blocking` and `muted` are the signed-in reader's (null signed out). */
 export type Person = UserSchemas['ShortUser']
-/** The short profile as the signed-in reader gets it: with their block and mute of that person. */
-export type ShortProfile = Person & RelationFlags
 export type SuggestedUser = UserSchemas['Person']
 export type PersonList = UserSchemas['PersonPage']
 export type ProfileUpdate = UserSchemas['ProfileUpdate']
@@ -53,25 +54,24 @@ export type NotificationList = NotificationSchemas['NotificationList']
 export type MarkRead = NotificationSchemas['MarkRead']
 export type ReadResult = NotificationSchemas['ReadResult']
 
-// user service, issue 14 (hand-written until its OpenAPI document has them: see ./handwritten.ts)
-export type {
-  AuditEntry,
-  BlockedPerson,
-  ModeratedCrud,
-  ModeratedMessage,
-  ModeratedProfile,
-  ModerationAction,
-  MuteDuration,
-  MutedPerson,
-  NewReport,
-  RelationFlags,
-  Report,
-  ReportCategory,
-  ReportId,
-  ReportReceipt,
-  ReportTargetType,
-  Resolve,
-} from './handwritten'
+// user service, issue 14: block, mute, report, moderation
+/** The signed-in reader's relation to a person (the short profile's flags), as the profile menu shows it. */
+export type RelationFlags = { [K in 'blocking' | 'muted']: NonNullable<Person[K]> }
+export type BlockedPerson = UserSchemas['BlockedUser']
+export type MutedPerson = UserSchemas['MutedUser']
+export type MuteDuration = UserSchemas['MuteIn']['duration']
+export type NewReport = UserSchemas['ReportIn']
+export type ReportCategory = NewReport['category']
+export type ReportTargetType = UserSchemas['ReportTarget']['type']
+export type ReportReceipt = UserSchemas['ReportCreated']
+export type ReportId = ReportReceipt['id']
+export type Report = UserSchemas['ReportView']
+export type ModeratedCrud = UserSchemas['ReportedCrud']
+export type ModeratedMessage = UserSchemas['ReportedMessage']
+export type ModeratedProfile = UserSchemas['ReportedProfile']
+export type Resolve = UserSchemas['ResolveIn']
+export type ModerationAction = Resolve['action']
+export type AuditEntry = UserSchemas['AuditView']
 
 /**
  * The `message` server-sent event. SSE payloads are not part of an OpenAPI response body, so this

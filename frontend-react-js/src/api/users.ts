@@ -7,6 +7,7 @@ export function getMe(signal?: AbortSignal): Promise<Me> {
   return api<Me>('/api/users/me', { signal, auth: 'required' })
 }
 
+/** The short profile; signed in, with the reader's `blocking` and `muted` (404 when either blocked the other). */
 export function getShort(handle: string, signal?: AbortSignal): Promise<Person> {
   return api<Person>(`/api/users/@${enc(handle)}/short`, { signal })
 }

@@ -81,7 +81,7 @@ describe('ActivityItem delete', () => {
 
 describe('ActivityItem report', () => {
   it('reports someone else’s crud from its menu', async () => {
-    const { calls } = mockFetch({ 'POST /api/reports': () => json({ id: 3, status: 'open', created_at: '2026-05-20T10:00:00Z' }, 201) })
+    const { calls } = mockFetch({ 'POST /api/reports': () => json({ id: 'r-3', status: 'open', created_at: '2026-05-20T10:00:00Z' }, 201) })
     renderApp(<ActivityItem activity={activity() as never} />, { route: '/' })
     await userEvent.click(screen.getByRole('button', { name: "More actions for @worf's crud" }))
     await userEvent.click(screen.getByRole('menuitem', { name: 'Report crud' }))

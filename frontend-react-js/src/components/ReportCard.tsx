@@ -2,7 +2,7 @@ import { useId, useState } from 'react'
 import { Link } from 'react-router-dom'
 import { errorMessage } from '../api/client'
 import { resolveReport, unsuspend } from '../api/moderation'
-import type { ModeratedCrud, ModeratedMessage, ModeratedProfile, ModerationAction, Report } from '../api/types'
+import type { AuditEntry, ModeratedCrud, ModeratedMessage, ModeratedProfile, ModerationAction, Report } from '../api/types'
 import { charCount, MODERATION_NOTE_MAX } from '../lib/text'
 import { formatFull, timeAgo } from '../lib/time'
 import { Modal } from './Modal'
@@ -11,7 +11,7 @@ import { TextAreaField } from './TextAreaField'
 import { useToast } from './Toast'
 
 const CATEGORY_LABELS: Record<Report['category'], string> = { spam: 'Spam', harassment: 'Harassment', illegal: 'Illegal', other: 'Other' }
-export const ACTION_LABELS: Record<ModerationAction | 'unsuspend', string> = {
+export const ACTION_LABELS: Record<AuditEntry['action'], string> = {
   dismiss: 'Dismissed',
   remove: 'Removed',
   suspend: 'Suspended',
@@ -34,7 +34,7 @@ export function ReportCard({ report, onResolved }: { report: Report; onResolved?
     <article className="report" aria-labelledby={headingId}>
       <header className="report__meta">
         <h2 className="report__title" id={headingId}>
-          <span className={`report__category report__category--${report.category}`}>{CATEGORY_LABELS[report.category] ?? report.category}</span>{' '}
+          <span className={`report__category report__category--${report.category}`}>{CATEGORY_LABELS[report.category]}</span>{' '}
           {target.type === 'user' ? 'account' : target.type} by <Link to={`/@${target.user.handle}`}>@{target.user.handle}</Link>
         </h2>
         <p className="report__by muted small">

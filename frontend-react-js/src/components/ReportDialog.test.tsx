@@ -9,7 +9,7 @@ const sent = (calls: { method: string; url: string; init: RequestInit }[]) =>
 
 describe('ReportDialog', () => {
   it('needs a category, sends the target with an optional comment, and thanks calmly', async () => {
-    const { calls } = mockFetch({ 'POST /api/reports': () => json({ id: 7, status: 'open', created_at: '2026-05-20T10:00:00Z' }, 201) })
+    const { calls } = mockFetch({ 'POST /api/reports': () => json({ id: 'r-7', status: 'open', created_at: '2026-05-20T10:00:00Z' }, 201) })
     const onClose = vi.fn()
     renderApp(<ReportDialog target={{ type: 'crud', id: 'a-1' }} subject="@worf's crud" onClose={onClose} />)
     expect(screen.getByRole('heading', { name: "Report @worf's crud" })).toBeInTheDocument()
@@ -27,7 +27,7 @@ describe('ReportDialog', () => {
   })
 
   it('shows the same confirmation when it was already reported (200 with the first report)', async () => {
-    const { calls } = mockFetch({ 'POST /api/reports': () => json({ id: 7, status: 'open', created_at: '2026-05-20T10:00:00Z' }, 200) })
+    const { calls } = mockFetch({ 'POST /api/reports': () => json({ id: 'r-7', status: 'open', created_at: '2026-05-20T10:00:00Z' }, 200) })
     renderApp(<ReportDialog target={{ type: 'user', id: 'u-2' }} subject="@worf" onClose={() => {}} />)
     await userEvent.click(screen.getByRole('radio', { name: /Spam/ }))
     await userEvent.click(screen.getByRole('button', { name: 'Send report' }))

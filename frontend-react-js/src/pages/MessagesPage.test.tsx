@@ -46,7 +46,7 @@ describe('MessagesPage report and block', () => {
       'GET /api/message_groups': () => json([group]),
       'GET /api/messages/g-1': () =>
         json([msg('m-1', 'worf', 'Qapla!', '2026-05-20T10:00:00Z'), msg('m-2', 'andrewbrown', 'Hi', '2026-05-20T10:01:00Z')]),
-      'POST /api/reports': () => json({ id: 9, status: 'open', created_at: '2026-05-20T10:02:00Z' }, 201),
+      'POST /api/reports': () => json({ id: 'r-9', status: 'open', created_at: '2026-05-20T10:02:00Z' }, 201),
     })
     renderApp(<MessagesPage />, { route: '/messages/g-1', path: '/messages/:groupUuid' })
     const theirs = (await screen.findByText('Qapla!', { selector: '.bubble__text' })).closest('li')!

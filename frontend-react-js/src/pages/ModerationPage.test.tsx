@@ -1,13 +1,16 @@
 import { screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it } from 'vitest'
+import type { AuditEntry, ModeratedMessage, Report } from '../api/types'
 import { authState, json, ME, mockFetch, renderApp } from '../test/render'
 import ModerationPage from './ModerationPage'
 
 const moderator = authState({ me: { ...ME, moderator: true } })
 const worf = { uuid: 'u-worf', handle: 'worf', display_name: 'Worf' }
+const REPORT_CRUD = '0b7c2f1e-0000-4000-8000-000000000011'
+const REPORT_MESSAGE = '0b7c2f1e-0000-4000-8000-000000000012'
 const base = {
-  status: 'open',
+  status: 'open' as const,
   comment: 'This keeps happening',
   created_at: '2026-05-20T10:00:00Z',
   reporter: { uuid: 'u-troi', handle: 'troi' },
@@ -16,7 +19,7 @@ const base = {
 }
 const crudReport = {
   ...base,
-  id: 11,
+  id: REPORT_CRUD,
   category: 'harassment',
   target: { type: 'crud', id: 'a-1', user: worf },
   content: {
@@ -29,17 +32,17 @@ const crudReport = {
     expired: true,
     held: true,
   },
-}
-const message = (uuid: string, text: string) => ({ uuid, message_group_uuid: 'g-1', sender: worf, message: text, created_at: '2026-05-19T10:00:00Z' })
+} satisfies Report
+const message = (uuid: string, text: string): ModeratedMessage => ({ uuid, message_group_uuid: 'g-1', sender: worf, message: text, created_at: '2026-05-19T10:00:00Z' })
 const messageReport = {
   ...base,
-  id: 12,
+  id: REPORT_MESSAGE,
   category: 'spam',
-  comment: null,
+  comment: '',
   target: { type: 'message', id: 'm-3', user: worf },
   content: message('m-3', 'Buy gagh now'),
   context: [message('m-1', 'Hello'), message('m-2', 'Are you there?')],
-}
+} satisfies Report
 
 describe('ModerationPage', () => {
   it('is plainly not available to non-moderators', async () => {
@@ -69,8 +72,8 @@ describe('ModerationPage', () => {
   it('dismisses with a note at once, and asks before suspending', async () => {
     const { calls } = mockFetch({
       'GET /api/moderation/reports': () => json({ items: [crudReport, messageReport], next_cursor: null }),
-      'POST /api/moderation/reports/11/resolve': () => json({ ...crudReport, status: 'resolved' }),
-      'POST /api/moderation/reports/12/resolve': () => json({ ...messageReport, status: 'resolved' }),
+      [`POST /api/moderation/reports/${REPORT_CRUD}/resolve`]: () => json({ ...crudReport, status: 'resolved' }),
+      [`POST /api/moderation/reports/${REPORT_MESSAGE}/resolve`]: () => json({ ...messageReport, status: 'resolved' }),
     })
     renderApp(<ModerationPage tab="open" />, { auth: moderator, route: '/moderation' })
     const crud = (await screen.findByText('You are all without honour')).closest('article')!
@@ -85,8 +88,8 @@ describe('ModerationPage', () => {
     await waitFor(() => expect(screen.queryByText('Buy gagh now')).not.toBeInTheDocument())
     const bodies = calls.filter((c) => c.method === 'POST').map((c) => [c.url, JSON.parse(String(c.init.body))])
     expect(bodies).toEqual([
-      ['/api/moderation/reports/11/resolve', { action: 'dismiss', note: 'Heated, not harassment' }],
-      ['/api/moderation/reports/12/resolve', { action: 'suspend', note: '' }],
+      [`/api/moderation/reports/${REPORT_CRUD}/resolve`, { action: 'dismiss', note: 'Heated, not harassment' }],
+      [`/api/moderation/reports/${REPORT_MESSAGE}/resolve`, { action: 'suspend', note: '' }],
     ])
   })
 
@@ -101,7 +104,7 @@ describe('ModerationPage', () => {
   })
 
   it('lists resolved reports with their resolution and unsuspends a suspended account', async () => {
-    const resolved = {
+    const resolved: Report = {
       ...messageReport,
       status: 'resolved',
       resolution: { action: 'suspend', note: 'Spam bot', moderator: { uuid: 'u-1', handle: 'andrewbrown' }, resolved_at: '2026-05-20T11:00:00Z' },
@@ -121,21 +124,18 @@ describe('ModerationPage', () => {
   })
 
   it('shows the audit log', async () => {
-    mockFetch({
-      'GET /api/moderation/audit': () =>
-        json({
-          items: [
-            { report_id: null, moderator: { uuid: 'u-1', handle: 'andrewbrown' }, action: 'unsuspend', note: 'Appeal accepted', created_at: '2026-05-21T10:00:00Z' },
-            { report_id: 12, moderator: { uuid: 'u-1', handle: 'andrewbrown' }, action: 'suspend', note: 'Spam bot', created_at: '2026-05-20T11:00:00Z' },
-          ],
-          next_cursor: null,
-        }),
-    })
+    const andrew = { uuid: 'u-1', handle: 'andrewbrown' }
+    const worfRef = { uuid: worf.uuid, handle: worf.handle }
+    const items: AuditEntry[] = [
+      { id: 2, report_id: null, user: worfRef, moderator: andrew, action: 'unsuspend', note: 'Appeal accepted', created_at: '2026-05-21T10:00:00Z' },
+      { id: 1, report_id: REPORT_MESSAGE, user: worfRef, moderator: andrew, action: 'suspend', note: 'Spam bot', created_at: '2026-05-20T11:00:00Z' },
+    ]
+    mockFetch({ 'GET /api/moderation/audit': () => json({ items, next_cursor: null }) })
     renderApp(<ModerationPage tab="audit" />, { auth: moderator, route: '/moderation/audit' })
     const entries = within(await screen.findByRole('list', { name: 'Audit log, newest first' })).findAllByRole('listitem')
     expect((await entries).map((li) => li.textContent)).toEqual([
-      expect.stringMatching(/Unsuspended by @andrewbrown.*Appeal accepted/),
-      expect.stringMatching(/Suspended by @andrewbrown · report 12.*Spam bot/),
+      expect.stringMatching(/Unsuspended @worf by @andrewbrown.*Appeal accepted/),
+      expect.stringMatching(/Suspended @worf by @andrewbrown · report 0b7c2f1e.*Spam bot/),
     ])
   })
 })

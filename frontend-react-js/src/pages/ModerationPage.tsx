@@ -13,8 +13,8 @@ import { formatFull } from '../lib/time'
 
 export type ModerationTab = 'open' | 'resolved' | 'audit'
 
-const reportKey = (r: Report) => String(r.id)
-const auditKey = (e: AuditEntry) => `${e.id ?? ''}:${e.created_at}:${e.action}`
+const reportKey = (r: Report) => r.id
+const auditKey = (e: AuditEntry) => String(e.id)
 
 /** The moderators' page: the open queue (oldest first), resolved reports, the audit log. */
 export default function ModerationPage({ tab }: { tab: ModerationTab }) {
@@ -73,7 +73,7 @@ function AuditLog() {
       {list.items.map((e) => (
         <li key={auditKey(e)} className="audit">
           <p>
-            <strong>{ACTION_LABELS[e.action] ?? e.action}</strong>
+            <strong>{ACTION_LABELS[e.action]}</strong>
             {e.user ? (
               <>
                 {' '}
@@ -81,7 +81,7 @@ function AuditLog() {
               </>
             ) : null}{' '}
             by @{e.moderator.handle}
-            {e.report_id !== null && e.report_id !== undefined ? <span className="muted"> · report {String(e.report_id)}</span> : null}
+            {e.report_id ? <span className="muted"> · report {e.report_id}</span> : null}
           </p>
           <p className="muted small">
             <time dateTime={e.created_at}>{formatFull(e.created_at)}</time>

@@ -27,7 +27,7 @@ function serve(handle: string, extra: Record<string, unknown> = {}, relations = 
     [`DELETE /api/users/@${handle}/block`]: () => json(null, 204),
     [`PUT /api/users/@${handle}/mute`]: () => json(null, 204),
     [`DELETE /api/users/@${handle}/mute`]: () => json(null, 204),
-    'POST /api/reports': () => json({ id: 1, status: 'open', created_at: '2026-05-20T10:00:00Z' }, 201),
+    'POST /api/reports': () => json({ id: 'r-1', status: 'open', created_at: '2026-05-20T10:00:00Z' }, 201),
   })
 }
 
@@ -40,6 +40,15 @@ async function openMenu(handle = 'worf') {
 }
 
 describe('UserPage', () => {
+  it('shows a blocked pair’s profile as absent (404 user_not_found), pointing to Settings', async () => {
+    const gone = () => json({ error: { code: 'user_not_found', message: 'No such user.' } }, 404)
+    mockFetch({ 'GET /api/activities/@worf': gone, 'GET /api/users/@worf/short': gone })
+    renderApp(<UserPage handle="worf" />)
+    expect(await screen.findByText('This account doesn’t exist')).toBeInTheDocument()
+    expect(screen.getByRole('link', { name: 'Settings' })).toHaveAttribute('href', '/settings')
+    expect(screen.queryByRole('button', { name: 'More actions for @worf' })).not.toBeInTheDocument()
+  })
+
   it('offers Edit profile only on your own profile', async () => {
     serve('andrewbrown')
     renderApp(<UserPage handle="andrewbrown" />)

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useState } from 'react'
 import { Link } from 'react-router-dom'
 import { activityPaths, firstPage, userActivitiesPage } from '../api/activities'
-import { getRelations, setBlock } from '../api/safety'
+import { setBlock } from '../api/safety'
+import { getShort } from '../api/users'
 import { errorMessage } from '../api/client'
 import type { Activity, Profile, RelationFlags } from '../api/types'
 import { useAuth } from '../auth/AuthContext'
@@ -28,7 +29,7 @@ export default function UserPage({ handle }: { handle: string }) {
   const signedIn = status === 'signedIn'
   const isMe = signedIn && me?.handle?.toLowerCase() === handle.toLowerCase()
   // The reader's block and mute of this person (the profile itself comes from the activity service).
-  const { data: short, setData: setShort } = useAsync((signal) => getRelations(handle, signal), [handle], signedIn && !isMe)
+  const { data: short, setData: setShort } = useAsync((signal) => getShort(handle, signal), [handle], signedIn && !isMe)
   const flags: RelationFlags = { blocking: Boolean(short?.blocking), muted: Boolean(short?.muted) }
   const setFlags = useCallback(
     (next: RelationFlags) => {
