@@ -96,8 +96,11 @@ def test_a_block_reaches_every_service_both_ways(
     wait_for(hidden_everywhere, what="the block in every feed", timeout=10)
     assert bobs["uuid"] in _search(api, carol, word)  # others still see both
     assert alices["uuid"] in _search(api, carol, word)
+    # Bob, whom alice blocked, finds no alice; alice finds bob's page (to unblock) without his cruds.
+    expect_error(api.get(f"/api/activities/@{alice.handle}", headers=bob.headers), 404, "user_not_found")
+    bobs_page = api.get(f"/api/activities/@{bob.handle}", headers=alice.headers)
+    assert (bobs_page.status_code, bobs_page.json()["activities"]) == (200, [])
     for reader, author, crud in ((alice, bob, bobs), (bob, alice, alices)):
-        expect_error(api.get(f"/api/activities/@{author.handle}", headers=reader.headers), 404)
         page = api.get(f"/api/activities/@{author.handle}/status/{crud['uuid']}", headers=reader.headers)
         expect_error(page, 404)
         expect_error(_follow(api, reader, author.handle), 403, "blocked")

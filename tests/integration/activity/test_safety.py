@@ -88,7 +88,8 @@ def _sees(
         "home": crud["uuid"] in _home(api, reader),
         "explore": crud["uuid"] in _explore(api, reader),
         "search": crud["uuid"] in _search(api, reader, scene.word)["cruds"],
-        "user page": _page(api, reader, f"@{other.handle}").status_code == 200,
+        "user page": _page(api, reader, f"@{other.handle}").status_code == 200
+        and crud["uuid"] in uuids(_page(api, reader, f"@{other.handle}").json()["activities"]),
         "crud page": _page(api, reader, f"@{other.handle}/status/{crud['uuid']}").status_code == 200,
         "reply": scene.reply_b["uuid"] in uuids(crud_page["replies"]),
     }
@@ -112,6 +113,9 @@ def test_a_block_hides_each_from_the_other_everywhere_and_undoes(
     # as if absent: the same answers as for a user or crud that does not exist
     expect_error(_page(api, b, f"@{a.handle}"), 404, "user_not_found")
     expect_error(_page(api, a, f"@{b.handle}/status/{scene.crud_b['uuid']}"), 404, "activity_not_found")
+    # the blocker still finds the page of whom they blocked (to unblock), without their cruds
+    blocked_page = _page(api, a, f"@{b.handle}")
+    assert (blocked_page.status_code, blocked_page.json()["activities"]) == (200, [])
     assert b.handle not in _search(api, a, b.handle)["people"]
     assert a.handle not in _search(api, b, scene.word)["people"]
 

@@ -83,11 +83,14 @@ SELECT au.uuid, au.handle, au.display_name, au.bio, au.avatar_url,
     ) AS cruds_count,
     (SELECT count(*) FROM follows f WHERE f.followee_uuid = au.uuid) AS followers_count,
     (SELECT count(*) FROM follows f WHERE f.follower_uuid = au.uuid) AS following_count,
-    EXISTS (SELECT 1 FROM follows f WHERE f.follower_uuid = $1 AND f.followee_uuid = au.uuid) AS followed
+    EXISTS (SELECT 1 FROM follows f WHERE f.follower_uuid = $1 AND f.followee_uuid = au.uuid) AS followed,
+    EXISTS (
+        SELECT 1 FROM hidden h WHERE h.viewer_uuid = $1 AND h.author_uuid = au.uuid AND h.kind = 'block'
+    ) AS blocking
 FROM authors au WHERE lower(au.handle) = lower($2) AND NOT au.suspended AND NOT EXISTS (
-    SELECT 1 FROM hidden h WHERE h.viewer_uuid = $1 AND h.author_uuid = au.uuid AND h.kind <> 'mute'
+    SELECT 1 FROM hidden h WHERE h.viewer_uuid = $1 AND h.author_uuid = au.uuid AND h.kind = 'blocked'
 )
-"""
+"""  # who blocked the reader is absent for them; whom the reader blocked shows a header, no cruds
 
 _USER_ACTIVITIES = f"""
 SELECT {ITEM} FROM activities a JOIN authors au ON au.uuid = a.user_uuid

@@ -113,15 +113,21 @@ async def home(
 async def user_page(
     db: repository.Db, *, handle: str, reader: uuid.UUID | None, cursor: str | None, limit: int, secret: str
 ) -> dict[str, Any]:
-    """A user's profile and a page of their live cruds, as `UserPage` data; 404 `user_not_found`."""
+    """A user's profile and a page of their live cruds, as `UserPage` data; 404 `user_not_found`.
+
+    Someone who blocked the reader is 404 to them, as if absent (docs/safety.md); someone the reader
+    blocked shows their profile and no cruds, so the reader can find them again and unblock.
+    """
     position = _position(cursor, secret=secret, kind="user")
     before = _key(position, "t", "u") if position else TOP
     found = await repository.profile(db, handle=handle, reader=reader)
     if found is None:
         raise UserNotFound(f"No user @{handle[:30]}.")
-    profile = dict(found)  # the query's columns are Profile's fields, in order
+    profile = dict(found)  # the query's columns are Profile's fields, in order, then `blocking`
     if reader is None:
         profile["followed"] = None
+    if profile.pop("blocking"):  # the reader blocked them: their page, none of their cruds (to unblock)
+        return {"profile": profile, "activities": [], "next_cursor": None}
     rows = await repository.user_activities(
         db,
         user=found["uuid"],
