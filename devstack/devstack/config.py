@@ -61,9 +61,15 @@ class StackConfig:
             pg_port=15433 + shift,
             data_dir=ROOT / ".test-data" / f"slot-{slot}",
             seed_demo=False,
-            # The suite signs up hundreds of users from 127.0.0.1; test_cognito_proxy checks the real limit
-            # on a gateway of its own.
-            extra_env={"SIGNUP_LIMIT": "100000/minute"},
+            # The suite signs up hundreds of users from 127.0.0.1, and its chaos load posts and likes as fast
+            # as it can from two users: those limits are out of reach here. test_cognito_proxy checks the
+            # real sign-up limit on a gateway of its own, test_rate_limits posts and reactions on an
+            # activity task of its own, at the defaults.
+            extra_env={
+                "SIGNUP_LIMIT": "100000/minute",
+                "RATE_LIMIT_POSTS": "100000/second",
+                "RATE_LIMIT_REACTIONS": "100000/second",
+            },
         )
 
     @property

@@ -157,7 +157,8 @@ def test_report_a_crud_holds_it_past_expiry_and_keeps_its_snapshot(
     db.expire(crud["uuid"])
     purge(stack)
     assert db.fetch("SELECT uuid FROM activities WHERE uuid = $1::uuid", crud["uuid"]), "held past expiry"
-    expect_error(api.get(f"/api/activities/{crud['uuid']}"), 404)  # hidden from everyone, as if expired
+    page = api.get(f"/api/activities/@{author.handle}/status/{crud['uuid']}")
+    expect_error(page, 404, "activity_not_found")  # hidden from everyone, as if expired
 
 
 def test_a_crud_of_someone_who_blocked_you_or_gone_cannot_be_reported(
