@@ -91,9 +91,10 @@ def test_block_from_a_profile(
     expect(page.get_by_label("What would you like to say?")).to_be_visible()
     expect(page.locator("article.crud", has_text=text)).to_have_count(0)
 
-    # Their profile is gone for me too; Settings lists them and unblocks.
+    # Their profile still opens for me, without their cruds, saying I blocked them; Settings lists them too.
     page.goto(f"/@{them.handle}")
-    expect(page.get_by_text(re.compile("This account doesn.t exist"))).to_be_visible()
+    expect(page.get_by_text(f"You blocked @{them.handle}")).to_be_visible()
+    expect(page.locator("article.crud", has_text=text)).to_have_count(0)
     page.goto("/settings")
     page.wait_for_url(re.compile(r"/settings/blocked$"))
     page.get_by_role("button", name=f"Unblock @{them.handle}").click()
