@@ -16,8 +16,7 @@ import pytest
 
 from devstack.aws_bootstrap import add_moderator
 from devstack.stack import LocalStack
-from tests.integration.activity.support import Db
-from tests.integration.user.safety import purge
+from tests.integration.activity.support import Db, purge
 from tests.support import TestUser, expect_error, sign_in, wait_for
 
 pytestmark = pytest.mark.integration

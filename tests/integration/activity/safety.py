@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
-import asyncpg
 import httpx
 
-from activity_service.db import asyncpg_dsn
-from activity_service.purge import purge_expired
 from cruddur_common.registry import service
 from devstack.stack import LocalStack
 from tests.internal import internal_auth
@@ -59,18 +55,3 @@ def suspension(user: str, *, suspended: bool = True) -> dict[str, Any]:
 def uuids(items: list[dict[str, Any]]) -> list[str]:
     """The uuids of feed items."""
     return [str(item["uuid"]) for item in items]
-
-
-def purge(stack: LocalStack) -> int:
-    """Run the service's purge once, as `make purge` does."""
-
-    async def run() -> int:
-        pool = await asyncpg.create_pool(
-            asyncpg_dsn(stack.cfg.db_url), server_settings={"search_path": "activity,public"}
-        )
-        try:
-            return await purge_expired(pool, batch_size=100)
-        finally:
-            await pool.close()
-
-    return asyncio.run(run())

@@ -8,6 +8,9 @@ from typing import Any
 import asyncpg
 import httpx
 
+from activity_service.db import asyncpg_dsn
+from activity_service.purge import purge_expired
+from devstack.stack import LocalStack
 from tests.support import TestUser, wait_for
 
 
@@ -72,3 +75,18 @@ def follow(api: httpx.Client, user: TestUser, handle: str) -> None:
 def _followed(api: httpx.Client, user: TestUser, handle: str) -> bool:
     page = api.get(f"/api/activities/@{handle}", headers=user.headers)
     return bool(page.status_code == 200 and page.json()["profile"]["followed"])
+
+
+def purge(stack: LocalStack, *, batch_size: int = 100) -> int:
+    """Run the activity service's purge of expired cruds once, as the scheduled task does."""
+
+    async def run() -> int:
+        pool = await asyncpg.create_pool(
+            asyncpg_dsn(stack.cfg.db_url), server_settings={"search_path": "activity,public"}
+        )
+        try:
+            return await purge_expired(pool, batch_size=batch_size)
+        finally:
+            await pool.close()
+
+    return asyncio.run(run())

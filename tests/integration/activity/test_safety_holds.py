@@ -9,8 +9,8 @@ import httpx
 import pytest
 
 from devstack.stack import LocalStack
-from tests.integration.activity.safety import activity_url, block, purge, send, user_uuid, uuids
-from tests.integration.activity.support import Db
+from tests.integration.activity.safety import activity_url, block, send, user_uuid, uuids
+from tests.integration.activity.support import Db, purge
 from tests.internal import internal_auth
 from tests.support import TestUser, expect_error
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 
 import httpx
 import pytest
 
-from activity_service.db import asyncpg_dsn
-from activity_service.purge import purge_expired
+from tests.integration.activity.support import purge
 from tests.support import expect_error
 
 pytestmark = pytest.mark.integration
@@ -86,18 +84,7 @@ def test_purge_deletes_expired_threads_in_batches(stack, make_user, post, db, ap
         api.put(f"/api/activities/{crud['uuid']}/like", headers=fan.headers)
         db.expire(crud["uuid"])
 
-    async def purge() -> int:
-        import asyncpg
-
-        pool = await asyncpg.create_pool(
-            asyncpg_dsn(stack.cfg.db_url), server_settings={"search_path": "activity,public"}
-        )
-        try:
-            return await purge_expired(pool, batch_size=2)
-        finally:
-            await pool.close()
-
-    assert asyncio.run(purge()) >= 10
+    assert purge(stack, batch_size=2) >= 10
     ids = [c["uuid"] for c in cruds]
     left = db.fetch("SELECT count(*) AS n FROM activities WHERE uuid = ANY($1::uuid[])", ids)
     assert left[0]["n"] == 0

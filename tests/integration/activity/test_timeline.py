@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import httpx
 import pytest
 
-from activity_service.db import asyncpg_dsn
-from activity_service.purge import purge_expired
-from tests.integration.activity.support import follow
+from tests.integration.activity.support import follow, purge
 from tests.support import wait_for
 
 pytestmark = pytest.mark.integration
@@ -117,17 +113,6 @@ def test_expired_entries_are_hidden_then_purged(stack, api: httpx.Client, make_u
     db.expire(gone["uuid"])
     assert [a["uuid"] for a in _home(api, fan)] == [live["uuid"]]
 
-    async def purge() -> int:
-        import asyncpg
-
-        pool = await asyncpg.create_pool(
-            asyncpg_dsn(stack.cfg.db_url), server_settings={"search_path": "activity,public"}
-        )
-        try:
-            return await purge_expired(pool, batch_size=100)
-        finally:
-            await pool.close()
-
-    assert asyncio.run(purge()) >= 1
+    assert purge(stack) >= 1
     assert _rows(db, gone["uuid"]) == []
     assert len(_rows(db, live["uuid"])) == 2

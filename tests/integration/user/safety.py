@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
-import asyncpg
 import httpx
 
-from activity_service.db import asyncpg_dsn
-from activity_service.purge import purge_expired
-from devstack.stack import LocalStack
 from tests.support import TestUser
 
 
@@ -48,18 +43,3 @@ def post(api: httpx.Client, user: TestUser, message: str = "a crud") -> dict[str
     response = api.post("/api/activities", json={"message": message, "ttl": "1-hour"}, headers=user.headers)
     assert response.status_code == 201, response.text
     return dict(response.json())
-
-
-def purge(stack: LocalStack) -> int:
-    """Run the activity service's purge of expired cruds once, as the scheduled task does."""
-
-    async def run() -> int:
-        pool = await asyncpg.create_pool(
-            asyncpg_dsn(stack.cfg.db_url), server_settings={"search_path": "activity,public"}
-        )
-        try:
-            return await purge_expired(pool, batch_size=100)
-        finally:
-            await pool.close()
-
-    return asyncio.run(run())

@@ -11,8 +11,8 @@ import pytest
 
 from devstack import seed
 from devstack.stack import LocalStack
-from tests.integration.activity.support import Db
-from tests.integration.user.safety import post, purge, queue, report, resolve
+from tests.integration.activity.support import Db, purge
+from tests.integration.user.safety import post, queue, report, resolve
 from tests.support import PASSWORD, TestUser, expect_error
 
 pytestmark = pytest.mark.integration

@@ -14,8 +14,8 @@ import httpx
 import pytest
 
 from devstack.stack import LocalStack
-from tests.integration.activity.support import Db
-from tests.integration.user.safety import post, purge, report
+from tests.integration.activity.support import Db, purge
+from tests.integration.user.safety import post, report
 from tests.support import TestUser, expect_error
 
 pytestmark = pytest.mark.integration
