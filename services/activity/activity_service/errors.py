@@ -4,6 +4,7 @@ One small class per code, alike by design: the class is what the use cases raise
 """
 
 from cruddur_common.errors import Forbidden, NotFound, Unprocessable
+from cruddur_common.expiry import TtlInvalid as TtlInvalid  # shared with the user service's default_ttl
 
 
 class ActivityNotFound(NotFound):
@@ -48,12 +49,6 @@ class MessageTooLong(Unprocessable):
     code = "message_too_long"
 
 
-class TtlInvalid(Unprocessable):
-    """The ttl is not one of the presets."""
-
-    code = "ttl_invalid"
-
-
 class SearchTermBlank(Unprocessable):
     """The search term is empty after trimming."""
 
@@ -64,3 +59,15 @@ class ProfileUnavailable(Unprocessable):
     """The caller has no user profile yet (sign-up not confirmed)."""
 
     code = "profile_missing"
+
+
+class ReplyExpiry(Unprocessable):
+    """A reply's end is its crud's: it cannot be changed on its own."""
+
+    code = "reply_expiry"
+
+
+class TtlTooLong(Unprocessable):
+    """The new end would be more than 30 days after the crud was posted."""
+
+    code = "ttl_too_long"

@@ -1,22 +1,14 @@
-"""Request and response models of posting, replying, liking, reposting and deleting."""
+"""Request and response models of posting, replying, liking, reposting, changing the end and deleting."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
 
-TTLS: dict[str, timedelta] = {
-    "30-days": timedelta(days=30),
-    "7-days": timedelta(days=7),
-    "3-days": timedelta(days=3),
-    "1-day": timedelta(days=1),
-    "12-hours": timedelta(hours=12),
-    "3-hours": timedelta(hours=3),
-    "1-hour": timedelta(hours=1),
-}
+from cruddur_common.expiry import TTLS  # the presets' one home (re-exported here, as before)
+
 MAX_CRUD_CHARS = 280
 MAX_REPLY_CHARS = 1024
 NOT_BLANK: JsonDict = {"minLength": 1}  # in the docs only: blank text has its own 422 code
@@ -63,3 +55,16 @@ class RepostState(BaseModel):
     activity_uuid: uuid.UUID
     reposted: bool
     reposts_count: int
+
+
+class ExpiryChange(BaseModel):
+    """A new end for one's own crud: that long from now (at most 30 days after it was posted), or now."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    ttl: str = Field(
+        max_length=32,
+        description="One of: " + ", ".join(TTLS) + "; or `now`, which deletes the crud (as DELETE does)",
+        examples=["1-day"],
+        json_schema_extra={"enum": [*TTLS, "now"]},
+    )
