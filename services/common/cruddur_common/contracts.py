@@ -113,6 +113,9 @@ NOTIFICATION_BATCH_PATH = "/internal/notifications/events/batch"  # where outbox
 
 Kind = Literal["reply", "mention", "like", "repost", "follow", "message"]
 ACTIVITY_KINDS = ("reply", "mention", "like", "repost")
+# Events about a crud, not for a person: `retract` (it was deleted: its notifications go) and `expire` (its
+# author gave it a new end: its notifications take it; events after this one carry it themselves).
+ABOUT_A_CRUD = ("retract", "expire")
 
 
 class EventRecipient(BaseModel):
@@ -147,18 +150,23 @@ class IngestEvent(BaseModel):
     """An event from another service (delivered at least once; `event_id` is the idempotency key)."""
 
     event_id: UUID
-    kind: Kind | Literal["retract"]
+    kind: Kind | Literal["retract", "expire"]
     recipient: EventRecipient | None = None
     actor: Person | None = None
     target: EventTarget = Field(default_factory=EventTarget)
-    expires_at: AwareDatetime | None = Field(default=None, description="The target crud's expiry")
+    expires_at: AwareDatetime | None = Field(
+        default=None,
+        description="The target crud's expiry (kind `expire`: its new one, for all its notifications)",
+    )
     created_at: AwareDatetime
 
     @model_validator(mode="after")
     def _complete(self) -> IngestEvent:
-        if self.kind == "retract":
+        if self.kind in ABOUT_A_CRUD:  # about the crud itself, for everyone: no recipient, no actor needed
             if self.target.activity_uuid is None:
-                raise ValueError("a retract event needs target.activity_uuid")
+                raise ValueError(f"a {self.kind} event needs target.activity_uuid")
+            if self.kind == "expire" and self.expires_at is None:
+                raise ValueError("an expire event needs expires_at")
             return self
         if self.recipient is None or self.actor is None:
             raise ValueError(f"a {self.kind} event needs a recipient and an actor")

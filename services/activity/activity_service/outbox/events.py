@@ -29,18 +29,21 @@ def person(row: asyncpg.Record | Mapping[str, Any]) -> dict[str, Any]:
 def event(
     kind: Kind | str,
     *,
-    actor: Mapping[str, Any],
+    actor: Mapping[str, Any] | None,
     recipient: Mapping[str, Any] | None,
     activity_uuid: uuid.UUID,
-    activity_handle: str,
+    activity_handle: str | None,
     preview: str | None,
     expires_at: datetime | None,
 ) -> dict[str, Any]:
-    """One event, checked against the contract; `recipient` is a row with uuid and cognito_user_id."""
+    """One event, checked against the contract; `recipient` is a row with uuid and cognito_user_id.
+
+    `retract` and `expire` are about the crud itself: no recipient (and `expire` no actor either).
+    """
     built = IngestEvent(
         event_id=uuid.uuid4(),
         kind=kind,  # type: ignore[arg-type]  # the contract validates it
-        actor=Person.model_validate(actor),
+        actor=None if actor is None else Person.model_validate(actor),
         recipient=None
         if recipient is None
         else EventRecipient(uuid=recipient["uuid"], sub=recipient["cognito_user_id"]),
