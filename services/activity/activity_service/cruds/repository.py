@@ -158,9 +158,9 @@ async def thread_uuids(conn: asyncpg.Connection, activity: uuid.UUID) -> list[uu
 async def lock_for_delete(
     conn: asyncpg.Connection, activity: uuid.UUID, *, live: bool
 ) -> asyncpg.Record | None:
-    """Lock a crud for deletion (only if live, or whatever its state); returns its author and parent."""
+    """Lock a crud to delete it or change its end (if live, or in any state): author, parent, birth."""
     return await conn.fetchrow(
-        "SELECT user_uuid, reply_to_activity_uuid FROM activities "
+        "SELECT user_uuid, reply_to_activity_uuid, created_at FROM activities "
         "WHERE uuid = $1 AND (expires_at > now() OR NOT $2) FOR UPDATE",
         activity,
         live,
@@ -192,6 +192,41 @@ async def expire_now(conn: asyncpg.Connection, thread: list[uuid.UUID], *, paren
     for statement in _EXPIRE_NOW:
         await conn.execute(statement, thread)
     await _uncount_reply(conn, parent)
+
+
+# A new end for a live thread: its replies and every copy of its expires_at follow (as in _EXPIRE_NOW). Rows
+# already ended stay ended: a reply its author deleted under an evidence hold is not brought back.
+_SET_EXPIRY = (
+    "UPDATE reposts SET expires_at = $2 WHERE activity_uuid = ANY($1::uuid[]) AND expires_at > now()",
+    "UPDATE hashtags SET expires_at = $2 WHERE activity_uuid = ANY($1::uuid[]) AND expires_at > now()",
+    "UPDATE timeline SET expires_at = $2 WHERE activity_uuid = ANY($1::uuid[]) AND expires_at > now()",
+)
+
+
+async def set_expiry(
+    conn: asyncpg.Connection, thread: list[uuid.UUID], *, expires_at: datetime
+) -> list[uuid.UUID]:
+    """Give the live cruds of a thread a new end, everywhere it is copied; returns the cruds changed."""
+    changed = await conn.fetch(
+        "UPDATE activities SET expires_at = $2 WHERE uuid = ANY($1::uuid[]) AND expires_at > now() "
+        "RETURNING uuid",
+        thread,
+        expires_at,
+    )
+    uuids = [r["uuid"] for r in changed]
+    for statement in _SET_EXPIRY:
+        await conn.execute(statement, uuids, expires_at)
+    return uuids
+
+
+async def item(conn: asyncpg.Connection, activity: uuid.UUID) -> asyncpg.Record:
+    """A crud as a feed row, whatever its state (the caller knows it exists)."""
+    row = await conn.fetchrow(
+        f"SELECT {ITEM_COLUMNS} FROM activities a JOIN authors au ON au.uuid = a.user_uuid WHERE a.uuid = $1",  # noqa: S608 - constant SQL fragments, values are bind parameters
+        activity,
+    )
+    assert row is not None
+    return row
 
 
 async def _uncount_reply(conn: asyncpg.Connection, parent: uuid.UUID | None) -> None:

@@ -1,4 +1,4 @@
-"""Routes that change cruds: post, reply, like, repost, delete."""
+"""Routes that change cruds: post, reply, like, repost, change the end, delete."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response, status
 
 from activity_service.cruds import service
-from activity_service.cruds.schemas import LikeState, NewActivity, NewReply, RepostState
+from activity_service.cruds.schemas import ExpiryChange, LikeState, NewActivity, NewReply, RepostState
 from activity_service.db import PoolDep
 from activity_service.dependencies import CurrentUserId
 from activity_service.outbox.runtime import notifier as _notify
@@ -125,3 +125,23 @@ async def delete_activity(
     """Delete a crud with its replies, likes and reposts (403 `not_author` for someone else's)."""
     await service.delete(pool, reader=author, activity=activity_uuid, notify=_notify(request))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.patch(
+    "/{activity_uuid}",
+    response_model=ActivityItem,
+    responses=WRITE_ERRORS,
+    summary="Change when one's own crud ends",
+)
+async def update_expiry(
+    activity_uuid: uuid.UUID, body: ExpiryChange, author: CurrentUserId, pool: PoolDep, request: Request
+) -> ActivityItem:
+    """The crud ends `ttl` from now, everywhere at once: its replies, reposts, feeds and notifications.
+
+    Never later than 30 days after it was posted (422 `ttl_too_long`, `details.max_expires_at`); `now`
+    deletes it as DELETE does. 403 `not_author`, 404 `activity_not_found`, 422 `reply_expiry` (a reply
+    ends with its crud), `ttl_invalid`.
+    """
+    return await service.update_expiry(
+        pool, reader=author, activity=activity_uuid, ttl=body.ttl, notify=_notify(request)
+    )

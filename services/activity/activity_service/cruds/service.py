@@ -10,24 +10,27 @@ from typing import Any
 import asyncpg
 
 from activity_service.cruds import repository
-from activity_service.cruds.schemas import MAX_CRUD_CHARS, MAX_REPLY_CHARS, TTLS, LikeState, RepostState
+from activity_service.cruds.schemas import MAX_CRUD_CHARS, MAX_REPLY_CHARS, LikeState, RepostState
 from activity_service.cruds.text import clean_message, hashtags, mentions
 from activity_service.db import transaction
-from activity_service.errors import ActivityNotFound, Blocked, NotAuthor, Suspended, TtlInvalid
+from activity_service.errors import (
+    ActivityNotFound,
+    Blocked,
+    NotAuthor,
+    ReplyExpiry,
+    Suspended,
+    TtlTooLong,
+)
 from activity_service.outbox import events
 from activity_service.schemas import ActivityItem
 from activity_service.timeline import repository as timeline
+from cruddur_common.expiry import MAX_LIFE, preset
 
 Notify = Callable[[], None]
 
 
 def _expiry(ttl: str) -> datetime:
-    try:
-        return datetime.now(UTC) + TTLS[ttl]
-    except KeyError:
-        raise TtlInvalid(
-            f"Unknown ttl {ttl[:32]!r}; use one of {', '.join(TTLS)}.", details={"allowed": list(TTLS)}
-        ) from None
+    return datetime.now(UTC) + preset(ttl)
 
 
 async def _check_writer(conn: asyncpg.Connection, user: uuid.UUID) -> None:
@@ -207,17 +210,84 @@ async def set_repost(
     return RepostState(activity_uuid=activity, reposted=on, reposts_count=count)
 
 
+async def _own(
+    conn: asyncpg.Connection, activity: uuid.UUID, *, reader: uuid.UUID, what: str
+) -> asyncpg.Record:
+    """Lock the reader's own live crud: 404 when gone, 403 `not_author` for someone else's."""
+    row = await repository.lock_for_delete(conn, activity, live=True)
+    if row is None:
+        raise ActivityNotFound("No live crud with this uuid.")
+    if row["user_uuid"] != reader:
+        raise NotAuthor(f"Only the author can {what} a crud.")
+    return row
+
+
 async def delete(pool: asyncpg.Pool, *, reader: uuid.UUID, activity: uuid.UUID, notify: Notify) -> None:
     """Delete one's own crud with everything below it; notifications about them are retracted."""
     async with transaction(pool) as conn:
         await _check_writer(conn, reader)
-        row = await repository.lock_for_delete(conn, activity, live=True)
-        if row is None:
-            raise ActivityNotFound("No live crud with this uuid.")
-        if row["user_uuid"] != reader:
-            raise NotAuthor("Only the author can delete a crud.")
+        row = await _own(conn, activity, reader=reader, what="delete")
         await _delete(conn, activity, row=row, keep_held=True)
     notify()
+
+
+NOW = "now"  # the ttl that ends a crud at once: its author's delete
+
+
+async def update_expiry(
+    pool: asyncpg.Pool, *, reader: uuid.UUID, activity: uuid.UUID, ttl: str, notify: Notify
+) -> ActivityItem:
+    """Give one's own crud a new end `ttl` from now, at most MAX_LIFE after it was posted; `now` deletes it.
+
+    Its replies, reposts, timeline rows and hashtags take the new end in the same transaction, and its
+    notifications through an `expire` event. `now` is the author's delete (held threads expire instead);
+    the crud is answered as it was, ending now.
+    """
+    life = None if ttl == NOW else preset(ttl)
+    async with transaction(pool) as conn:
+        await _check_writer(conn, reader)
+        row = await _own(conn, activity, reader=reader, what="change the end of")
+        if row["reply_to_activity_uuid"] is not None:
+            raise ReplyExpiry("Replies end with their crud: change the crud's end instead.")
+        if life is None:
+            item = dict(await repository.item(conn, activity))
+            await _delete(conn, activity, row=row, keep_held=True)
+            item["expires_at"] = datetime.now(UTC)
+        else:
+            item = dict(await _extend(conn, activity, row=row, expires_at=datetime.now(UTC) + life))
+    notify()
+    return ActivityItem(**item)
+
+
+async def _extend(
+    conn: asyncpg.Connection, activity: uuid.UUID, *, row: asyncpg.Record, expires_at: datetime
+) -> asyncpg.Record:
+    """Move the end of a locked live crud (either way) within its 30 days; queue `expire` for its thread."""
+    latest = row["created_at"] + MAX_LIFE
+    if expires_at > latest:
+        raise TtlTooLong(
+            f"A crud ends at most {MAX_LIFE.days} days after it was posted: {latest.isoformat()}.",
+            details={"max_expires_at": latest.isoformat()},
+        )
+    changed = await repository.set_expiry(
+        conn, await repository.thread_uuids(conn, activity), expires_at=expires_at
+    )
+    await events.queue(
+        conn,
+        [
+            events.event(
+                "expire",
+                actor=None,
+                recipient=None,
+                activity_uuid=u,
+                activity_handle=None,
+                preview=None,
+                expires_at=expires_at,
+            )
+            for u in changed
+        ],
+    )
+    return await repository.item(conn, activity)
 
 
 async def remove(pool: asyncpg.Pool, *, activity: uuid.UUID, notify: Notify) -> None:
