@@ -23,7 +23,8 @@ router = APIRouter(prefix="/internal/notifications", tags=["internal"], response
     summary="Ingest an event (idempotent by event_id)",
 )
 async def ingest(event: IngestEvent, session: SessionDep, broker: BrokerDep) -> IngestResult:
-    """Store a notification once and push it live; `retract` deletes every notification about a crud."""
+    """Store a notification once and push it live; `retract` deletes every notification about a crud,
+    `expire` gives them all its new end."""
     return await service.ingest(session, broker, event)
 
 

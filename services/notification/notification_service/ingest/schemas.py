@@ -11,9 +11,10 @@ from pydantic import BaseModel
 
 
 class IngestResult(BaseModel):
-    """What happened to an event: stored, a duplicate, dropped (expired or retracted) or retracted."""
+    """What happened to an event: stored, a duplicate, dropped (expired or retracted), retracted, or
+    `expired`: the crud's notifications took the new end an `expire` event gave them."""
 
-    status: Literal["stored", "duplicate", "dropped", "retracted"]
+    status: Literal["stored", "duplicate", "dropped", "retracted", "expired"]
 
 
 class PurgeResult(BaseModel):

@@ -12,6 +12,7 @@ from pydantic import TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cruddur_common.contracts import (
+    ABOUT_A_CRUD,
     BatchResult,
     EventResult,
     IngestEvent,
@@ -66,6 +67,13 @@ def _expired(event: IngestEvent, *, now: datetime) -> bool:
     return event.expires_at is not None and event.expires_at <= now
 
 
+def _ending(event: IngestEvent, activity: uuid.UUID, expires_at: datetime) -> IngestEvent:
+    """The event with its crud's new end when it is about `activity`."""
+    if event.target.activity_uuid != activity:
+        return event
+    return event.model_copy(update={"expires_at": expires_at})
+
+
 def _pair(event: IngestEvent) -> tuple[uuid.UUID, uuid.UUID]:
     assert event.actor is not None and event.recipient is not None
     return (event.actor.uuid, event.recipient.uuid)
@@ -83,6 +91,10 @@ async def _store(session: AsyncSession, event: IngestEvent) -> tuple[IngestResul
         assert event.target.activity_uuid is not None
         await notifications.retract(session, event.target.activity_uuid)
         return IngestResult(status="retracted"), None
+    if event.kind == "expire":
+        assert event.target.activity_uuid is not None and event.expires_at is not None
+        await notifications.set_expiry(session, {event.target.activity_uuid: event.expires_at})
+        return IngestResult(status="expired"), None
     assert event.recipient is not None
     if _expired(event, now=_now()):
         return IngestResult(status="dropped"), None
@@ -162,10 +174,12 @@ async def _store_all(session: AsyncSession, events: list[IngestEvent]) -> list[R
     retracted = await notifications.retracted_among(
         session, {e.target.activity_uuid for e in events if e.target.activity_uuid is not None}
     )
-    stored = await notifications.stored_among(session, [e.event_id for e in events if e.kind != "retract"])
-    hidden = await relations.hidden_among(session, {_pair(e) for e in events if e.kind != "retract"}, now=now)
+    personal = [e for e in events if e.kind not in ABOUT_A_CRUD]
+    stored = await notifications.stored_among(session, [e.event_id for e in personal])
+    hidden = await relations.hidden_among(session, {_pair(e) for e in personal}, now=now)
     queued: dict[uuid.UUID, IngestEvent] = {}  # by event id, in batch order
     retracts: list[uuid.UUID] = []
+    ends: dict[uuid.UUID, datetime] = {}  # `expire`: the last new end of each crud
     for event in events:
         activity = event.target.activity_uuid
         if event.kind == "retract":
@@ -173,6 +187,10 @@ async def _store_all(session: AsyncSession, events: list[IngestEvent]) -> list[R
             retracts.append(activity)
             retracted.add(activity)  # earlier events of this batch about it go too, later ones are dropped
             queued = {k: e for k, e in queued.items() if e.target.activity_uuid != activity}
+        elif event.kind == "expire":
+            assert activity is not None and event.expires_at is not None
+            ends[activity] = event.expires_at  # earlier events of this batch about it take the new end too
+            queued = {k: _ending(e, activity, event.expires_at) for k, e in queued.items()}
         elif not (
             _expired(event, now=now)
             or _unwanted(event, hidden)
@@ -183,6 +201,8 @@ async def _store_all(session: AsyncSession, events: list[IngestEvent]) -> list[R
             queued[event.event_id] = event
     if retracts:
         await notifications.retract_all(session, retracts)
+    if ends:
+        await notifications.set_expiry(session, ends)
     if not queued:
         return []
     counts = Counter(e.recipient.sub for e in queued.values() if e.recipient is not None)

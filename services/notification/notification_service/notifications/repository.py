@@ -100,6 +100,20 @@ async def retract_all(session: AsyncSession, activity_uuids: Sequence[uuid.UUID]
     await session.execute(delete(Notification).where(Notification.activity_uuid.in_(list(activity_uuids))))
 
 
+async def set_expiry(session: AsyncSession, ends: Mapping[uuid.UUID, datetime]) -> int:
+    """Every notification about these cruds takes its crud's new end (one statement per distinct end)."""
+    by_end: dict[datetime, list[uuid.UUID]] = {}
+    for activity, end in ends.items():
+        by_end.setdefault(end, []).append(activity)
+    changed = 0
+    for end, activities in by_end.items():
+        result = await session.execute(
+            update(Notification).where(Notification.activity_uuid.in_(activities)).values(expires_at=end)
+        )
+        changed += int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return changed
+
+
 async def delete_event(session: AsyncSession, event_id: uuid.UUID) -> int:
     """Delete the notification of one event (a direct message a moderator removed); returns how many."""
     result = await session.execute(delete(Notification).where(Notification.event_id == event_id))
