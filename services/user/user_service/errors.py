@@ -1,6 +1,7 @@
 """Domain errors of the user service."""
 
 from cruddur_common.errors import Conflict, Forbidden, NotFound, Unprocessable
+from cruddur_common.expiry import TtlInvalid as TtlInvalid  # default_ttl, the crud presets' own code
 
 
 class UserNotFound(NotFound):

@@ -57,6 +57,8 @@ class User(Base):
     avatar_key: Mapped[str | None] = mapped_column(Text)
     # A moderator's suspension: Cognito refuses the sign-in, every service hides the user's content.
     suspended: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    # The crud preset the composer starts from (cruddur_common.expiry.TTLS); null: the SPA's own default.
+    default_ttl: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 

@@ -18,6 +18,7 @@ def render_profile(user: User, *, assets_base_url: str) -> UserProfile:
         display_name=user.display_name,
         bio=user.bio,
         avatar_url=avatar_url(user, assets_base_url=assets_base_url),
+        default_ttl=user.default_ttl,
         created_at=user.created_at,
         updated_at=user.updated_at,
     )

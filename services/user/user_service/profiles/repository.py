@@ -59,10 +59,13 @@ async def find_many(
     return list((await session.scalars(statement)).all())
 
 
-async def update_profile(session: AsyncSession, user: User, *, display_name: str, bio: str) -> User:
-    """Change the public profile fields; updated_at moves (the projection keeps the newest copy)."""
+async def update_profile(
+    session: AsyncSession, user: User, *, display_name: str, bio: str, default_ttl: str | None
+) -> User:
+    """Change the profile fields; updated_at moves (the projection keeps the newest copy)."""
     user.display_name = display_name
     user.bio = bio
+    user.default_ttl = default_ttl
     user.updated_at = await session.scalar(select(func.clock_timestamp()))  # type: ignore[assignment]
     await session.flush()
     return user

@@ -39,7 +39,14 @@ async def _update(
     body: ProfileUpdate, me: User, session: AsyncSession, *, settings: Settings, notify: Notify
 ) -> UserProfile:
     updated = await service.update_profile(
-        session, me, display_name=body.display_name, bio=body.bio, settings=settings, notify=notify
+        session,
+        me,
+        display_name=body.display_name,
+        bio=body.bio,
+        default_ttl=body.default_ttl,
+        keep_default_ttl="default_ttl" not in body.model_fields_set,  # absent keeps it, null clears it
+        settings=settings,
+        notify=notify,
     )
     return render_profile(updated, assets_base_url=settings.assets_base_url)
 
@@ -49,7 +56,7 @@ async def _update(
 async def update_profile_put(
     body: ProfileUpdate, me: CurrentUser, session: SessionDep, settings: SettingsDep, notify: OutboxNotify
 ) -> UserProfile:
-    """Change display name (1-50) and bio (0-160); returns the updated profile."""
+    """Change display name (1-50), bio (0-160) and default_ttl (a preset or null); returns the profile."""
     return await _update(body, me, session, settings=settings, notify=notify)
 
 

@@ -10,6 +10,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
 from cruddur_common import handles
+from cruddur_common.expiry import TTLS
 
 HANDLE_PATTERN = re.compile(handles.HANDLE_PATTERN)  # the one definition, for the sign-up trigger
 
@@ -52,6 +53,10 @@ class UserProfile(BaseModel):
     display_name: str
     bio: str
     avatar_url: str
+    default_ttl: str | None = Field(
+        description="The crud preset the composer starts from (null: none chosen)",
+        json_schema_extra={"enum": [*TTLS, None]},
+    )
     created_at: datetime
     updated_at: datetime
 
@@ -112,10 +117,21 @@ class ShortUser(UserCard):
 
 
 class ProfileUpdate(BaseModel):
-    """`PUT|POST /api/profile/update`: display name 1-50 and bio 0-160 characters (null bio = empty)."""
+    """`PUT|POST /api/profile/update`: display name 1-50 and bio 0-160 characters (null bio = empty).
+
+    `default_ttl` changes only when sent: a preset, or null to clear it (422 `ttl_invalid` otherwise).
+    """
 
     model_config = ConfigDict(extra="ignore")
 
     # minLength in the docs only: a blank name is 422 `display_name_blank`, checked after trimming
     display_name: str = Field(max_length=1000, json_schema_extra={"minLength": 1})
     bio: str | None = Field(default=None, max_length=10_000)
+    # The enum in the docs only: another value is 422 `ttl_invalid` (as a crud's ttl), checked by the service
+    default_ttl: str | None = Field(
+        default=None,
+        max_length=32,
+        description="The crud preset the composer starts from; null clears it; absent keeps it. One of: "
+        + ", ".join(TTLS),
+        json_schema_extra={"enum": [*TTLS, None]},
+    )

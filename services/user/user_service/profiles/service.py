@@ -7,6 +7,7 @@ import uuid
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cruddur_common.expiry import preset
 from cruddur_common.text import clean_text, is_blank
 from user_service.errors import (
     BioTooLong,
@@ -57,10 +58,17 @@ async def update_profile(
     *,
     display_name: str,
     bio: str | None,
+    default_ttl: str | None,
+    keep_default_ttl: bool,
     settings: Settings,
     notify: events.Notify,
 ) -> User:
-    """Change display name (1-50) and bio (0-160); the activity service's copy follows via the outbox."""
+    """Change display name (1-50), bio (0-160) and, unless kept, the default crud preset (null clears it).
+
+    The activity service's copy of the name follows via the outbox.
+    """
+    if not keep_default_ttl and default_ttl is not None:
+        preset(default_ttl)  # 422 `ttl_invalid`, as a crud's ttl
     name = clean_text(display_name, field="display name", multiline=False)
     text = clean_text(bio or "", field="bio")
     if is_blank(name):
@@ -69,7 +77,8 @@ async def update_profile(
         raise DisplayNameTooLong(f"At most {MAX_DISPLAY_NAME} characters.", details={"max": MAX_DISPLAY_NAME})
     if len(text) > MAX_BIO:
         raise BioTooLong(f"At most {MAX_BIO} characters.", details={"max": MAX_BIO})
-    updated = await repository.update_profile(session, user, display_name=name, bio=text)
+    ttl = user.default_ttl if keep_default_ttl else default_ttl
+    updated = await repository.update_profile(session, user, display_name=name, bio=text, default_ttl=ttl)
     await events.publish_author(session, updated, assets_base_url=settings.assets_base_url)
     await session.commit()
     notify()
