@@ -38,7 +38,15 @@ export type paths = {
         delete: operations["delete_activity_api_activities__activity_uuid__delete"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change when one's own crud ends
+         * @description The crud ends `ttl` from now, everywhere at once: its replies, reposts, feeds and notifications.
+         *
+         *     Never later than 30 days after it was posted (422 `ttl_too_long`, `details.max_expires_at`); `now`
+         *     deletes it as DELETE does. 403 `not_author`, 404 `activity_not_found`, 422 `reply_expiry` (a reply
+         *     ends with its crud), `ttl_invalid`.
+         */
+        patch: operations["update_expiry_api_activities__activity_uuid__patch"];
         trace?: never;
     };
     "/api/activities/{activity_uuid}/like": {
@@ -618,6 +626,19 @@ export type components = {
             ok: boolean;
         };
         /**
+         * ExpiryChange
+         * @description A new end for one's own crud: that long from now (at most 30 days after it was posted), or now.
+         */
+        ExpiryChange: {
+            /**
+             * Ttl
+             * @description One of: 30-days, 7-days, 3-days, 1-day, 12-hours, 3-hours, 1-hour; or `now`, which deletes the crud (as DELETE does)
+             * @example 1-day
+             * @enum {string}
+             */
+            ttl: "30-days" | "7-days" | "3-days" | "1-day" | "12-hours" | "3-hours" | "1-hour" | "now";
+        };
+        /**
          * FollowIn
          * @description A follow edge, with both ends so the projection never misses an author.
          */
@@ -949,6 +970,97 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Missing or invalid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not the author, or a suspended account */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is unavailable (`dependency_unavailable`); see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    update_expiry_api_activities__activity_uuid__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                activity_uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExpiryChange"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityItem"];
+                };
+            };
+            /** @description The body is not valid JSON (`invalid_body`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
             };
             /** @description Missing or invalid access token */
             401: {

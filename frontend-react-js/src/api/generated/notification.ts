@@ -109,7 +109,8 @@ export type paths = {
         put?: never;
         /**
          * Ingest an event (idempotent by event_id)
-         * @description Store a notification once and push it live; `retract` deletes every notification about a crud.
+         * @description Store a notification once and push it live; `retract` deletes every notification about a crud,
+         *     `expire` gives them all its new end.
          */
         post: operations["ingest_internal_notifications_events_post"];
         delete?: never;
@@ -330,24 +331,25 @@ export type components = {
             event_id: string;
             /**
              * Expires At
-             * @description The target crud's expiry
+             * @description The target crud's expiry (kind `expire`: its new one, for all its notifications)
              */
             expires_at?: string | null;
             /** Kind */
-            kind: ("reply" | "mention" | "like" | "repost" | "follow" | "message") | "retract";
+            kind: ("reply" | "mention" | "like" | "repost" | "follow" | "message") | ("retract" | "expire");
             recipient?: components["schemas"]["EventRecipient"] | null;
             target?: components["schemas"]["EventTarget"];
         };
         /**
          * IngestResult
-         * @description What happened to an event: stored, a duplicate, dropped (expired or retracted) or retracted.
+         * @description What happened to an event: stored, a duplicate, dropped (expired or retracted), retracted, or
+         *     `expired`: the crud's notifications took the new end an `expire` event gave them.
          */
         IngestResult: {
             /**
              * Status
              * @enum {string}
              */
-            status: "stored" | "duplicate" | "dropped" | "retracted";
+            status: "stored" | "duplicate" | "dropped" | "retracted" | "expired";
         };
         /**
          * MarkRead

@@ -115,7 +115,7 @@ export type paths = {
         get?: never;
         /**
          * Edit your profile
-         * @description Change display name (1-50) and bio (0-160); returns the updated profile.
+         * @description Change display name (1-50), bio (0-160) and default_ttl (a preset or null); returns the profile.
          */
         put: operations["update_profile_put_api_profile_update_put"];
         /**
@@ -820,6 +820,12 @@ export type components = {
              * Format: date-time
              */
             created_at: string;
+            /**
+             * Default Ttl
+             * @description The crud preset the composer starts from (null: none chosen)
+             * @enum {unknown}
+             */
+            default_ttl: "30-days" | "7-days" | "3-days" | "1-day" | "12-hours" | "3-hours" | "1-hour" | null;
             /** Display Name */
             display_name: string;
             /** Email */
@@ -944,10 +950,18 @@ export type components = {
         /**
          * ProfileUpdate
          * @description `PUT|POST /api/profile/update`: display name 1-50 and bio 0-160 characters (null bio = empty).
+         *
+         *     `default_ttl` changes only when sent: a preset, or null to clear it (422 `ttl_invalid` otherwise).
          */
         ProfileUpdate: {
             /** Bio */
             bio?: string | null;
+            /**
+             * Default Ttl
+             * @description The crud preset the composer starts from; null clears it; absent keeps it. One of: 30-days, 7-days, 3-days, 1-day, 12-hours, 3-hours, 1-hour
+             * @enum {unknown}
+             */
+            default_ttl?: "30-days" | "7-days" | "3-days" | "1-day" | "12-hours" | "3-hours" | "1-hour" | null;
             /** Display Name */
             display_name: string;
         };
@@ -1297,6 +1311,12 @@ export type components = {
              * Format: date-time
              */
             created_at: string;
+            /**
+             * Default Ttl
+             * @description The crud preset the composer starts from (null: none chosen)
+             * @enum {unknown}
+             */
+            default_ttl: "30-days" | "7-days" | "3-days" | "1-day" | "12-hours" | "3-hours" | "1-hour" | null;
             /** Display Name */
             display_name: string;
             /** Email */
