@@ -53,14 +53,32 @@ def test_postgres_refusals_are_recognised_behind_sqlalchemys_wrapper() -> None:
     assert not refused_by_database(RuntimeError("boom"))
 
 
+CRUD = "5f0c7a53-35a4-4a8a-9d1e-3b0a7f1e2d4c"
+
+
 @pytest.mark.parametrize(
     "event",
     [
         {"kind": "like", "created_at": "2026-11-29T00:00:00Z"},  # no recipient or actor
         {"kind": "retract", "created_at": "2026-11-29T00:00:00Z"},  # retract without a crud
+        {"kind": "expire", "created_at": "2026-11-29T00:00:00Z", "expires_at": "2026-12-01T00:00:00Z"},
+        {"kind": "expire", "created_at": "2026-11-29T00:00:00Z", "target": {"activity_uuid": CRUD}},  # no end
         {"kind": "like", "created_at": "2026-11-29T00:00:00"},  # naive time
     ],
 )
 def test_the_notification_contract_refuses_incomplete_events(event: dict[str, Any]) -> None:
     with pytest.raises(ValueError):
         IngestEvent.model_validate({"event_id": "0b6f2c1e-8a51-4d5e-9f0a-1c2d3e4f5a6b", **event})
+
+
+def test_an_expire_event_needs_only_its_crud_and_its_new_end() -> None:
+    event = IngestEvent.model_validate(
+        {
+            "event_id": "0b6f2c1e-8a51-4d5e-9f0a-1c2d3e4f5a6b",
+            "kind": "expire",
+            "target": {"activity_uuid": CRUD},
+            "expires_at": "2026-12-01T00:00:00Z",
+            "created_at": "2026-11-29T00:00:00Z",
+        }
+    )
+    assert (event.recipient, event.actor, str(event.target.activity_uuid)) == (None, None, CRUD)
