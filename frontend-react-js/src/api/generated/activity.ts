@@ -1098,6 +1098,21 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Too many posts (`rate_limited`); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description `"posts";r=0;t=<Retry-After>` (remaining; reset) */
+                    RateLimit?: string;
+                    /** @description By default `"posts";q=30;w=300` (quota; window in s) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds until the next write is allowed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Unexpected server error */
             500: {
                 headers: {

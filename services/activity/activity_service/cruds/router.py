@@ -132,6 +132,7 @@ async def delete_activity(
     response_model=ActivityItem,
     responses=WRITE_ERRORS,
     summary="Change when one's own crud ends",
+    dependencies=[rate_limited("posts")],  # a change rewrites the crud's timeline rows, as a post fans out
 )
 async def update_expiry(
     activity_uuid: uuid.UUID, body: ExpiryChange, author: CurrentUserId, pool: PoolDep, request: Request
