@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -43,6 +44,7 @@ def test_the_author_shortens_and_extends_a_crud(api: httpx.Client, make_user, po
     assert shortened.status_code == 200, shortened.text
     body = shortened.json()
     assert body["uuid"] == crud["uuid"] and body["message"] == "short and long"
+    assert shortened.headers["ratelimit-policy"].startswith('"posts";'), "counted as a post"
     assert _about(body["expires_at"], datetime.now(UTC) + timedelta(hours=1))
     extended = _patch(api, crud, author, "3-days").json()
     assert _about(extended["expires_at"], datetime.now(UTC) + timedelta(days=3))
@@ -197,3 +199,32 @@ def test_notifications_about_the_crud_and_its_replies_take_the_new_end(
     assert api.put(f"/api/activities/{crud['uuid']}/repost", headers=fresh.headers).status_code == 200
     wait_for(lambda: "repost" in ends(), what="a later repost's notification")
     assert _at(ends()["repost"]) == _at(new), "later events carry the new end themselves"
+
+
+def test_a_repost_made_while_the_end_changes_copies_the_new_end(
+    api: httpx.Client, make_user, post, db: Db
+) -> None:
+    author, fan = make_user(), make_user()
+    crud = post(author, "racing", ttl="7-days")
+    answers: list[httpx.Response] = []
+    db.execute("BEGIN")  # a change of the end in flight, its row lock held as update_expiry holds it
+    try:
+        db.execute(
+            "UPDATE activities SET expires_at = now() + interval '1 hour' WHERE uuid = $1::uuid", crud["uuid"]
+        )
+        racer = threading.Thread(
+            target=lambda: answers.append(
+                api.put(f"/api/activities/{crud['uuid']}/repost", headers=fan.headers)
+            )
+        )
+        racer.start()
+        racer.join(timeout=1.5)
+        assert racer.is_alive(), "the repost waits for the change"
+    finally:
+        db.execute("COMMIT")
+    racer.join(timeout=10)
+    assert answers and answers[0].status_code == 200, answers
+    (row,) = db.fetch("SELECT r.expires_at = a.expires_at AS same FROM reposts r "
+                      "JOIN activities a ON a.uuid = r.activity_uuid WHERE r.activity_uuid = $1::uuid",
+                      crud["uuid"])  # fmt: skip
+    assert row["same"], "the repost copied the end the crud has now"

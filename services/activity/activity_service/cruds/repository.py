@@ -101,8 +101,10 @@ _TOGGLES = {
     ("likes", True): "INSERT INTO likes (activity_uuid, user_uuid) VALUES ($1, $2) ON CONFLICT DO NOTHING "
     "RETURNING activity_uuid",
     ("likes", False): "DELETE FROM likes WHERE activity_uuid = $1 AND user_uuid = $2 RETURNING activity_uuid",
+    # The row lock waits for a change of the crud's end in flight (cruds/service.py update_expiry) and then
+    # reads the new end; a plain read would copy the old one into the repost and its timeline rows.
     ("reposts", True): "INSERT INTO reposts (activity_uuid, user_uuid, expires_at) "
-    "SELECT uuid, $2::uuid, expires_at FROM activities WHERE uuid = $1::uuid "
+    "SELECT uuid, $2::uuid, expires_at FROM activities WHERE uuid = $1::uuid FOR NO KEY UPDATE "
     "ON CONFLICT DO NOTHING RETURNING activity_uuid",
     (
         "reposts",
