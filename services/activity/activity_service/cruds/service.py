@@ -254,12 +254,12 @@ async def update_expiry(
             await _delete(conn, activity, row=row, keep_held=True)
             item["expires_at"] = datetime.now(UTC)
         else:
-            item = dict(await _extend(conn, activity, row=row, expires_at=datetime.now(UTC) + life))
+            item = dict(await _move_end(conn, activity, row=row, expires_at=datetime.now(UTC) + life))
     notify()
     return ActivityItem(**item)
 
 
-async def _extend(
+async def _move_end(
     conn: asyncpg.Connection, activity: uuid.UUID, *, row: asyncpg.Record, expires_at: datetime
 ) -> asyncpg.Record:
     """Move the end of a locked live crud (either way) within its 30 days; queue `expire` for its thread."""
