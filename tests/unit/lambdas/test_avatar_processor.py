@@ -15,7 +15,7 @@ from cruddur_common.aws import AwsClients
 from cruddur_common.settings import CommonSettings
 from tests.unit.avatar import images
 from tests.unit.lambdas.support import boto
-from user_service.avatars.clients import UserServiceClient
+from user_service.avatars.clients import AVATAR_API, MEDIA_API, GrantClient
 from user_service.avatars.pipeline import Processor, process_event
 
 UPLOADS, ASSETS = "lambda-test-uploads", "lambda-test-assets"
@@ -118,7 +118,10 @@ async def processor(aws_env: str, peer: FakeUserService) -> AsyncIterator[Proces
     await clients.open(CommonSettings(aws_endpoint_url=aws_env), "s3")
     async with httpx.AsyncClient(transport=httpx.MockTransport(peer.handler)) as http:
         yield Processor(
-            s3=clients["s3"], users=UserServiceClient(http, base_url="http://user"), assets_bucket=ASSETS
+            s3=clients["s3"],
+            users=GrantClient(http, base_url="http://user", api=AVATAR_API),
+            activity=GrantClient(http, base_url="http://activity", api=MEDIA_API),
+            assets_bucket=ASSETS,
         )
     await clients.close()
 
