@@ -7,8 +7,8 @@ from xml.etree import ElementTree
 
 import pytest
 
-from user_service.avatars.defaults import PALETTE, all_defaults, default_key
 from cruddur_common.uploads import new_upload_key, parse_upload_key
+from user_service.avatars.defaults import PALETTE, all_defaults, default_key
 from user_service.avatars.keys import rendition_key, rendition_keys
 from user_service.avatars.urls import avatar_url, variant_urls
 from user_service.models import User

@@ -13,6 +13,7 @@ import pytest
 
 from cruddur_common.aws import AwsClients
 from cruddur_common.settings import CommonSettings
+from cruddur_common.uploads import parse_upload_key
 from tests.unit.avatar import images
 from tests.unit.lambdas.support import boto
 from user_service.avatars.clients import AVATAR_API, MEDIA_API, GrantClient
@@ -74,34 +75,41 @@ def sqs_event(*bodies: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-class FakeUserService:
-    """The user service's internal avatar API: grants by key, verdicts recorded."""
+class FakeGrantOwner:
+    """A grant owner's internal upload API (the user service's here): grants by key, verdicts recorded."""
+
+    prefix, not_found, settled = "/internal/avatars", "avatar_grant_not_found", "avatar_upload_settled"
 
     def __init__(self) -> None:
         self.grants: dict[str, str] = {}
         self.results: list[dict[str, Any]] = []
+        self.paths: list[str] = []
         self.fail_claims = False
 
     def handler(self, request: httpx.Request) -> httpx.Response:
         body = json.loads(request.content)
-        if request.url.path == "/internal/avatars/claim":
+        self.paths.append(request.url.path)
+        if request.url.path == f"{self.prefix}/claim":
             if self.fail_claims:
                 return httpx.Response(503, json={"error": {"code": "unavailable", "message": "down"}})
             ctype = self.grants.get(body["key"])
             if ctype is None:
-                return httpx.Response(
-                    404, json={"error": {"code": "avatar_grant_not_found", "message": "no"}}
-                )
+                return httpx.Response(404, json={"error": {"code": self.not_found, "message": "no"}})
             if any(r["key"] == body["key"] for r in self.results):
-                return httpx.Response(
-                    409, json={"error": {"code": "avatar_upload_settled", "message": "done"}}
-                )
-            user, version = body["key"].split("/")[1], body["key"].split("/")[2].split(".")[0]
-            return httpx.Response(
-                200, json={"key": body["key"], "user_uuid": user, "version": version, "content_type": ctype}
-            )
+                return httpx.Response(409, json={"error": {"code": self.settled, "message": "done"}})
+            upload = parse_upload_key(body["key"])
+            assert upload is not None
+            return httpx.Response(200, json=self.claim(upload.user_uuid, upload.token, body["key"], ctype))
+        assert request.url.path == f"{self.prefix}/result", request.url
         self.results.append(body)
         return httpx.Response(204)
+
+    def claim(self, user: uuid.UUID, version: str, key: str, ctype: str) -> dict[str, Any]:
+        return {"key": key, "user_uuid": str(user), "version": version, "content_type": ctype}
+
+
+class FakeUserService(FakeGrantOwner):
+    """The user service's internal avatar API."""
 
 
 @pytest.fixture
