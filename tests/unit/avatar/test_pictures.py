@@ -9,7 +9,6 @@ import pytest
 from PIL import Image, ImageOps
 
 from tests.unit.avatar import images
-from tests.unit.avatar.images import BLUE, RED
 from user_service.avatars.errors import AvatarRejected
 from user_service.avatars.processing import Processed, Rendition, process_picture
 
@@ -115,18 +114,9 @@ def test_bad_pictures_are_refused_like_avatars(data: bytes, declared: str, reaso
 
 @pytest.mark.parametrize("orientation", range(1, 9))
 def test_every_exif_orientation_matches_pillows_exif_transpose_of_the_whole_picture(orientation: int) -> None:
-    source = Image.new("RGB", (2400, 1600), (0, 0, 0))
-    for (x, y), colour in zip(
-        [(0, 0), (1200, 0), (0, 800), (1200, 800)], [RED, (20, 200, 20), BLUE, (230, 230, 20)], strict=True
-    ):
-        source.paste(colour, (x, y, x + 1200, y + 800))
-    exif = Image.Exif()
-    exif[0x0112] = orientation
-    out = io.BytesIO()
-    source.save(out, "JPEG", quality=95, exif=exif)
-    got = _by_name(process_picture(out.getvalue(), declared_type="image/jpeg"))
-    ours = _open(got[(1600, "jpg")].data)
-    reference = ImageOps.exif_transpose(_open(out.getvalue()))
+    data = images.quadrants_jpeg(2400, 1600, orientation=orientation)
+    ours = _open(_by_name(process_picture(data, declared_type="image/jpeg"))[(1600, "jpg")].data)
+    reference = ImageOps.exif_transpose(_open(data))
     assert reference is not None
     reference.thumbnail((1600, 1600))
     assert ours.size == reference.size, (orientation, ours.size, reference.size)

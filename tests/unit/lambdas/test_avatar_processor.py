@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
@@ -117,21 +118,30 @@ def peer() -> FakeUserService:
     return FakeUserService()
 
 
-@pytest.fixture
-async def processor(aws_env: str, peer: FakeUserService) -> AsyncIterator[Processor]:
+@asynccontextmanager
+async def processor_with_peers(
+    aws_env: str, handler: Callable[[httpx.Request], httpx.Response]
+) -> AsyncIterator[Processor]:
+    """A processor on the module's moto S3 whose grant owners (http://user, http://activity) are `handler`."""
     s3 = boto("s3", aws_env)
     for bucket in (UPLOADS, ASSETS):
         s3.create_bucket(Bucket=bucket)
     clients = AwsClients()
     await clients.open(CommonSettings(aws_endpoint_url=aws_env), "s3")
-    async with httpx.AsyncClient(transport=httpx.MockTransport(peer.handler)) as http:
+    async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as http:
         yield Processor(
             s3=clients["s3"],
             users=GrantClient(http, base_url="http://user", api=AVATAR_API),
-            activity=GrantClient(http, base_url="http://activity", api=MEDIA_API),
+            activity=GrantClient(http, base_url="http://activity/", api=MEDIA_API),
             assets_bucket=ASSETS,
         )
     await clients.close()
+
+
+@pytest.fixture
+async def processor(aws_env: str, peer: FakeUserService) -> AsyncIterator[Processor]:
+    async with processor_with_peers(aws_env, peer.handler) as processor:
+        yield processor
 
 
 @pytest.fixture

@@ -9,12 +9,9 @@ import uuid
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
-import httpx
 import pytest
 from PIL import Image
 
-from cruddur_common.aws import AwsClients
-from cruddur_common.settings import CommonSettings
 from cruddur_common.uploads import new_upload_key
 from tests.unit.avatar import images
 from tests.unit.lambdas.support import boto
@@ -23,10 +20,10 @@ from tests.unit.lambdas.test_avatar_processor import (
     UPLOADS,
     FakeGrantOwner,
     FakeUserService,
+    processor_with_peers,
     s3_event,
     sqs_event,
 )
-from user_service.avatars.clients import AVATAR_API, MEDIA_API, GrantClient
 from user_service.avatars.pipeline import Processor, process_event
 
 
@@ -53,21 +50,9 @@ def activity() -> FakeActivityService:
 async def processor(
     aws_env: str, users: FakeUserService, activity: FakeActivityService
 ) -> AsyncIterator[Processor]:
-    s3 = boto("s3", aws_env)
-    for bucket in (UPLOADS, ASSETS):
-        s3.create_bucket(Bucket=bucket)
-    clients = AwsClients()
-    await clients.open(CommonSettings(aws_endpoint_url=aws_env), "s3")
     peers = {"user": users, "activity": activity}
-    transport = httpx.MockTransport(lambda request: peers[request.url.host].handler(request))
-    async with httpx.AsyncClient(transport=transport) as http:
-        yield Processor(
-            s3=clients["s3"],
-            users=GrantClient(http, base_url="http://user", api=AVATAR_API),
-            activity=GrantClient(http, base_url="http://activity/", api=MEDIA_API),
-            assets_bucket=ASSETS,
-        )
-    await clients.close()
+    async with processor_with_peers(aws_env, lambda request: peers[request.url.host].handler(request)) as p:
+        yield p
 
 
 @pytest.fixture
