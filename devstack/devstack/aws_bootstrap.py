@@ -200,6 +200,7 @@ def _buckets_and_queue(s3: Any, sqs: Any) -> str:
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
         "QueueArn"
     ]
+    # One queue, one processor for both upload kinds: "uploads/" covers avatars and uploads/media/ (pictures).
     s3.put_bucket_notification_configuration(
         Bucket=c.UPLOADS_BUCKET,
         NotificationConfiguration={

@@ -1,8 +1,9 @@
 """Local avatar worker: long-polls the SQS queue that the uploads bucket notifies, runs the Lambda's code.
 
 `python -m user_service.avatar_worker` (devstack starts it). In AWS the same pipeline runs as the
-avatar_processor Lambda. Failed messages stay in the queue and come back after the visibility timeout;
-after MAX_RECEIVES attempts a message is dropped with an error log (the local stand-in for a DLQ).
+avatar_processor Lambda (avatars and crud pictures alike: the key's kind decides). Failed messages stay
+in the queue and come back after the visibility timeout; after MAX_RECEIVES attempts a message is
+dropped with an error log (the local stand-in for a DLQ).
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ import zlib
 from PIL import Image
 
 RED, BLUE = (220, 20, 20), (20, 20, 220)
+GREEN, YELLOW = (20, 200, 20), (230, 230, 20)
 
 
 def halves(width: int, height: int) -> Image.Image:
@@ -27,6 +28,19 @@ def jpeg(width: int = 800, height: int = 600, *, orientation: int | None = None)
         exif[0x0112] = orientation
     out = io.BytesIO()
     halves(width, height).save(out, "JPEG", quality=90, exif=exif, comment=b"secret comment")
+    return out.getvalue()
+
+
+def quadrants_jpeg(width: int, height: int, *, orientation: int) -> bytes:
+    """Quadrants of four colours (every rotation and flip tells apart) with an EXIF orientation."""
+    source = Image.new("RGB", (width, height), (0, 0, 0))
+    w, h = width // 2, height // 2
+    for (x, y), colour in zip([(0, 0), (w, 0), (0, h), (w, h)], [RED, GREEN, BLUE, YELLOW], strict=True):
+        source.paste(colour, (x, y, x + w, y + h))
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    out = io.BytesIO()
+    source.save(out, "JPEG", quality=95, exif=exif)
     return out.getvalue()
 
 

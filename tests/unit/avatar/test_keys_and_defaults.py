@@ -7,8 +7,9 @@ from xml.etree import ElementTree
 
 import pytest
 
+from cruddur_common.uploads import new_upload_key, parse_upload_key
 from user_service.avatars.defaults import PALETTE, all_defaults, default_key
-from user_service.avatars.keys import new_upload_key, parse_upload_key, rendition_key, rendition_keys
+from user_service.avatars.keys import rendition_key, rendition_keys
 from user_service.avatars.urls import avatar_url, variant_urls
 from user_service.models import User
 
@@ -16,7 +17,7 @@ OWNER = uuid.UUID("8d3e6f3a-5a7e-4d2b-9a41-0c0a1d2e3f40")
 
 
 def test_upload_keys_are_owned_random_and_round_trip() -> None:
-    first, second = new_upload_key(OWNER, "image/png"), new_upload_key(OWNER, "image/png")
+    first, second = new_upload_key("avatar", OWNER, "image/png"), new_upload_key("avatar", OWNER, "image/png")
     assert first.key.startswith(f"uploads/{OWNER}/") and first.key.endswith(".png")
     assert first.token != second.token and len(first.token) >= 16
     assert parse_upload_key(first.key) == first

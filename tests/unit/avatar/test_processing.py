@@ -9,7 +9,6 @@ import pytest
 from PIL import Image, ImageOps
 
 from tests.unit.avatar import images
-from tests.unit.avatar.images import BLUE, RED
 from user_service.avatars.errors import AvatarRejected
 from user_service.avatars.processing import process_image
 
@@ -113,19 +112,10 @@ def test_bad_input_is_rejected_with_a_reason(data: bytes, declared: str, reason:
 
 @pytest.mark.parametrize("orientation", range(1, 9))
 def test_every_exif_orientation_matches_pillows_exif_transpose(orientation: int) -> None:
-    # Quadrants of four colours make every rotation and flip distinguishable.
-    source = Image.new("RGB", (900, 600), (0, 0, 0))
-    for (x, y), colour in zip(
-        [(0, 0), (450, 0), (0, 300), (450, 300)], [RED, (20, 200, 20), BLUE, (230, 230, 20)], strict=True
-    ):
-        source.paste(colour, (x, y, x + 450, y + 300))
-    exif = Image.Exif()
-    exif[0x0112] = orientation
-    out = io.BytesIO()
-    source.save(out, "JPEG", quality=95, exif=exif)
-    processed = process_image(out.getvalue(), declared_type="image/jpeg")
+    data = images.quadrants_jpeg(900, 600, orientation=orientation)
+    processed = process_image(data, declared_type="image/jpeg")
     ours = _open(next(r.data for r in processed.renditions if (r.size, r.fmt) == (512, "jpg")))
-    upright = ImageOps.exif_transpose(_open(out.getvalue()))
+    upright = ImageOps.exif_transpose(_open(data))
     side = min(upright.size)
     left, top = (upright.width - side) // 2, (upright.height - side) // 2
     reference = upright.crop((left, top, left + side, top + side)).resize((512, 512))

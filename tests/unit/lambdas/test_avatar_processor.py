@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
@@ -13,9 +14,10 @@ import pytest
 
 from cruddur_common.aws import AwsClients
 from cruddur_common.settings import CommonSettings
+from cruddur_common.uploads import parse_upload_key
 from tests.unit.avatar import images
 from tests.unit.lambdas.support import boto
-from user_service.avatars.clients import UserServiceClient
+from user_service.avatars.clients import AVATAR_API, MEDIA_API, GrantClient
 from user_service.avatars.pipeline import Processor, process_event
 
 UPLOADS, ASSETS = "lambda-test-uploads", "lambda-test-assets"
@@ -74,34 +76,41 @@ def sqs_event(*bodies: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-class FakeUserService:
-    """The user service's internal avatar API: grants by key, verdicts recorded."""
+class FakeGrantOwner:
+    """A grant owner's internal upload API (the user service's here): grants by key, verdicts recorded."""
+
+    prefix, not_found, settled = "/internal/avatars", "avatar_grant_not_found", "avatar_upload_settled"
 
     def __init__(self) -> None:
         self.grants: dict[str, str] = {}
         self.results: list[dict[str, Any]] = []
+        self.paths: list[str] = []
         self.fail_claims = False
 
     def handler(self, request: httpx.Request) -> httpx.Response:
         body = json.loads(request.content)
-        if request.url.path == "/internal/avatars/claim":
+        self.paths.append(request.url.path)
+        if request.url.path == f"{self.prefix}/claim":
             if self.fail_claims:
                 return httpx.Response(503, json={"error": {"code": "unavailable", "message": "down"}})
             ctype = self.grants.get(body["key"])
             if ctype is None:
-                return httpx.Response(
-                    404, json={"error": {"code": "avatar_grant_not_found", "message": "no"}}
-                )
+                return httpx.Response(404, json={"error": {"code": self.not_found, "message": "no"}})
             if any(r["key"] == body["key"] for r in self.results):
-                return httpx.Response(
-                    409, json={"error": {"code": "avatar_upload_settled", "message": "done"}}
-                )
-            user, version = body["key"].split("/")[1], body["key"].split("/")[2].split(".")[0]
-            return httpx.Response(
-                200, json={"key": body["key"], "user_uuid": user, "version": version, "content_type": ctype}
-            )
+                return httpx.Response(409, json={"error": {"code": self.settled, "message": "done"}})
+            upload = parse_upload_key(body["key"])
+            assert upload is not None
+            return httpx.Response(200, json=self.claim(upload.user_uuid, upload.token, body["key"], ctype))
+        assert request.url.path == f"{self.prefix}/result", request.url
         self.results.append(body)
         return httpx.Response(204)
+
+    def claim(self, user: uuid.UUID, version: str, key: str, ctype: str) -> dict[str, Any]:
+        return {"key": key, "user_uuid": str(user), "version": version, "content_type": ctype}
+
+
+class FakeUserService(FakeGrantOwner):
+    """The user service's internal avatar API."""
 
 
 @pytest.fixture
@@ -109,18 +118,30 @@ def peer() -> FakeUserService:
     return FakeUserService()
 
 
-@pytest.fixture
-async def processor(aws_env: str, peer: FakeUserService) -> AsyncIterator[Processor]:
+@asynccontextmanager
+async def processor_with_peers(
+    aws_env: str, handler: Callable[[httpx.Request], httpx.Response]
+) -> AsyncIterator[Processor]:
+    """A processor on the module's moto S3 whose grant owners (http://user, http://activity) are `handler`."""
     s3 = boto("s3", aws_env)
     for bucket in (UPLOADS, ASSETS):
         s3.create_bucket(Bucket=bucket)
     clients = AwsClients()
     await clients.open(CommonSettings(aws_endpoint_url=aws_env), "s3")
-    async with httpx.AsyncClient(transport=httpx.MockTransport(peer.handler)) as http:
+    async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as http:
         yield Processor(
-            s3=clients["s3"], users=UserServiceClient(http, base_url="http://user"), assets_bucket=ASSETS
+            s3=clients["s3"],
+            users=GrantClient(http, base_url="http://user", api=AVATAR_API),
+            activity=GrantClient(http, base_url="http://activity/", api=MEDIA_API),
+            assets_bucket=ASSETS,
         )
     await clients.close()
+
+
+@pytest.fixture
+async def processor(aws_env: str, peer: FakeUserService) -> AsyncIterator[Processor]:
+    async with processor_with_peers(aws_env, peer.handler) as processor:
+        yield processor
 
 
 @pytest.fixture

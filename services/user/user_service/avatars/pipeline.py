@@ -1,5 +1,7 @@
-"""The avatar processor: S3 "object created" records in, processed avatars and a verdict out.
+"""The image processor: S3 "object created" records in, processed images and a verdict out.
 
+One processor for both upload kinds, told apart by the key (`cruddur_common.uploads`): an avatar is claimed
+from and reported to the user service, a crud picture (media) to the activity service, which owns its rows.
 The Lambda (S3 event, or SQS-wrapped S3 events) and the local worker (SQS) both run `process_event` with
 the processor `open_processor` builds.
 """
@@ -17,18 +19,25 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 from botocore.exceptions import ClientError
+from pydantic import BaseModel
 
 from cruddur_common.aws import AwsClients
 from cruddur_common.http import create_internal_client
-from user_service.avatars.clients import UserServiceClient
+from cruddur_common.uploads import MAX_BYTES, MEDIA_SIZES, UploadKind, media_folder, parse_upload_key
+from user_service.avatars.clients import AVATAR_API, MEDIA_API, GrantClient
 from user_service.avatars.errors import AvatarRejected, UploadGrantNotFound, UploadSettled
-from user_service.avatars.keys import parse_upload_key, rendition_key
-from user_service.avatars.processing import MAX_BYTES, Processed, Rendition, process_image
-from user_service.avatars.schemas import Claim, ResultRequest
+from user_service.avatars.keys import rendition_key
+from user_service.avatars.processing import PROCESSORS, Processed, Rendition, too_large
+from user_service.avatars.schemas import Claim, MediaResultRequest, ResultRequest
 from user_service.settings import Settings
 
 log = logging.getLogger(__name__)
-CACHE = "public, max-age=31536000, immutable"
+# An avatar version is a new URL each time: cached forever. A picture ends with its crud: a day at most
+# here, and the edge bounds it by the crud's remaining life (the `expires` query; docs/deletion.md).
+CACHE: dict[UploadKind, str] = {
+    "avatar": "public, max-age=31536000, immutable",
+    "media": "public, max-age=86400",
+}
 CpuRunner = Callable[..., Awaitable[Processed]]
 
 
@@ -79,41 +88,45 @@ async def _inline(func: Callable[..., Processed], /, *args: Any, **kwargs: Any) 
 
 @dataclass(kw_only=True)
 class Processor:
-    """Everything the processor talks to: S3, the user service, and where CPU work runs."""
+    """Everything the processor talks to: S3, the grant owners of each kind, and where CPU work runs."""
 
     s3: Any
-    users: UserServiceClient
+    users: GrantClient  # avatars: the user service
+    activity: GrantClient  # crud pictures: the activity service
     assets_bucket: str
     run_cpu: CpuRunner = _inline
 
     async def handle(self, obj: UploadedObject) -> Outcome:
         """Verify, process, publish and report one upload; infrastructure errors propagate (retry)."""
-        if parse_upload_key(obj.key) is None:
+        upload = parse_upload_key(obj.key)
+        if upload is None:
             return await self._drop(obj, "bad_key", "The key is not an upload key we hand out.")
+        grants = self.users if upload.kind == "avatar" else self.activity
         try:
-            claim = await self.users.claim(obj.key, uploaded_at=obj.event_time)
+            claim = await grants.claim(obj.key, uploaded_at=obj.event_time)
         except UploadGrantNotFound:
             return await self._drop(obj, "no_grant", "Nobody was granted an upload to this key.")
         except UploadSettled:
             return await self._drop(obj, None, "Already processed.", status="skipped")
         try:
-            processed = await self._verify_and_process(obj, claim)
+            processed = await self._verify_and_process(obj, claim, upload.kind)
         except AvatarRejected as rejected:
-            await self.users.report(
-                ResultRequest(key=obj.key, status="failed", reason=rejected.reason, message=rejected.message)
-            )
+            await grants.report(obj.key, _failed(upload.kind, obj.key, rejected))
             return await self._drop(obj, rejected.reason, rejected.message)
-        avatar_key = await self._publish(claim, processed)
-        await self.users.report(ResultRequest(key=obj.key, status="ready", avatar_key=avatar_key))
+        await self._publish(upload.kind, claim, processed)
+        result = _ready(upload.kind, obj.key, claim, processed)
+        await grants.report(obj.key, result)
         await self._delete_upload(obj)
-        log.info("avatar ready", extra={"key": obj.key, "avatar_key": avatar_key})
+        avatar_key = result.avatar_key if isinstance(result, ResultRequest) else None
+        log.info("%s ready", upload.kind, extra={"key": obj.key, "avatar_key": avatar_key})
         return Outcome(key=obj.key, status="ready", avatar_key=avatar_key)
 
-    async def _verify_and_process(self, obj: UploadedObject, claim: Claim) -> Processed:
-        if obj.size > MAX_BYTES:
-            raise AvatarRejected("file_too_large", f"The file is {obj.size} bytes; at most 5 MB.")
+    async def _verify_and_process(self, obj: UploadedObject, claim: Claim, kind: UploadKind) -> Processed:
+        if rejected := too_large(obj.size, kind):
+            raise rejected
+        max_bytes = MAX_BYTES[kind]
         try:
-            response = await self.s3.get_object(Bucket=obj.bucket, Key=obj.key, Range=f"bytes=0-{MAX_BYTES}")
+            response = await self.s3.get_object(Bucket=obj.bucket, Key=obj.key, Range=f"bytes=0-{max_bytes}")
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
                 raise AvatarRejected("upload_missing", "The uploaded file is gone.") from exc
@@ -121,27 +134,25 @@ class Processor:
         stored_type = str(response.get("ContentType", "")).split(";")[0].strip().lower()
         async with response["Body"] as body:
             data = await body.read()
-        total = _total_size(response, len(data))
-        if total > MAX_BYTES:
-            raise AvatarRejected("file_too_large", f"The file is {total} bytes; at most 5 MB.")
+        if rejected := too_large(_total_size(response, len(data)), kind):
+            raise rejected
         if stored_type and stored_type != claim.content_type:
             raise AvatarRejected(
                 "type_mismatch", f"The upload says {stored_type} but the grant was for {claim.content_type}."
             )
-        return await self.run_cpu(process_image, data, declared_type=claim.content_type)
+        return await self.run_cpu(PROCESSORS[kind], data, declared_type=claim.content_type)
 
-    async def _publish(self, claim: Claim, processed: Processed) -> str:
+    async def _publish(self, kind: UploadKind, claim: Claim, processed: Processed) -> None:
         async def put(rendition: Rendition) -> None:
             await self.s3.put_object(
                 Bucket=self.assets_bucket,
-                Key=rendition_key(claim.user_uuid, claim.version, size=rendition.size, fmt=rendition.fmt),
+                Key=_published_key(kind, claim, rendition.size, rendition.fmt),
                 Body=rendition.data,
                 ContentType=rendition.content_type,
-                CacheControl=CACHE,
+                CacheControl=CACHE[kind],
             )
 
         await asyncio.gather(*(put(r) for r in processed.renditions))
-        return rendition_key(claim.user_uuid, claim.version, size=512, fmt="jpg")
 
     async def _drop(
         self, obj: UploadedObject, reason: str | None, message: str, status: str = "rejected"
@@ -152,6 +163,33 @@ class Processor:
 
     async def _delete_upload(self, obj: UploadedObject) -> None:
         await self.s3.delete_object(Bucket=obj.bucket, Key=obj.key)
+
+
+def _published_key(kind: UploadKind, claim: Claim, size: int, fmt: str) -> str:
+    """avatars/<user>/<token>/{512,128}.{jpg,webp} or media/<user>/<token>/{1600,400}.{jpg,webp}."""
+    if kind == "media":
+        return f"{media_folder(claim.user_uuid, claim.version)}/{size}.{fmt}"
+    return rendition_key(claim.user_uuid, claim.version, size=size, fmt=fmt)
+
+
+def _ready(kind: UploadKind, key: str, claim: Claim, processed: Processed) -> BaseModel:
+    """The verdict on a processed upload: an avatar's 512 JPEG, a picture's two sizes."""
+    if kind == "avatar":
+        return ResultRequest(key=key, status="ready", avatar_key=_published_key(kind, claim, 512, "jpg"))
+    display, thumbnail = (next(r for r in processed.renditions if r.size == side) for side in MEDIA_SIZES)
+    return MediaResultRequest(
+        key=key,
+        status="ready",
+        width=display.width,
+        height=display.height,
+        thumbnail_width=thumbnail.width,
+        thumbnail_height=thumbnail.height,
+    )
+
+
+def _failed(kind: UploadKind, key: str, rejected: AvatarRejected) -> BaseModel:
+    result = ResultRequest if kind == "avatar" else MediaResultRequest
+    return result(key=key, status="failed", reason=rejected.reason, message=rejected.message)
 
 
 def _total_size(response: dict[str, Any], read: int) -> int:
@@ -170,7 +208,8 @@ async def open_processor(settings: Settings, *, run_cpu: CpuRunner = _inline) ->
         await aws.open(settings, "s3")
         yield Processor(
             s3=aws["s3"],
-            users=UserServiceClient(http, base_url=settings.user_url),
+            users=GrantClient(http, base_url=settings.user_url, api=AVATAR_API),
+            activity=GrantClient(http, base_url=settings.activity_url, api=MEDIA_API),
             assets_bucket=settings.assets_bucket,
             run_cpu=run_cpu,
         )
@@ -189,7 +228,7 @@ async def process_event(event: dict[str, Any], *, processor: Processor) -> dict[
                 for obj in uploaded_objects(json.loads(record["body"])):
                     await processor.handle(obj)
             except Exception:
-                log.exception("avatar upload failed; the message will be retried")
+                log.exception("upload processing failed; the message will be retried")
                 failures.append({"itemIdentifier": record["messageId"]})
         return {"batchItemFailures": failures}
     outcomes = [await processor.handle(obj) for obj in uploaded_objects(event)]

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-ContentType = Literal["image/jpeg", "image/png", "image/webp"]
+from cruddur_common.uploads import ContentType
 
 
 class UploadRequest(BaseModel):
@@ -88,5 +88,18 @@ class ResultRequest(BaseModel):
     key: str
     status: Literal["ready", "failed"]
     avatar_key: str | None = Field(default=None, description="The 512 JPEG of the new version when ready.")
+    reason: str | None = None
+    message: str | None = None
+
+
+class MediaResultRequest(BaseModel):
+    """The processor's verdict on a crud picture, sent to the activity service (internal, issue 15 §1)."""
+
+    key: str
+    status: Literal["ready", "failed"]
+    width: int | None = Field(default=None, description="Of the display size (longest side ≤ 1600).")
+    height: int | None = None
+    thumbnail_width: int | None = Field(default=None, description="Of the thumbnail (longest side ≤ 400).")
+    thumbnail_height: int | None = None
     reason: str | None = None
     message: str | None = None

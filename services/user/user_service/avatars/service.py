@@ -8,10 +8,17 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cruddur_common.uploads import (
+    EXTENSIONS,
+    MAX_BYTES,
+    UploadKey,
+    new_upload_key,
+    parse_upload_key,
+    presigned_post,
+)
 from user_service.avatars import repository
 from user_service.avatars.errors import UnsupportedExtension, UploadGrantNotFound, UploadSettled
-from user_service.avatars.keys import EXTENSIONS, UploadKey, new_upload_key, parse_upload_key, rendition_keys
-from user_service.avatars.processing import MAX_BYTES
+from user_service.avatars.keys import rendition_keys
 from user_service.avatars.render import render_status
 from user_service.avatars.schemas import AvatarStatus, Claim, KeyUploadGrant, ResultRequest, UploadGrant
 from user_service.errors import UserNotFound
@@ -32,7 +39,7 @@ async def _new_grant(
 ) -> tuple[UploadKey, datetime]:
     now = _now()
     await repository.prune(session, user.uuid, before=now - HISTORY)
-    upload_key = new_upload_key(user.uuid, content_type)
+    upload_key = new_upload_key("avatar", user.uuid, content_type)
     expires_at = now + timedelta(seconds=settings.avatar_grant_seconds)
     await repository.add_grant(
         session, key=upload_key.key, user_uuid=user.uuid, content_type=content_type, expires_at=expires_at
@@ -47,20 +54,21 @@ async def grant_post(
     upload_key, expires_at = await _new_grant(
         session, user=user, content_type=content_type, settings=settings
     )
-    presigned = await s3.generate_presigned_post(
-        Bucket=settings.uploads_bucket,
-        Key=upload_key.key,
-        Fields={"Content-Type": content_type},
-        Conditions=[{"Content-Type": content_type}, ["content-length-range", 1, MAX_BYTES]],
-        ExpiresIn=settings.avatar_grant_seconds,
+    url, fields = await presigned_post(
+        s3,
+        bucket=settings.uploads_bucket,
+        key=upload_key.key,
+        content_type=content_type,
+        max_bytes=MAX_BYTES["avatar"],
+        expires_in=settings.avatar_grant_seconds,
     )
     await session.commit()
     return UploadGrant(
-        url=presigned["url"],
-        fields=presigned["fields"],
+        url=url,
+        fields=fields,
         key=upload_key.key,
         content_type=content_type,  # type: ignore[arg-type]
-        max_bytes=MAX_BYTES,
+        max_bytes=MAX_BYTES["avatar"],
         expires_at=expires_at,
     )
 
@@ -85,7 +93,7 @@ async def grant_put(
         url=url,
         key=upload_key.key,
         content_type=content_type,  # type: ignore[arg-type]
-        max_bytes=MAX_BYTES,
+        max_bytes=MAX_BYTES["avatar"],
         expires_at=expires_at,
     )
 
@@ -101,7 +109,9 @@ async def claim(
 ) -> Claim:
     """The grant behind an uploaded object: it must exist, match the key's owner and still be open."""
     parsed = parse_upload_key(key)
-    upload = await repository.get(session, key, for_update=True) if parsed else None
+    upload = (
+        await repository.get(session, key, for_update=True) if parsed and parsed.kind == "avatar" else None
+    )
     if parsed is None or upload is None or upload.user_uuid != parsed.user_uuid:
         raise UploadGrantNotFound("No upload grant exists for this key.")
     if upload.status in ("ready", "failed"):

@@ -1,5 +1,8 @@
 """Avatar processor Lambda: S3 ObjectCreated on the uploads bucket. Thin over `user_service.avatars.pipeline`.
 
+The one image processor: avatars (reported to the user service, `USER_URL`) and crud pictures under
+`uploads/media/` (reported to the activity service, `ACTIVITY_URL`); the key's kind decides.
+
 Event sources: S3 → Lambda directly (how infra wires it; S3 invokes asynchronously and retries twice, so
 a failure raises and the whole event is retried — processing is idempotent), or SQS carrying S3
 notifications (then failed messages are returned as `batchItemFailures`, with ReportBatchItemFailures).
