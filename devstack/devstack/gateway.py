@@ -12,6 +12,8 @@ import asyncio
 import json
 import logging
 import os
+import re
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import asdict
@@ -63,6 +65,30 @@ PLACEHOLDER = """<!doctype html><html lang="en"><meta charset="utf-8"><title>Cru
 
 def _error(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+
+
+# Pictures end with their crud (docs/ops.md "Pictures at the edge"); CloudFront runs the same rule in
+# infra/cruddur_infra/edge/media_expiry.js, and tests/infra/media_edge_cases.py holds both to one table.
+MEDIA_PREFIX = "media/"
+MEDIA_MAX_AGE = 86400  # a day: what the processor writes; the crud's remaining life bounds it further
+# No crud ends more than 30 days from now (cruddur_common.expiry.MAX_LIFE) plus 5 minutes of clock skew:
+# an `expires` beyond that was not handed out by the activity service.
+MEDIA_MAX_AHEAD = 30 * 86400 + 300
+_EPOCH_SECONDS = re.compile(r"[0-9]{1,12}")
+
+
+def media_cache_control(expires: list[str], now: float) -> str | None:
+    """`Cache-Control` of a picture whose crud ends at `expires` (the URL's values), or None: not served.
+
+    One integer of epoch seconds, later than now and no further ahead than any crud lives; the
+    max-age is what is left of the crud's life, at most a day.
+    """
+    if len(expires) != 1 or not _EPOCH_SECONDS.fullmatch(expires[0]):
+        return None
+    left = int(expires[0]) - int(now)
+    if left <= 0 or left > MEDIA_MAX_AHEAD:
+        return None
+    return f"public, max-age={min(left, MEDIA_MAX_AGE)}"
 
 
 class Gateway:
@@ -284,8 +310,20 @@ class Gateway:
         return await self.proxy(request, self.services[name], "/openapi.json")
 
     async def assets(self, request: Request) -> Response:
-        """The assets bucket (CloudFront's `/assets/*` behaviour in AWS)."""
+        """The assets bucket (CloudFront's `/assets/*` and `/assets/media/*` behaviours in AWS).
+
+        Avatars are immutable (a new upload is a new key). A picture under `media/` is served only
+        while its crud lives, by the `expires` its URL carries, and cached no longer than that.
+        """
         key = request.path_params["key"]
+        if {"", ".", ".."} & set(key.split("/")):  # no way around the media/ rule by path segments
+            return _error(404, "not_found", "No such asset.")
+        cache = "public, max-age=31536000, immutable"
+        if key.startswith(MEDIA_PREFIX):
+            media_cache = media_cache_control(request.query_params.getlist("expires"), time.time())
+            if media_cache is None:
+                return _error(404, "not_found", "No such asset.")
+            cache = media_cache
         aws = self.cfg["aws"]
         url = f"{aws['endpoint_url']}/{aws['assets_bucket']}/{key}"
         response = await self.http.get(url)
@@ -294,7 +332,7 @@ class Gateway:
         return Response(
             response.content,
             media_type=response.headers.get("content-type"),
-            headers={"cache-control": "public, max-age=31536000, immutable"},
+            headers={"cache-control": cache},
         )
 
 

@@ -100,7 +100,7 @@ def test_one_task_definition_per_service_with_health_check_logs_and_settings(
     assert secrets == expected | {"CURSOR_SECRET", "INTERNAL_SECRET"}
     assert ("MESSAGES_TABLE" in env) is needs.messages_table
     assert ("STREAM_DEAD_LETTER_QUEUE" in env) is needs.messages_table  # /ready counts what was parked
-    assert ({"UPLOADS_BUCKET", "ASSETS_BUCKET", "ASSETS_BASE_URL"} <= env.keys()) is needs.media_buckets
+    assert ({"UPLOADS_BUCKET", "ASSETS_BUCKET", "ASSETS_BASE_URL"} <= env.keys()) is (needs.media is not None)
     assert not any("PASSWORD" in name or "SECRET" in name for name in env)
 
 

@@ -61,5 +61,5 @@ def test_every_behavior_uses_the_policy(synth: Synth) -> None:
     (dist,) = synth.resources("CruddurFrontend", "AWS::CloudFront::Distribution").values()
     config = dist["Properties"]["DistributionConfig"]
     behaviors = [config["DefaultCacheBehavior"], *config["CacheBehaviors"]]
-    assert len(behaviors) == 4
+    assert len(behaviors) == 5  # default, /api/*, /assets/media/*, /assets/*, /config.json
     assert all(b["ResponseHeadersPolicyId"] == {"Ref": name} for b in behaviors)

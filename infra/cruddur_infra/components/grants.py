@@ -32,6 +32,15 @@ def objects(bucket_arn: str, *, prefix: str, actions: tuple[str, ...]) -> iam.Po
     return iam.PolicyStatement(actions=list(actions), resources=[f"{bucket_arn}/{prefix}*"])
 
 
+def list_prefix(bucket_arn: str, *, prefix: str) -> iam.PolicyStatement:
+    """List one bucket's keys, only under one prefix."""
+    return iam.PolicyStatement(
+        actions=["s3:ListBucket"],
+        resources=[bucket_arn],
+        conditions={"StringLike": {"s3:prefix": [f"{prefix}*"]}},
+    )
+
+
 def read_secret(secret: secretsmanager.ISecret) -> iam.PolicyStatement:
     """Read one secret's value."""
     return iam.PolicyStatement(

@@ -6,6 +6,7 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from cruddur_infra import nag
@@ -29,6 +30,7 @@ class ScheduledServiceJob(Construct):
         security_group: ec2.ISecurityGroup,
         environment: dict[str, str],
         secrets: dict[str, ecs.Secret],
+        task_statements: list[iam.PolicyStatement],
     ) -> None:
         super().__init__(scope, construct_id)
         self.task_definition = ecs.FargateTaskDefinition(
@@ -38,6 +40,8 @@ class ScheduledServiceJob(Construct):
             cpu=256,
             memory_limit_mib=512,
         )
+        for statement in task_statements:
+            self.task_definition.add_to_task_role_policy(statement)
         log_group = month_of_logs(self, "Logs")
         self.task_definition.add_container(
             job.name,

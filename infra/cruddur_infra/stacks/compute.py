@@ -18,7 +18,7 @@ from cruddur_infra import nag
 from cruddur_infra.components import grants
 from cruddur_infra.components.scheduled_job import ScheduledServiceJob
 from cruddur_infra.components.service_app import ServiceApp
-from cruddur_infra.needs import needs_for
+from cruddur_infra.needs import ServiceNeeds, needs_for
 from cruddur_infra.settings import (
     CLUSTER_NAME,
     INTERNAL_DNS_NAMESPACE,
@@ -27,13 +27,7 @@ from cruddur_infra.settings import (
 )
 from cruddur_infra.stacks.auth import AuthStack
 from cruddur_infra.stacks.data import MESSAGES_INDEXES, DataStack
-from cruddur_infra.stacks.functions import (
-    ASSETS_ARN_EXPORT,
-    AVATARS_PREFIX,
-    UPLOADS_ARN_EXPORT,
-    UPLOADS_PREFIX,
-    FunctionsStack,
-)
+from cruddur_infra.stacks.functions import ASSETS_ARN_EXPORT, UPLOADS_ARN_EXPORT, FunctionsStack
 from cruddur_infra.stacks.network import NetworkStack
 
 # What moderation does to an account (user_service.moderation): suspend, sign out, unsuspend.
@@ -95,17 +89,10 @@ class ComputeStack(Stack):
                 task_statements=self._task_statements(entry),
                 capacity=(settings.min_tasks, settings.max_tasks),
             )
-            if needs_for(entry).media_buckets:
-                nag.suppress_iam(
-                    self.services[entry.name],
-                    "Presigned uploads and avatar reads are limited to the uploads/ and avatars/ prefixes",
-                    resources=[
-                        f"{UPLOADS_ARN_EXPORT}/{UPLOADS_PREFIX}*",
-                        f"{ASSETS_ARN_EXPORT}/{AVATARS_PREFIX}*",
-                    ],
-                )
+            self._acknowledge_media(self.services[entry.name], needs_for(entry))
             for job in needs_for(entry).jobs:
-                ScheduledServiceJob(
+                # The job runs the service's code with the service's grants (the purge deletes pictures).
+                scheduled = ScheduledServiceJob(
                     self,
                     f"{entry.name.capitalize()}{job.name.capitalize()}Job",
                     service_name=entry.name,
@@ -115,8 +102,23 @@ class ComputeStack(Stack):
                     security_group=network.services_sg,
                     environment=self._environment(entry),
                     secrets=self._secrets(entry),
+                    task_statements=self._task_statements(entry),
                 )
+                self._acknowledge_media(scheduled, needs_for(entry))
         CfnOutput(self, "LoadBalancerDnsName", value=self.load_balancer.load_balancer_dns_name)
+
+    @staticmethod
+    def _acknowledge_media(construct: Construct, needs: ServiceNeeds) -> None:
+        """The media grants' object wildcards are each one key prefix of one bucket."""
+        if needs.media is not None:
+            nag.suppress_iam(
+                construct,
+                f"Objects only under {needs.media.uploads} (uploads) and {needs.media.assets} (assets)",
+                resources=[
+                    f"{UPLOADS_ARN_EXPORT}/{needs.media.uploads}*",
+                    f"{ASSETS_ARN_EXPORT}/{needs.media.assets}*",
+                ],
+            )
 
     def _load_balancer(
         self, *, network: NetworkStack, certificate_arn: str
@@ -170,7 +172,7 @@ class ComputeStack(Stack):
             env["MESSAGES_TABLE"] = self._data.messages_table.table_name
             # /ready shows how many stream records the Lambda parked on this queue (docs/messaging.md)
             env["STREAM_DEAD_LETTER_QUEUE"] = self._functions.dead_letters.queue_url
-        if needs.media_buckets:
+        if needs.media is not None:
             env["UPLOADS_BUCKET"] = self._functions.uploads_bucket.bucket_name
             env["ASSETS_BUCKET"] = self._functions.assets_bucket.bucket_name
             env["ASSETS_BASE_URL"] = f"https://{self._functions.domain_name}/assets"
@@ -199,14 +201,14 @@ class ComputeStack(Stack):
                     actions=["sqs:GetQueueAttributes"], resources=[self._functions.dead_letters.queue_arn]
                 )
             )
-        if needs.media_buckets:
+        if needs.media is not None:
             uploads, assets = self._functions.uploads_arn, self._functions.assets_arn
-            statements.append(grants.objects(uploads, prefix=UPLOADS_PREFIX, actions=("s3:PutObject",)))
+            statements.append(grants.objects(uploads, prefix=needs.media.uploads, actions=("s3:PutObject",)))
             statements.append(
-                grants.objects(
-                    assets, prefix=AVATARS_PREFIX, actions=("s3:GetObject", "s3:PutObject", "s3:DeleteObject")
-                )  # PutObject: the generated default avatars under avatars/default/
+                grants.objects(assets, prefix=needs.media.assets, actions=needs.media.asset_actions)
             )
+            if needs.media.list_assets:
+                statements.append(grants.list_prefix(assets, prefix=needs.media.assets))
         if needs.account_admin:
             statements.append(
                 iam.PolicyStatement(

@@ -18,6 +18,7 @@ from cruddur_infra.settings import repository_name
 
 DATABASE_NAME = "cruddur"
 MESSAGES_INDEXES = ("gsi1",)
+MESSAGES_TTL_ATTRIBUTE = "ttl"  # messaging_service: the message's end as epoch seconds
 
 
 class DataStack(Stack):
@@ -135,7 +136,9 @@ class DataStack(Stack):
             sort_key=dynamodb.Attribute(name="sk", type=key),
             billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
             stream=dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
-            time_to_live_attribute="expires_at",
+            # Disappearing messages carry `ttl` (epoch seconds, a Number) next to their ISO `expires_at`;
+            # DynamoDB deletes them within days of it, reads hide them at once (docs/deletion.md).
+            time_to_live_attribute=MESSAGES_TTL_ATTRIBUTE,
             point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
                 point_in_time_recovery_enabled=True
             ),

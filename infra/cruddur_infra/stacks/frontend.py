@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from aws_cdk import Annotations, Aws, CfnOutput, CfnParameter, Duration, Stack
@@ -31,6 +32,9 @@ STRIP_ASSETS_JS = """function handler(event) {
   request.uri = request.uri.replace(/^\\/assets\\//, '/');
   return request;
 }"""
+# A crud's pictures end with it: 404 once the URL's `expires` passed, cached no longer than what is left.
+MEDIA_EXPIRY_JS = Path(__file__).resolve().parents[1] / "edge" / "media_expiry.js"
+MEDIA_EDGE_TTL = Duration.seconds(300)  # how long CloudFront may keep a picture (docs/ops.md)
 
 
 class FrontendStack(Stack):
@@ -80,7 +84,7 @@ class FrontendStack(Stack):
                 origin=origins.S3BucketOrigin.with_origin_access_control(self.site_bucket),
                 viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
                 cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
-                function_associations=[self._function("SpaFallback", SPA_FALLBACK_JS)],
+                function_associations=[self._on_request(self._function("SpaFallback", SPA_FALLBACK_JS))],
                 response_headers_policy=headers,
             ),
             additional_behaviors={
@@ -93,11 +97,21 @@ class FrontendStack(Stack):
                     origin_request_policy=cloudfront.OriginRequestPolicy.ALL_VIEWER,
                     response_headers_policy=headers,
                 ),
+                # Before `/assets/*`: CloudFront takes the first pattern that matches.
+                "/assets/media/*": cloudfront.BehaviorOptions(
+                    origin=assets,
+                    viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+                    cache_policy=self._media_cache_policy(),
+                    function_associations=self._media_expiry(),
+                    response_headers_policy=headers,
+                ),
                 "/assets/*": cloudfront.BehaviorOptions(
                     origin=assets,
                     viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
                     cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
-                    function_associations=[self._function("StripAssetsPrefix", STRIP_ASSETS_JS)],
+                    function_associations=[
+                        self._on_request(self._function("StripAssetsPrefix", STRIP_ASSETS_JS))
+                    ],
                     response_headers_policy=headers,
                 ),
                 "/config.json": cloudfront.BehaviorOptions(
@@ -117,15 +131,45 @@ class FrontendStack(Stack):
         CfnOutput(self, "DistributionDomainName", value=self.distribution.distribution_domain_name)
         CfnOutput(self, "SiteBucketName", value=self.site_bucket.bucket_name)
 
-    def _function(self, name: str, code: str) -> cloudfront.FunctionAssociation:
-        function = cloudfront.Function(
+    def _function(self, name: str, code: str) -> cloudfront.Function:
+        return cloudfront.Function(
             self,
             name,
             code=cloudfront.FunctionCode.from_inline(code),
             runtime=cloudfront.FunctionRuntime.JS_2_0,
         )
+
+    @staticmethod
+    def _on_request(function: cloudfront.IFunction) -> cloudfront.FunctionAssociation:
         return cloudfront.FunctionAssociation(
             function=function, event_type=cloudfront.FunctionEventType.VIEWER_REQUEST
+        )
+
+    def _media_expiry(self) -> list[cloudfront.FunctionAssociation]:
+        """One function on both events: it refuses ended pictures and bounds the browser's cache."""
+        function = self._function("MediaExpiry", MEDIA_EXPIRY_JS.read_text(encoding="utf-8"))
+        return [
+            self._on_request(function),
+            cloudfront.FunctionAssociation(
+                function=function, event_type=cloudfront.FunctionEventType.VIEWER_RESPONSE
+            ),
+        ]
+
+    def _media_cache_policy(self) -> cloudfront.CachePolicy:
+        """`expires` is part of the key (a shortened crud's new URL is a new object to the cache); at most
+        300 s at the edge whatever the object says, compressed like the other assets."""
+        return cloudfront.CachePolicy(
+            self,
+            "MediaCache",
+            comment="Cruddur pictures: keyed by expires, kept at most 300 s (docs/ops.md)",
+            min_ttl=Duration.seconds(0),
+            default_ttl=MEDIA_EDGE_TTL,
+            max_ttl=MEDIA_EDGE_TTL,
+            query_string_behavior=cloudfront.CacheQueryStringBehavior.allow_list("expires"),
+            header_behavior=cloudfront.CacheHeaderBehavior.none(),
+            cookie_behavior=cloudfront.CacheCookieBehavior.none(),
+            enable_accept_encoding_gzip=True,
+            enable_accept_encoding_brotli=True,
         )
 
     def _deploy_site(self, *, settings: InfraSettings, auth: AuthStack, domain_name: str) -> None:

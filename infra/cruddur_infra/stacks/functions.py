@@ -21,11 +21,10 @@ from cruddur_infra import nag
 from cruddur_infra.components import grants
 from cruddur_infra.components.private_bucket import private_bucket
 from cruddur_infra.components.python_function import PythonFunction
+from cruddur_infra.needs import AVATARS_PREFIX, MEDIA_PREFIX, UPLOADS_PREFIX
 from cruddur_infra.settings import InfraSettings, internal_url
 from cruddur_infra.stacks.data import MESSAGES_INDEXES
 
-UPLOADS_PREFIX = "uploads/"
-AVATARS_PREFIX = "avatars/"
 UPLOADS_ARN_EXPORT = "CruddurFunctions-UploadsBucketArn"
 ASSETS_ARN_EXPORT = "CruddurFunctions-AssetsBucketArn"
 
@@ -63,6 +62,7 @@ class FunctionsStack(Stack):
                 )
             ],
             lifecycle_rules=[
+                # Every upload, avatar or picture (uploads/media/), is processed in seconds or abandoned.
                 s3.LifecycleRule(prefix=UPLOADS_PREFIX, expiration=Duration.days(1)),
                 s3.LifecycleRule(abort_incomplete_multipart_upload_after=Duration.days(1)),
             ],
@@ -74,6 +74,14 @@ class FunctionsStack(Stack):
             versioned=True,
             lifecycle_rules=[
                 s3.LifecycleRule(noncurrent_version_expiration=Duration.days(30)),
+                # Pictures are deleted by the activity purge when their crud ends (no expiration here:
+                # the crud's life decides); what versioning keeps of them goes a day later, with the
+                # delete markers left behind (docs/deletion.md). Overlapping rules: S3 applies the shorter.
+                s3.LifecycleRule(
+                    prefix=MEDIA_PREFIX,
+                    noncurrent_version_expiration=Duration.days(1),
+                    expired_object_delete_marker=True,
+                ),
                 s3.LifecycleRule(abort_incomplete_multipart_upload_after=Duration.days(1)),
             ],
         )
@@ -118,7 +126,7 @@ class FunctionsStack(Stack):
     def _avatar_processor(
         self, *, settings: InfraSettings, vpc: ec2.IVpc, lambda_sg: ec2.ISecurityGroup
     ) -> lambda_.IFunction:
-        user = service("user")
+        user, activity = service("user"), service("activity")
         processor = PythonFunction(
             self,
             "AvatarProcessor",
@@ -128,7 +136,8 @@ class FunctionsStack(Stack):
             environment={
                 "UPLOADS_BUCKET": self.uploads_bucket.bucket_name,
                 "ASSETS_BUCKET": self.assets_bucket.bucket_name,
-                "USER_URL": internal_url(user.name, user.port),
+                "USER_URL": internal_url(user.name, user.port),  # avatars' claim and result
+                "ACTIVITY_URL": internal_url(activity.name, activity.port),  # pictures' claim and result
                 "INTERNAL_SECRET_ARN": self._internal_secret.secret_arn,
             },
             vpc=vpc,
@@ -146,15 +155,17 @@ class FunctionsStack(Stack):
                 actions=("s3:GetObject", "s3:DeleteObject"),
             )
         )
-        processor.add_to_role_policy(
-            grants.objects(self.assets_bucket.bucket_arn, prefix=AVATARS_PREFIX, actions=("s3:PutObject",))
-        )
+        for prefix in (AVATARS_PREFIX, MEDIA_PREFIX):
+            processor.add_to_role_policy(
+                grants.objects(self.assets_bucket.bucket_arn, prefix=prefix, actions=("s3:PutObject",))
+            )
         nag.suppress_iam(
             processor,
-            "Object access is limited to the uploads/ and avatars/ key prefixes",
+            "Object access is limited to the uploads/, avatars/ and media/ key prefixes",
             resources=[
                 f"{nag.arn(self.uploads_bucket)}/{UPLOADS_PREFIX}*",
                 f"{nag.arn(self.assets_bucket)}/{AVATARS_PREFIX}*",
+                f"{nag.arn(self.assets_bucket)}/{MEDIA_PREFIX}*",
             ],
         )
         self.uploads_bucket.add_event_notification(
