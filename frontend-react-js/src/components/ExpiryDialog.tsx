@@ -1,4 +1,4 @@
-import { useId, useState } from 'react'
+import { useEffect, useId, useRef, useState } from 'react'
 import { errorMessage } from '../api/client'
 import { changeExpiry } from '../api/activities'
 import type { Activity } from '../api/types'
@@ -42,13 +42,19 @@ export function ExpiryDialog({ activity, onClose, onEnded }: { activity: Activit
     }
   }
 
+  // One dialog with two steps (focus stays inside it); the confirmation starts on Cancel.
+  const cancelEnd = useRef<HTMLButtonElement>(null)
+  useEffect(() => {
+    if (confirmEnd) cancelEnd.current?.focus()
+  }, [confirmEnd])
+
   if (confirmEnd) {
     return (
       <Modal title="End this crud now?" onClose={onClose}>
         <p className="modal__text">It disappears for everyone now, with its replies, pictures, likes and reposts. This can’t be undone.</p>
         <FormError message={error} />
         <div className="modal__buttons">
-          <button type="button" className="btn btn--ghost" onClick={() => setConfirmEnd(false)} data-autofocus>
+          <button ref={cancelEnd} type="button" className="btn btn--ghost" onClick={() => setConfirmEnd(false)}>
             Cancel
           </button>
           <button type="button" className="btn btn--danger" onClick={() => void send('now')} disabled={busy}>
