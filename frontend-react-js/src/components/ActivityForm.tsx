@@ -6,12 +6,13 @@ import { useAuth } from '../auth/AuthContext'
 import { useMediaUploads } from '../hooks/useMediaUploads'
 import { emit } from '../lib/events'
 import { CRUD_MAX } from '../lib/text'
-import { DEFAULT_TTL, TTL_OPTIONS, type Ttl } from '../lib/time'
+import { DEFAULT_TTL, type Ttl } from '../lib/time'
 import { Avatar } from './Avatar'
 import { CharCounter, canSend } from './CharCounter'
 import { BombIcon } from './Icons'
 import { AddPicturesButton, AttachmentList, DropZone } from './MediaPicker'
 import { FormError } from './States'
+import { TtlOptions } from './TtlOptions'
 
 /**
  * Post a crud: up to 280 characters, up to 4 pictures with alt text, and how long it lives (the
@@ -78,11 +79,7 @@ export function ActivityForm({ onPosted, autoFocus = false }: { onPosted?: (acti
               <BombIcon size={18} />
               <span className="visually-hidden">Expires after</span>
               <select id={`${id}-ttl`} value={ttl} onChange={(e) => setChosen(e.target.value as Ttl)}>
-                {TTL_OPTIONS.map((o) => (
-                  <option key={o.value} value={o.value}>
-                    {o.label}
-                  </option>
-                ))}
+                <TtlOptions />
               </select>
             </label>
             <CharCounter text={text} max={CRUD_MAX} id={`${id}-count`} />

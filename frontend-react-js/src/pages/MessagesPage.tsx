@@ -304,7 +304,7 @@ function TimerControl({ groupUuid, timer, onChanged }: { groupUuid: string; time
     }
   }
   return (
-    <label className={value ? 'timer-control is-on' : 'timer-control'} htmlFor={`${id}-timer`}>
+    <label className={value ? 'ttl-picker timer-control is-on' : 'ttl-picker timer-control'} htmlFor={`${id}-timer`}>
       <TimerIcon size={18} />
       <span className="visually-hidden">Disappearing messages</span>
       <select id={`${id}-timer`} value={value ?? ''} disabled={busy} onChange={(e) => void change((e.target.value || null) as MessageTtl | null)}>

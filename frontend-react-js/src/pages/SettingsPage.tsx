@@ -10,9 +10,10 @@ import { PageHeader } from '../components/PageHeader'
 import { PersonRow } from '../components/PersonRow'
 import { EmptyState, ErrorState, FormError, Spinner } from '../components/States'
 import { useToast } from '../components/Toast'
+import { TtlOptions } from '../components/TtlOptions'
 import { usePagedList, type PagedList } from '../hooks/usePagedList'
 import { useTitle } from '../hooks/useTitle'
-import { DEFAULT_TTL, TTL_OPTIONS, formatFull, ttlLabel, type Ttl } from '../lib/time'
+import { DEFAULT_TTL, formatFull, ttlLabel, type Ttl } from '../lib/time'
 
 export type SettingsTab = 'blocked' | 'muted' | 'expiry'
 
@@ -153,11 +154,7 @@ function DefaultExpiry() {
       <div className="field">
         <label htmlFor={`${id}-ttl`}>Default expiry</label>
         <select id={`${id}-ttl`} value={value} onChange={(e) => setChoice(e.target.value as Ttl)}>
-          {TTL_OPTIONS.map((o) => (
-            <option key={o.value} value={o.value}>
-              {o.label}
-            </option>
-          ))}
+          <TtlOptions />
         </select>
       </div>
       <FormError message={error} />
