@@ -42,6 +42,7 @@ export const routes: RouteObject[] = [
       { path: '/settings', element: <Navigate to="/settings/blocked" replace /> },
       { path: '/settings/blocked', element: <RequireAuth><SettingsPage tab="blocked" /></RequireAuth> },
       { path: '/settings/muted', element: <RequireAuth><SettingsPage tab="muted" /></RequireAuth> },
+      { path: '/settings/expiry', element: <RequireAuth><SettingsPage tab="expiry" /></RequireAuth> },
       { path: '/moderation', element: <RequireAuth><ModerationPage tab="open" /></RequireAuth> },
       { path: '/moderation/resolved', element: <RequireAuth><ModerationPage tab="resolved" /></RequireAuth> },
       { path: '/moderation/audit', element: <RequireAuth><ModerationPage tab="audit" /></RequireAuth> },

@@ -1,5 +1,5 @@
 import { api, apiResponse, getPage, toPage, withQuery, type Page } from './client'
-import type { Activity, CreateActivity, CrudPage, SearchResult, Trend, UserPage } from './types'
+import type { Activity, CreateActivity, CreateReply, CrudPage, ExpiryChange, ImageContentType, MediaGrant, MediaStatus, SearchResult, Trend, UserPage } from './types'
 
 const LIMIT = 20
 const enc = encodeURIComponent
@@ -19,8 +19,22 @@ export function createActivity(body: CreateActivity): Promise<Activity> {
   return api<Activity>('/api/activities', { method: 'POST', body, auth: 'required' })
 }
 
-export function replyTo(uuid: string, message: string): Promise<Activity> {
-  return api<Activity>(`/api/activities/${enc(uuid)}/reply`, { method: 'POST', body: { message }, auth: 'required' })
+export function replyTo(uuid: string, body: CreateReply): Promise<Activity> {
+  return api<Activity>(`/api/activities/${enc(uuid)}/reply`, { method: 'POST', body, auth: 'required' })
+}
+
+/** A new end for your crud from now; `"now"` deletes it (then there is no crud to return). */
+export function changeExpiry(uuid: string, ttl: ExpiryChange['ttl']): Promise<Activity | undefined> {
+  return api<Activity | undefined>(`/api/activities/${enc(uuid)}`, { method: 'PATCH', body: { ttl } satisfies ExpiryChange, auth: 'required' })
+}
+
+/** A presigned POST for one picture of a crud or reply. */
+export function mediaGrant(contentType: ImageContentType): Promise<MediaGrant> {
+  return api<MediaGrant>('/api/activities/media', { method: 'POST', body: { content_type: contentType }, auth: 'required' })
+}
+
+export function mediaStatus(id: string, signal?: AbortSignal): Promise<MediaStatus> {
+  return api<MediaStatus>(`/api/activities/media/${enc(id)}`, { signal, auth: 'required' })
 }
 
 export function deleteActivity(uuid: string): Promise<void> {

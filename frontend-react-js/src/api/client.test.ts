@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { json, mockFetch } from '../test/render'
-import { ApiError, api, errorMessage, getPage, nextFromLink, retryAfterSeconds, setTokenProvider, toPage } from './client'
+import { ApiError, api, codeMessage, errorMessage, getPage, nextFromLink, retryAfterSeconds, setTokenProvider, toPage } from './client'
 
 afterEach(() => setTokenProvider(async () => null))
 
@@ -130,5 +130,29 @@ describe('error sentences by code (one table for every page)', () => {
     expect(retryAfterSeconds('Wed, 20 May 2026 10:00:45 GMT', now)).toBe(45)
     expect(retryAfterSeconds('soon', now)).toBeUndefined()
     expect(retryAfterSeconds(null, now)).toBeUndefined()
+  })
+
+  it.each([
+    ['too_many_media', 'A crud or reply can have at most 4 pictures.'],
+    ['media_not_found', 'One of the pictures is gone. Remove it and add it again.'],
+    ['media_not_ready', 'A picture is still being processed. Wait until it is ready.'],
+    ['media_in_use', 'One of the pictures is already on another crud. Add it again.'],
+    ['media_duplicate', 'The same picture is attached twice.'],
+    ['alt_too_long', 'Alt text can be at most 1,500 characters.'],
+    ['ttl_too_long', 'A crud can live at most 30 days from when it was posted.'],
+    ['reply_expiry', 'Replies end with their crud.'],
+    ['not_author', 'Only the author can change when a crud ends.'],
+    ['message_ttl_invalid', 'Pick Off, 1 hour, 1 day, 7 days or 30 days.'],
+  ])('words issue 15’s %s itself', async (code, sentence) => {
+    mockFetch({ 'POST /api/x': () => json({ error: { code, message: `raw ${code}` } }, 422) })
+    expect(errorMessage(await api('/api/x', { method: 'POST', body: {} }).catch((e) => e))).toBe(sentence)
+  })
+
+  it('words the image processor’s reasons from the same table, else keeps the service’s words', () => {
+    expect(codeMessage('decompression_bomb', 'x')).toBe('That image declares an enormous size and was refused.')
+    expect(codeMessage('type_mismatch', 'x')).toMatch(/Choose a JPEG, PNG or WebP image/)
+    expect(codeMessage('grant_expired', 'x')).toBe('The upload took too long. Try again.')
+    expect(codeMessage('something_new', 'The service said so.')).toBe('The service said so.')
+    expect(codeMessage(null, 'fallback')).toBe('fallback')
   })
 })

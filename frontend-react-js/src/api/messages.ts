@@ -1,5 +1,5 @@
 import { api, getPage, type Page } from './client'
-import type { CreateMessage, CreatedMessage, Message, MessageGroup } from './types'
+import type { CreateMessage, CreatedMessage, Message, MessageGroup, MessageGroupSettings, MessageTtl } from './types'
 
 const enc = encodeURIComponent
 
@@ -25,4 +25,9 @@ export function messagesPage(path: string, signal?: AbortSignal): Promise<Page<M
 
 export function sendMessage(body: CreateMessage): Promise<CreatedMessage> {
   return api<CreatedMessage>('/api/messages', { method: 'POST', body, auth: 'required' })
+}
+
+/** Set or turn off (null) a conversation's message timer; a member only. */
+export function setMessageTimer(groupUuid: string, messageTtl: MessageTtl | null): Promise<MessageGroupSettings> {
+  return api<MessageGroupSettings>(`/api/message_groups/${enc(groupUuid)}`, { method: 'PUT', body: { message_ttl: messageTtl }, auth: 'required' })
 }

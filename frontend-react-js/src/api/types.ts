@@ -8,6 +8,7 @@ import type { components as ActivityApi } from './generated/activity'
 import type { components as MessagingApi } from './generated/messaging'
 import type { components as NotificationApi } from './generated/notification'
 import type { components as UserApi } from './generated/user'
+import type * as Issue15 from './handwritten'
 
 type ActivitySchemas = ActivityApi['schemas']
 type UserSchemas = UserApi['schemas']
@@ -15,10 +16,11 @@ type MessagingSchemas = MessagingApi['schemas']
 type NotificationSchemas = NotificationApi['schemas']
 
 // activity service
-export type Activity = ActivitySchemas['ActivityItem']
+export type Activity = ActivitySchemas['ActivityItem'] & Issue15.ActivityMediaFields
 export type ActivityList = ActivitySchemas['ActivityPage']
-export type CreateActivity = ActivitySchemas['NewActivity']
-export type CrudPage = ActivitySchemas['CrudPage']
+export type CreateActivity = ActivitySchemas['NewActivity'] & Issue15.NewMediaFields
+export type CreateReply = ActivitySchemas['NewReply'] & Issue15.NewMediaFields
+export type CrudPage = Omit<ActivitySchemas['CrudPage'], 'activity' | 'replies'> & { activity: Activity; replies: Activity[] }
 export type Profile = ActivitySchemas['Profile']
 export type UserPage = ActivitySchemas['UserPage']
 export type SearchResult = ActivitySchemas['SearchResult']
@@ -32,21 +34,21 @@ export type UserProfile = UserSchemas['UserProfile']
  * The signed-in person: `GET /api/users/me` (with `moderator`). Until it loads the app knows only the
  * identity fields and, from the access token's groups, whether the caller is a moderator.
  */
-export type Me = Pick<UserSchemas['Me'], 'uuid' | 'handle' | 'display_name' | 'avatar_url'> & Partial<UserSchemas['Me']>
+export type Me = Pick<UserSchemas['Me'], 'uuid' | 'handle' | 'display_name' | 'avatar_url'> & Partial<UserSchemas['Me']> & Issue15.DefaultTtlFields
 /** `GET /api/users/@handle/short`: `blocking` and `muted` are the signed-in reader's (null signed out). */
 export type Person = UserSchemas['ShortUser']
 export type SuggestedUser = UserSchemas['Person']
 export type PersonList = UserSchemas['PersonPage']
-export type ProfileUpdate = UserSchemas['ProfileUpdate']
+export type ProfileUpdate = UserSchemas['ProfileUpdate'] & Issue15.DefaultTtlFields
 export type FollowState = UserSchemas['FollowState']
 export type AvatarGrant = UserSchemas['UploadGrant']
 export type AvatarStatus = UserSchemas['AvatarStatus']
 
 // messaging service
-export type MessageGroup = MessagingSchemas['MessageGroup']
-export type Message = MessagingSchemas['Message']
+export type MessageGroup = MessagingSchemas['MessageGroup'] & Issue15.MessageGroupExpiryFields
+export type Message = MessagingSchemas['Message'] & Issue15.MessageExpiryFields
 export type CreateMessage = MessagingSchemas['CreateMessage']
-export type CreatedMessage = MessagingSchemas['CreatedMessage']
+export type CreatedMessage = MessagingSchemas['CreatedMessage'] & Issue15.MessageExpiryFields
 
 // notification service
 export type Notification = NotificationSchemas['Notification']
@@ -72,6 +74,18 @@ export type ModeratedProfile = UserSchemas['ReportedProfile']
 export type Resolve = UserSchemas['ResolveIn']
 export type ModerationAction = Resolve['action']
 export type AuditEntry = UserSchemas['AuditView']
+
+// issue 15: pictures, expiry control, disappearing messages (hand-written until generated: handwritten.ts)
+export type {
+  ExpiryChange,
+  ImageContentType,
+  MediaGrant,
+  MediaItem,
+  MediaRef,
+  MediaStatus,
+  MessageGroupSettings,
+  MessageTtl,
+} from './handwritten'
 
 /**
  * The `message` server-sent event. SSE payloads are not part of an OpenAPI response body, so this

@@ -1,5 +1,5 @@
 import { api, getPage, type Page } from './client'
-import type { AvatarGrant, AvatarStatus, Me, Person, Profile, SuggestedUser } from './types'
+import type { AvatarGrant, AvatarStatus, Me, Person, Profile, ProfileUpdate, SuggestedUser } from './types'
 
 const enc = encodeURIComponent
 
@@ -12,7 +12,8 @@ export function getShort(handle: string, signal?: AbortSignal): Promise<Person> 
   return api<Person>(`/api/users/@${enc(handle)}/short`, { signal })
 }
 
-export function updateProfile(body: { display_name: string; bio: string }): Promise<Profile> {
+/** Display name and bio; `default_ttl` (issue 15) is where the composer starts (null: the 7-day default). */
+export function updateProfile(body: ProfileUpdate): Promise<Profile> {
   return api<Profile>('/api/profile/update', { method: 'PUT', body, auth: 'required' })
 }
 

@@ -1,7 +1,8 @@
-import { useCallback, type ReactNode } from 'react'
+import { useCallback, useEffect, type ReactNode } from 'react'
 import type { Activity } from '../api/types'
 import type { PagedList } from '../hooks/usePagedList'
 import { useUnexpired } from '../hooks/useUnexpired'
+import { on } from '../lib/events'
 import { ActivityItem } from './ActivityItem'
 import { InfiniteSentinel } from './InfiniteSentinel'
 import { EmptyState, ErrorState, Spinner } from './States'
@@ -11,6 +12,8 @@ export function ActivityFeed({ list, empty, label }: { list: PagedList<Activity>
   const visible = useUnexpired(list.items)
   const { setItems } = list
   const remove = useCallback((uuid: string) => setItems((items) => items.filter((a) => a.uuid !== uuid)), [setItems])
+  // A crud whose author changed its end: every copy in this list (reposts too) gets the new end.
+  useEffect(() => on('activity:changed', (a) => setItems((items) => items.map((i) => (i.uuid === a.uuid ? { ...i, expires_at: a.expires_at } : i)))), [setItems])
 
   if (list.status === 'loading') return <Spinner label={`Loading ${label}`} />
   if (list.status === 'error') return <ErrorState error={list.error} onRetry={list.reload} />

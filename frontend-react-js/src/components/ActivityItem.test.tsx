@@ -95,7 +95,7 @@ describe('ActivityItem report', () => {
 
   it('has no report menu on your own crud, and sends signed-out readers to sign in', async () => {
     const { unmount } = renderApp(<ActivityItem activity={activity({ handle: 'andrewbrown' }) as never} />)
-    expect(screen.queryByRole('button', { name: /More actions/ })).not.toBeInTheDocument()
+    expect(screen.queryByRole('button', { name: /More actions for @/ })).not.toBeInTheDocument()
     unmount()
     mockFetch({})
     renderApp(<ActivityItem activity={activity() as never} />, { auth: authState({ status: 'signedOut', me: null }), route: '/explore' })

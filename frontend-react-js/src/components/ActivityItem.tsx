@@ -9,7 +9,9 @@ import { compactCount } from '../lib/text'
 import { formatFull, timeAgo } from '../lib/time'
 import { Avatar } from './Avatar'
 import { Countdown } from './Countdown'
-import { FlagIcon, HeartIcon, ReplyIcon, RepostIcon, ShareIcon, TrashIcon } from './Icons'
+import { ExpiryDialog } from './ExpiryDialog'
+import { FlagIcon, HeartIcon, ReplyIcon, RepostIcon, ShareIcon, TimerIcon, TrashIcon } from './Icons'
+import { MediaGrid } from './MediaGrid'
 import { Menu } from './Menu'
 import { Modal } from './Modal'
 import { ReplyForm } from './ReplyForm'
@@ -75,6 +77,7 @@ export const ActivityItem = memo(function ActivityItem({ activity, onRemove, onR
           <p className={detail ? 'crud__message crud__message--large' : 'crud__message'}>
             <RichText text={activity.message} />
           </p>
+          <MediaGrid media={activity.media} />
           {detail ? <p className="crud__fulldate">{formatFull(activity.created_at)}</p> : null}
           <ActivityActions activity={activity} onRemove={onRemove} onReplied={onReplied} isReply={isReply} />
         </div>
@@ -92,6 +95,7 @@ function ActivityActions({ activity, onRemove, onReplied, isReply }: Pick<Props,
   const [confirmDelete, setConfirmDelete] = useState(false)
   const [deleting, setDeleting] = useState(false)
   const [reporting, setReporting] = useState(false)
+  const [changingEnd, setChangingEnd] = useState(false)
   const [replies, setReplies] = useState(activity.replies_count ?? 0)
   const signedIn = status === 'signedIn'
   const mine = signedIn && me?.handle?.toLowerCase() === activity.handle.toLowerCase()
@@ -176,7 +180,16 @@ function ActivityActions({ activity, onRemove, onReplied, isReply }: Pick<Props,
         <button type="button" className="action action--delete" onClick={() => setConfirmDelete(true)} aria-label="Delete this crud">
           <TrashIcon size={18} />
         </button>
-      ) : (
+      ) : null}
+      {mine && !isReply ? (
+        <Menu
+          label="More actions for your crud"
+          className="action action--more"
+          iconSize={18}
+          items={[{ label: 'Change when it ends', icon: <TimerIcon size={18} />, onSelect: () => setChangingEnd(true) }]}
+        />
+      ) : null}
+      {mine ? null : (
         <Menu
           label={`More actions for ${name}`}
           className="action action--more"
@@ -199,6 +212,7 @@ function ActivityActions({ activity, onRemove, onReplied, isReply }: Pick<Props,
         </Modal>
       ) : null}
       {reporting ? <ReportDialog target={{ type: 'crud', id: activity.uuid }} subject={isReply ? `@${activity.handle}'s reply` : name} onClose={() => setReporting(false)} /> : null}
+      {changingEnd ? <ExpiryDialog activity={activity} onClose={() => setChangingEnd(false)} onEnded={() => onRemove?.(activity.uuid)} /> : null}
       {confirmDelete ? (
         <Modal title="Delete crud?" onClose={() => setConfirmDelete(false)}>
           <p className="modal__text">It disappears for everyone now, with its replies, likes and reposts. This can’t be undone.</p>

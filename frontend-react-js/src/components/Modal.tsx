@@ -1,9 +1,24 @@
-import { useEffect, useId, useRef, type ReactNode } from 'react'
+import { useEffect, useId, useRef, type KeyboardEventHandler, type ReactNode } from 'react'
 import { useLatest } from '../hooks/useLatest'
 import { CloseIcon } from './Icons'
 
 /** An accessible dialog (native <dialog>: focus trap, Escape, inert background). */
-export function Modal({ title, onClose, children, wide = false }: { title: string; onClose: () => void; children: ReactNode; wide?: boolean }) {
+export function Modal({
+  title,
+  onClose,
+  children,
+  wide = false,
+  className,
+  onKeyDown,
+}: {
+  title: string
+  onClose: () => void
+  children: ReactNode
+  wide?: boolean
+  /** Replaces the dialog's class (e.g. the lightbox's). */
+  className?: string
+  onKeyDown?: KeyboardEventHandler<HTMLDialogElement>
+}) {
   const ref = useRef<HTMLDialogElement>(null)
   const titleId = useId()
   const onCloseRef = useLatest(onClose)
@@ -32,8 +47,9 @@ export function Modal({ title, onClose, children, wide = false }: { title: strin
   return (
     <dialog
       ref={ref}
-      className={wide ? 'modal modal--wide' : 'modal'}
+      className={className ?? (wide ? 'modal modal--wide' : 'modal')}
       aria-labelledby={titleId}
+      onKeyDown={onKeyDown}
       onMouseDown={(event) => {
         if (event.target === ref.current) onClose()
       }}

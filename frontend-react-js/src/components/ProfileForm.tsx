@@ -1,10 +1,10 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react'
-import { errorMessage } from '../api/client'
+import { codeMessage, errorMessage } from '../api/client'
 import type { Profile } from '../api/types'
 import { avatarGrant, avatarStatus, getMe, updateProfile } from '../api/users'
 import { useAuth } from '../auth/AuthContext'
 import { BIO_MAX, DISPLAY_NAME_MAX, charCount } from '../lib/text'
-import { avatarProblem, uploadPresignedPost } from '../lib/upload'
+import { avatarProblem, pollUntil, uploadPresignedPost } from '../lib/upload'
 import { Avatar } from './Avatar'
 import { CharCounter } from './CharCounter'
 import { CameraIcon } from './Icons'
@@ -65,7 +65,7 @@ export function ProfileForm({ profile, onSaved, onClose }: { profile: Profile; o
       await uploadPresignedPost(grant, file, (progress) => alive.current && setUpload({ phase: 'uploading', progress }))
       setUpload({ phase: 'processing' })
       const result = await waitForAvatar()
-      if (result.status === 'failed') throw new Error(result.reason ?? 'The image could not be processed.')
+      if (result.status === 'failed') throw new Error(codeMessage(result.reason, result.message ?? 'The image could not be processed.'))
       const fresh = await getMe().catch(() => null)
       const url = result.avatar_url ?? fresh?.avatar_url ?? null
       if (fresh) setMe(fresh)
@@ -152,14 +152,9 @@ function UploadStatus({ upload }: { upload: Upload }) {
   }
 }
 
-async function waitForAvatar(timeoutMs = 60_000): Promise<{ status: string; reason?: string | null; avatar_url?: string | null }> {
-  const deadline = Date.now() + timeoutMs
-  let delay = 500
-  while (Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, delay))
-    const status = await avatarStatus()
-    if (status.status === 'ready' || status.status === 'failed') return status
-    delay = Math.min(2000, delay * 1.5)
-  }
-  throw new Error('Processing is taking longer than expected. Your avatar will update when it is done.')
+function waitForAvatar(timeoutMs = 60_000): Promise<{ status: string; reason?: string | null; message?: string | null; avatar_url?: string | null }> {
+  return pollUntil(avatarStatus, (s) => s.status === 'ready' || s.status === 'failed', {
+    timeoutMs,
+    timeoutMessage: 'Processing is taking longer than expected. Your avatar will update when it is done.',
+  })
 }

@@ -2,26 +2,34 @@ import { useId, useState, type FormEvent } from 'react'
 import { errorMessage } from '../api/client'
 import { replyTo } from '../api/activities'
 import type { Activity } from '../api/types'
+import { useMediaUploads } from '../hooks/useMediaUploads'
 import { REPLY_MAX } from '../lib/text'
+import { durationWords, formatFull } from '../lib/time'
 import { Avatar } from './Avatar'
 import { CharCounter, canSend } from './CharCounter'
+import { AddPicturesButton, AttachmentList, DropZone } from './MediaPicker'
 import { FormError } from './States'
+import { useCountdown } from '../hooks/useCountdown'
 
-/** Reply to a crud: shows the parent, a 1024-character textarea and the Reply button. */
+/** Reply to a crud: the parent, a 1024-character textarea, up to 4 pictures, and when the reply ends. */
 export function ReplyForm({ parent, onDone, inline = false }: { parent: Activity; onDone: (reply: Activity) => void; inline?: boolean }) {
   const [text, setText] = useState('')
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
+  const uploads = useMediaUploads()
   const id = useId()
+  const ready = canSend(text, REPLY_MAX) && !uploads.block && !busy
 
   const submit = async (event: FormEvent) => {
     event.preventDefault()
-    if (!canSend(text, REPLY_MAX) || busy) return
+    if (!ready) return
     setBusy(true)
     setError(null)
     try {
-      const reply = await replyTo(parent.uuid, text.trim())
+      const media = uploads.refs
+      const reply = await replyTo(parent.uuid, { message: text.trim(), ...(media.length ? { media } : {}) })
       setText('')
+      uploads.clear()
       onDone(reply)
     } catch (err) {
       setError(errorMessage(err))
@@ -32,6 +40,7 @@ export function ReplyForm({ parent, onDone, inline = false }: { parent: Activity
 
   return (
     <form className={inline ? 'composer composer--inline' : 'composer'} onSubmit={submit}>
+      <DropZone uploads={uploads} className="composer__drop">
       {!inline ? (
         <div className="composer__parent">
           <Avatar url={parent.avatar_url} handle={parent.handle} name={parent.display_name} size={36} />
@@ -59,13 +68,29 @@ export function ReplyForm({ parent, onDone, inline = false }: { parent: Activity
           if (e.key === 'Enter' && (e.metaKey || e.ctrlKey)) void submit(e)
         }}
       />
+      <AttachmentList uploads={uploads} />
       <FormError message={error} />
+      <ReplyEnds expiresAt={parent.expires_at} />
       <div className="composer__bar">
+        <AddPicturesButton uploads={uploads} disabled={busy} />
         <CharCounter text={text} max={REPLY_MAX} id={`${id}-count`} />
-        <button type="submit" className="btn btn--primary" disabled={!canSend(text, REPLY_MAX) || busy}>
+        <button type="submit" className="btn btn--primary" disabled={!ready} title={uploads.block ?? undefined}>
           {busy ? 'Replying…' : 'Reply'}
         </button>
       </div>
+      </DropZone>
     </form>
+  )
+}
+
+/** "Replies end with this crud — in 2 days, 3 hours (March 3, 2026 at 4:05 PM)", ticking. */
+function ReplyEnds({ expiresAt }: { expiresAt: string | null | undefined }) {
+  const countdown = useCountdown(expiresAt)
+  if (!countdown || !expiresAt) return null
+  const when = countdown.expired ? 'now' : `in ${durationWords(countdown.msLeft)}`
+  return (
+    <p className="composer__ends muted small">
+      Replies end with this crud — {when} ({formatFull(expiresAt)})
+    </p>
   )
 }

@@ -39,6 +39,21 @@ describe('useCountdown', () => {
     expect(result.current).toBeNull()
   })
 
+  it('follows a changed end: an extended crud does not fire at the old end, the new end fires', () => {
+    const onExpire = vi.fn()
+    const soon = new Date(Date.now() + 10_000).toISOString()
+    const later = new Date(Date.now() + 3_600_000).toISOString()
+    const { result, rerender } = renderHook(({ at }) => useCountdown(at, onExpire), { initialProps: { at: soon } })
+    expect(result.current?.label).toBe('10s')
+    rerender({ at: later })
+    act(() => vi.advanceTimersByTime(20_000))
+    expect(onExpire).not.toHaveBeenCalled()
+    expect(result.current?.label).toBe('59m 40s')
+    rerender({ at: new Date(Date.now() + 5_000).toISOString() })
+    act(() => vi.advanceTimersByTime(5_000))
+    expect(onExpire).toHaveBeenCalledTimes(1)
+  })
+
   it('fires at once for something already expired', () => {
     const onExpire = vi.fn()
     renderHook(() => useCountdown(new Date(Date.now() - 1000).toISOString(), onExpire))

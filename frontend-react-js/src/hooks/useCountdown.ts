@@ -16,19 +16,20 @@ export function useCountdown(expiresAt: string | null | undefined, onExpire?: ()
     if (wanted !== granularity) setGranularity(wanted)
   }, [wanted, granularity])
 
-  const fired = useRef(false)
+  // Fired once per end: when the author moves the end, the new one arms the callback again.
+  const fired = useRef<number | null>(null)
   const expired = target !== null && msLeft <= 0
   useEffect(() => {
-    if (target === null || fired.current) return
+    if (target === null || fired.current === target) return
     const remaining = target - Date.now()
     if (remaining <= 0) {
-      fired.current = true
+      fired.current = target
       onExpire?.()
       return
     }
     // A precise timer for the moment itself, independent of how coarse the display tick is.
     const t = setTimeout(() => {
-      fired.current = true
+      fired.current = target
       onExpire?.()
     }, Math.min(remaining, 2_147_000_000))
     return () => clearTimeout(t)

@@ -1,7 +1,10 @@
-/** A tiny in-app event bus: e.g. the Crud button's composer tells open feeds about a new crud. */
+/**
+ * A tiny in-app event bus: e.g. the Crud button's composer tells open feeds about a new crud, and a
+ * crud whose end was changed updates every list and page that shows it.
+ */
 import type { Activity } from '../api/types'
 
-type Events = { 'activity:created': Activity }
+type Events = { 'activity:created': Activity; 'activity:changed': Activity }
 type Handler<K extends keyof Events> = (payload: Events[K]) => void
 
 const handlers = new Map<keyof Events, Set<Handler<keyof Events>>>()

@@ -53,17 +53,22 @@ export function timeLeft(msLeft: number): string {
   return `${sec}s`
 }
 
-/** A readable phrase for screen readers: "expires in 2 days, 3 hours". */
-export function timeLeftLong(msLeft: number): string {
-  if (msLeft <= 0) return 'expired'
-  const s = Math.floor(msLeft / 1000)
+/** A duration in words, two units at most: "2 days, 3 hours", "less than a minute". */
+export function durationWords(ms: number): string {
+  const s = Math.floor(Math.max(0, ms) / 1000)
   const parts: [number, string][] = [
     [Math.floor(s / 86_400), 'day'],
     [Math.floor((s % 86_400) / 3600), 'hour'],
     [Math.floor((s % 3600) / 60), 'minute'],
   ]
   const words = parts.filter(([n]) => n > 0).slice(0, 2).map(([n, unit]) => `${n} ${unit}${n === 1 ? '' : 's'}`)
-  return `expires in ${words.length ? words.join(', ') : 'less than a minute'}`
+  return words.length ? words.join(', ') : 'less than a minute'
+}
+
+/** A readable phrase for screen readers: "expires in 2 days, 3 hours". */
+export function timeLeftLong(msLeft: number): string {
+  if (msLeft <= 0) return 'expired'
+  return `expires in ${durationWords(msLeft)}`
 }
 
 /** How often a countdown with this much time left needs to re-render. */
@@ -85,3 +90,29 @@ export const TTL_OPTIONS = [
 
 export type Ttl = (typeof TTL_OPTIONS)[number]['value']
 export const DEFAULT_TTL: Ttl = '7-days'
+
+/** Each preset as milliseconds (cruddur_common.expiry.TTLS). */
+export const TTL_MS: Record<Ttl, number> = {
+  '30-days': 30 * DAY,
+  '7-days': 7 * DAY,
+  '3-days': 3 * DAY,
+  '1-day': DAY,
+  '12-hours': 12 * HOUR,
+  '3-hours': 3 * HOUR,
+  '1-hour': HOUR,
+}
+/** No crud ends later than 30 days after it was posted (cruddur_common.expiry.MAX_LIFE). */
+export const MAX_LIFE_MS = 30 * DAY
+
+export const ttlLabel = (ttl: string): string => TTL_OPTIONS.find((o) => o.value === ttl)?.label ?? ttl
+
+/** Disappearing-message timers of a conversation (null: off). */
+export const MESSAGE_TTL_OPTIONS = [
+  { value: null, label: 'Off' },
+  { value: '1-hour', label: '1 hour' },
+  { value: '1-day', label: '1 day' },
+  { value: '7-days', label: '7 days' },
+  { value: '30-days', label: '30 days' },
+] as const
+
+export type MessageTtl = NonNullable<(typeof MESSAGE_TTL_OPTIONS)[number]['value']>

@@ -1,20 +1,32 @@
-/** Browser upload to an S3 presigned POST, with progress (fetch cannot report upload progress). */
+/** Browser upload of an image to an S3 presigned POST, with progress, and waiting for processing. */
+import { codeMessage } from '../api/client'
 
-export const AVATAR_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const
+export const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const
+export type ImageType = (typeof IMAGE_TYPES)[number]
 export const AVATAR_MAX_BYTES = 5 * 1024 * 1024
+/** A picture on a crud or reply (the media grant's `max_bytes`). */
+export const MEDIA_MAX_BYTES = 10 * 1024 * 1024
 
-/** A sentence saying why this file cannot be an avatar, or null when it can. */
-export function avatarProblem(file: File): string | null {
-  if (!(AVATAR_TYPES as readonly string[]).includes(file.type)) return 'Choose a JPEG, PNG or WebP image.'
-  if (file.size > AVATAR_MAX_BYTES) return `That image is ${(file.size / 1024 / 1024).toFixed(1)} MB; the limit is 5 MB.`
-  if (file.size === 0) return 'That file is empty.'
+const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`
+
+/**
+ * A sentence saying why this file cannot be uploaded as an image of at most `maxBytes`, or null when
+ * it can: the same words as the image processor's reasons for the same problems.
+ */
+export function imageProblem(file: File, maxBytes: number): string | null {
+  if (!(IMAGE_TYPES as readonly string[]).includes(file.type)) return codeMessage('unsupported_type', 'Choose a JPEG, PNG or WebP image.')
+  if (file.size > maxBytes) return `That image is ${megabytes(file.size)}; the limit is ${maxBytes / 1024 / 1024} MB.`
+  if (file.size === 0) return codeMessage('empty_file', 'That file is empty.')
   return null
 }
+
+export const avatarProblem = (file: File): string | null => imageProblem(file, AVATAR_MAX_BYTES)
 
 export function uploadPresignedPost(
   grant: { url: string; fields: Record<string, string> },
   file: File,
   onProgress: (fraction: number) => void,
+  { maxBytes = AVATAR_MAX_BYTES, signal }: { maxBytes?: number; signal?: AbortSignal } = {},
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     const form = new FormData()
@@ -32,10 +44,41 @@ export function uploadPresignedPost(
         resolve()
       } else {
         const code = /<Code>([^<]+)<\/Code>/.exec(xhr.responseText ?? '')?.[1]
-        reject(new Error(code === 'EntityTooLarge' ? 'That image is larger than 5 MB.' : `The upload was refused (${code ?? xhr.status}).`))
+        reject(new Error(code === 'EntityTooLarge' ? `That image is larger than ${maxBytes / 1024 / 1024} MB.` : `The upload was refused (${code ?? xhr.status}).`))
       }
     }
     xhr.onerror = () => reject(new Error('The upload failed. Check your connection and try again.'))
+    xhr.onabort = () => reject(new DOMException('The upload was cancelled.', 'AbortError'))
+    signal?.addEventListener('abort', () => xhr.abort(), { once: true })
     xhr.send(form)
   })
+}
+
+/** Resolves after `ms`, or rejects with an AbortError when `signal` aborts first. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new DOMException('Aborted', 'AbortError'))
+    const t = setTimeout(resolve, ms)
+    signal?.addEventListener('abort', () => (clearTimeout(t), reject(new DOMException('Aborted', 'AbortError'))), { once: true })
+  })
+}
+
+/**
+ * Poll `read` with a bounded backoff (500 ms growing to 2 s) until `settled` says so; after
+ * `timeoutMs` throw an Error with `timeoutMessage`. Avatars and crud pictures wait the same way.
+ */
+export async function pollUntil<T>(
+  read: (signal?: AbortSignal) => Promise<T>,
+  settled: (value: T) => boolean,
+  { timeoutMs, timeoutMessage, signal }: { timeoutMs: number; timeoutMessage: string; signal?: AbortSignal },
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  let delay = 500
+  while (Date.now() < deadline) {
+    await sleep(delay, signal)
+    const value = await read(signal)
+    if (settled(value)) return value
+    delay = Math.min(2000, delay * 1.5)
+  }
+  throw new Error(timeoutMessage)
 }

@@ -9,6 +9,7 @@ import { PageHeader } from '../components/PageHeader'
 import { ReplyForm } from '../components/ReplyForm'
 import { EmptyState, ErrorState, Spinner } from '../components/States'
 import { usePagedList } from '../hooks/usePagedList'
+import { on } from '../lib/events'
 import { useTitle } from '../hooks/useTitle'
 
 /** One crud, its replies (oldest first) and the reply form. */
@@ -30,6 +31,7 @@ export default function ActivityPage({ handle }: { handle: string }) {
     if (page.activity) setActivity(page.activity)
     return page
   }, [])
+  useEffect(() => on('activity:changed', (a) => setActivity((mine) => (mine && mine.uuid === a.uuid ? { ...mine, expires_at: a.expires_at } : mine))), [])
   const list = usePagedList<Activity>(status === 'loading' ? null : activityPaths.show(handle, uuid), fetchPage)
   const { setItems } = list
 

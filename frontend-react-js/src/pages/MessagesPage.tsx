@@ -1,24 +1,27 @@
-import { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type FormEvent } from 'react'
+import { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react'
 import { Link, useNavigate, useParams } from 'react-router-dom'
 import { errorMessage } from '../api/client'
-import { groupWith, messageGroups, messagesPage, messagesPath, sendMessage } from '../api/messages'
-import type { CreatedMessage, Message, MessageGroup, Person } from '../api/types'
+import { groupWith, messageGroups, messagesPage, messagesPath, sendMessage, setMessageTimer } from '../api/messages'
+import type { CreatedMessage, Message, MessageGroup, MessageTtl, Person } from '../api/types'
 import { getShort } from '../api/users'
 import { useAuth } from '../auth/AuthContext'
 import { Avatar } from '../components/Avatar'
 import { CharCounter, canSend } from '../components/CharCounter'
-import { ArrowLeftIcon, FlagIcon, SendIcon } from '../components/Icons'
+import { ArrowLeftIcon, FlagIcon, SendIcon, TimerIcon } from '../components/Icons'
 import { InfiniteSentinel } from '../components/InfiniteSentinel'
 import { Menu } from '../components/Menu'
 import { PageHeader } from '../components/PageHeader'
 import { ReportDialog } from '../components/ReportDialog'
 import { EmptyState, ErrorState, FormError, Spinner } from '../components/States'
 import { useAsync } from '../hooks/useAsync'
+import { useCountdown } from '../hooks/useCountdown'
 import { usePagedList } from '../hooks/usePagedList'
 import { useTitle } from '../hooks/useTitle'
+import { isExpired, useExpiryClock, useUnexpired } from '../hooks/useUnexpired'
+import { useToast } from '../components/Toast'
 import { useLiveEvent } from '../live/LiveContext'
 import { MESSAGE_MAX } from '../lib/text'
-import { formatFull, messageTime } from '../lib/time'
+import { MESSAGE_TTL_OPTIONS, formatFull, messageTime } from '../lib/time'
 
 /** Conversations list plus the open conversation (/messages, /messages/:uuid, /messages/new/:handle). */
 export default function MessagesPage() {
@@ -37,12 +40,15 @@ export default function MessagesPage() {
           return items
         }
         const base: MessageGroup = existing ?? { uuid: gid, handle: other!.handle, display_name: other!.display_name, avatar_url: other!.avatar_url, message: '', created_at: m.created_at }
-        return [{ ...base, message: m.message, created_at: m.created_at }, ...items.filter((g) => g.uuid !== gid)]
+        // A timer line changes the conversation's timer; every line becomes the preview, with its own end.
+        const timer = m.kind === 'timer' ? { message_ttl: m.message_ttl ?? null } : {}
+        return [{ ...base, ...timer, message: m.message, created_at: m.created_at, expires_at: m.expires_at ?? null }, ...items.filter((g) => g.uuid !== gid)]
       })
     },
     [setGroups, reloadGroups],
   )
   useLiveEvent('message', (e) => bump(e.message_group_uuid, e.message))
+  const now = useExpiryClock(groups.items)
 
   return (
     <div className={open ? 'messages has-open' : 'messages'}>
@@ -74,7 +80,7 @@ export default function MessagesPage() {
                       {messageTime(g.created_at)}
                     </time>
                   </span>
-                  <span className="group__preview">{g.message}</span>
+                  <span className="group__preview">{isExpired(g, now) ? '' : g.message}</span>
                 </span>
               </Link>
             </li>
@@ -99,7 +105,7 @@ export default function MessagesPage() {
 
 type Who = Pick<Person, 'handle' | 'display_name' | 'avatar_url'>
 
-function ConversationHeader({ person }: { person?: Who | null }) {
+function ConversationHeader({ person, children }: { person?: Who | null; children?: ReactNode }) {
   return (
     <div className="page-header conversation__header">
       <Link to="/messages" className="icon-btn only-narrow" aria-label="Back to conversations">
@@ -116,6 +122,7 @@ function ConversationHeader({ person }: { person?: Who | null }) {
       ) : (
         <h2 className="page-header__title">Conversation</h2>
       )}
+      {children}
     </div>
   )
 }
@@ -129,7 +136,8 @@ function Conversation({ groupUuid, group, onSent }: { groupUuid: string; group?:
   const stickToBottom = useRef(true)
 
   // Pages arrive newest page first, each oldest-first inside: sorting puts older pages above.
-  const ordered = useMemo(() => orderMessages(list.items), [list.items])
+  // Disappearing messages leave the screen the moment they end.
+  const ordered = useUnexpired(useMemo(() => orderMessages(list.items), [list.items]))
 
   const append = useCallback(
     (m: Message) => {
@@ -148,10 +156,23 @@ function Conversation({ groupUuid, group, onSent }: { groupUuid: string; group?:
 
   const other: Who | null =
     group ?? ordered.find((m) => m.handle.toLowerCase() !== me?.handle?.toLowerCase()) ?? null
+  // The list entry knows the timer (kept current by timer lines); else the latest timer line loaded.
+  const lastLine = [...ordered].reverse().find((m) => m.kind === 'timer')
+  const timer = group ? (group.message_ttl ?? null) : (lastLine?.message_ttl ?? null)
+
+  // After setting the timer, fetch the newest page to show the system line the service wrote.
+  const mergeNewest = useCallback(async () => {
+    const page = await messagesPage(messagesPath(groupUuid))
+    setItems((items) => [...items, ...page.items.filter((m) => !items.some((i) => i.uuid === m.uuid))])
+    const line = [...orderMessages(page.items)].reverse().find((m) => m.kind === 'timer')
+    if (line) onSent(groupUuid, line)
+  }, [groupUuid, setItems, onSent])
 
   return (
     <div className="conversation">
-      <ConversationHeader person={other} />
+      <ConversationHeader person={other}>
+        <TimerControl groupUuid={groupUuid} timer={timer} onChanged={() => void mergeNewest().catch(() => {})} />
+      </ConversationHeader>
       {list.status === 'loading' ? <Spinner label="Loading messages" /> : null}
       {list.status === 'error' ? (
         (list.error as { status?: number })?.status === 404 ? (
@@ -177,9 +198,9 @@ function Conversation({ groupUuid, group, onSent }: { groupUuid: string; group?:
             </li>
           ) : null}
           {ordered.length === 0 ? <li className="muted bubbles__empty">No messages yet. Say hello!</li> : null}
-          {ordered.map((m) => (
-            <Bubble key={m.uuid} m={m} mine={m.handle.toLowerCase() === me?.handle?.toLowerCase()} />
-          ))}
+          {ordered.map((m) =>
+            m.kind === 'timer' ? <TimerLine key={m.uuid} m={m} /> : <Bubble key={m.uuid} m={m} mine={m.handle.toLowerCase() === me?.handle?.toLowerCase()} />,
+          )}
           <div ref={bottom} />
         </ol>
       ) : null}
@@ -219,6 +240,7 @@ function Bubble({ m, mine }: { m: Message; mine: boolean }) {
         <time className="bubble__time" dateTime={m.created_at} title={formatFull(m.created_at)}>
           {messageTime(m.created_at)}
         </time>
+        <MessageCountdown expiresAt={m.expires_at} />
       </div>
       {!mine ? (
         <Menu
@@ -230,6 +252,69 @@ function Bubble({ m, mine }: { m: Message; mine: boolean }) {
       ) : null}
       {reporting ? <ReportDialog target={{ type: 'message', id: m.uuid }} subject={`this message from @${m.handle}`} onClose={() => setReporting(false)} /> : null}
     </li>
+  )
+}
+
+/** A system line in the conversation ("Bayko set messages to disappear after 1 day"): centred, no bubble. */
+function TimerLine({ m }: { m: Message }) {
+  return (
+    <li className="system-line">
+      <TimerIcon size={14} />
+      <span>{m.message}</span>
+      <time dateTime={m.created_at} title={formatFull(m.created_at)} className="system-line__time">
+        {messageTime(m.created_at)}
+      </time>
+    </li>
+  )
+}
+
+/** The small countdown of a disappearing message (the list drops the message when it ends). */
+function MessageCountdown({ expiresAt }: { expiresAt: string | null | undefined }) {
+  const countdown = useCountdown(expiresAt)
+  if (!countdown || !expiresAt) return null
+  return (
+    <span className="bubble__countdown" title={`Disappears ${formatFull(expiresAt)}`}>
+      <TimerIcon size={12} />
+      <span aria-hidden="true">{countdown.label}</span>
+      <span className="visually-hidden">disappears in {countdown.long.replace(/^expires in /, '')}</span>
+    </span>
+  )
+}
+
+/** The conversation's message timer, shown and set from the header (either member may change it). */
+function TimerControl({ groupUuid, timer, onChanged }: { groupUuid: string; timer: MessageTtl | null; onChanged: (ttl: MessageTtl | null) => void }) {
+  const id = useId()
+  const toast = useToast()
+  const [busy, setBusy] = useState(false)
+  const [shown, setShown] = useState<{ from: MessageTtl | null; to: MessageTtl | null } | null>(null)
+  // A local choice holds until the conversation's own timer moves (a timer line from either member).
+  const value = shown && shown.from === timer ? shown.to : timer
+  const change = async (next: MessageTtl | null) => {
+    setBusy(true)
+    setShown({ from: timer, to: next })
+    try {
+      const settings = await setMessageTimer(groupUuid, next)
+      setShown({ from: timer, to: settings.message_ttl })
+      onChanged(settings.message_ttl)
+    } catch (error) {
+      setShown(null)
+      toast.fail(errorMessage(error))
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <label className={value ? 'ttl-picker timer-control is-on' : 'ttl-picker timer-control'} htmlFor={`${id}-timer`}>
+      <TimerIcon size={18} />
+      <span className="visually-hidden">Disappearing messages</span>
+      <select id={`${id}-timer`} value={value ?? ''} disabled={busy} onChange={(e) => void change((e.target.value || null) as MessageTtl | null)}>
+        {MESSAGE_TTL_OPTIONS.map((o) => (
+          <option key={o.label} value={o.value ?? ''}>
+            {o.value ? `Disappear after ${o.label}` : 'Messages stay'}
+          </option>
+        ))}
+      </select>
+    </label>
   )
 }
 

@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { json, mockFetch, renderApp } from '../test/render'
+import { ME, authState, json, mockFetch, renderApp } from '../test/render'
 import SettingsPage from './SettingsPage'
 
 const person = (handle: string, extra: Record<string, unknown> = {}) => ({
@@ -50,5 +50,28 @@ describe('SettingsPage', () => {
     mockFetch({ 'GET /api/users/blocks': () => json({ items: [], next_cursor: null }) })
     renderApp(<SettingsPage tab="blocked" />, { route: '/settings/blocked' })
     expect(await screen.findByText('You haven’t blocked anyone.')).toBeInTheDocument()
+  })
+})
+
+describe('SettingsPage default expiry', () => {
+  it('saves the default through the profile update, keeping name and bio', async () => {
+    const setMe = vi.fn()
+    const me = { ...ME, bio: 'Cloud bootcamp', default_ttl: null }
+    const { calls } = mockFetch({ 'PUT /api/profile/update': () => json({ ...me, default_ttl: '3-hours' }) })
+    renderApp(<SettingsPage tab="expiry" />, { auth: authState({ me, setMe }) })
+    const select = screen.getByLabelText('Default expiry')
+    expect(select).toHaveValue('7-days')
+    expect(screen.getByRole('button', { name: 'Save' })).toBeDisabled()
+    await userEvent.selectOptions(select, '3-hours')
+    await userEvent.click(screen.getByRole('button', { name: 'Save' }))
+    await waitFor(() => expect(setMe).toHaveBeenCalledWith(expect.objectContaining({ default_ttl: '3-hours' })))
+    expect(JSON.parse(String(calls[0].init.body))).toEqual({ display_name: 'Andrew Brown', bio: 'Cloud bootcamp', default_ttl: '3-hours' })
+    expect(await screen.findByText('New cruds now live 3 hours unless you choose otherwise')).toBeInTheDocument()
+  })
+
+  it('starts from the saved default', () => {
+    renderApp(<SettingsPage tab="expiry" />, { auth: authState({ me: { ...ME, default_ttl: '30-days' } }) })
+    expect(screen.getByLabelText('Default expiry')).toHaveValue('30-days')
+    expect(screen.getByRole('link', { name: 'Default expiry' })).toHaveAttribute('href', '/settings/expiry')
   })
 })

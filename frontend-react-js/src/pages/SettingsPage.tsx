@@ -1,25 +1,30 @@
-import { useState, type ReactNode } from 'react'
+import { useId, useState, type FormEvent, type ReactNode } from 'react'
 import { NavLink } from 'react-router-dom'
 import { errorMessage } from '../api/client'
 import { blocksPage, mutesPage, safetyPaths, setBlock, unmute } from '../api/safety'
 import type { BlockedPerson, MutedPerson } from '../api/types'
+import { updateProfile } from '../api/users'
+import { useAuth } from '../auth/AuthContext'
 import { InfiniteSentinel } from '../components/InfiniteSentinel'
 import { PageHeader } from '../components/PageHeader'
 import { PersonRow } from '../components/PersonRow'
-import { EmptyState, ErrorState, Spinner } from '../components/States'
+import { EmptyState, ErrorState, FormError, Spinner } from '../components/States'
 import { useToast } from '../components/Toast'
+import { TtlOptions } from '../components/TtlOptions'
 import { usePagedList, type PagedList } from '../hooks/usePagedList'
 import { useTitle } from '../hooks/useTitle'
-import { formatFull } from '../lib/time'
+import { DEFAULT_TTL, formatFull, ttlLabel, type Ttl } from '../lib/time'
 
-export type SettingsTab = 'blocked' | 'muted'
+export type SettingsTab = 'blocked' | 'muted' | 'expiry'
 
-/** Settings: the people you have blocked or muted, each with a way back. */
+const TITLES: Record<SettingsTab, string> = { blocked: 'Blocked accounts', muted: 'Muted accounts', expiry: 'Default expiry' }
+
+/** Settings: the people you have blocked or muted, each with a way back, and your default expiry. */
 export default function SettingsPage({ tab }: { tab: SettingsTab }) {
-  useTitle(tab === 'blocked' ? 'Blocked accounts' : 'Muted accounts')
+  useTitle(TITLES[tab])
   return (
     <>
-      <PageHeader title="Settings" subtitle="Privacy and safety" />
+      <PageHeader title="Settings" subtitle={tab === 'expiry' ? 'Posting' : 'Privacy and safety'} />
       <nav className="tabs" aria-label="Settings">
         <NavLink to="/settings/blocked" className={({ isActive }) => (isActive ? 'tabs__tab is-active' : 'tabs__tab')}>
           Blocked
@@ -27,8 +32,11 @@ export default function SettingsPage({ tab }: { tab: SettingsTab }) {
         <NavLink to="/settings/muted" className={({ isActive }) => (isActive ? 'tabs__tab is-active' : 'tabs__tab')}>
           Muted
         </NavLink>
+        <NavLink to="/settings/expiry" className={({ isActive }) => (isActive ? 'tabs__tab is-active' : 'tabs__tab')}>
+          Default expiry
+        </NavLink>
       </nav>
-      {tab === 'blocked' ? <BlockedList /> : <MutedList />}
+      {tab === 'blocked' ? <BlockedList /> : tab === 'muted' ? <MutedList /> : <DefaultExpiry />}
     </>
   )
 }
@@ -108,5 +116,51 @@ function UndoButton({ label, done, handle, undo, onDone }: UndoProps) {
     <button type="button" className="btn btn--ghost btn--small" onClick={run} disabled={busy} aria-label={`${label} @${handle}`}>
       {label}
     </button>
+  )
+}
+
+/** How long new cruds live unless chosen otherwise in the composer (`PUT /api/profile/update` `default_ttl`). */
+function DefaultExpiry() {
+  const { me, setMe } = useAuth()
+  const toast = useToast()
+  const id = useId()
+  const saved = me?.default_ttl ?? null
+  const [choice, setChoice] = useState<Ttl | null>(null)
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const value = choice ?? saved ?? DEFAULT_TTL
+
+  const save = async (event: FormEvent) => {
+    event.preventDefault()
+    if (!me) return
+    setBusy(true)
+    setError(null)
+    try {
+      // The update takes the whole editable profile; name and bio go back unchanged.
+      await updateProfile({ display_name: me.display_name, bio: me.bio ?? '', default_ttl: value })
+      setMe({ ...me, default_ttl: value })
+      setChoice(null)
+      toast.notify(`New cruds now live ${ttlLabel(value)} unless you choose otherwise`)
+    } catch (err) {
+      setError(errorMessage(err))
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <form className="form pad settings-expiry" onSubmit={save}>
+      <p className="muted">Every crud ends. This is how long yours live unless you pick another time when posting; the composer starts from it.</p>
+      <div className="field">
+        <label htmlFor={`${id}-ttl`}>Default expiry</label>
+        <select id={`${id}-ttl`} value={value} onChange={(e) => setChoice(e.target.value as Ttl)}>
+          <TtlOptions />
+        </select>
+      </div>
+      <FormError message={error} />
+      <button type="submit" className="btn btn--primary" disabled={busy || !me || value === (saved ?? DEFAULT_TTL)}>
+        {busy ? 'Saving…' : 'Save'}
+      </button>
+    </form>
   )
 }
