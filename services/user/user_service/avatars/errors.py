@@ -6,7 +6,7 @@ from cruddur_common.errors import Conflict, NotFound, Unprocessable
 
 
 class AvatarRejected(Exception):
-    """An upload that will never become an avatar: a stable reason code and a message for the user."""
+    """An upload that will never become an avatar or a picture: a stable reason code and a user message."""
 
     def __init__(self, reason: str, message: str) -> None:
         super().__init__(f"{reason}: {message}")

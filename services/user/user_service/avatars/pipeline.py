@@ -157,7 +157,7 @@ class Processor:
     async def _drop(
         self, obj: UploadedObject, reason: str | None, message: str, status: str = "rejected"
     ) -> Outcome:
-        log.warning("avatar upload %s: %s", status, message, extra={"key": obj.key, "reason": reason})
+        log.warning("upload %s: %s", status, message, extra={"key": obj.key, "reason": reason})
         await self._delete_upload(obj)
         return Outcome(key=obj.key, status=status, reason=reason)
 
