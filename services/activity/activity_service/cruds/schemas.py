@@ -8,6 +8,8 @@ from datetime import timedelta
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
 
+from activity_service.media.schemas import MAX_MEDIA, MEDIA_FIELD_DESCRIPTION, MediaRef
+
 TTLS: dict[str, timedelta] = {
     "30-days": timedelta(days=30),
     "7-days": timedelta(days=7),
@@ -37,6 +39,9 @@ class NewActivity(BaseModel):
         examples=["7-days"],
         json_schema_extra={"enum": list(TTLS)},
     )
+    media: list[MediaRef] | None = Field(
+        default=None, description=MEDIA_FIELD_DESCRIPTION, json_schema_extra={"maxItems": MAX_MEDIA}
+    )
 
 
 class NewReply(BaseModel):
@@ -46,6 +51,9 @@ class NewReply(BaseModel):
 
     message: str = Field(
         max_length=10_000, description="1-1024 characters after trimming", json_schema_extra=NOT_BLANK
+    )
+    media: list[MediaRef] | None = Field(
+        default=None, description=MEDIA_FIELD_DESCRIPTION, json_schema_extra={"maxItems": MAX_MEDIA}
     )
 
 
