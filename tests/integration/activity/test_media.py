@@ -27,7 +27,9 @@ from tests.integration.activity.media import (
     ready_picture,
     report,
 )
+from tests.integration.activity.safety import activity_url
 from tests.integration.activity.support import Db
+from tests.internal import internal_auth
 from tests.support import TestUser, expect_error
 
 pytestmark = pytest.mark.integration
@@ -284,6 +286,7 @@ def test_every_refusal_has_its_code_and_writes_nothing(
         ([{"id": i, "alt": ""} for i in five], "too_many_media"),
         ([ok, {"id": mine["id"], "alt": "again"}], "media_duplicate"),
         ([ok, {"id": five[0], "alt": "x" * 1501}], "alt_too_long"),
+        ([ok, {"id": five[0], "alt": "x" * 20_000}], "alt_too_long"),
         ([ok, {"id": str(uuid.uuid4()), "alt": ""}], "media_not_found"),
         ([ok, {"id": theirs["id"], "alt": ""}], "media_not_found"),
         ([ok, {"id": waiting["id"], "alt": ""}], "media_not_ready"),
@@ -388,3 +391,27 @@ def test_pictures_never_attached_are_deleted_after_a_day(
     assert objects_of(stack, fresh["prefix"]) == sorted(RENDITIONS)
     # the fresh one still attaches
     assert _post(api, user, [{"id": fresh["id"], "alt": ""}]).status_code == 201
+
+
+def test_every_deletion_path_queues_the_objects(
+    api: httpx.Client, stack: LocalStack, db: Db, make_user: Callable[..., TestUser]
+) -> None:
+    # A moderator's removal and an account's deletion (the author row going) delete the rows by cascade; the
+    # trigger queues their folders all the same (attached or not; a granted-only row has no objects).
+    user = make_user()
+    removed, attached, loose = (ready_picture(api, stack, user) for _ in range(3))
+    granted_only = grant(api, user)
+    crud = _post(api, user, [{"id": removed["id"], "alt": ""}]).json()
+    response = httpx.delete(
+        f"{activity_url(stack)}/internal/cruds/{crud['uuid']}", auth=internal_auth(), timeout=10
+    )
+    assert response.status_code == 204, response.text
+    assert _post(api, user, [{"id": attached["id"], "alt": ""}]).status_code == 201
+    db.execute("DELETE FROM authors WHERE handle = $1", user.handle)
+    folders = [removed["prefix"], attached["prefix"], loose["prefix"]]
+    queued = db.fetch("SELECT prefix FROM media_deletions WHERE prefix = ANY($1::text[])", folders)
+    assert sorted(r["prefix"] for r in queued) == sorted(folders)
+    assert db.fetch("SELECT 1 FROM media WHERE id = $1::uuid", granted_only["id"]) == []
+    user_folder = removed["prefix"].rsplit("/", 1)[0]
+    everything = db.fetch("SELECT prefix FROM media_deletions WHERE prefix LIKE $1", user_folder + "/%")
+    assert len(everything) == 3  # nothing queued for the grant that never got a file

@@ -54,10 +54,11 @@ class MediaRef(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: uuid.UUID
+    # No max_length here: any longer alt is 422 `alt_too_long` (the body limit, 1 MiB, bounds the work).
     alt: str = Field(
         default="",
-        max_length=10_000,
         description=f"0-{MAX_ALT_CHARS} characters after trimming (422 `alt_too_long`); the SPA asks for it",
+        json_schema_extra={"maxLength": MAX_ALT_CHARS},
     )
 
 
