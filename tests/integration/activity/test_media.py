@@ -155,6 +155,13 @@ def test_the_processor_s_calls_refuse_what_no_one_was_granted(
     avatar_key = key.replace("uploads/media/", "uploads/")  # an avatar key is not a picture's grant
     expect_error(claim(stack, avatar_key), 404, "upload_grant_not_found")
     expect_error(report(stack, forged, status="failed", reason="x"), 404, "upload_grant_not_found")
+    naive = httpx.post(
+        f"{activity_url(stack)}/internal/media/claim",
+        json={"key": key, "uploaded_at": "2026-11-30T12:00:00"},
+        auth=internal_auth(),
+        timeout=10,
+    )
+    expect_error(naive, 422)  # a time without its zone cannot be compared with the grant's end
     expect_error(report(stack, key, status="ready"), 422)  # ready without its sizes
     expect_error(
         report(stack, key, status="ready", width=5000, height=1, thumbnail_width=1, thumbnail_height=1), 422
