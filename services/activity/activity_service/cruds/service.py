@@ -49,9 +49,12 @@ async def _target(conn: asyncpg.Connection, activity: uuid.UUID, *, writer: uuid
     return target
 
 
-def _item(row: asyncpg.Record, *, media: list[dict[str, Any]] | None, assets_base_url: str) -> ActivityItem:
-    """A crud just written, with the pictures attached to it in the same transaction."""
-    pictures = render_media(media, expires_at=row["expires_at"], assets_base_url=assets_base_url)
+def _item(
+    row: asyncpg.Record, *, assets_base_url: str, media: str | list[dict[str, Any]] | None = None
+) -> ActivityItem:
+    """A crud row (ITEM_COLUMNS) as the API shows it; `media`: pictures attached after the row was read."""
+    stored = media if media is not None else row["media"]
+    pictures = render_media(stored, expires_at=row["expires_at"], assets_base_url=assets_base_url)
     return ActivityItem(**{**dict(row), "media": pictures})
 
 
