@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
 from activity_service.authors import service as authors_service
+from activity_service.settings import Settings
 from cruddur_common.auth import BearerScheme, Principal, principal_of
 
 
@@ -35,3 +36,18 @@ async def get_reader_uuid(request: Request, _: BearerScheme) -> uuid.UUID | None
 
 CurrentUserId = Annotated[uuid.UUID, Depends(get_current_user_uuid)]
 ReaderId = Annotated[uuid.UUID | None, Depends(get_reader_uuid)]
+
+
+def get_settings_of_app(request: Request) -> Settings:
+    """The settings the app was built with (`create_app(settings)`)."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_s3(request: Request) -> Any:
+    """The process's aioboto3 S3 client (opened in the lifespan; picture uploads)."""
+    return request.app.state.aws["s3"]
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings_of_app)]
+S3Dep = Annotated[Any, Depends(get_s3)]

@@ -71,3 +71,40 @@ class TtlTooLong(Unprocessable):
     """The new end would be more than 30 days after the crud was posted."""
 
     code = "ttl_too_long"
+
+
+# Attaching pictures to a crud or reply (media/service.py `attach`): each refusal rolls the post back.
+class TooManyMedia(Unprocessable):
+    """More pictures than a crud may carry."""
+
+    code = "too_many_media"
+
+
+class MediaDuplicate(Unprocessable):
+    """The same picture twice in one crud."""
+
+    code = "media_duplicate"
+
+
+class AltTooLong(Unprocessable):
+    """A picture's alt text has more characters than allowed."""
+
+    code = "alt_too_long"
+
+
+class MediaUnknown(Unprocessable):
+    """A picture that does not exist or is someone else's (the 422 twin of media/errors.py MediaNotFound)."""
+
+    code = "media_not_found"
+
+
+class MediaNotReady(Unprocessable):
+    """A picture still processing, or one that failed."""
+
+    code = "media_not_ready"
+
+
+class MediaInUse(Unprocessable):
+    """A picture attached to a crud already."""
+
+    code = "media_in_use"

@@ -9,6 +9,8 @@ from activity_service.authors.router import router as authors_router
 from activity_service.cruds.router import router as cruds_router
 from activity_service.feeds.router import HOT_ROUTES
 from activity_service.feeds.router import router as feeds_router
+from activity_service.media.router import internal_router as media_internal_router
+from activity_service.media.router import router as media_router
 from activity_service.models import SCHEMA
 from activity_service.moderation.router import router as moderation_router
 from activity_service.outbox.runtime import OUTBOX
@@ -22,11 +24,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ServiceSpec(
             name="activity",
             title="Cruddur activity service",
-            description="Cruds: posting, feeds, replies, likes, reposts, search, trending and expiry.",
+            description="Cruds: posting, pictures, feeds, replies, reactions, search, trending and expiry.",
             settings=settings or get_settings(),
-            routers=[feeds_router, cruds_router, authors_router, moderation_router],
+            routers=[
+                feeds_router,
+                media_router,
+                cruds_router,
+                authors_router,
+                moderation_router,
+                media_internal_router,
+            ],
             db_schema=SCHEMA,
-            aws_services=(),
+            aws_services=("s3",),
             readiness=db.READINESS,
             on_startup=(db.open_pool,),
             on_shutdown=(db.close_pool,),

@@ -12,12 +12,13 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Integer,
+    SmallInteger,
     String,
     Text,
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import TSVECTOR, UUID
+from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from cruddur_common import outbox
@@ -82,6 +83,8 @@ class Activity(Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     search: Mapped[Any] = mapped_column(TSVECTOR)
+    # The attached pictures as feeds render them (media/render.py), NULL when none: no 2nd table per page.
+    media: Mapped[Any] = mapped_column(JSONB, nullable=True)
 
 
 class Like(Base):
@@ -164,6 +167,48 @@ class Hold(Base):
     reporter_uuid: Mapped[PyUUID] = mapped_column(UUID(as_uuid=True))
     until: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Media(Base):
+    """A picture: an upload grant, processed, then attached to one crud (docs/activity.md, "Pictures")."""
+
+    __tablename__ = "media"
+    __table_args__ = (
+        CheckConstraint("status IN ('granted', 'processing', 'ready', 'failed')", name="status"),
+        CheckConstraint(
+            "activity_uuid IS NULL OR (status = 'ready' AND position IS NOT NULL)", name="attached"
+        ),
+    )
+
+    id: Mapped[PyUUID] = mapped_column(
+        UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")
+    )
+    user_uuid: Mapped[PyUUID] = mapped_column(ForeignKey("authors.uuid", ondelete="CASCADE"), index=True)
+    upload_key: Mapped[str] = mapped_column(Text, unique=True)
+    token: Mapped[str] = mapped_column(Text)
+    content_type: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(10), server_default="granted")
+    reason: Mapped[str | None] = mapped_column(String(64))
+    message: Mapped[str | None] = mapped_column(Text)
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    thumbnail_width: Mapped[int | None] = mapped_column(Integer)
+    thumbnail_height: Mapped[int | None] = mapped_column(Integer)
+    activity_uuid: Mapped[PyUUID | None] = mapped_column(ForeignKey("activities.uuid", ondelete="CASCADE"))
+    position: Mapped[int | None] = mapped_column(SmallInteger)
+    alt: Mapped[str | None] = mapped_column(Text)
+    granted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    grant_expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class MediaDeletion(Base):
+    """A picture folder (`media/<user>/<token>`) whose objects the purge still has to delete from S3."""
+
+    __tablename__ = "media_deletions"
+
+    prefix: Mapped[str] = mapped_column(Text, primary_key=True)
+    queued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
 class OutboxEvent(outbox.OutboxColumns, Base):

@@ -16,6 +16,24 @@ class Reposter(BaseModel):
     avatar_url: str
 
 
+class MediaItem(BaseModel):
+    """A picture of a crud, in the order its author gave.
+
+    `url` (display size, longest side at most 1600 px) and `thumbnail_url` (at most 400 px) are WebP; each has
+    a JPEG sibling at the same URL with `.jpg` in place of `.webp` (use `<picture>` with the JPEG as the
+    fallback). The `expires` query parameter is the crud's end (epoch seconds): the URLs stop answering
+    then, and change when the author changes the crud's end.
+    """
+
+    url: str
+    thumbnail_url: str
+    width: int
+    height: int
+    thumbnail_width: int
+    thumbnail_height: int
+    alt: str
+
+
 class ActivityItem(BaseModel):
     """A crud or reply as every feed and page shows it."""
 
@@ -34,6 +52,7 @@ class ActivityItem(BaseModel):
     reposted: bool | None = Field(default=None, description="Did the signed-in reader repost it")
     reposted_by: Reposter | None = Field(default=None, description="Set when a followed user reposted it")
     reposted_at: datetime | None = None
+    media: list[MediaItem] = Field(description="Pictures, in order (none: `[]`)")
 
 
 class ActivityPage(BaseModel):

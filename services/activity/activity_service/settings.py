@@ -23,6 +23,12 @@ class Settings(CommonSettings):
     outbox_max_backoff_seconds: float = Field(default=60.0, gt=0)
     purge_batch_size: int = Field(default=1000, ge=1, le=100_000)
     author_cache_size: int = Field(default=50_000, ge=0)
+    # Crud pictures (media/): grants to the uploads bucket, processed objects in the assets bucket.
+    uploads_bucket: str = "cruddur-uploads"
+    assets_bucket: str = "cruddur-assets"
+    assets_base_url: str = "/assets"
+    media_grant_seconds: int = Field(default=300, ge=30, le=3600)
+    media_grant_skew_seconds: int = Field(default=120, ge=0, le=600)
 
 
 @functools.cache

@@ -4,7 +4,8 @@ The feeds run hand-written SQL (feeds/repository.py) rendered without models (fe
 (activity_service.models) reads the same tables another way. Every field of the items gets a value no
 other field of its type has (three counters, two timestamps, three strings, two flags, two uuids), so a
 column selected under another field's name, or rows read by position after a change of the SELECT
-list, make an item differ from the ORM's.
+list, make an item differ from the ORM's. The crud carries two pictures: the feeds render the crud's copy
+(`activities.media`), the ORM view builds them from the `media` table's rows.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from activity_service.models import Activity, Author, Like, Repost
-from activity_service.schemas import ActivityItem, Reposter
+from activity_service.models import Activity, Author, Like, Media, Repost
+from activity_service.schemas import ActivityItem, MediaItem, Reposter
 from cruddur_common.db import create_engine, session_factory
 from devstack.stack import LocalStack
+from tests.integration.activity.media import ready_picture
 from tests.integration.activity.support import follow
 from tests.support import TestUser, wait_for
 
@@ -39,11 +41,32 @@ async def orm(stack: LocalStack) -> AsyncIterator[async_sessionmaker[AsyncSessio
         await engine.dispose()
 
 
+async def _media(session: AsyncSession, crud: Activity, *, assets: str) -> list[MediaItem]:
+    """The crud's pictures from the `media` table (not the crud's copy), as the API shows them."""
+    rows = (
+        await session.execute(select(Media).where(Media.activity_uuid == crud.uuid).order_by(Media.position))
+    ).scalars()
+    query = f"?expires={int(crud.expires_at.timestamp())}"
+    return [
+        MediaItem(
+            url=f"{assets}/media/{m.user_uuid}/{m.token}/1600.webp{query}",
+            thumbnail_url=f"{assets}/media/{m.user_uuid}/{m.token}/400.webp{query}",
+            width=m.width or 0,
+            height=m.height or 0,
+            thumbnail_width=m.thumbnail_width or 0,
+            thumbnail_height=m.thumbnail_height or 0,
+            alt=m.alt or "",
+        )
+        for m in rows
+    ]
+
+
 async def expected(
     orm: async_sessionmaker[AsyncSession],
     activity: str,
     *,
     reader: TestUser | None,
+    assets: str,
     reposter: TestUser | None = None,
 ) -> dict[str, Any]:
     """The item as the ORM sees its rows, in the JSON the API sends."""
@@ -67,6 +90,7 @@ async def expected(
             assert repost is not None
             reposted_by = Reposter(handle=by.handle, display_name=by.display_name, avatar_url=by.avatar_url)
             reposted_at = repost.created_at
+        media = await _media(session, crud, assets=assets)
     item = ActivityItem(
         uuid=crud.uuid,
         display_name=author.display_name,
@@ -83,6 +107,7 @@ async def expected(
         reposted=reposted,
         reposted_by=reposted_by,
         reposted_at=reposted_at,
+        media=media,
     )
     return item.model_dump(mode="json")
 
@@ -111,6 +136,7 @@ def _distinct(item: dict[str, Any]) -> None:
 
 async def test_every_feed_item_equals_the_orm_view_of_its_rows(
     api: httpx.Client,
+    stack: LocalStack,
     orm: async_sessionmaker[AsyncSession],
     make_user: Callable[..., TestUser],
     post: Callable[..., dict[str, Any]],
@@ -119,7 +145,20 @@ async def test_every_feed_item_equals_the_orm_view_of_its_rows(
     follow(api, me, author.handle)
     follow(api, me, reposter.handle)
     word = f"columns{uuid.uuid4().hex[:10]}"
-    crud = post(author, f"crud {word}")["uuid"]
+    pictures = [
+        ready_picture(api, stack, author),
+        ready_picture(
+            api, stack, author, sizes={"width": 7, "height": 11, "thumbnail_width": 5, "thumbnail_height": 3}
+        ),
+    ]
+    media = [{"id": pictures[1]["id"], "alt": "second first"}, {"id": pictures[0]["id"], "alt": "then this"}]
+    posted = api.post(
+        "/api/activities",
+        json={"message": f"crud {word}", "ttl": "7-days", "media": media},
+        headers=author.headers,
+    )
+    assert posted.status_code == 201, posted.text
+    crud = posted.json()["uuid"]
     reply = api.post(
         f"/api/activities/{crud}/reply", json={"message": f"reply {word}"}, headers=replier.headers
     )
@@ -146,10 +185,13 @@ async def test_every_feed_item_equals_the_orm_view_of_its_rows(
         lambda: len(api.get(home_url, headers=me.headers).json()) == 2, what="the crud and its repost at home"
     )
 
-    crud_item = await expected(orm, crud, reader=me)
-    reply_item = await expected(orm, reply_uuid, reader=me)
-    reposted_item = await expected(orm, crud, reader=me, reposter=reposter)
-    signed_out = await expected(orm, crud, reader=None)
+    assets = f"{stack.cfg.gateway_url}/assets"
+    crud_item = await expected(orm, crud, reader=me, assets=assets)
+    reply_item = await expected(orm, reply_uuid, reader=me, assets=assets)
+    reposted_item = await expected(orm, crud, reader=me, reposter=reposter, assets=assets)
+    signed_out = await expected(orm, crud, reader=None, assets=assets)
+    assert [m["alt"] for m in crud_item["media"]] == ["second first", "then this"]
+    assert crud_item["media"][0]["width"] == 7 and reply_item["media"] == []
     for item in (crud_item, reply_item, reposted_item):
         _distinct(item)
     assert reply_item["reply_to_activity_uuid"] == crud

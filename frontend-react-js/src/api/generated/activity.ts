@@ -12,7 +12,8 @@ export type paths = {
         put?: never;
         /**
          * Post a crud
-         * @description Post a crud that lives for `ttl` (422 `message_blank`, `message_too_long`, `ttl_invalid`).
+         * @description Post a crud that lives for `ttl`, with up to 4 pictures (422 `message_blank`, `message_too_long`,
+         *     `ttl_invalid`, and the pictures' codes).
          */
         post: operations["post_activity_api_activities_post"];
         delete?: never;
@@ -84,7 +85,7 @@ export type paths = {
         put?: never;
         /**
          * Reply to a crud
-         * @description Reply (1-1024 characters); lives and expires with its parent; 404 when the parent is gone.
+         * @description Reply (1-1024 characters, up to 4 pictures); lives and expires with its parent; 404 when it is gone.
          */
         post: operations["post_reply_api_activities__activity_uuid__reply_post"];
         delete?: never;
@@ -191,6 +192,46 @@ export type paths = {
          *     The original bare array; the next page is in the `Link` header.
          */
         get: operations["home_api_activities_home_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/activities/media": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a picture upload: a presigned S3 POST (JPEG, PNG or WebP, at most 10 MiB)
+         * @description POST the file to `url` with `fields` (multipart, file last), poll GET …/media/{id}, attach it.
+         */
+        post: operations["create_upload_api_activities_media_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/activities/media/{media_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where one's picture upload stands
+         * @description `processing`, `ready`, or `failed` with a `reason`; 404 `media_not_found` for anyone but its owner.
+         */
+        get: operations["read_status_api_activities_media__media_id__get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -380,6 +421,46 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/internal/media/claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The grant behind an uploaded picture (processor)
+         * @description 404 `upload_grant_not_found` for a key nobody was granted; 409 `upload_settled` when done.
+         */
+        post: operations["claim_internal_media_claim_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/internal/media/result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The processor's verdict on a picture
+         * @description Ready with the sizes written, or failed with a reason (404/409 as for the claim).
+         */
+        post: operations["result_internal_media_result_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/internal/projection/events": {
         parameters: {
             query?: never;
@@ -449,6 +530,11 @@ export type components = {
             liked?: boolean | null;
             /** Likes Count */
             likes_count: number;
+            /**
+             * Media
+             * @description Pictures, in order (none: `[]`)
+             */
+            media: components["schemas"]["MediaItem"][];
             /** Message */
             message: string;
             /** Replies Count */
@@ -539,6 +625,45 @@ export type components = {
         BatchResult: {
             /** Results */
             results: components["schemas"]["EventResult"][];
+        };
+        /**
+         * Claim
+         * @description The grant behind an uploaded object (internal); `version` is the key's token.
+         */
+        Claim: {
+            /**
+             * Content Type
+             * @enum {string}
+             */
+            content_type: "image/jpeg" | "image/png" | "image/webp";
+            /** Key */
+            key: string;
+            /**
+             * Kind
+             * @default media
+             * @constant
+             */
+            kind: "media";
+            /**
+             * User Uuid
+             * Format: uuid
+             */
+            user_uuid: string;
+            /** Version */
+            version: string;
+        };
+        /**
+         * ClaimRequest
+         * @description The processor found an object in the uploads bucket (internal).
+         */
+        ClaimRequest: {
+            /** Key */
+            key: string;
+            /**
+             * Uploaded At
+             * @description The S3 event's time (with its zone)
+             */
+            uploaded_at?: string | null;
         };
         /**
          * Crud
@@ -688,10 +813,125 @@ export type components = {
             likes_count: number;
         };
         /**
+         * MediaItem
+         * @description A picture of a crud, in the order its author gave.
+         *
+         *     `url` (display size, longest side at most 1600 px) and `thumbnail_url` (at most 400 px) are WebP; each has
+         *     a JPEG sibling at the same URL with `.jpg` in place of `.webp` (use `<picture>` with the JPEG as the
+         *     fallback). The `expires` query parameter is the crud's end (epoch seconds): the URLs stop answering
+         *     then, and change when the author changes the crud's end.
+         */
+        MediaItem: {
+            /** Alt */
+            alt: string;
+            /** Height */
+            height: number;
+            /** Thumbnail Height */
+            thumbnail_height: number;
+            /** Thumbnail Url */
+            thumbnail_url: string;
+            /** Thumbnail Width */
+            thumbnail_width: number;
+            /** Url */
+            url: string;
+            /** Width */
+            width: number;
+        };
+        /**
+         * MediaRef
+         * @description A picture to attach: one's own ready, unattached upload, with its alt text.
+         */
+        MediaRef: {
+            /**
+             * Alt
+             * @description 0-1500 characters after trimming (422 `alt_too_long`); the SPA asks for it
+             * @default
+             */
+            alt: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+        };
+        /**
+         * MediaStatus
+         * @description Where an upload stands; `ready` pictures can be attached to one crud or reply.
+         */
+        MediaStatus: {
+            /** Height */
+            height?: number | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Message */
+            message?: string | null;
+            /**
+             * Reason
+             * @description Stable code of a failure, e.g. `not_an_image`.
+             */
+            reason?: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "processing" | "ready" | "failed";
+            /**
+             * Width
+             * @description Of the display size (longest side at most 1600)
+             */
+            width?: number | null;
+        };
+        /**
+         * MediaUploadGrant
+         * @description A presigned S3 POST: send `fields` plus the file (last) as multipart/form-data to `url`.
+         */
+        MediaUploadGrant: {
+            /**
+             * Expires At
+             * Format: date-time
+             * @description The grant's end: upload before it
+             */
+            expires_at: string;
+            /** Fields */
+            fields: {
+                [key: string]: string;
+            };
+            /**
+             * Id
+             * Format: uuid
+             * @description The picture's id: poll GET /api/activities/media/{id}, then attach it.
+             */
+            id: string;
+            /** Max Bytes */
+            max_bytes: number;
+            /** Url */
+            url: string;
+        };
+        /**
+         * MediaUploadRequest
+         * @description What the caller is about to upload.
+         */
+        MediaUploadRequest: {
+            /**
+             * Content Type
+             * @description The file's type; the processor checks the real bytes.
+             * @enum {string}
+             */
+            content_type: "image/jpeg" | "image/png" | "image/webp";
+        };
+        /**
          * NewActivity
          * @description A new crud: the text and how long it lives.
          */
         NewActivity: {
+            /**
+             * Media
+             * @description 0-4 pictures (422 `too_many_media`, `media_duplicate`, `media_not_found`, `media_not_ready`, `media_in_use`, `alt_too_long`)
+             */
+            media?: components["schemas"]["MediaRef"][] | null;
             /**
              * Message
              * @description 1-280 characters after trimming
@@ -710,6 +950,11 @@ export type components = {
          * @description A reply (the original client also sends `activity_uuid`, which is ignored).
          */
         NewReply: {
+            /**
+             * Media
+             * @description 0-4 pictures (422 `too_many_media`, `media_duplicate`, `media_not_found`, `media_not_ready`, `media_in_use`, `alt_too_long`)
+             */
+            media?: components["schemas"]["MediaRef"][] | null;
             /**
              * Message
              * @description 1-1024 characters after trimming
@@ -815,6 +1060,31 @@ export type components = {
             reposted: boolean;
             /** Reposts Count */
             reposts_count: number;
+        };
+        /**
+         * ResultRequest
+         * @description The processor's verdict on an upload (internal): the sizes it wrote, or why it refused.
+         */
+        ResultRequest: {
+            /** Height */
+            height?: number | null;
+            /** Key */
+            key: string;
+            /** Message */
+            message?: string | null;
+            /** Reason */
+            reason?: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "ready" | "failed";
+            /** Thumbnail Height */
+            thumbnail_height?: number | null;
+            /** Thumbnail Width */
+            thumbnail_width?: number | null;
+            /** Width */
+            width?: number | null;
         };
         /**
          * SearchResult
@@ -1905,6 +2175,170 @@ export interface operations {
             };
         };
     };
+    create_upload_api_activities_media_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MediaUploadRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MediaUploadGrant"];
+                };
+            };
+            /** @description The body is not valid JSON (`invalid_body`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many uploads (`rate_limited`); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description `"uploads";r=0;t=<Retry-After>` (remaining; reset) */
+                    RateLimit?: string;
+                    /** @description By default `"uploads";q=20;w=3600` (quota; window in s) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds until the next write is allowed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is unavailable (`dependency_unavailable`); see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    read_status_api_activities_media__media_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                media_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MediaStatus"];
+                };
+            };
+            /** @description Missing or invalid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is unavailable (`dependency_unavailable`); see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     search_api_activities_search_get: {
         parameters: {
             query?: {
@@ -2573,6 +3007,164 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Missing or invalid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is unavailable (`dependency_unavailable`); see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    claim_internal_media_claim_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClaimRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Claim"];
+                };
+            };
+            /** @description The body is not valid JSON (`invalid_body`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is unavailable (`dependency_unavailable`); see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    result_internal_media_result_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResultRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body is not valid JSON (`invalid_body`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
             };
             /** @description Missing or invalid access token */
             401: {

@@ -7,8 +7,9 @@ from datetime import datetime
 
 import asyncpg
 
+# `a.media` is the crud's copy of its pictures (jsonb, NULL when none), rendered by media/render.py.
 ITEM_COLUMNS = """a.uuid, au.display_name, au.handle, au.avatar_url, a.message, a.replies_count,
-    a.reposts_count, a.likes_count, a.expires_at, a.created_at, a.reply_to_activity_uuid"""
+    a.reposts_count, a.likes_count, a.expires_at, a.created_at, a.reply_to_activity_uuid, a.media"""
 
 
 async def insert_crud(

@@ -32,9 +32,16 @@ WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
 async def post_activity(
     body: NewActivity, author: CurrentUserId, pool: PoolDep, request: Request
 ) -> ActivityItem:
-    """Post a crud that lives for `ttl` (422 `message_blank`, `message_too_long`, `ttl_invalid`)."""
+    """Post a crud that lives for `ttl`, with up to 4 pictures (422 `message_blank`, `message_too_long`,
+    `ttl_invalid`, and the pictures' codes)."""
     return await service.post(
-        pool, author=author, message=body.message, ttl=body.ttl, notify=_notify(request)
+        pool,
+        author=author,
+        message=body.message,
+        ttl=body.ttl,
+        notify=_notify(request),
+        media=body.media,
+        assets_base_url=request.app.state.settings.assets_base_url,
     )
 
 
@@ -48,9 +55,15 @@ async def post_activity(
 async def post_reply(
     activity_uuid: uuid.UUID, body: NewReply, author: CurrentUserId, pool: PoolDep, request: Request
 ) -> ActivityItem:
-    """Reply (1-1024 characters); lives and expires with its parent; 404 when the parent is gone."""
+    """Reply (1-1024 characters, up to 4 pictures); lives and expires with its parent; 404 when it is gone."""
     return await service.reply(
-        pool, author=author, parent=activity_uuid, message=body.message, notify=_notify(request)
+        pool,
+        author=author,
+        parent=activity_uuid,
+        message=body.message,
+        notify=_notify(request),
+        media=body.media,
+        assets_base_url=request.app.state.settings.assets_base_url,
     )
 
 

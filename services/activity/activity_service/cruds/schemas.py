@@ -7,6 +7,7 @@ import uuid
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
 
+from activity_service.media.schemas import MAX_MEDIA, MEDIA_FIELD_DESCRIPTION, MediaRef
 from cruddur_common.expiry import TTLS  # the presets' one home (re-exported here, as before)
 
 MAX_CRUD_CHARS = 280
@@ -29,6 +30,9 @@ class NewActivity(BaseModel):
         examples=["7-days"],
         json_schema_extra={"enum": list(TTLS)},
     )
+    media: list[MediaRef] | None = Field(
+        default=None, description=MEDIA_FIELD_DESCRIPTION, json_schema_extra={"maxItems": MAX_MEDIA}
+    )
 
 
 class NewReply(BaseModel):
@@ -38,6 +42,9 @@ class NewReply(BaseModel):
 
     message: str = Field(
         max_length=10_000, description="1-1024 characters after trimming", json_schema_extra=NOT_BLANK
+    )
+    media: list[MediaRef] | None = Field(
+        default=None, description=MEDIA_FIELD_DESCRIPTION, json_schema_extra={"maxItems": MAX_MEDIA}
     )
 
 

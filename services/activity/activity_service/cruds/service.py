@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,6 +21,9 @@ from activity_service.errors import (
     Suspended,
     TtlTooLong,
 )
+from activity_service.media import service as media_service
+from activity_service.media.render import render_media
+from activity_service.media.schemas import MediaRef
 from activity_service.outbox import events
 from activity_service.schemas import ActivityItem
 from activity_service.timeline import repository as timeline
@@ -49,6 +52,15 @@ async def _target(conn: asyncpg.Connection, activity: uuid.UUID, *, writer: uuid
     return target
 
 
+def _item(
+    row: asyncpg.Record, *, assets_base_url: str, media: str | list[dict[str, Any]] | None = None
+) -> ActivityItem:
+    """A crud row (ITEM_COLUMNS) as the API shows it; `media`: pictures attached after the row was read."""
+    stored = media if media is not None else row["media"]
+    pictures = render_media(stored, expires_at=row["expires_at"], assets_base_url=assets_base_url)
+    return ActivityItem(**{**dict(row), "media": pictures})
+
+
 async def _mention_events(
     conn: asyncpg.Connection, row: asyncpg.Record, *, actor: dict[str, Any], skip: set[uuid.UUID]
 ) -> list[dict[str, Any]]:
@@ -69,14 +81,25 @@ async def _mention_events(
 
 
 async def post(
-    pool: asyncpg.Pool, *, author: uuid.UUID, message: str, ttl: str, notify: Notify
+    pool: asyncpg.Pool,
+    *,
+    author: uuid.UUID,
+    message: str,
+    ttl: str,
+    notify: Notify,
+    media: Sequence[MediaRef] | None = None,
+    assets_base_url: str,
 ) -> ActivityItem:
-    """Post a crud; @mentions become notifications."""
+    """Post a crud with its pictures (attached in its transaction); @mentions become notifications."""
     text = clean_message(message, max_chars=MAX_CRUD_CHARS)
     expires_at = _expiry(ttl)
+    media_ids, alts = media_service.checked_refs(media)
     async with transaction(pool) as conn:
         await _check_writer(conn, author)
         row = await repository.insert_crud(conn, user_uuid=author, message=text, expires_at=expires_at)
+        pictures = await media_service.attach(
+            conn, activity=row["uuid"], owner=author, ids=media_ids, alts=alts
+        )
         await repository.insert_hashtags(
             conn,
             activity=row["uuid"],
@@ -91,20 +114,31 @@ async def post(
         await events.queue(conn, queued)
     if queued:
         notify()
-    return ActivityItem(**dict(row))
+    return _item(row, media=pictures, assets_base_url=assets_base_url)
 
 
 async def reply(
-    pool: asyncpg.Pool, *, author: uuid.UUID, parent: uuid.UUID, message: str, notify: Notify
+    pool: asyncpg.Pool,
+    *,
+    author: uuid.UUID,
+    parent: uuid.UUID,
+    message: str,
+    notify: Notify,
+    media: Sequence[MediaRef] | None = None,
+    assets_base_url: str,
 ) -> ActivityItem:
-    """Reply to a live crud; its author (and anyone @mentioned) is notified."""
+    """Reply to a live crud, with pictures; its author (and anyone @mentioned) is notified."""
     text = clean_message(message, max_chars=MAX_REPLY_CHARS)
+    media_ids, alts = media_service.checked_refs(media)
     async with transaction(pool) as conn:
         await _check_writer(conn, author)
         target = await _target(conn, parent, writer=author)
         row = await repository.insert_reply(conn, user_uuid=author, parent=parent, message=text)
         if row is None:  # expired since
             raise ActivityNotFound("No live crud with this uuid.")
+        pictures = await media_service.attach(
+            conn, activity=row["uuid"], owner=author, ids=media_ids, alts=alts
+        )
         await repository.insert_hashtags(
             conn,
             activity=row["uuid"],
@@ -130,7 +164,7 @@ async def reply(
         await events.queue(conn, queued)
     if queued:
         notify()
-    return ActivityItem(**dict(row))
+    return _item(row, media=pictures, assets_base_url=assets_base_url)
 
 
 async def _timeline_repost(

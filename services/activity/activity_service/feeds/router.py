@@ -34,6 +34,10 @@ def _secret(request: Request) -> str:
     return str(request.app.state.settings.cursor_secret)
 
 
+def _assets(request: Request) -> str:
+    return str(request.app.state.settings.assets_base_url)
+
+
 def _json(data: object, link: str | None = None) -> Response:
     """Feed data (plain dicts in the response model's shape) as the JSON pydantic would write for it."""
     return Response(
@@ -52,6 +56,7 @@ async def _home(request: Request, reader: uuid.UUID | None, cursor: str | None, 
         cursor=cursor,
         limit=limit,
         secret=_secret(request),
+        assets_base_url=_assets(request),
     )
     return _json(items, next_link(request, next_cursor))
 
@@ -100,7 +105,12 @@ async def explore(
 ) -> Response:
     """The global feed, newest first."""
     items, next_cursor = await service.explore(
-        pool, reader=reader, cursor=cursor, limit=limit, secret=_secret(request)
+        pool,
+        reader=reader,
+        cursor=cursor,
+        limit=limit,
+        secret=_secret(request),
+        assets_base_url=_assets(request),
     )
     return _json({"items": items, "next_cursor": next_cursor})
 
@@ -121,7 +131,13 @@ async def search(
 ) -> Response:
     """Full-text search over live cruds, best match first (422 `search_term_blank` for a blank term)."""
     result = await service.search(
-        pool, term=term, reader=reader, cursor=cursor, limit=limit, secret=_secret(request)
+        pool,
+        term=term,
+        reader=reader,
+        cursor=cursor,
+        limit=limit,
+        secret=_secret(request),
+        assets_base_url=_assets(request),
     )
     return _json(result, next_link(request, result["next_cursor"]))
 
@@ -148,7 +164,13 @@ async def user_page(
 ) -> Response:
     """Profile (with counts) and the user's live cruds, newest first; 404 `user_not_found`."""
     page = await service.user_page(
-        pool, handle=handle, reader=reader, cursor=cursor, limit=limit, secret=_secret(request)
+        pool,
+        handle=handle,
+        reader=reader,
+        cursor=cursor,
+        limit=limit,
+        secret=_secret(request),
+        assets_base_url=_assets(request),
     )
     return _json(page, next_link(request, page["next_cursor"]))
 
@@ -177,5 +199,6 @@ async def crud_page(
         cursor=cursor,
         limit=limit,
         secret=_secret(request),
+        assets_base_url=_assets(request),
     )
     return _json(page, next_link(request, page["next_cursor"]))

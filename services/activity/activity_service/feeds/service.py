@@ -72,14 +72,22 @@ def _after(kind: str, secret: str) -> Callable[[asyncpg.Record], str]:
 
 
 async def explore(
-    db: repository.Db, *, reader: uuid.UUID | None, cursor: str | None, limit: int, secret: str
+    db: repository.Db,
+    *,
+    reader: uuid.UUID | None,
+    cursor: str | None,
+    limit: int,
+    secret: str,
+    assets_base_url: str,
 ) -> tuple[list[dict[str, Any]], str | None]:
     """Everyone's live cruds, newest first."""
     position = _position(cursor, secret=secret, kind="explore")
     before = _key(position, "t", "u") if position else TOP
     rows = await repository.explore(db, reader=reader, before=before, limit=limit + 1)
     page = keyset_page(rows, limit=limit, cursor_after=_after("explore", secret))
-    return render_items(page.items, signed_in=reader is not None), page.next_cursor
+    return render_items(
+        page.items, signed_in=reader is not None, assets_base_url=assets_base_url
+    ), page.next_cursor
 
 
 async def home(
@@ -90,6 +98,7 @@ async def home(
     cursor: str | None,
     limit: int,
     secret: str,
+    assets_base_url: str,
 ) -> tuple[list[dict[str, Any]], str | None]:
     """Signed in: the people one follows, their reposts and one's own cruds; signed out: explore.
 
@@ -97,7 +106,9 @@ async def home(
     timeline query runs on `timeline_db` (generic plans, lent connections: activity_service.db).
     """
     if reader is None:
-        return await explore(db, reader=None, cursor=cursor, limit=limit, secret=secret)
+        return await explore(
+            db, reader=None, cursor=cursor, limit=limit, secret=secret, assets_base_url=assets_base_url
+        )
     position = _position(cursor, secret=secret, kind="home")
     before = _key(position, "t", "u", "r") if position else (*TOP, TOP[1])
     rows = await repository.home(timeline_db, reader=reader, before=before, limit=limit + 1)
@@ -107,11 +118,18 @@ async def home(
         return _cursor("home", secret, t=at.isoformat(), u=last["uuid"], r=last["reposter"])
 
     page = keyset_page(rows, limit=limit, cursor_after=after)
-    return render_items(page.items, signed_in=True), page.next_cursor
+    return render_items(page.items, signed_in=True, assets_base_url=assets_base_url), page.next_cursor
 
 
 async def user_page(
-    db: repository.Db, *, handle: str, reader: uuid.UUID | None, cursor: str | None, limit: int, secret: str
+    db: repository.Db,
+    *,
+    handle: str,
+    reader: uuid.UUID | None,
+    cursor: str | None,
+    limit: int,
+    secret: str,
+    assets_base_url: str,
 ) -> dict[str, Any]:
     """A user's profile and a page of their live cruds, as `UserPage` data; 404 `user_not_found`.
 
@@ -136,7 +154,7 @@ async def user_page(
         limit=limit + 1,
     )
     page = keyset_page(rows, limit=limit, cursor_after=_after("user", secret))
-    activities = render_items(page.items, signed_in=reader is not None)
+    activities = render_items(page.items, signed_in=reader is not None, assets_base_url=assets_base_url)
     return {"profile": profile, "activities": activities, "next_cursor": page.next_cursor}
 
 
@@ -149,6 +167,7 @@ async def crud_page(
     cursor: str | None,
     limit: int,
     secret: str,
+    assets_base_url: str,
 ) -> dict[str, Any]:
     """A live crud under its author's handle, with a page of direct replies oldest first (`CrudPage` data)."""
     position = _position(cursor, secret=secret, kind="replies")
@@ -160,14 +179,21 @@ async def crud_page(
     page = keyset_page(rows, limit=limit, cursor_after=_after("replies", secret))
     signed_in = reader is not None
     return {
-        "activity": render_item(row, signed_in=signed_in),
-        "replies": render_items(page.items, signed_in=signed_in),
+        "activity": render_item(row, signed_in=signed_in, assets_base_url=assets_base_url),
+        "replies": render_items(page.items, signed_in=signed_in, assets_base_url=assets_base_url),
         "next_cursor": page.next_cursor,
     }
 
 
 async def search(
-    db: repository.Db, *, term: str, reader: uuid.UUID | None, cursor: str | None, limit: int, secret: str
+    db: repository.Db,
+    *,
+    term: str,
+    reader: uuid.UUID | None,
+    cursor: str | None,
+    limit: int,
+    secret: str,
+    assets_base_url: str,
 ) -> dict[str, Any]:
     """Ranked full-text search over live cruds, plus matching people on the first page (as `SearchResult`)."""
     term = term.strip()
@@ -187,7 +213,7 @@ async def search(
             dict(r)
             for r in await repository.people(db, term=term.lstrip("@"), reader=reader, limit=PEOPLE_LIMIT)
         ]
-    activities = render_items(page.items, signed_in=reader is not None)
+    activities = render_items(page.items, signed_in=reader is not None, assets_base_url=assets_base_url)
     return {"activities": activities, "users": users, "next_cursor": page.next_cursor}
 
 
