@@ -141,6 +141,11 @@ class EventTarget(BaseModel):
     message: str | None = Field(
         default=None, max_length=1024, description="Kind `message` only: the full text for the live stream."
     )
+    message_kind: Literal["message", "timer"] | None = Field(
+        default=None,
+        description="Kind `message` only: `timer` is a conversation's timer change (live, never stored).",
+    )
+    message_ttl: str | None = Field(default=None, max_length=16, description="A `timer` line's new timer.")
 
 
 class IngestEvent(BaseModel):
@@ -151,7 +156,9 @@ class IngestEvent(BaseModel):
     recipient: EventRecipient | None = None
     actor: Person | None = None
     target: EventTarget = Field(default_factory=EventTarget)
-    expires_at: AwareDatetime | None = Field(default=None, description="The target crud's expiry")
+    expires_at: AwareDatetime | None = Field(
+        default=None, description="The target crud's expiry, or a disappearing message's"
+    )
     created_at: AwareDatetime
 
     @model_validator(mode="after")
