@@ -11,9 +11,10 @@ from pydantic import BaseModel
 
 
 class IngestResult(BaseModel):
-    """What happened to an event: stored, a duplicate, dropped (expired or retracted) or retracted."""
+    """What happened to an event: stored, a duplicate, dropped (expired or retracted), retracted, or
+    pushed live only (a conversation's timer line)."""
 
-    status: Literal["stored", "duplicate", "dropped", "retracted"]
+    status: Literal["stored", "duplicate", "dropped", "retracted", "live"]
 
 
 class PurgeResult(BaseModel):
