@@ -299,6 +299,16 @@ export type components = {
             message?: string | null;
             /** Message Group Uuid */
             message_group_uuid?: string | null;
+            /**
+             * Message Kind
+             * @description Kind `message` only: `timer` is a conversation's timer change (live, never stored).
+             */
+            message_kind?: ("message" | "timer") | null;
+            /**
+             * Message Ttl
+             * @description A `timer` line's new timer.
+             */
+            message_ttl?: string | null;
             /** Preview */
             preview?: string | null;
         };
@@ -330,7 +340,7 @@ export type components = {
             event_id: string;
             /**
              * Expires At
-             * @description The target crud's expiry
+             * @description The target crud's expiry, or a disappearing message's
              */
             expires_at?: string | null;
             /** Kind */
@@ -340,14 +350,15 @@ export type components = {
         };
         /**
          * IngestResult
-         * @description What happened to an event: stored, a duplicate, dropped (expired or retracted) or retracted.
+         * @description What happened to an event: stored, a duplicate, dropped (expired or retracted), retracted, or
+         *     pushed live only (a conversation's timer line).
          */
         IngestResult: {
             /**
              * Status
              * @enum {string}
              */
-            status: "stored" | "duplicate" | "dropped" | "retracted";
+            status: "stored" | "duplicate" | "dropped" | "retracted" | "live";
         };
         /**
          * MarkRead

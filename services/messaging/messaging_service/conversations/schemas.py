@@ -40,6 +40,7 @@ class MessageGroup(BaseModel):
     avatar_url: str = Field(description="The other participant's avatar.")
     message: str = Field(description='The last message of the conversation ("" once it has expired).')
     created_at: datetime = Field(description="When the last message was sent (UTC).")
+    # defaults: the SPA builds an entry itself for a conversation it has just started
     message_ttl: str | None = Field(default=None, description=f"The conversation's message timer. {_TTL_DOC}")
     expires_at: datetime | None = Field(
         default=None, description="When the last message disappears (null: it does not)."
@@ -60,9 +61,9 @@ class Message(BaseModel):
         description="`timer`: a system line, the sender changed the conversation's message timer.",
     )
     expires_at: datetime | None = Field(
-        default=None, description="When the message disappears (sent while a timer was set); null: never."
+        description="When the message disappears (sent while a timer was set); null: never."
     )
-    message_ttl: str | None = Field(default=None, description="Timer lines only: the timer set (null: off).")
+    message_ttl: str | None = Field(description="Timer lines only: the timer set (null: off).")
 
 
 class CreatedMessage(Message):
