@@ -99,7 +99,7 @@ def test_a_message_sent_under_a_timer_and_a_timer_line() -> None:
 
     event = message_event(StreamMessage.model_validate(message))
     assert event["expires_at"] == "2026-11-30T07:00:00.250000Z"
-    assert event["target"]["message_kind"] == "message"
+    assert "message_kind" not in event["target"], "a plain message's event is as before"
 
     line = repository.message_item(
         group_uuid=group,

@@ -57,7 +57,7 @@ def message_event(message: StreamMessage) -> dict[str, Any]:
             message_group_uuid=message.message_group_uuid,
             preview=message.message[:PREVIEW_CHARS],
             message=message.message,
-            message_kind=message.kind,
+            message_kind="timer" if message.kind == "timer" else None,  # plain messages: as before
             message_ttl=message.message_ttl,
         ),
         expires_at=keys.parse_ts(message.expires_at) if message.expires_at else None,
