@@ -10,11 +10,10 @@ import asyncio
 import math
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import aioboto3
 import asyncpg
 import httpx
 import pytest
@@ -35,15 +34,6 @@ from tests.support import TestUser, expect_error, wait_for
 
 pytestmark = pytest.mark.integration
 STREAM = "/api/notifications/stream"
-
-
-@pytest.fixture
-async def table(aws_env: dict[str, str]) -> AsyncIterator[Table]:
-    """The real messages table on the test stack's moto."""
-    async with aioboto3.Session().client(
-        "dynamodb", endpoint_url=aws_env["AWS_ENDPOINT_URL"], region_name=aws_env["AWS_REGION"]
-    ) as client:
-        yield Table(client=client, name=aws_env["MESSAGES_TABLE"])
 
 
 def _url(stack: LocalStack, service: str) -> str:
