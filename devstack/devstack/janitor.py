@@ -57,7 +57,8 @@ async def _purge_notifications(settings: Settings) -> int:
         return int(response.json()["deleted"])
 
 
-JOBS: dict[str, Callable[[Settings], Awaitable[int]]] = {
+Job = Callable[[Settings], Awaitable[int]]
+JOBS: dict[str, Job] = {
     "cruds": _purge_cruds,
     "messages": _sweep_messages,
     "notifications": _purge_notifications,
