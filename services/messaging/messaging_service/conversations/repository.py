@@ -12,7 +12,7 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
 from messaging_service.conversations import keys
-from messaging_service.conversations.schemas import Person
+from messaging_service.conversations.schemas import MessageKind, Person
 
 # The table's TTL attribute (epoch seconds): DynamoDB deletes an item some time after it; locally
 # messaging_service/expiry.py does. Reserved in expressions: always written as `#ttl`.
@@ -107,7 +107,7 @@ def message_item(
     text: str,
     created_at: str,
     expires_at: datetime | None = None,
-    kind: str = "message",
+    kind: MessageKind = "message",
     message_ttl: str | None = None,
 ) -> Item:
     """A message with denormalised sender fields and the recipient the stream processor notifies.
