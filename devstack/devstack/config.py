@@ -33,6 +33,8 @@ class StackConfig:
     redis_url: str | None = None
     seed_demo: bool = True
     workers_per_service: int = 1
+    # The janitor (devstack/janitor.py: purges and the DynamoDB TTL's local stand-in); tests call its jobs.
+    janitor: bool = False
     extra_env: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -44,6 +46,7 @@ class StackConfig:
             aws_endpoint_url=os.environ.get("AWS_ENDPOINT_URL") or None,
             redis_url=os.environ.get("REDIS_URL") or None,
             workers_per_service=int(os.environ.get("CRUDDUR_WORKERS", "1")),
+            janitor=True,
         )
 
     @classmethod

@@ -242,6 +242,8 @@ class LocalStack:
         for module in WORKERS:
             if importlib.util.find_spec(module.rsplit(".", 1)[0]) and importlib.util.find_spec(module):
                 self._spawn(module.rsplit(".", 1)[1], ["-m", module], env)
+        if self.cfg.janitor:
+            self._spawn("janitor", ["-m", "devstack.janitor"], env)
         gateway_cfg = {
             "port": self.cfg.gateway_port,
             "services": {e.name: self.cfg.service_url(e) for e in load_registry()},

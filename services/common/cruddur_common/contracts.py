@@ -144,6 +144,11 @@ class EventTarget(BaseModel):
     message: str | None = Field(
         default=None, max_length=1024, description="Kind `message` only: the full text for the live stream."
     )
+    message_kind: Literal["message", "timer"] | None = Field(
+        default=None,
+        description="Kind `message` only: `timer` is a conversation's timer change (live, never stored).",
+    )
+    message_ttl: str | None = Field(default=None, max_length=16, description="A `timer` line's new timer.")
 
 
 class IngestEvent(BaseModel):
@@ -156,7 +161,8 @@ class IngestEvent(BaseModel):
     target: EventTarget = Field(default_factory=EventTarget)
     expires_at: AwareDatetime | None = Field(
         default=None,
-        description="The target crud's expiry (kind `expire`: its new one, for all its notifications)",
+        description="The target crud's expiry (kind `expire`: its new one, for all its notifications), "
+        "or a disappearing message's",
     )
     created_at: AwareDatetime
 

@@ -43,3 +43,9 @@ class Blocked(Forbidden):
     """One of the two blocked the other: no conversation between them (which one is not said)."""
 
     code = "blocked"
+
+
+class MessageTtlInvalid(Unprocessable):
+    """The message timer is not one of the presets (or null)."""
+
+    code = "message_ttl_invalid"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
+import aioboto3
 import pytest
 
+from messaging_service.conversations.repository import Table
 from tests.support import TestUser
 
 
@@ -27,3 +29,12 @@ def aws_env(monkeypatch: pytest.MonkeyPatch, stack: Any) -> dict[str, str]:
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     return env
+
+
+@pytest.fixture
+async def table(aws_env: dict[str, str]) -> AsyncIterator[Table]:
+    """The real messages table on the test stack's moto."""
+    async with aioboto3.Session().client(
+        "dynamodb", endpoint_url=aws_env["AWS_ENDPOINT_URL"], region_name=aws_env["AWS_REGION"]
+    ) as client:
+        yield Table(client=client, name=aws_env["MESSAGES_TABLE"])

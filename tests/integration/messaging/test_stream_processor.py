@@ -55,15 +55,6 @@ def message(sender: Person, recipient: Person, group: str, text: str, at: dateti
 
 
 @pytest.fixture
-async def table(aws_env: dict[str, str]) -> AsyncIterator[Table]:
-    """The real messages table on the test stack's moto."""
-    async with aioboto3.Session().client(
-        "dynamodb", endpoint_url=aws_env["AWS_ENDPOINT_URL"], region_name=aws_env["AWS_REGION"]
-    ) as client:
-        yield Table(client=client, name=aws_env["MESSAGES_TABLE"])
-
-
-@pytest.fixture
 async def dead_letters(aws_env: dict[str, str]) -> AsyncIterator[DeadLetters]:
     """A dead-letter queue of this test's own on the stack's moto."""
     async with aioboto3.Session().client(

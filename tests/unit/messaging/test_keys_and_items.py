@@ -59,8 +59,9 @@ def test_items_and_their_api_shapes() -> None:
     entry = repository.entry_item(owner=bob, other=alice, group_uuid=group, first=message)
     assert (entry["pk"], entry["sk"]) == (f"USER#{bob.uuid}", f"WITH#{alice.uuid}")
     assert entry["gsi1pk"] == entry["pk"] and entry["gsi1sk"].startswith(message["created_at"])
-    shown = render.render_group(entry)
+    shown = render.render_group(entry, now=keys.now_ts())
     assert (shown.handle, shown.message, str(shown.uuid)) == ("alice", "hi", group)
+    assert (shown.message_ttl, shown.expires_at) == (None, None)
     created = render.render_created(message)
     assert str(created.uuid) == message["message_uuid"] and str(created.message_group_uuid) == group
     meta = repository.group_item(group_uuid=group, members=(alice, bob), created_at=message["created_at"])
@@ -70,3 +71,48 @@ def test_items_and_their_api_shapes() -> None:
     assert event["event_id"] == message["message_uuid"] and event["kind"] == "message"
     assert event["recipient"] == {"uuid": str(bob.uuid), "sub": "sub-bob"}
     assert len(event["target"]["preview"]) == 140 and len(event["target"]["message"]) == 1000
+
+
+def test_a_message_sent_under_a_timer_and_a_timer_line() -> None:
+    alice, bob = person("alice"), person("bob")
+    group, sent = str(uuid.uuid4()), datetime(2026, 11, 30, 6, 0, 0, 250_000, tzinfo=UTC)
+    recipient = {"uuid": str(bob.uuid), "sub": bob.cognito_user_id}
+    message = repository.message_item(
+        group_uuid=group,
+        sender=alice,
+        recipient=recipient,
+        text="soon gone",
+        created_at=keys.format_ts(sent),
+        expires_at=sent + timedelta(hours=1),
+    )
+    assert message["expires_at"] == "2026-11-30T07:00:00.250000Z"
+    assert message["ttl"] == int((sent + timedelta(hours=1)).timestamp()) + 1, "rounded up, never early"
+    assert not repository.is_expired(message, now="2026-11-30T07:00:00.249999Z")
+    assert repository.is_expired(message, now=message["expires_at"])
+    assert render.render_message(message).expires_at == sent + timedelta(hours=1)
+
+    entry = repository.entry_item(owner=bob, other=alice, group_uuid=group, first=message)
+    entry |= {"last_message_expires_at": message["expires_at"], "message_ttl": "1-hour"}
+    assert render.render_group(entry, now="2026-11-30T06:59:59.000000Z").message == "soon gone"
+    late = render.render_group(entry, now="2026-11-30T07:00:01.000000Z")
+    assert (late.message, late.message_ttl, late.expires_at) == ("", "1-hour", sent + timedelta(hours=1))
+
+    event = message_event(StreamMessage.model_validate(message))
+    assert event["expires_at"] == "2026-11-30T07:00:00.250000Z"
+    assert "message_kind" not in event["target"], "a plain message's event is as before"
+
+    line = repository.message_item(
+        group_uuid=group,
+        sender=alice,
+        recipient=recipient,
+        text="Alice set messages to disappear after 1 hour",
+        created_at=keys.format_ts(sent),
+        kind="timer",
+        message_ttl="1-hour",
+    )
+    assert "ttl" not in line and "expires_at" not in line, "timer lines stay"
+    shown = render.render_message(line)
+    assert (shown.kind, shown.message_ttl, shown.expires_at) == ("timer", "1-hour", None)
+    event = message_event(StreamMessage.model_validate(line))
+    assert (event["target"]["message_kind"], event["target"]["message_ttl"]) == ("timer", "1-hour")
+    assert "expires_at" not in event

@@ -21,6 +21,28 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/message_groups/{message_group_uuid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set or clear a conversation's message timer (members only)
+         * @description Messages sent from now on disappear after `message_ttl` (null: they do not); a system line says so.
+         *
+         *     404 `message_group_not_found` for non-members, 422 `message_ttl_invalid` for anything but a preset.
+         */
+        put: operations["update_message_group_api_message_groups__message_group_uuid__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/message_groups/@{handle}": {
         parameters: {
             query?: never;
@@ -193,8 +215,20 @@ export type components = {
             created_at: string;
             /** Display Name */
             display_name: string;
+            /**
+             * Expires At
+             * @description When the message disappears (sent while a timer was set); null: never.
+             */
+            expires_at: string | null;
             /** Handle */
             handle: string;
+            /**
+             * Kind
+             * @description `timer`: a system line, the sender changed the conversation's message timer.
+             * @default message
+             * @enum {string}
+             */
+            kind: "message" | "timer";
             /** Message */
             message: string;
             /**
@@ -202,6 +236,11 @@ export type components = {
              * Format: uuid
              */
             message_group_uuid: string;
+            /**
+             * Message Ttl
+             * @description Timer lines only: the timer set (null: off).
+             */
+            message_ttl: string | null;
             /**
              * Uuid
              * Format: uuid
@@ -300,10 +339,27 @@ export type components = {
             created_at: string;
             /** Display Name */
             display_name: string;
+            /**
+             * Expires At
+             * @description When the message disappears (sent while a timer was set); null: never.
+             */
+            expires_at: string | null;
             /** Handle */
             handle: string;
+            /**
+             * Kind
+             * @description `timer`: a system line, the sender changed the conversation's message timer.
+             * @default message
+             * @enum {string}
+             */
+            kind: "message" | "timer";
             /** Message */
             message: string;
+            /**
+             * Message Ttl
+             * @description Timer lines only: the timer set (null: off).
+             */
+            message_ttl: string | null;
             /**
              * Uuid
              * Format: uuid
@@ -333,15 +389,52 @@ export type components = {
              */
             display_name: string;
             /**
+             * Expires At
+             * @description When the last message disappears (null: it does not).
+             */
+            expires_at?: string | null;
+            /**
              * Handle
              * @description The other participant's handle.
              */
             handle: string;
             /**
              * Message
-             * @description The last message of the conversation.
+             * @description The last message of the conversation ("" once it has expired).
              */
             message: string;
+            /**
+             * Message Ttl
+             * @description The conversation's message timer. One of 1-hour, 1-day, 7-days, 30-days, or null: messages do not disappear.
+             */
+            message_ttl?: string | null;
+            /**
+             * Uuid
+             * Format: uuid
+             * @description The conversation (message group) id.
+             */
+            uuid: string;
+        };
+        /**
+         * MessageGroupSettings
+         * @description A conversation's settings: its message timer and who changed it last.
+         */
+        MessageGroupSettings: {
+            /**
+             * Message Ttl
+             * @description One of 1-hour, 1-day, 7-days, 30-days, or null: messages do not disappear.
+             */
+            message_ttl: string | null;
+            /**
+             * Updated At
+             * @description When the timer was last changed (null: never).
+             */
+            updated_at: string | null;
+            /**
+             * Updated By Handle
+             * @description Who changed it last (null: never changed).
+             */
+            updated_by_handle: string | null;
             /**
              * Uuid
              * Format: uuid
@@ -411,6 +504,18 @@ export type components = {
              */
             uuid: string;
         };
+        /**
+         * UpdateMessageGroup
+         * @description Set or clear the conversation's message timer (either member).
+         */
+        UpdateMessageGroup: {
+            /**
+             * Message Ttl
+             * @description One of 1-hour, 1-day, 7-days, 30-days, or null: messages do not disappear.
+             * @enum {unknown}
+             */
+            message_ttl: "1-hour" | "1-day" | "7-days" | "30-days" | null;
+        };
     };
     responses: never;
     parameters: never;
@@ -456,6 +561,97 @@ export interface operations {
             };
             /** @description Missing or invalid access token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is unavailable (`dependency_unavailable`); see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    update_message_group_api_message_groups__message_group_uuid__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                message_group_uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateMessageGroup"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageGroupSettings"];
+                };
+            };
+            /** @description The body is not valid JSON (`invalid_body`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description One of the two blocked the other (`blocked`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

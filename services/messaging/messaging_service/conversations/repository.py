@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
+import math
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
 from messaging_service.conversations import keys
-from messaging_service.conversations.schemas import Person
+from messaging_service.conversations.schemas import MessageKind, Person
 
+# The table's TTL attribute (epoch seconds): DynamoDB deletes an item some time after it; locally
+# messaging_service/expiry.py does. Reserved in expressions: always written as `#ttl`.
+TTL = "ttl"
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 Item = dict[str, Any]
 
 
-class ConversationExists(Exception):
+class ConditionFailed(Exception):
+    """A condition of the transaction failed: another request changed an item first."""
+
+
+class ConversationExists(ConditionFailed):
     """Another request created the conversation of this pair first."""
 
 
@@ -90,15 +99,31 @@ def entry_item(*, owner: Person, other: Person, group_uuid: str, first: Item) ->
     }
 
 
-def message_item(*, group_uuid: str, sender: Person, recipient: Item, text: str, created_at: str) -> Item:
-    """A message with denormalised sender fields and the recipient the stream processor notifies."""
+def message_item(
+    *,
+    group_uuid: str,
+    sender: Person,
+    recipient: Item,
+    text: str,
+    created_at: str,
+    expires_at: datetime | None = None,
+    kind: MessageKind = "message",
+    message_ttl: str | None = None,
+) -> Item:
+    """A message with denormalised sender fields and the recipient the stream processor notifies.
+
+    Sent under a timer it carries `expires_at` (the stored time format, for reads) and `ttl` (epoch
+    seconds, the table's TTL attribute; rounded up so an item is never deleted before it reads expired).
+    A `timer` line (kind) names the timer just set in `message_ttl`.
+    """
     message_uuid = str(uuid.uuid4())
-    return {
+    item: Item = {
         "pk": keys.group_pk(group_uuid),
         "sk": keys.message_sk(created_at, message_uuid),
         "gsi1pk": keys.message_id_pk(message_uuid),
         "gsi1sk": keys.MESSAGE_ID_SK,
         "type": "message",
+        "kind": kind,
         "message_group_uuid": group_uuid,
         "message_uuid": message_uuid,
         "message": text,
@@ -109,7 +134,20 @@ def message_item(*, group_uuid: str, sender: Person, recipient: Item, text: str,
         "sender_avatar_url": sender.avatar_url,
         "recipient_uuid": recipient["uuid"],
         "recipient_sub": recipient["sub"],
+        "message_ttl": message_ttl,
     }
+    if expires_at is not None:
+        item |= {"expires_at": keys.format_ts(expires_at), TTL: math.ceil(expires_at.timestamp())}
+    return item
+
+
+def is_expired(item: Item, *, now: str, field: str = "expires_at") -> bool:
+    """Whether a message (or an entry's preview, `field="last_message_expires_at"`) has expired at `now`.
+
+    Stored times are fixed-width strings, so string order is time order.
+    """
+    expires_at = item.get(field)
+    return expires_at is not None and str(expires_at) <= now
 
 
 async def _query(
@@ -172,38 +210,107 @@ async def put_message(table: Table, message: Item) -> None:
     )
 
 
-async def create_group(table: Table, *, group: Item, entries: list[Item], message: Item) -> None:
-    """The conversation, both entries and the first message in one TransactWriteItems."""
-    puts = [
-        {
-            "Put": {
-                "TableName": table.name,
-                "Item": serialize(item),
-                "ConditionExpression": "attribute_not_exists(pk)",
-            }
-        }
-        for item in (group, *entries, message)
-    ]
+async def _transact(table: Table, writes: list[Item]) -> None:
+    """One TransactWriteItems: ConditionFailed when a condition failed, TransactionConflict otherwise."""
     try:
-        await table.client.transact_write_items(TransactItems=puts)
+        await table.client.transact_write_items(TransactItems=writes)
     except ClientError as exc:
         if exc.response["Error"]["Code"] != "TransactionCanceledException":
             raise
         reasons = [r.get("Code") for r in exc.response.get("CancellationReasons", [])]
         if "ConditionalCheckFailed" in reasons:
-            raise ConversationExists from exc
+            raise ConditionFailed from exc
         raise TransactionConflict from exc
+
+
+def _put(table: Table, item: Item) -> Item:
+    return {
+        "Put": {
+            "TableName": table.name,
+            "Item": serialize(item),
+            "ConditionExpression": "attribute_not_exists(pk)",
+        }
+    }
+
+
+async def create_group(table: Table, *, group: Item, entries: list[Item], message: Item) -> None:
+    """The conversation, both entries and the first message in one TransactWriteItems."""
+    try:
+        await _transact(table, [_put(table, item) for item in (group, *entries, message)])
+    except ConditionFailed as exc:
+        raise ConversationExists from exc
+
+
+async def set_timer(
+    table: Table, *, group: Item, message_ttl: str | None, line: Item, previous: str | None
+) -> None:
+    """The conversation's timer on its metadata item and both entries, and its system line: one transaction.
+
+    `previous` is the metadata item's `message_ttl_updated_at` as read: a concurrent change by the other
+    member fails the condition (ConditionFailed), so the lines' order is the timer's history.
+    """
+    ttl_update = "SET message_ttl = :ttl" if message_ttl is not None else "REMOVE message_ttl"
+    ttl_values = {":ttl": message_ttl} if message_ttl is not None else {}
+    unchanged = (
+        "attribute_not_exists(message_ttl_updated_at)"
+        if previous is None
+        else "message_ttl_updated_at = :previous"
+    )
+    meta_values = ttl_values | {":at": line["created_at"], ":by": line["sender_handle"]}
+    if previous is not None:
+        meta_values[":previous"] = previous
+    meta_set = "message_ttl_updated_at = :at, message_ttl_updated_by = :by"
+    meta_update = f"{ttl_update}, {meta_set}" if message_ttl is not None else f"SET {meta_set} {ttl_update}"
+    first, second = group["members"]
+    writes = [
+        _update(
+            table,
+            {"pk": group["pk"], "sk": group["sk"]},
+            meta_update,
+            f"attribute_exists(pk) AND {unchanged}",
+            meta_values,
+        ),
+        *(
+            _update(
+                table,
+                {"pk": keys.user_pk(owner["uuid"]), "sk": keys.entry_sk(other["uuid"])},
+                ttl_update,
+                "attribute_exists(pk)",
+                ttl_values,
+            )
+            for owner, other in ((first, second), (second, first))
+        ),
+        _put(table, line),
+    ]
+    await _transact(table, writes)
+
+
+def _update(table: Table, key: Item, update: str, condition: str, values: Item) -> Item:
+    write: Item = {
+        "TableName": table.name,
+        "Key": serialize(key),
+        "UpdateExpression": update,
+        "ConditionExpression": condition,
+    }
+    if values:
+        write["ExpressionAttributeValues"] = serialize(values)
+    return {"Update": write}
 
 
 async def set_last_message(table: Table, *, owner_uuid: str, other_uuid: str, message: Item) -> bool:
     """Move an entry's preview to `message` unless it already shows this or a newer one (one UpdateItem)."""
     sk = message["sk"]
+    expires_at = message.get("expires_at")
+    values: Item = {":e": expires_at} if expires_at is not None else {}
+    expiry, removed = (
+        ("last_message_expires_at = :e, ", "") if expires_at else ("", ", last_message_expires_at")
+    )
     try:
         await table.client.update_item(
             TableName=table.name,
             Key=serialize({"pk": keys.user_pk(owner_uuid), "sk": keys.entry_sk(other_uuid)}),
-            UpdateExpression="SET last_message = :m, last_message_at = :t, "
-            "last_message_sk = :sk, gsi1sk = :g REMOVE shown_sk",
+            UpdateExpression=f"SET {expiry}last_message = :m, last_message_at = :t, "
+            f"last_message_sk = :sk, gsi1sk = :g REMOVE shown_sk{removed}",
             ConditionExpression="attribute_exists(pk) AND "
             "(attribute_not_exists(last_message_sk) OR last_message_sk < :sk)",
             ExpressionAttributeValues=serialize(
@@ -213,6 +320,31 @@ async def set_last_message(table: Table, *, owner_uuid: str, other_uuid: str, me
                     ":sk": sk,
                     ":g": keys.entry_gsi1sk(message["created_at"], message["message_group_uuid"]),
                 }
+                | values
+            ),
+        )
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
+async def empty_preview(table: Table, *, owner_uuid: str, other_uuid: str, message: Item) -> bool:
+    """An entry whose preview shows a disappeared message keeps its time but loses the text (one UpdateItem).
+
+    It shows it when its key is the preview's (and no stepped-back message is shown instead, moderation's
+    `shown_sk`) or when it is the stepped-back one; the expiry must match too. False when it shows another.
+    """
+    shows_it = "(last_message_sk = :sk AND attribute_not_exists(shown_sk)) OR shown_sk = :sk"
+    try:
+        await table.client.update_item(
+            TableName=table.name,
+            Key=serialize({"pk": keys.user_pk(owner_uuid), "sk": keys.entry_sk(other_uuid)}),
+            UpdateExpression="SET last_message = :empty",
+            ConditionExpression=f"attribute_exists(pk) AND last_message_expires_at = :e AND ({shows_it})",
+            ExpressionAttributeValues=serialize(
+                {":empty": "", ":sk": message["sk"], ":e": message["expires_at"]}
             ),
         )
     except ClientError as exc:

@@ -20,7 +20,14 @@ from cruddur_common.pagination import (
 )
 from cruddur_common.rate_limits import rate_limited
 from messaging_service.conversations import service
-from messaging_service.conversations.schemas import CreatedMessage, CreateMessage, Message, MessageGroup
+from messaging_service.conversations.schemas import (
+    CreatedMessage,
+    CreateMessage,
+    Message,
+    MessageGroup,
+    MessageGroupSettings,
+    UpdateMessageGroup,
+)
 from messaging_service.dependencies import MessagingDep
 
 router = APIRouter(tags=["messaging"], responses=ERROR_RESPONSES)
@@ -59,6 +66,22 @@ async def find_message_group(
 ) -> MessageGroup:
     """The conversation with `handle`; 404 `message_group_not_found` when there is none."""
     return await service.find_group(messaging, principal, handle)
+
+
+@router.put(
+    "/api/message_groups/{message_group_uuid}",
+    response_model=MessageGroupSettings,
+    responses=BLOCKED_RESPONSES,
+    summary="Set or clear a conversation's message timer (members only)",
+)
+async def update_message_group(
+    message_group_uuid: uuid.UUID, body: UpdateMessageGroup, principal: CurrentUser, messaging: MessagingDep
+) -> MessageGroupSettings:
+    """Messages sent from now on disappear after `message_ttl` (null: they do not); a system line says so.
+
+    404 `message_group_not_found` for non-members, 422 `message_ttl_invalid` for anything but a preset.
+    """
+    return await service.set_timer(messaging, principal, group_uuid=message_group_uuid, body=body)
 
 
 @router.get(

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from cruddur_common.expiry import MESSAGE_TTLS
+
 MAX_MESSAGE_CHARS = 1024
+MessageKind = Literal["message", "timer"]
+_TTL_DOC = f"One of {', '.join(MESSAGE_TTLS)}, or null: messages do not disappear."
 
 
 class Person(BaseModel):
@@ -33,8 +38,13 @@ class MessageGroup(BaseModel):
     handle: str = Field(description="The other participant's handle.")
     display_name: str = Field(description="The other participant's display name.")
     avatar_url: str = Field(description="The other participant's avatar.")
-    message: str = Field(description="The last message of the conversation.")
+    message: str = Field(description='The last message of the conversation ("" once it has expired).')
     created_at: datetime = Field(description="When the last message was sent (UTC).")
+    # defaults: the SPA builds an entry itself for a conversation it has just started
+    message_ttl: str | None = Field(default=None, description=f"The conversation's message timer. {_TTL_DOC}")
+    expires_at: datetime | None = Field(
+        default=None, description="When the last message disappears (null: it does not)."
+    )
 
 
 class Message(BaseModel):
@@ -46,6 +56,14 @@ class Message(BaseModel):
     avatar_url: str
     message: str
     created_at: datetime
+    kind: MessageKind = Field(
+        default="message",
+        description="`timer`: a system line, the sender changed the conversation's message timer.",
+    )
+    expires_at: datetime | None = Field(
+        description="When the message disappears (sent while a timer was set); null: never."
+    )
+    message_ttl: str | None = Field(description="Timer lines only: the timer set (null: off).")
 
 
 class CreatedMessage(Message):
@@ -69,3 +87,21 @@ class CreateMessage(BaseModel):
     handle: str | None = Field(
         default=None, max_length=64, description="Start (or continue) the conversation with this person."
     )
+
+
+class UpdateMessageGroup(BaseModel):
+    """Set or clear the conversation's message timer (either member)."""
+
+    # a bad value is 422 `message_ttl_invalid` (the service checks it), not a generic validation error
+    message_ttl: str | None = Field(
+        max_length=64, description=_TTL_DOC, json_schema_extra={"enum": [*MESSAGE_TTLS, None]}
+    )
+
+
+class MessageGroupSettings(BaseModel):
+    """A conversation's settings: its message timer and who changed it last."""
+
+    uuid: UUID = Field(description="The conversation (message group) id.")
+    message_ttl: str | None = Field(description=_TTL_DOC)
+    updated_at: datetime | None = Field(description="When the timer was last changed (null: never).")
+    updated_by_handle: str | None = Field(description="Who changed it last (null: never changed).")

@@ -5,15 +5,22 @@ from __future__ import annotations
 import asyncio
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from cruddur_common.auth import Principal
 from cruddur_common.errors import AppError
+from cruddur_common.expiry import MESSAGE_TTLS
 from cruddur_common.handles import known_handle
 from cruddur_common.pagination import InvalidCursor, Page, decode_cursor, encode_cursor, keyset_page
 from cruddur_common.text import clean_text, is_blank
 from messaging_service.conversations import keys, repository
 from messaging_service.conversations.clients import UserDirectory
-from messaging_service.conversations.render import render_created, render_group, render_message
+from messaging_service.conversations.render import (
+    render_created,
+    render_group,
+    render_message,
+    render_settings,
+)
 from messaging_service.conversations.repository import Item, Table
 from messaging_service.conversations.schemas import (
     MAX_MESSAGE_CHARS,
@@ -21,6 +28,8 @@ from messaging_service.conversations.schemas import (
     CreateMessage,
     Message,
     MessageGroup,
+    MessageGroupSettings,
+    UpdateMessageGroup,
 )
 from messaging_service.conversations.schemas import Person as PersonModel
 from messaging_service.errors import (
@@ -29,6 +38,7 @@ from messaging_service.errors import (
     MessageBlank,
     MessageGroupNotFound,
     MessageTooLong,
+    MessageTtlInvalid,
     RecipientRequired,
 )
 
@@ -62,7 +72,8 @@ async def list_groups(
         return encode_cursor({"u": str(me.uuid), "k": key}, secret=ctx.cursor_secret)
 
     page = keyset_page(found, limit=limit, cursor_after=after)
-    return Page([render_group(e) for e in page.items], page.next_cursor)
+    now = keys.now_ts()
+    return Page([render_group(e, now=now) for e in page.items], page.next_cursor)
 
 
 async def _refuse_blocked(ctx: Messaging, me: uuid.UUID, other: uuid.UUID) -> None:
@@ -81,7 +92,7 @@ async def find_group(ctx: Messaging, principal: Principal, handle: str) -> Messa
         entry = await repository.get_entry(ctx.table, user_uuid=str(me.uuid), other_uuid=str(other.uuid))
     if entry is None:
         raise MessageGroupNotFound(f"You have no conversation with @{other.handle}.")
-    return render_group(entry)
+    return render_group(entry, now=keys.now_ts())
 
 
 async def list_messages(
@@ -112,8 +123,12 @@ async def list_messages(
     def after(last: Item) -> str:
         return encode_cursor({"g": group, "s": principal.sub, "k": last["sk"]}, secret=ctx.cursor_secret)
 
+    # Expired messages (not yet deleted by the table's TTL or the local sweep) are left out after paging,
+    # so the cursor still moves over them: a page may show fewer than `limit`, never skips one.
     page = keyset_page(found, limit=limit, cursor_after=after)
-    return Page([render_message(m) for m in reversed(page.items)], page.next_cursor)
+    now = keys.now_ts()
+    shown = [m for m in reversed(page.items) if not repository.is_expired(m, now=now)]
+    return Page([render_message(m) for m in shown], page.next_cursor)
 
 
 def _text(message: str) -> str:
@@ -143,18 +158,41 @@ async def send(ctx: Messaging, principal: Principal, body: CreateMessage) -> Cre
     return await _send_to_person(ctx, sender, other, text=text)
 
 
+def _message(group_uuid: str, sender: PersonModel, recipient: Item, *, text: str, timer: str | None) -> Item:
+    """A new message item; under a timer (`message_ttl` of the conversation) it expires that long from now."""
+    now = datetime.now(UTC)
+    life = MESSAGE_TTLS.get(timer) if timer is not None else None
+    return repository.message_item(
+        group_uuid=group_uuid,
+        sender=sender,
+        recipient=recipient,
+        text=text,
+        created_at=keys.format_ts(now),
+        expires_at=now + life if life is not None else None,
+    )
+
+
+async def _member_group(ctx: Messaging, me: PersonModel, group_uuid: str) -> Item:
+    """The conversation's metadata item (one consistent GetItem); 404 unless `me` is a member."""
+    group = await repository.get_group(ctx.table, group_uuid=group_uuid)
+    if group is None or me.cognito_user_id not in group["member_subs"]:
+        raise MessageGroupNotFound("No such conversation.")
+    return group
+
+
+def _other_member(group: Item, me: PersonModel) -> Item:
+    """The other member of a conversation (its metadata item's `members` entry)."""
+    return next(m for m in group["members"] if m["sub"] != me.cognito_user_id)
+
+
 async def _send_in_group(
     ctx: Messaging, sender: PersonModel, *, group_uuid: str, text: str
 ) -> CreatedMessage:
     """GetItem (membership) + the block check + PutItem."""
-    group = await repository.get_group(ctx.table, group_uuid=group_uuid)
-    if group is None or sender.cognito_user_id not in group["member_subs"]:
-        raise MessageGroupNotFound("No such conversation.")
-    recipient = next(m for m in group["members"] if m["sub"] != sender.cognito_user_id)
+    group = await _member_group(ctx, sender, group_uuid)
+    recipient = _other_member(group, sender)
     await _refuse_blocked(ctx, sender.uuid, uuid.UUID(recipient["uuid"]))
-    item = repository.message_item(
-        group_uuid=group_uuid, sender=sender, recipient=recipient, text=text, created_at=keys.now_ts()
-    )
+    item = _message(group_uuid, sender, recipient, text=text, timer=group.get("message_ttl"))
     await repository.put_message(ctx.table, item)
     return render_created(item)
 
@@ -166,18 +204,14 @@ async def _send_to_person(
     recipient = {"uuid": str(other.uuid), "sub": other.cognito_user_id}
     for attempt in range(_CREATE_ATTEMPTS):
         entry = await repository.get_entry(ctx.table, user_uuid=str(sender.uuid), other_uuid=str(other.uuid))
-        created_at = keys.now_ts()
-        if entry is not None:
+        if entry is not None:  # the entry carries the conversation's timer too: no further read
             group_uuid = entry["message_group_uuid"]
-            item = repository.message_item(
-                group_uuid=group_uuid, sender=sender, recipient=recipient, text=text, created_at=created_at
-            )
+            item = _message(group_uuid, sender, recipient, text=text, timer=entry.get("message_ttl"))
             await repository.put_message(ctx.table, item)
             return render_created(item)
         group_uuid = str(uuid.uuid4())
-        item = repository.message_item(
-            group_uuid=group_uuid, sender=sender, recipient=recipient, text=text, created_at=created_at
-        )
+        item = _message(group_uuid, sender, recipient, text=text, timer=None)
+        created_at = item["created_at"]
         entries = [
             repository.entry_item(owner=sender, other=other, group_uuid=group_uuid, first=item),
             repository.entry_item(owner=other, other=sender, group_uuid=group_uuid, first=item),
@@ -191,4 +225,61 @@ async def _send_to_person(
             await asyncio.sleep(0.05 * (attempt + 1))
             continue
         return render_created(item)
+    raise AppError("The conversation is busy; try again.", code="conversation_busy", status_code=503)
+
+
+def _timer_text(name: str, message_ttl: str | None) -> str:
+    """The system line of a timer change ("Bayko set messages to disappear after 1 day")."""
+    if message_ttl is None:
+        return f"{name} turned off disappearing messages"
+    return f"{name} set messages to disappear after {message_ttl.replace('-', ' ')}"
+
+
+async def set_timer(
+    ctx: Messaging, principal: Principal, *, group_uuid: uuid.UUID, body: UpdateMessageGroup
+) -> MessageGroupSettings:
+    """Set or clear the conversation's message timer (either member); both see a system line.
+
+    GetItem (membership, the current timer) + the block check + one TransactWriteItems (the metadata
+    item, both entries, the line). Setting the value it has changes nothing and writes no line. A
+    concurrent change by the other member is read again and applied after it.
+    """
+    if body.message_ttl is not None and body.message_ttl not in MESSAGE_TTLS:
+        raise MessageTtlInvalid(
+            f"The message timer is one of {', '.join(MESSAGE_TTLS)}, or null.",
+            details={"allowed": list(MESSAGE_TTLS)},
+        )
+    me = await ctx.users.by_sub(principal.sub)
+    for attempt in range(_CREATE_ATTEMPTS):
+        group = await _member_group(ctx, me, str(group_uuid))
+        if group.get("message_ttl") == body.message_ttl:
+            return render_settings(group)
+        recipient = _other_member(group, me)
+        if attempt == 0:
+            await _refuse_blocked(ctx, me.uuid, uuid.UUID(recipient["uuid"]))
+        line = repository.message_item(
+            group_uuid=str(group_uuid),
+            sender=me,
+            recipient=recipient,
+            text=_timer_text(me.display_name, body.message_ttl),
+            created_at=keys.now_ts(),
+            kind="timer",
+            message_ttl=body.message_ttl,
+        )
+        previous = group.get("message_ttl_updated_at")
+        try:
+            await repository.set_timer(
+                ctx.table, group=group, message_ttl=body.message_ttl, line=line, previous=previous
+            )
+        except repository.ConditionFailed:
+            continue  # the other member changed it meanwhile: read it again
+        except repository.TransactionConflict:
+            await asyncio.sleep(0.05 * (attempt + 1))
+            continue
+        changed = {
+            "message_ttl": body.message_ttl,
+            "message_ttl_updated_at": line["created_at"],
+            "message_ttl_updated_by": me.handle,
+        }
+        return render_settings(group | changed)
     raise AppError("The conversation is busy; try again.", code="conversation_busy", status_code=503)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from messaging_service.conversations import keys
-from messaging_service.conversations.repository import Item, Table, deserialize, get_item, serialize
+from messaging_service.conversations.repository import TTL, Item, Table, deserialize, get_item, serialize
 
 _HOLD_ATTEMPTS = 3
 
@@ -82,21 +83,24 @@ async def delete_hold(table: Table, *, report_id: str) -> None:
 async def mark_held(table: Table, *, key: Item, report_id: str, until: str) -> bool:
     """Record the hold on the message item: `holds[report_id] = until`; False when the message is gone.
 
+    A held disappearing message loses its `ttl` (DynamoDB's TTL cannot skip held items, and the local
+    sweep keys on it too); `unmark_held` puts it back from `expires_at` when the last hold ends.
     DynamoDB cannot set a key of a map that does not exist, so a message's first hold creates the map
     (one UpdateItem, the usual case) and a later report's adds its key (a second one); a race between
     two first holds goes round again.
     """
+    names = {"#ttl": TTL}
     for _ in range(_HOLD_ATTEMPTS):
         try:
             first = "attribute_exists(pk) AND attribute_not_exists(holds)"
-            await _update(table, key, "SET holds = :m", first, {":m": {report_id: until}})
+            await _update(table, key, "SET holds = :m REMOVE #ttl", first, {":m": {report_id: until}}, names)
             return True
         except ClientError as exc:
             if not _failed_condition(exc):
                 raise
         try:
-            names = {"#r": report_id}
-            await _update(table, key, "SET holds.#r = :u", "attribute_exists(holds)", {":u": until}, names)
+            update, condition = "SET holds.#r = :u REMOVE #ttl", "attribute_exists(holds)"
+            await _update(table, key, update, condition, {":u": until}, names | {"#r": report_id})
             return True
         except ClientError as exc:
             if not _failed_condition(exc):
@@ -105,9 +109,37 @@ async def mark_held(table: Table, *, key: Item, report_id: str, until: str) -> b
 
 
 async def unmark_held(table: Table, *, key: Item, report_id: str) -> None:
-    """Take a report's hold off the message item (nothing when the message or the hold is gone)."""
+    """Take a report's hold off the message item (nothing when the message or the hold is gone).
+
+    The last hold of a disappearing message gives it its `ttl` back (a second UpdateItem, conditional on
+    no hold having come meanwhile): one that expired while held is then deleted like any other.
+    """
     try:
-        await _update(table, key, "REMOVE holds.#r", "attribute_exists(holds)", {}, {"#r": report_id})
+        response = await table.client.update_item(
+            TableName=table.name,
+            Key=serialize({"pk": key["pk"], "sk": key["sk"]}),
+            UpdateExpression="REMOVE holds.#r",
+            ConditionExpression="attribute_exists(holds)",
+            ExpressionAttributeNames={"#r": report_id},
+            ReturnValues="ALL_NEW",
+        )
+    except ClientError as exc:
+        if not _failed_condition(exc):
+            raise
+        return
+    message = deserialize(response.get("Attributes", {}))
+    if message.get("holds") or "expires_at" not in message:
+        return
+    ttl = math.ceil(keys.parse_ts(message["expires_at"]).timestamp())
+    try:
+        await _update(
+            table,
+            key,
+            "SET #ttl = :ttl",
+            "attribute_exists(pk) AND (attribute_not_exists(holds) OR size(holds) = :none)",
+            {":ttl": ttl, ":none": 0},
+            {"#ttl": TTL},
+        )
     except ClientError as exc:
         if not _failed_condition(exc):
             raise
@@ -139,7 +171,12 @@ async def show_instead(
             ":g": keys.entry_gsi1sk(shown["created_at"], shown["message_group_uuid"]),
             ":shown": shown["sk"],
         }
-    cleared = "" if shown is not None else " REMOVE shown_sk"
+    if shown is not None and "expires_at" in shown:  # the preview disappears with the message it shows
+        update += ", last_message_expires_at = :e"
+        values[":e"] = shown["expires_at"]
+        cleared = ""
+    else:
+        cleared = " REMOVE last_message_expires_at" + ("" if shown is not None else ", shown_sk")
     shows_it_or_older = "attribute_not_exists(last_message_sk) OR last_message_sk <= :removed"
     attempts = (  # the preview shows it (or older) / shows it as a stepped-back preview
         (f"{update}, last_message_sk = :removed{cleared}", shows_it_or_older),

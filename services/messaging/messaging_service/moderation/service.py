@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from cruddur_common.errors import NotFound
 from messaging_service.conversations import keys
-from messaging_service.conversations.repository import Item, Table
+from messaging_service.conversations.repository import Item, Table, is_expired
 from messaging_service.moderation import repository
 from messaging_service.moderation.render import render_reported
 from messaging_service.moderation.schemas import HeldMessage, HoldIn
@@ -31,11 +31,18 @@ async def hold(
     """Keep a message for a report by a member of its conversation; it and the 10 before it, oldest first.
 
     Query gsi1 (the message) + Query (context) + PutItem (the hold) + UpdateItem (the message's holds).
-    404 `not_found` for a message that does not exist or whose conversation the reporter is not in.
+    404 `not_found` for a message that does not exist, has disappeared (expired and not held by an
+    earlier report), or whose conversation the reporter is not in. The context leaves out what has
+    disappeared the same way.
     """
     table = ctx.table
+    now = keys.now_ts()
     message = await repository.find_message(table, message_uuid=str(message_uuid))
-    if message is None or str(body.reporter) not in (message["sender_uuid"], message["recipient_uuid"]):
+    if (
+        message is None
+        or not _readable(message, now=now)
+        or str(body.reporter) not in (message["sender_uuid"], message["recipient_uuid"])
+    ):
         raise NotFound("No such message.")  # the two members of a conversation are its messages' two ends
     report, until = str(report_id), keys.format_ts(body.until)
     context, _ = await asyncio.gather(
@@ -48,9 +55,13 @@ async def hold(
     if not held:  # removed since we found it
         await repository.delete_hold(table, report_id=report)
         raise NotFound("No such message.")
-    return HeldMessage(
-        message=render_reported(message), context=[render_reported(m) for m in reversed(context)]
-    )
+    shown = [m for m in reversed(context) if _readable(m, now=now)]
+    return HeldMessage(message=render_reported(message), context=[render_reported(m) for m in shown])
+
+
+def _readable(message: Item, *, now: str) -> bool:
+    """Not disappeared: unexpired, or kept by a hold (a held message has no `ttl`: nothing deletes it)."""
+    return bool(message.get("holds")) or not is_expired(message, now=now)
 
 
 async def release(ctx: Moderation, *, report_id: uuid.UUID) -> None:

@@ -27,7 +27,7 @@ from messaging_service.settings import Settings
 from messaging_service.stream.clients import NotificationClient
 from messaging_service.stream.dead_letters import DeadLetters
 from messaging_service.stream.failures import Verdict, classify, describe
-from messaging_service.stream.records import StreamMessage, decode_message
+from messaging_service.stream.records import StreamMessage, decode_expired, decode_message
 
 log = logging.getLogger("messaging.stream")
 PREVIEW_CHARS = 140
@@ -35,6 +35,10 @@ PREVIEW_CHARS = 140
 
 def message_event(message: StreamMessage) -> dict[str, Any]:
     """The notification ingest event for a new message (event id = message id, so retries dedupe).
+
+    It carries the message's `expires_at` (the notification goes with it). A timer line is a `message`
+    event whose `target.message_kind` is `timer`: the notification service pushes it to the live stream
+    and stores nothing (no unread notification, no bell).
 
     Built with the one ingest contract (cruddur_common.contracts) that the outboxes use too; a message that
     cannot make a valid event raises pydantic's ValidationError here, which parks the record.
@@ -53,7 +57,10 @@ def message_event(message: StreamMessage) -> dict[str, Any]:
             message_group_uuid=message.message_group_uuid,
             preview=message.message[:PREVIEW_CHARS],
             message=message.message,
+            message_kind="timer" if message.kind == "timer" else None,  # plain messages: as before
+            message_ttl=message.message_ttl,
         ),
+        expires_at=keys.parse_ts(message.expires_at) if message.expires_at else None,
         created_at=keys.parse_ts(message.created_at),
     )
     return event.model_dump(mode="json", exclude_none=True)
@@ -132,7 +139,21 @@ class Processor:
         return True
 
     async def apply(self, record: Any) -> None:
-        """One record: only inserted messages matter (messages are immutable; previews are our own writes)."""
+        """One record: inserted messages, and disappearing ones deleted (their previews' text goes too).
+
+        Messages are immutable and previews are our own writes, so nothing else matters.
+        """
+        expired = decode_expired(record)
+        if expired is not None:
+            ends = (expired.sender_uuid, expired.recipient_uuid)
+            gone = {"sk": expired.sk, "expires_at": expired.expires_at}
+            await asyncio.gather(
+                *(
+                    conversations.empty_preview(self.table, owner_uuid=a, other_uuid=b, message=gone)
+                    for a, b in (ends, ends[::-1])
+                )
+            )
+            return
         message = decode_message(record)
         if message is None:
             return

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -35,6 +35,9 @@ class StreamMessage(BaseModel):
     sender_avatar_url: str | None = Field(default=None, max_length=2048)
     recipient_uuid: UUID
     recipient_sub: str = Field(min_length=1, max_length=128)
+    kind: Literal["message", "timer"] = "message"
+    expires_at: str | None = None
+    message_ttl: str | None = Field(default=None, max_length=16)
 
     @field_validator("message_uuid", "message_group_uuid", "sender_uuid", "recipient_uuid", mode="before")
     @classmethod
@@ -50,10 +53,11 @@ class StreamMessage(BaseModel):
             raise ValueError("contains a control character")
         return value
 
-    @field_validator("created_at")
+    @field_validator("created_at", "expires_at")
     @classmethod
-    def _timestamp(cls, value: str) -> str:
-        keys.parse_ts(value)  # the one stored format, or a ValueError
+    def _timestamp(cls, value: str | None) -> str | None:
+        if value is not None:
+            keys.parse_ts(value)  # the one stored format, or a ValueError
         return value
 
     def item(self) -> Item:
@@ -63,6 +67,7 @@ class StreamMessage(BaseModel):
             "message": self.message,
             "created_at": self.created_at,
             "message_group_uuid": str(self.message_group_uuid),
+            "expires_at": self.expires_at,
         }
 
 
@@ -71,21 +76,52 @@ def _errors(exc: ValidationError) -> str:
     return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'item'}: {e['msg']}" for e in exc.errors())
 
 
-def decode_message(record: Any) -> StreamMessage | None:
-    """The new message a record inserts; None for any other record; InvalidRecord when it is malformed."""
+class ExpiredMessage(BaseModel):
+    """A disappearing message deleted from the table (TTL or the local sweep): whose previews to empty."""
+
+    model_config = ConfigDict(extra="ignore", strict=True)
+
+    sk: str
+    expires_at: str
+    sender_uuid: str
+    recipient_uuid: str
+
+
+def _image(record: Any, *, event: str, image: str) -> Item | None:
+    """The deserialised `image` of a message item's `event` record; None for any other record."""
     if not isinstance(record, dict):
         raise InvalidRecord("a stream record must be an object")
-    if record.get("eventName") != "INSERT":
+    if record.get("eventName") != event:
         return None
     dynamodb = record.get("dynamodb")
-    image = dynamodb.get("NewImage") if isinstance(dynamodb, dict) else None
-    if not image:
+    found = dynamodb.get(image) if isinstance(dynamodb, dict) else None
+    if not found:
         return None
     try:
-        item = conversations.deserialize(image)
+        item = conversations.deserialize(found)
     except (TypeError, ValueError, AttributeError) as exc:
         raise InvalidRecord(f"undecodable image: {type(exc).__name__}") from None
     if not keys.is_message_key(str(item.get("pk", "")), str(item.get("sk", ""))):
+        return None
+    return item
+
+
+def decode_expired(record: Any) -> ExpiredMessage | None:
+    """The disappearing message a record removes; None for any other record (a removed plain message is
+    moderation's, which fixed the previews itself before deleting it)."""
+    item = _image(record, event="REMOVE", image="OldImage")
+    if item is None or "expires_at" not in item:
+        return None
+    try:
+        return ExpiredMessage.model_validate(item)
+    except ValidationError as exc:
+        raise InvalidRecord(f"invalid message item: {_errors(exc)}") from None
+
+
+def decode_message(record: Any) -> StreamMessage | None:
+    """The new message a record inserts; None for any other record; InvalidRecord when it is malformed."""
+    item = _image(record, event="INSERT", image="NewImage")
+    if item is None:
         return None
     try:
         return StreamMessage.model_validate(item)

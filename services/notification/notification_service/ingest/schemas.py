@@ -12,9 +12,10 @@ from pydantic import BaseModel
 
 class IngestResult(BaseModel):
     """What happened to an event: stored, a duplicate, dropped (expired or retracted), retracted, or
-    `expired`: the crud's notifications took the new end an `expire` event gave them."""
+    `expired` (the crud's notifications took the new end an `expire` event gave them), or pushed live only
+    (`live`: a conversation's timer line)."""
 
-    status: Literal["stored", "duplicate", "dropped", "retracted", "expired"]
+    status: Literal["stored", "duplicate", "dropped", "retracted", "expired", "live"]
 
 
 class PurgeResult(BaseModel):

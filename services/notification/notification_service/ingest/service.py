@@ -63,6 +63,11 @@ def _values(event: IngestEvent, *, seq: int) -> dict[str, Any]:
     }
 
 
+def _live_only(event: IngestEvent) -> bool:
+    """A conversation's timer line (docs/messaging.md): pushed to the live stream, never stored."""
+    return event.kind == "message" and event.target.message_kind == "timer"
+
+
 def _expired(event: IngestEvent, *, now: datetime) -> bool:
     return event.expires_at is not None and event.expires_at <= now
 
@@ -96,7 +101,7 @@ async def _store(session: AsyncSession, event: IngestEvent) -> tuple[IngestResul
         await notifications.set_expiry(session, {event.target.activity_uuid: event.expires_at})
         return IngestResult(status="expired"), None
     assert event.recipient is not None
-    if _expired(event, now=_now()):
+    if _expired(event, now=_now()) or _live_only(event):  # a timer line is never stored (see ingest)
         return IngestResult(status="dropped"), None
     target = event.target
     if target.activity_uuid is not None and await notifications.is_retracted(session, target.activity_uuid):
@@ -112,15 +117,38 @@ async def _store(session: AsyncSession, event: IngestEvent) -> tuple[IngestResul
     return IngestResult(status="stored"), row
 
 
-async def _publish(broker: Broker, row: Row) -> None:
+async def _publish(broker: Broker, row: Row, *, event: IngestEvent | None = None) -> None:
+    """Push a row live; `event` given: the timer line it was made from (not stored)."""
     try:
-        await broker.publish(row.recipient_sub, render_envelope(row))
+        envelope = (
+            render_envelope(row)
+            if event is None
+            else render_envelope(row, kind="timer", message_ttl=event.target.message_ttl)
+        )
+        await broker.publish(row.recipient_sub, envelope)
     except Exception as exc:  # stored is what counts: live streams catch up from Postgres
         log.warning("live publish failed: %s", exc, extra={"event_id": str(row.event_id)})
 
 
+async def _push_live(session: AsyncSession, broker: Broker, event: IngestEvent) -> IngestResult:
+    """A timer line: the next sequence number (the stream's order) and a live push, but no row.
+
+    Nothing is unread, so the bell stays as it was; a stream that reconnects does not replay it (the
+    conversation's own read shows the line), and a redelivery pushes it again (the SPA keys lines by id).
+    """
+    assert event.recipient is not None
+    if _unwanted(event, await relations.hidden_among(session, [_pair(event)], now=_now())):
+        return IngestResult(status="dropped")
+    seq = await notifications.next_seq(session, event.recipient.sub)
+    await session.commit()
+    await _publish(broker, Row(**_values(event, seq=seq)), event=event)
+    return IngestResult(status="live")
+
+
 async def ingest(session: AsyncSession, broker: Broker, event: IngestEvent) -> IngestResult:
     """Store an event once (by event id) and push it to the recipient's live streams."""
+    if _live_only(event):
+        return await _push_live(session, broker, event)
     try:
         result, row = await _store(session, event)
     except _Duplicate:
@@ -193,6 +221,7 @@ async def _store_all(session: AsyncSession, events: list[IngestEvent]) -> list[R
             queued = {k: _ending(e, activity, event.expires_at) for k, e in queued.items()}
         elif not (
             _expired(event, now=now)
+            or _live_only(event)  # timer lines come one at a time (ingest); a batch never stores one
             or _unwanted(event, hidden)
             or activity in retracted
             or event.event_id in stored
@@ -250,7 +279,7 @@ async def withdraw(session: AsyncSession, event_id: uuid.UUID) -> None:
 
 
 async def purge_expired(session: AsyncSession) -> int:
-    """Delete notifications whose crud has expired (the scheduled purge calls this)."""
+    """Delete notifications whose crud or direct message has expired (the scheduled purge calls this)."""
     deleted = await notifications.purge_expired(session, now=_now())
     await session.commit()
     return deleted

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from notification_service.live.broker import Envelope
-from notification_service.live.schemas import LiveMessage, MessageEvent
+from notification_service.live.schemas import LiveMessage, MessageEvent, MessageKind
 from notification_service.models import Notification as Row
 from notification_service.notifications.render import render_notification
 
 
-def render_envelope(row: Row) -> Envelope:
-    """The SSE event of a stored notification: `message` for a direct message, `notification` otherwise."""
+def render_envelope(row: Row, *, kind: MessageKind = "message", message_ttl: str | None = None) -> Envelope:
+    """The SSE event of a notification: `message` for a direct message, `notification` otherwise.
+
+    A conversation's timer line (never stored) is a `message` event of kind `timer`, naming `message_ttl`.
+    """
     if row.kind == "message" and row.message_group_uuid is not None:
         data = MessageEvent(
             message_group_uuid=row.message_group_uuid,
@@ -20,6 +23,9 @@ def render_envelope(row: Row) -> Envelope:
                 avatar_url=row.actor_avatar_url,
                 message=row.body or row.preview or "",
                 created_at=row.created_at,
+                expires_at=row.expires_at,
+                kind=kind,
+                message_ttl=message_ttl,
             ),
         )
         return {"id": row.seq, "event": "message", "data": data.model_dump(mode="json")}

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 from uuid import UUID
 
 from pydantic import BaseModel
+
+MessageKind = Literal["message", "timer"]
 
 
 class LiveMessage(BaseModel):
@@ -17,6 +20,9 @@ class LiveMessage(BaseModel):
     avatar_url: str | None
     message: str
     created_at: datetime
+    expires_at: datetime | None = None  # a disappearing message's end
+    kind: MessageKind = "message"  # timer: the conversation's timer changed (never stored)
+    message_ttl: str | None = None  # timer lines: the timer set (null: off)
 
 
 class MessageEvent(BaseModel):
