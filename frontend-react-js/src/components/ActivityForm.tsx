@@ -1,14 +1,13 @@
-import { useId, useState, type FormEvent } from 'react'
-import { errorMessage } from '../api/client'
+import { useId, useState } from 'react'
 import { createActivity } from '../api/activities'
 import type { Activity } from '../api/types'
 import { useAuth } from '../auth/AuthContext'
-import { useMediaUploads } from '../hooks/useMediaUploads'
+import { useComposer } from '../hooks/useComposer'
 import { emit } from '../lib/events'
 import { CRUD_MAX } from '../lib/text'
 import { DEFAULT_TTL, type Ttl } from '../lib/time'
 import { Avatar } from './Avatar'
-import { CharCounter, canSend } from './CharCounter'
+import { CharCounter } from './CharCounter'
 import { BombIcon } from './Icons'
 import { AddPicturesButton, AttachmentList, DropZone } from './MediaPicker'
 import { FormError } from './States'
@@ -20,35 +19,19 @@ import { TtlOptions } from './TtlOptions'
  */
 export function ActivityForm({ onPosted, autoFocus = false }: { onPosted?: (activity: Activity) => void; autoFocus?: boolean }) {
   const { me } = useAuth()
-  const [text, setText] = useState('')
   // Until the person picks one, the composer follows their default (`me` may load after mounting).
   const [chosen, setChosen] = useState<Ttl | null>(null)
   const ttl = chosen ?? me?.default_ttl ?? DEFAULT_TTL
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
-  const uploads = useMediaUploads()
-  const id = useId()
-  const ready = canSend(text, CRUD_MAX) && !uploads.block && !busy
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault()
-    if (!ready) return
-    setBusy(true)
-    setError(null)
-    try {
-      const media = uploads.refs
-      const activity = await createActivity({ message: text.trim(), ttl, ...(media.length ? { media } : {}) })
-      setText('')
+  const { text, setText, busy, error, uploads, ready, submit } = useComposer(
+    CRUD_MAX,
+    (draft) => createActivity({ ...draft, ttl }),
+    (activity) => {
       setChosen(null)
-      uploads.clear()
       emit('activity:created', activity)
       onPosted?.(activity)
-    } catch (err) {
-      setError(errorMessage(err))
-    } finally {
-      setBusy(false)
-    }
-  }
+    },
+  )
+  const id = useId()
 
   return (
     <form className="composer composer--crud" onSubmit={submit} aria-label="Post a crud">

@@ -1,42 +1,19 @@
-import { useId, useState, type FormEvent } from 'react'
-import { errorMessage } from '../api/client'
+import { useId } from 'react'
 import { replyTo } from '../api/activities'
 import type { Activity } from '../api/types'
-import { useMediaUploads } from '../hooks/useMediaUploads'
+import { useComposer } from '../hooks/useComposer'
+import { useCountdown } from '../hooks/useCountdown'
 import { REPLY_MAX } from '../lib/text'
 import { durationWords, formatFull } from '../lib/time'
 import { Avatar } from './Avatar'
-import { CharCounter, canSend } from './CharCounter'
+import { CharCounter } from './CharCounter'
 import { AddPicturesButton, AttachmentList, DropZone } from './MediaPicker'
 import { FormError } from './States'
-import { useCountdown } from '../hooks/useCountdown'
 
 /** Reply to a crud: the parent, a 1024-character textarea, up to 4 pictures, and when the reply ends. */
 export function ReplyForm({ parent, onDone, inline = false }: { parent: Activity; onDone: (reply: Activity) => void; inline?: boolean }) {
-  const [text, setText] = useState('')
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
-  const uploads = useMediaUploads()
+  const { text, setText, busy, error, uploads, ready, submit } = useComposer(REPLY_MAX, (draft) => replyTo(parent.uuid, draft), onDone)
   const id = useId()
-  const ready = canSend(text, REPLY_MAX) && !uploads.block && !busy
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault()
-    if (!ready) return
-    setBusy(true)
-    setError(null)
-    try {
-      const media = uploads.refs
-      const reply = await replyTo(parent.uuid, { message: text.trim(), ...(media.length ? { media } : {}) })
-      setText('')
-      uploads.clear()
-      onDone(reply)
-    } catch (err) {
-      setError(errorMessage(err))
-    } finally {
-      setBusy(false)
-    }
-  }
 
   return (
     <form className={inline ? 'composer composer--inline' : 'composer'} onSubmit={submit}>

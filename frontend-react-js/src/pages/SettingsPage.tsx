@@ -130,14 +130,15 @@ function DefaultExpiry() {
   const [error, setError] = useState<string | null>(null)
   const value = choice ?? saved ?? DEFAULT_TTL
 
+  // The update takes the whole editable profile: wait for GET /api/users/me so the bio is known.
+  const loaded = me?.bio !== undefined && me?.bio !== null
   const save = async (event: FormEvent) => {
     event.preventDefault()
-    if (!me) return
+    if (!me || !loaded) return
     setBusy(true)
     setError(null)
     try {
-      // The update takes the whole editable profile; name and bio go back unchanged.
-      await updateProfile({ display_name: me.display_name, bio: me.bio ?? '', default_ttl: value })
+      await updateProfile({ display_name: me.display_name, bio: me.bio, default_ttl: value })
       setMe({ ...me, default_ttl: value })
       setChoice(null)
       toast.notify(`New cruds now live ${ttlLabel(value)} unless you choose otherwise`)
@@ -158,7 +159,7 @@ function DefaultExpiry() {
         </select>
       </div>
       <FormError message={error} />
-      <button type="submit" className="btn btn--primary" disabled={busy || !me || value === (saved ?? DEFAULT_TTL)}>
+      <button type="submit" className="btn btn--primary" disabled={busy || !loaded || value === (saved ?? DEFAULT_TTL)}>
         {busy ? 'Saving…' : 'Save'}
       </button>
     </form>
