@@ -37,7 +37,8 @@ DEFAULT_INTERVAL = 30.0
 async def _purge_cruds(settings: Settings) -> int:
     from activity_service.purge import run as purge_cruds  # reads the activity service's own settings
 
-    return await purge_cruds()
+    counts = await purge_cruds()  # it logs its pictures' counts itself
+    return counts.cruds
 
 
 async def _sweep_messages(settings: Settings) -> int:
