@@ -8,7 +8,6 @@ import type { components as ActivityApi } from './generated/activity'
 import type { components as MessagingApi } from './generated/messaging'
 import type { components as NotificationApi } from './generated/notification'
 import type { components as UserApi } from './generated/user'
-import type * as Issue15 from './handwritten'
 
 type ActivitySchemas = ActivityApi['schemas']
 type UserSchemas = UserApi['schemas']
@@ -16,10 +15,10 @@ type MessagingSchemas = MessagingApi['schemas']
 type NotificationSchemas = NotificationApi['schemas']
 
 // activity service
-export type Activity = ActivitySchemas['ActivityItem'] & Issue15.ActivityMediaFields
+export type Activity = ActivitySchemas['ActivityItem']
 export type ActivityList = ActivitySchemas['ActivityPage']
-export type CreateActivity = ActivitySchemas['NewActivity'] & Issue15.NewMediaFields
-export type CreateReply = ActivitySchemas['NewReply'] & Issue15.NewMediaFields
+export type CreateActivity = ActivitySchemas['NewActivity']
+export type CreateReply = ActivitySchemas['NewReply']
 export type CrudPage = Omit<ActivitySchemas['CrudPage'], 'activity' | 'replies'> & { activity: Activity; replies: Activity[] }
 export type Profile = ActivitySchemas['Profile']
 export type UserPage = ActivitySchemas['UserPage']
@@ -34,21 +33,21 @@ export type UserProfile = UserSchemas['UserProfile']
  * The signed-in person: `GET /api/users/me` (with `moderator`). Until it loads the app knows only the
  * identity fields and, from the access token's groups, whether the caller is a moderator.
  */
-export type Me = Pick<UserSchemas['Me'], 'uuid' | 'handle' | 'display_name' | 'avatar_url'> & Partial<UserSchemas['Me']> & Issue15.DefaultTtlFields
+export type Me = Pick<UserSchemas['Me'], 'uuid' | 'handle' | 'display_name' | 'avatar_url'> & Partial<UserSchemas['Me']>
 /** `GET /api/users/@handle/short`: `blocking` and `muted` are the signed-in reader's (null signed out). */
 export type Person = UserSchemas['ShortUser']
 export type SuggestedUser = UserSchemas['Person']
 export type PersonList = UserSchemas['PersonPage']
-export type ProfileUpdate = UserSchemas['ProfileUpdate'] & Issue15.DefaultTtlFields
+export type ProfileUpdate = UserSchemas['ProfileUpdate']
 export type FollowState = UserSchemas['FollowState']
 export type AvatarGrant = UserSchemas['UploadGrant']
 export type AvatarStatus = UserSchemas['AvatarStatus']
 
 // messaging service
-export type MessageGroup = MessagingSchemas['MessageGroup'] & Issue15.MessageGroupExpiryFields
-export type Message = MessagingSchemas['Message'] & Issue15.MessageExpiryFields
+export type MessageGroup = MessagingSchemas['MessageGroup']
+export type Message = MessagingSchemas['Message']
 export type CreateMessage = MessagingSchemas['CreateMessage']
-export type CreatedMessage = MessagingSchemas['CreatedMessage'] & Issue15.MessageExpiryFields
+export type CreatedMessage = MessagingSchemas['CreatedMessage']
 
 // notification service
 export type Notification = NotificationSchemas['Notification']
@@ -75,17 +74,16 @@ export type Resolve = UserSchemas['ResolveIn']
 export type ModerationAction = Resolve['action']
 export type AuditEntry = UserSchemas['AuditView']
 
-// issue 15: pictures, expiry control, disappearing messages (hand-written until generated: handwritten.ts)
-export type {
-  ExpiryChange,
-  ImageContentType,
-  MediaGrant,
-  MediaItem,
-  MediaRef,
-  MediaStatus,
-  MessageGroupSettings,
-  MessageTtl,
-} from './handwritten'
+// activity service, issue 15: pictures and expiry control
+export type ImageContentType = ActivitySchemas['MediaUploadRequest']['content_type']
+export type MediaGrant = ActivitySchemas['MediaUploadGrant']
+export type MediaItem = ActivitySchemas['MediaItem']
+export type MediaRef = ActivitySchemas['MediaRef']
+export type MediaStatus = ActivitySchemas['MediaStatus']
+export type ExpiryChange = ActivitySchemas['ExpiryChange']
+// messaging service, issue 15: disappearing messages
+export type MessageGroupSettings = MessagingSchemas['MessageGroupSettings']
+export type { MessageTtl } from '../lib/time'
 
 /**
  * The `message` server-sent event. SSE payloads are not part of an OpenAPI response body, so this

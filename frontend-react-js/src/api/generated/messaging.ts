@@ -239,8 +239,9 @@ export type components = {
             /**
              * Message Ttl
              * @description Timer lines only: the timer set (null: off).
+             * @enum {unknown}
              */
-            message_ttl: string | null;
+            message_ttl: "1-hour" | "1-day" | "7-days" | "30-days" | null;
             /**
              * Uuid
              * Format: uuid
@@ -358,8 +359,9 @@ export type components = {
             /**
              * Message Ttl
              * @description Timer lines only: the timer set (null: off).
+             * @enum {unknown}
              */
-            message_ttl: string | null;
+            message_ttl: "1-hour" | "1-day" | "7-days" | "30-days" | null;
             /**
              * Uuid
              * Format: uuid
@@ -406,8 +408,9 @@ export type components = {
             /**
              * Message Ttl
              * @description The conversation's message timer. One of 1-hour, 1-day, 7-days, 30-days, or null: messages do not disappear.
+             * @enum {unknown}
              */
-            message_ttl?: string | null;
+            message_ttl?: "1-hour" | "1-day" | "7-days" | "30-days" | null;
             /**
              * Uuid
              * Format: uuid
@@ -423,8 +426,9 @@ export type components = {
             /**
              * Message Ttl
              * @description One of 1-hour, 1-day, 7-days, 30-days, or null: messages do not disappear.
+             * @enum {unknown}
              */
-            message_ttl: string | null;
+            message_ttl: "1-hour" | "1-day" | "7-days" | "30-days" | null;
             /**
              * Updated At
              * @description When the timer was last changed (null: never).

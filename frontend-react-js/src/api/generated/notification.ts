@@ -300,6 +300,16 @@ export type components = {
             message?: string | null;
             /** Message Group Uuid */
             message_group_uuid?: string | null;
+            /**
+             * Message Kind
+             * @description Kind `message` only: `timer` is a conversation's timer change (live, never stored).
+             */
+            message_kind?: ("message" | "timer") | null;
+            /**
+             * Message Ttl
+             * @description A `timer` line's new timer.
+             */
+            message_ttl?: string | null;
             /** Preview */
             preview?: string | null;
         };
@@ -331,7 +341,7 @@ export type components = {
             event_id: string;
             /**
              * Expires At
-             * @description The target crud's expiry (kind `expire`: its new one, for all its notifications)
+             * @description The target crud's expiry (kind `expire`: its new one, for all its notifications), or a disappearing message's
              */
             expires_at?: string | null;
             /** Kind */
@@ -342,14 +352,15 @@ export type components = {
         /**
          * IngestResult
          * @description What happened to an event: stored, a duplicate, dropped (expired or retracted), retracted, or
-         *     `expired`: the crud's notifications took the new end an `expire` event gave them.
+         *     `expired` (the crud's notifications took the new end an `expire` event gave them), or pushed live only
+         *     (`live`: a conversation's timer line).
          */
         IngestResult: {
             /**
              * Status
              * @enum {string}
              */
-            status: "stored" | "duplicate" | "dropped" | "retracted" | "expired";
+            status: "stored" | "duplicate" | "dropped" | "retracted" | "expired" | "live";
         };
         /**
          * MarkRead

@@ -7,12 +7,14 @@ from typing import Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.config import JsonDict
 
 from cruddur_common.expiry import MESSAGE_TTLS
 
 MAX_MESSAGE_CHARS = 1024
 MessageKind = Literal["message", "timer"]
 _TTL_DOC = f"One of {', '.join(MESSAGE_TTLS)}, or null: messages do not disappear."
+_TTL_ENUM: JsonDict = {"enum": [*MESSAGE_TTLS, None]}  # documented as the enum it is
 
 
 class Person(BaseModel):
@@ -41,7 +43,9 @@ class MessageGroup(BaseModel):
     message: str = Field(description='The last message of the conversation ("" once it has expired).')
     created_at: datetime = Field(description="When the last message was sent (UTC).")
     # defaults: the SPA builds an entry itself for a conversation it has just started
-    message_ttl: str | None = Field(default=None, description=f"The conversation's message timer. {_TTL_DOC}")
+    message_ttl: str | None = Field(
+        default=None, description=f"The conversation's message timer. {_TTL_DOC}", json_schema_extra=_TTL_ENUM
+    )
     expires_at: datetime | None = Field(
         default=None, description="When the last message disappears (null: it does not)."
     )
@@ -63,7 +67,9 @@ class Message(BaseModel):
     expires_at: datetime | None = Field(
         description="When the message disappears (sent while a timer was set); null: never."
     )
-    message_ttl: str | None = Field(description="Timer lines only: the timer set (null: off).")
+    message_ttl: str | None = Field(
+        description="Timer lines only: the timer set (null: off).", json_schema_extra=_TTL_ENUM
+    )
 
 
 class CreatedMessage(Message):
@@ -93,15 +99,13 @@ class UpdateMessageGroup(BaseModel):
     """Set or clear the conversation's message timer (either member)."""
 
     # a bad value is 422 `message_ttl_invalid` (the service checks it), not a generic validation error
-    message_ttl: str | None = Field(
-        max_length=64, description=_TTL_DOC, json_schema_extra={"enum": [*MESSAGE_TTLS, None]}
-    )
+    message_ttl: str | None = Field(max_length=64, description=_TTL_DOC, json_schema_extra=_TTL_ENUM)
 
 
 class MessageGroupSettings(BaseModel):
     """A conversation's settings: its message timer and who changed it last."""
 
     uuid: UUID = Field(description="The conversation (message group) id.")
-    message_ttl: str | None = Field(description=_TTL_DOC)
+    message_ttl: str | None = Field(description=_TTL_DOC, json_schema_extra=_TTL_ENUM)
     updated_at: datetime | None = Field(description="When the timer was last changed (null: never).")
     updated_by_handle: str | None = Field(description="Who changed it last (null: never changed).")
