@@ -157,5 +157,10 @@ async def update_expiry(
     ends with its crud), `ttl_invalid`.
     """
     return await service.update_expiry(
-        pool, reader=author, activity=activity_uuid, ttl=body.ttl, notify=_notify(request)
+        pool,
+        reader=author,
+        activity=activity_uuid,
+        ttl=body.ttl,
+        notify=_notify(request),
+        assets_base_url=request.app.state.settings.assets_base_url,
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -53,7 +53,7 @@ async def _target(conn: asyncpg.Connection, activity: uuid.UUID, *, writer: uuid
 
 
 def _item(
-    row: asyncpg.Record, *, assets_base_url: str, media: str | list[dict[str, Any]] | None = None
+    row: Mapping[str, Any], *, assets_base_url: str, media: str | list[dict[str, Any]] | None = None
 ) -> ActivityItem:
     """A crud row (ITEM_COLUMNS) as the API shows it; `media`: pictures attached after the row was read."""
     stored = media if media is not None else row["media"]
@@ -269,7 +269,13 @@ NOW = "now"  # the ttl that ends a crud at once: its author's delete
 
 
 async def update_expiry(
-    pool: asyncpg.Pool, *, reader: uuid.UUID, activity: uuid.UUID, ttl: str, notify: Notify
+    pool: asyncpg.Pool,
+    *,
+    reader: uuid.UUID,
+    activity: uuid.UUID,
+    ttl: str,
+    notify: Notify,
+    assets_base_url: str,
 ) -> ActivityItem:
     """Give one's own crud a new end `ttl` from now, at most MAX_LIFE after it was posted; `now` deletes it.
 
@@ -290,7 +296,7 @@ async def update_expiry(
         else:
             item = dict(await _move_end(conn, activity, row=row, expires_at=datetime.now(UTC) + life))
     notify()
-    return ActivityItem(**item)
+    return _item(item, assets_base_url=assets_base_url)  # its pictures' URLs carry the new end
 
 
 async def _move_end(
