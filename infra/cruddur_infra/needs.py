@@ -46,7 +46,16 @@ class ServiceNeeds:
 
 # Keyed by registry name; tests fail when a registry entry has no line here (and vice versa).
 SERVICE_NEEDS: dict[str, ServiceNeeds] = {
-    "notification": ServiceNeeds(postgres=True),
+    "notification": ServiceNeeds(
+        postgres=True,
+        jobs=(
+            ScheduledJob(
+                name="purge",
+                command=("python", "-m", "notification_service.purge"),
+                schedule="rate(1 hour)",
+            ),
+        ),
+    ),
     "activity": ServiceNeeds(
         postgres=True,
         # Presigned POSTs of pictures; the purge deletes the processed ones (the job runs as activity).

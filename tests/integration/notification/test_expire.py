@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 
+from activity_service.db import asyncpg_dsn
 from cruddur_common.contracts import NOTIFICATION_BATCH_PATH
+from devstack.stack import LocalStack
 from tests.integration.notification.support import event, identity, ingest
 from tests.internal import internal_auth
 from tests.support import TestUser, expect_error
@@ -98,3 +105,38 @@ def test_an_expire_event_needs_its_crud_and_its_end(notification_url: str) -> No
     good = _expire(str(uuid.uuid4()), datetime.now(UTC))
     for bad in (good | {"target": {}}, {k: v for k, v in good.items() if k != "expires_at"}):
         expect_error(ingest(notification_url, bad), 422, "validation_error")
+
+
+def test_the_scheduled_purge_command_deletes_ended_notifications(
+    api: httpx.Client, notification_url: str, make_user: Callable[..., TestUser], stack: LocalStack
+) -> None:
+    user, other = make_user(), make_user()
+    recipient, actor = identity(api, user), identity(api, other)
+    like = event("like", recipient, actor, expires_at=(datetime.now(UTC) + timedelta(days=1)).isoformat())
+    ingest(notification_url, like)
+    ingest(
+        notification_url, _expire(like["target"]["activity_uuid"], datetime.now(UTC) - timedelta(seconds=1))
+    )
+    env = {**os.environ, "DATABASE_URL": stack.cfg.db_url}
+    done = subprocess.run(
+        [sys.executable, "-m", "notification_service.purge"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout.split()[1]) >= 1  # "purged N ended notifications"
+    assert _stored(stack, like["event_id"]) == 0
+
+
+def _stored(stack: LocalStack, event_id: str) -> int:
+    async def count() -> int:
+        conn = await asyncpg.connect(asyncpg_dsn(stack.cfg.db_url))
+        try:
+            sql = "SELECT count(*) FROM notifications.notifications WHERE event_id = $1::uuid"
+            return int(await conn.fetchval(sql, event_id))
+        finally:
+            await conn.close()
+
+    return asyncio.run(count())

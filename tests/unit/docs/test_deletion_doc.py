@@ -10,18 +10,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[3]
 DOC = ROOT / "docs" / "deletion.md"
 NODE_ID = re.compile(r"`(tests/[\w/]+\.py)::([\w:]+)`")
-TODO = "<!-- TODO(lead)"
-
-# Tests written on the other issue-15 branches (contract §6), named as the contract's files: the rows that
-# cite them carry a TODO(lead) comment. The lead fixes the names at merge and empties this set.
-AWAITING_MERGE = {
-    "tests/integration/activity/test_expiry_edit.py::test_shortening_moves_the_end_everywhere",
-    "tests/integration/activity/test_media.py::test_expired_crud_media_is_deleted_by_the_purge",
-    "tests/integration/activity/test_media.py::test_orphan_media_is_deleted_after_a_day",
-    "tests/integration/messaging/test_disappearing.py::test_expired_message_notifications_disappear",
-    "tests/integration/messaging/test_disappearing.py::test_expired_messages_are_gone_from_reads_and_previews",
-    "tests/integration/messaging/test_disappearing.py::test_sweep_deletes_expired_messages",
-}
 
 
 def _rows() -> list[str]:
@@ -64,17 +52,8 @@ def test_the_doc_has_its_table_with_a_proved_by_column() -> None:
 def test_every_named_test_exists() -> None:
     named = {f"{path}::{name}" for row in _rows() for path, name in NODE_ID.findall(row)}
     assert len(named) >= 20
-    missing = sorted(node_id for node_id in named - AWAITING_MERGE if not _exists(node_id))
+    missing = sorted(node_id for node_id in named if not _exists(node_id))
     assert missing == [], "docs/deletion.md names tests that do not exist"
-
-
-def test_tests_awaiting_merge_are_cited_only_in_rows_marked_todo() -> None:
-    for row in _rows():
-        cited = {f"{path}::{name}" for path, name in NODE_ID.findall(row)}
-        if cited & AWAITING_MERGE:
-            assert TODO in row, row[:80]
-    cited_anywhere = {f"{p}::{n}" for row in _rows() for p, n in NODE_ID.findall(row)}
-    assert cited_anywhere >= AWAITING_MERGE, "drop what the doc no longer cites"
 
 
 def test_the_checker_sees_a_missing_test() -> None:
