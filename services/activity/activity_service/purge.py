@@ -19,10 +19,10 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from activity_service.db import create_pool, transaction
 from activity_service.media import repository as media
-from activity_service.media.render import rendition_keys
 from activity_service.moderation.repository import HOLDS_LOCK
 from activity_service.settings import Settings, get_settings
 from cruddur_common.aws import AwsClients
+from cruddur_common.uploads import folder_rendition_keys
 
 log = logging.getLogger("activity.purge")
 ATTACH_WINDOW = timedelta(days=1)  # an upload not attached to a crud within a day is deleted
@@ -107,7 +107,7 @@ async def drain_media_deletions(pool: asyncpg.Pool, s3: Any, *, bucket: str) -> 
 
 async def _delete_objects(s3: Any, *, bucket: str, prefixes: list[str]) -> list[str]:
     """The folders whose every object is gone (deleting a missing key is a success in S3)."""
-    keys = [key for prefix in prefixes for key in rendition_keys(prefix)]
+    keys = [key for prefix in prefixes for key in folder_rendition_keys(prefix)]
     response = await s3.delete_objects(
         Bucket=bucket, Delete={"Objects": [{"Key": k} for k in keys], "Quiet": True}
     )

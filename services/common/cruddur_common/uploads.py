@@ -85,7 +85,11 @@ def media_folder(user_uuid: uuid.UUID, token: str) -> str:
 
 def media_rendition_keys(user_uuid: uuid.UUID, token: str) -> list[str]:
     """The four objects of a processed picture: 1600 and 400, JPEG and WebP."""
-    folder = media_folder(user_uuid, token)
+    return folder_rendition_keys(media_folder(user_uuid, token))
+
+
+def folder_rendition_keys(folder: str) -> list[str]:
+    """The four objects in one picture's folder (what the activity purge deletes)."""
     return [f"{folder}/{size}.{fmt}" for size in MEDIA_SIZES for fmt in MEDIA_FORMATS]
 
 

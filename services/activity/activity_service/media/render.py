@@ -14,25 +14,16 @@ from typing import Any
 import orjson
 
 from activity_service.media.schemas import DISPLAY_SIZE, THUMBNAIL_SIZE, MediaStatus
+from cruddur_common.uploads import media_folder  # the processor's layout, one definition
 
 GRANT_EXPIRED = "grant_expired"
-
-
-def media_prefix(user_uuid: object, token: str) -> str:
-    """The assets-bucket folder of one picture's renditions (`media/<user>/<token>`)."""
-    return f"media/{user_uuid}/{token}"
-
-
-def rendition_keys(prefix: str) -> list[str]:
-    """Every object the processor writes for one picture: two sizes, JPEG and WebP."""
-    return [f"{prefix}/{size}.{fmt}" for size in (DISPLAY_SIZE, THUMBNAIL_SIZE) for fmt in ("jpg", "webp")]
 
 
 def stored_media(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """What `activities.media` keeps of attached media rows: all the render needs, in position order."""
     return [
         {
-            "prefix": media_prefix(r["user_uuid"], r["token"]),
+            "prefix": media_folder(r["user_uuid"], r["token"]),
             "width": r["width"],
             "height": r["height"],
             "thumbnail_width": r["thumbnail_width"],

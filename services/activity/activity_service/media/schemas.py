@@ -8,13 +8,12 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-from cruddur_common.uploads import ContentType
+from cruddur_common.uploads import MEDIA_SIZES, ContentType
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_MEDIA = 4
 MAX_ALT_CHARS = 1500
-DISPLAY_SIZE = 1600  # longest side of the display rendition (the processor's `media/<user>/<token>/1600.*`)
-THUMBNAIL_SIZE = 400
+DISPLAY_SIZE, THUMBNAIL_SIZE = MEDIA_SIZES  # longest sides of the processor's two renditions
 
 
 class MediaUploadRequest(BaseModel):
