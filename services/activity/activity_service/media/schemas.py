@@ -8,9 +8,10 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
+from cruddur_common import uploads
 from cruddur_common.uploads import MEDIA_SIZES, ContentType
 
-MAX_BYTES = 10 * 1024 * 1024
+MAX_BYTES = uploads.MAX_BYTES["media"]  # 10 MiB: the grant's policy and the processor's limit
 MAX_MEDIA = 4
 MAX_ALT_CHARS = 1500
 DISPLAY_SIZE, THUMBNAIL_SIZE = MEDIA_SIZES  # longest sides of the processor's two renditions
