@@ -35,9 +35,12 @@ DEFAULT_INTERVAL = 30.0
 
 
 async def _purge_cruds(settings: Settings) -> int:
-    from activity_service.purge import run as purge_cruds  # reads the activity service's own settings
+    from activity_service.purge import run as purge_cruds
+    from activity_service.settings import Settings as ActivitySettings
 
-    counts = await purge_cruds()  # it logs its pictures' counts itself
+    # The activity service's own settings, read from the environment now (not get_settings()'s process-wide
+    # cache, which a test process shares with apps it builds later).
+    counts = await purge_cruds(ActivitySettings())  # it logs its pictures' counts itself
     return counts.cruds
 
 
