@@ -9,8 +9,10 @@ from collections.abc import Callable
 import httpx
 import pytest
 
+from cruddur_common.registry import service
 from devstack.stack import LocalStack
 from tests.integration.avatar.support import grant, image_at, keys_under, upload, wait_settled
+from tests.internal import internal_auth
 from tests.support import TestUser, create_user, expect_error
 from tests.unit.avatar import images
 
@@ -207,3 +209,22 @@ def test_an_older_upload_finishing_late_does_not_replace_a_newer_avatar(
     time.sleep(0.5)
     assert wait_settled(api, user)["avatar_url"] == current["avatar_url"]
     assert keys_under(stack, "cruddur-assets", f"avatars/{uuid}/{token}/") == []
+
+
+def test_the_processor_s_claim_refuses_a_time_without_its_zone(
+    api: httpx.Client, make_user: Callable[..., TestUser], stack: LocalStack
+) -> None:
+    user = make_user()
+    key = grant(api, user)["key"]
+    naive = httpx.post(
+        f"{user_url(stack)}/internal/avatars/claim",
+        json={"key": key, "uploaded_at": "2026-11-30T12:00:00"},
+        auth=internal_auth(),
+        timeout=10,
+    )
+    expect_error(naive, 422, "validation_error")  # it cannot be compared with the grant's end: not a 500
+
+
+def user_url(stack: LocalStack) -> str:
+    """The user service itself (internal endpoints are not routed by the gateway)."""
+    return stack.cfg.service_url(service("user"))

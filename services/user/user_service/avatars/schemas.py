@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from cruddur_common.uploads import ContentType
 
@@ -70,7 +70,7 @@ class ClaimRequest(BaseModel):
     """The processor found an object in the uploads bucket (internal)."""
 
     key: str
-    uploaded_at: datetime | None = None
+    uploaded_at: AwareDatetime | None = Field(default=None, description="The S3 event's time (with its zone)")
 
 
 class Claim(BaseModel):
