@@ -676,7 +676,10 @@ export type components = {
         ClaimRequest: {
             /** Key */
             key: string;
-            /** Uploaded At */
+            /**
+             * Uploaded At
+             * @description The S3 event's time (with its zone)
+             */
             uploaded_at?: string | null;
         };
         /**
