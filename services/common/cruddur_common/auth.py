@@ -297,3 +297,27 @@ def require_group(name: str) -> Callable[..., Awaitable[Principal]]:
 
 
 Moderator = Annotated[Principal, Depends(require_group(MODERATORS))]
+
+# How recent a sign-in must be for what cannot be undone (deleting the account): the access token's
+# `auth_time` (when the person last typed their password; refreshing tokens keeps it) within this.
+REAUTH_SECONDS = 600
+
+
+def signed_in_within(principal: Principal, seconds: float, *, now: float | None = None) -> bool:
+    """Whether the caller authenticated (password, and second factor if on) in the last `seconds`."""
+    auth_time = principal.claims.get("auth_time")
+    if not isinstance(auth_time, int | float) or isinstance(auth_time, bool):
+        return False
+    return (time.time() if now is None else now) - auth_time <= seconds
+
+
+async def recent_principal(principal: CurrentUser) -> Principal:
+    """The caller, or 403 `reauth_required` unless they signed in within `REAUTH_SECONDS`."""
+    if not signed_in_within(principal, REAUTH_SECONDS):
+        raise Forbidden(
+            "Sign in again to do this: it needs a sign-in from the last 10 minutes.", code="reauth_required"
+        )
+    return principal
+
+
+RecentSignIn = Annotated[Principal, Depends(recent_principal)]

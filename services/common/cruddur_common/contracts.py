@@ -223,4 +223,87 @@ class SuspensionEvent(BaseModel):
     suspended: bool
 
 
+class ErasureEvent(BaseModel):
+    """`user` deleted their account (issue 16): erase everything of theirs this service keeps.
+
+    Idempotent (delivered at least once) and final: a consumer remembers the erasure so that an older
+    event about the user delivered after it (an author copy, a follow) cannot bring them back.
+    """
+
+    type: Literal["erasure"]
+    user: UUID
+    sub: str = Field(max_length=128, description="The user's Cognito `sub` (services that key by it).")
+
+
 RelationEvent: TypeAlias = BlockEvent | MuteEvent | UnmuteEvent | SuspensionEvent
+MESSAGING_RELATIONS_PATH = "/internal/relations/events"  # the messaging service's consumer (erasure only)
+
+
+# --- what each service gives a user's data export (issue 16) ---------------------------------------------
+# The user service builds the zip; activity and messaging answer GET EXPORT_PATH with these.
+
+EXPORT_PATH = "/internal/users/{user_uuid}/export"
+
+
+class ExportPicture(BaseModel):
+    """A picture of a crud: the S3 key (assets bucket) of its largest JPEG rendition, and its alt text."""
+
+    key: str
+    alt: str = ""
+
+
+class ExportCrud(BaseModel):
+    """One live crud or reply the user wrote."""
+
+    uuid: UUID
+    message: str
+    created_at: AwareDatetime
+    expires_at: AwareDatetime
+    reply_to_activity_uuid: UUID | None = None
+    likes_count: int = 0
+    replies_count: int = 0
+    reposts_count: int = 0
+    pictures: list[ExportPicture] = Field(default_factory=list)
+
+
+class ExportReaction(BaseModel):
+    """A like or repost the user made of a live crud."""
+
+    activity_uuid: UUID
+    author_handle: str
+    created_at: AwareDatetime
+
+
+class ActivityExport(BaseModel):
+    """The activity service's part of an export: live cruds and replies, likes, reposts."""
+
+    cruds: list[ExportCrud]
+    likes: list[ExportReaction]
+    reposts: list[ExportReaction]
+
+
+class ExportMessage(BaseModel):
+    """One line of a conversation (a message, or a `timer` line)."""
+
+    uuid: UUID
+    mine: bool
+    kind: Literal["message", "timer"] = "message"
+    message: str
+    created_at: AwareDatetime
+    expires_at: AwareDatetime | None = None
+
+
+class ExportConversation(BaseModel):
+    """One conversation, oldest line first; `with_handle` is null for a deleted account."""
+
+    message_group_uuid: UUID
+    with_uuid: UUID | None
+    with_handle: str | None
+    with_display_name: str
+    messages: list[ExportMessage]
+
+
+class MessagingExport(BaseModel):
+    """The messaging service's part of an export: the user's conversations and their lines."""
+
+    conversations: list[ExportConversation]

@@ -22,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from cruddur_common import outbox
+from cruddur_common import jobs, outbox
 from cruddur_common.db import service_metadata
 
 SCHEMA = "users"
@@ -84,6 +84,10 @@ class Follow(Base):
 
 class OutboxEvent(outbox.OutboxColumns, Base):
     """An event for another service, queued in the action's transaction (cruddur_common.outbox)."""
+
+
+class Job(jobs.JobColumns, Base):
+    """Durable work that outlives its request: account deletion, data export (cruddur_common.jobs)."""
 
 
 class OutboxParked(outbox.OutboxParkedColumns, Base):
