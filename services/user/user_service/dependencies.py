@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
 from cruddur_common import auth
 from cruddur_common.db import SessionDep
-from user_service.errors import Suspended
 from user_service.models import User
 from user_service.outbox.events import Notify
-from user_service.profiles import clients
 from user_service.profiles import service as profiles_service
-from user_service.profiles.schemas import NewUser
 from user_service.settings import Settings
-
-log = logging.getLogger(__name__)
 
 
 def get_settings_of_app(request: Request) -> Settings:
@@ -58,28 +52,29 @@ def get_outbox_notify(request: Request) -> Notify:
 OutboxNotify = Annotated[Notify, Depends(get_outbox_notify)]
 
 
+def get_jobs_notify(request: Request) -> Notify:
+    """Wakes the job runner after a commit that queued a job (a no-op before it runs)."""
+    runner = getattr(request.app.state, "jobs", None)
+    return runner.notify if runner is not None else _nothing
+
+
+JobsNotify = Annotated[Notify, Depends(get_jobs_notify)]
+
+
 async def get_current_user(
-    request: Request, principal: auth.CurrentUser, session: SessionDep, settings: SettingsDep
+    principal: auth.CurrentUser, session: SessionDep, cognito: CognitoDep, settings: SettingsDep
 ) -> User:
-    """The caller's user row (403 `suspended` for a suspended account, whose token may still be valid)."""
-    user = await profiles_service.find_by_sub(session, principal.sub)
-    if user is not None:
-        if user.suspended:
-            raise Suspended("This account is suspended.")
-        return user
-    attributes = await clients.cognito_attributes(request.app.state.aws["cognito-idp"], principal.token)
-    log.warning("repairing missing user row", extra={"user_sub": principal.sub})
-    new = NewUser.from_cognito(principal.sub, attributes)
-    return await profiles_service.register(session, new, settings=settings)
+    """The caller's user row (403 `suspended`, 401 `account_deleted`: their token may still be valid)."""
+    return await profiles_service.signed_in(session, principal=principal, cognito=cognito, settings=settings)
 
 
 async def get_reader(
-    request: Request, principal: auth.OptionalUser, session: SessionDep, settings: SettingsDep
+    principal: auth.OptionalUser, session: SessionDep, cognito: CognitoDep, settings: SettingsDep
 ) -> User | None:
-    """The caller's user row when signed in (repaired like `get_current_user`), else None."""
+    """The caller's user row when signed in (as `get_current_user`), else None."""
     if principal is None:
         return None
-    return await get_current_user(request, principal, session, settings)
+    return await get_current_user(principal, session, cognito, settings)
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]

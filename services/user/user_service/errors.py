@@ -1,6 +1,6 @@
 """Domain errors of the user service."""
 
-from cruddur_common.errors import Conflict, Forbidden, NotFound, Unprocessable
+from cruddur_common.errors import Conflict, Forbidden, NotFound, Unauthorized, Unprocessable
 from cruddur_common.expiry import TtlInvalid as TtlInvalid  # default_ttl, the crud presets' own code
 
 
@@ -74,3 +74,12 @@ class Blocked(Forbidden):
     """One of the two has blocked the other: no follows between them."""
 
     code = "blocked"
+
+
+class AccountDeleted(Unauthorized):
+    """The caller deleted this account: its still-valid token is refused by every call."""
+
+    code = "account_deleted"
+
+    def __init__(self, message: str = "This account was deleted.") -> None:
+        super().__init__(message, code=self.code)

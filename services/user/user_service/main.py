@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from cruddur_common import jobs
 from cruddur_common.app import ServiceSpec, create_service_app
+from user_service.account.router import router as account_router
+from user_service.account.service import DELETION_HANDLERS
 from user_service.avatars.defaults import start_defaults, stop_defaults
 from user_service.avatars.router import internal_router as avatars_internal_router
 from user_service.avatars.router import router as avatars_router
@@ -20,6 +23,27 @@ from user_service.relations.router import router as relations_router
 from user_service.reports.router import router as reports_router
 from user_service.settings import Settings, get_settings
 
+# Every kind of durable job the user service runs, one runner for all (cruddur_common.jobs).
+JOB_HANDLERS: dict[str, jobs.Handler] = {**DELETION_HANDLERS}
+
+
+def _runner(app: FastAPI) -> jobs.Runner:
+    settings: Settings = app.state.settings
+    return jobs.Runner(
+        app,
+        engine=app.state.engine,
+        handlers=JOB_HANDLERS,
+        policy=jobs.Policy(
+            poll_seconds=settings.jobs_poll_seconds,
+            lease_seconds=settings.jobs_lease_seconds,
+            max_attempts=settings.jobs_max_attempts,
+            max_backoff_seconds=settings.jobs_max_backoff_seconds,
+        ),
+    )
+
+
+JOBS = jobs.supervised(_runner)
+
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the user service app (uvicorn --factory)."""
@@ -28,11 +52,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             name="user",
             title="Cruddur user service",
             description=(
-                "People on Cruddur: profiles, follows, suggestions, blocks, mutes, avatars, reports and"
-                " moderation."
+                "People on Cruddur: profiles, follows, suggestions, blocks, mutes, avatars, reports,"
+                " moderation and account deletion."
             ),
             settings=settings or get_settings(),
             routers=[
+                account_router,
                 profiles_router,
                 profile_router,
                 follows_router,
@@ -48,7 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             aws_services=("cognito-idp", "s3"),
             on_startup=[start_defaults],
             on_shutdown=[stop_defaults],
-            background=[OUTBOX],
+            background=[OUTBOX, JOBS],
             tags=[
                 {"name": "users", "description": "People and their profiles"},
                 {"name": "avatars", "description": "Avatar uploads, processing status and defaults"},

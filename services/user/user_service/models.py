@@ -59,8 +59,27 @@ class User(Base):
     suspended: Mapped[bool] = mapped_column(Boolean, server_default=false())
     # The crud preset the composer starts from (cruddur_common.expiry.TTLS); null: the SPA's own default.
     default_ttl: Mapped[str | None] = mapped_column(String(16))
+    # The owner asked to delete the account (issue 16): gone for everyone until the erase_account job
+    # removes the row. Every lookup other services or people see filters on it.
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class HandleReservation(Base):
+    """A deleted account's handle, held until `reserved_until` so nobody can pass for the leaver."""
+
+    __tablename__ = "handle_reservations"
+    __table_args__ = (
+        CheckConstraint("handle = lower(handle)", name="lower"),
+        Index("ix_handle_reservations_sub", "cognito_user_id"),
+    )
+
+    handle: Mapped[str] = mapped_column(String(30), primary_key=True)  # lower(handle)
+    reserved_until: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    user_uuid: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    cognito_user_id: Mapped[str] = mapped_column(String(128))
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class Follow(Base):
@@ -158,7 +177,8 @@ class Report(Base):
     )
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
-    reporter_uuid: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.uuid", ondelete="CASCADE"))
+    # No foreign key: a report outlives its reporter's account (kept for moderators, uuid only).
+    reporter_uuid: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     target_type: Mapped[str] = mapped_column(String(16))
     target_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     # The crud's author, the message's sender or the reported user: whom `suspend` suspends.

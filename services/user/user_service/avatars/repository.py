@@ -81,8 +81,8 @@ async def prune(session: AsyncSession, user_uuid: uuid.UUID, *, before: datetime
 
 
 async def get_user(session: AsyncSession, user_uuid: uuid.UUID, *, for_update: bool = False) -> User | None:
-    """The user row (locked when switching the avatar)."""
-    statement = select(User).where(User.uuid == user_uuid)
+    """The user row (locked when switching the avatar); None once they asked to delete the account."""
+    statement = select(User).where(User.uuid == user_uuid, User.deleted_at.is_(None))
     if for_update:
         statement = statement.with_for_update()
     return await session.scalar(statement)

@@ -97,6 +97,7 @@ async def suggestions(session: AsyncSession, *, reader: uuid.UUID, limit: int) -
         .where(
             User.uuid != reader,
             User.suspended.is_(False),
+            User.deleted_at.is_(None),
             User.uuid.not_in(mine),
             User.uuid.not_in(relations_repository.hidden_from(reader)),
         )

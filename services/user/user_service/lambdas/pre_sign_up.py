@@ -8,7 +8,7 @@ from typing import Any
 
 from cruddur_common.errors import AppError
 from cruddur_common.text import check_text
-from user_service.errors import HandleTaken, InvalidAttributes
+from user_service.errors import InvalidAttributes
 from user_service.lambdas import config
 from user_service.profiles import service
 from user_service.profiles.schemas import HANDLE_PATTERN
@@ -35,18 +35,17 @@ def check_name(event: dict[str, Any]) -> None:
 
 
 async def check(event: dict[str, Any], *, database_url: str) -> dict[str, Any]:
-    """Raise HandleTaken when someone else has the handle (case-insensitive); else pass the event on."""
+    """Raise HandleTaken when someone has or holds the handle (case-insensitive); else pass the event on."""
     if not str(event.get("triggerSource", "")).startswith("PreSignUp_"):
         return event
     handle = handle_from_event(event)
     check_name(event)
-    async with config.one_shot_session(database_url) as session:
-        owner = await service.find_by_handle(session, handle)
     email = str(event.get("request", {}).get("userAttributes", {}).get("email") or "")
-    # the same person signing up again: Cognito itself answers UsernameExistsException
-    if owner is not None and owner.email.lower() != email.strip().lower():
+    async with config.one_shot_session(database_url) as session:
+        available = await service.handle_available(session, handle, email=email)
+    if not available:  # someone has it, or a deleted account holds it (the same words)
         log.info("sign-up refused: handle taken", extra={"handle": handle})
-        raise HandleTaken(f"The handle @{handle} is taken.")
+        raise service.handle_taken(handle)
     return event
 
 

@@ -28,7 +28,8 @@ async def remove(http: httpx.AsyncClient, *, settings: Settings, target_type: st
         return
 
 
-async def _admin(cognito: Any, action: str, *, pool_id: str, username: str) -> None:
+async def cognito_admin(cognito: Any, action: str, *, pool_id: str, username: str) -> None:
+    """One Cognito admin call on a user (`admin_disable_user`, ...); a user Cognito does not know is done."""
     try:
         await getattr(cognito, action)(UserPoolId=pool_id, Username=username)
     except ClientError as exc:
@@ -40,10 +41,10 @@ async def _admin(cognito: Any, action: str, *, pool_id: str, username: str) -> N
 async def disable_account(cognito: Any, *, pool_id: str, username: str) -> None:
     """Cognito refuses the user's sign-ins and refresh tokens from now on (their access token lives ≤ 1 h)."""
     # sign-out first: AWS may refuse it for a user already disabled
-    await _admin(cognito, "admin_user_global_sign_out", pool_id=pool_id, username=username)
-    await _admin(cognito, "admin_disable_user", pool_id=pool_id, username=username)
+    await cognito_admin(cognito, "admin_user_global_sign_out", pool_id=pool_id, username=username)
+    await cognito_admin(cognito, "admin_disable_user", pool_id=pool_id, username=username)
 
 
 async def enable_account(cognito: Any, *, pool_id: str, username: str) -> None:
     """Cognito lets the user sign in again."""
-    await _admin(cognito, "admin_enable_user", pool_id=pool_id, username=username)
+    await cognito_admin(cognito, "admin_enable_user", pool_id=pool_id, username=username)

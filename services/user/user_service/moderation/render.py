@@ -35,7 +35,9 @@ def _target_user(report: Report, user: User | None, content: BaseModel | None) -
     return named or Party(uuid=report.target_user_uuid, handle="", display_name="")
 
 
-def render_report(report: Report, *, reporter: str, target: User | None, moderator: str | None) -> ReportView:
+def render_report(
+    report: Report, *, reporter: str | None, target: User | None, moderator: str | None
+) -> ReportView:
     """A report with its held content, its context and its resolution."""
     raw: Any = report.content
     content = _CONTENT[report.target_type].model_validate(raw) if raw is not None else None
@@ -53,7 +55,7 @@ def render_report(report: Report, *, reporter: str, target: User | None, moderat
         category=report.category,  # type: ignore[arg-type]
         comment=report.comment,
         created_at=report.created_at,
-        reporter=UserRef(uuid=report.reporter_uuid, handle=reporter),
+        reporter=UserRef(uuid=report.reporter_uuid, handle=reporter or ""),  # "": a deleted account
         target=TargetView(
             type=report.target_type,  # type: ignore[arg-type]
             id=report.target_id,

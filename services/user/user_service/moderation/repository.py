@@ -14,14 +14,15 @@ from user_service.models import AuditEntry, Report, User
 Reporter = aliased(User, name="reporter")
 Target = aliased(User, name="target_user")
 Moderator = aliased(User, name="moderator")
-ReportRow = Row[Report, str, User, str]  # the target user and the moderator are outer joins: None
+# Every join is outer: a report outlives its reporter's and its target's accounts (issue 16): None.
+ReportRow = Row[Report, str | None, User | None, str | None]
 
 
-def _views() -> Select[Report, str, User, str]:
-    """Reports with the reporter's handle, the target user (if known) and the moderator's handle."""
+def _views() -> Select[Report, str | None, User | None, str | None]:
+    """Reports with the reporter's handle, the target user and the moderator's handle (each if known)."""
     return (
         select(Report, Reporter.handle, Target, Moderator.handle)
-        .join(Reporter, Reporter.uuid == Report.reporter_uuid)
+        .outerjoin(Reporter, Reporter.uuid == Report.reporter_uuid)
         .outerjoin(Target, Target.uuid == Report.target_user_uuid)
         .outerjoin(Moderator, Moderator.uuid == Report.moderator_uuid)
     )

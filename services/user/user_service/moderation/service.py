@@ -105,7 +105,7 @@ async def _suspend(
     session: AsyncSession, user: User | None, *, moderator: User, cognito: Any, settings: Settings
 ) -> bool:
     """Disable the account in Cognito and mark it suspended; True when it was not suspended before."""
-    if user is None:
+    if user is None or user.deleted_at is not None:  # deleted: nothing left to suspend
         raise UserNotFound("The reported user no longer exists.")
     if user.uuid == moderator.uuid:
         raise CannotSuspendSelf("You cannot suspend your own account.")

@@ -1,4 +1,5 @@
-"""What the user service tells others: author, follow and relation projections, follow notifications."""
+"""What the user service tells others: author, follow and relation projections, follow notifications,
+erasures."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from cruddur_common import outbox
 from cruddur_common.contracts import (
     BlockEvent,
+    ErasureEvent,
     EventRecipient,
     EventTarget,
     IngestEvent,
@@ -26,7 +28,8 @@ from user_service.models import User
 
 ACTIVITY = "activity"
 NOTIFICATION = "notification"
-RELATIONS = "relations"  # block/mute/suspension events for the notification service
+RELATIONS = "relations"  # block/mute/suspension/erasure events for the notification service
+MESSAGING = "messaging"  # erasure events for the messaging service (issue 16)
 Notify = Callable[[], None]  # wakes the deliverer after a commit that queued events
 
 
@@ -117,3 +120,10 @@ async def publish_suspension(session: AsyncSession, user: User, *, assets_base_u
     await publish_relation(
         session, SuspensionEvent(type="suspension", user=user.uuid, suspended=user.suspended)
     )
+
+
+async def publish_erasure(session: AsyncSession, user: User) -> None:
+    """Queue the user's erasure for activity, notification and messaging (the deletion's transaction)."""
+    body = ErasureEvent(type="erasure", user=user.uuid, sub=user.cognito_user_id).model_dump(mode="json")
+    for destination in (ACTIVITY, RELATIONS, MESSAGING):
+        await outbox.enqueue(session, destination=destination, bodies=[body])

@@ -13,13 +13,16 @@ from user_service.profiles.schemas import NewUser
 
 
 async def get_by_cognito_id(session: AsyncSession, cognito_user_id: str) -> User | None:
-    """The user with this Cognito sub."""
+    """The user with this Cognito sub, deleted or not (callers check `deleted_at`)."""
     return await session.scalar(select(User).where(User.cognito_user_id == cognito_user_id))
 
 
-async def get_by_handle(session: AsyncSession, handle: str) -> User | None:
-    """The user with this handle (case-insensitive)."""
-    return await session.scalar(select(User).where(func.lower(User.handle) == handle.lower()))
+async def get_by_handle(session: AsyncSession, handle: str, *, deleted: bool = False) -> User | None:
+    """The user with this handle (case-insensitive); a deleted one only when asked for."""
+    statement = select(User).where(func.lower(User.handle) == handle.lower())
+    if not deleted:
+        statement = statement.where(User.deleted_at.is_(None))
+    return await session.scalar(statement)
 
 
 async def get_by_email(session: AsyncSession, email: str) -> User | None:
@@ -46,7 +49,7 @@ async def insert_if_absent(session: AsyncSession, new: NewUser) -> User | None:
 async def find_many(
     session: AsyncSession, *, uuids: list[uuid.UUID], handles: list[str], subs: list[str]
 ) -> list[User]:
-    """Users matching any of the uuids, handles (case-insensitive) or Cognito subs."""
+    """Users matching any of the uuids, handles (case-insensitive) or Cognito subs (deleted ones left out)."""
     if not (uuids or handles or subs):
         return []
     statement = select(User).where(
@@ -54,7 +57,8 @@ async def find_many(
             User.uuid.in_(uuids),
             func.lower(User.handle).in_([h.lower() for h in handles]),
             User.cognito_user_id.in_(subs),
-        )
+        ),
+        User.deleted_at.is_(None),
     )
     return list((await session.scalars(statement)).all())
 

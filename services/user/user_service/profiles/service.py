@@ -2,37 +2,67 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cruddur_common.auth import Principal
 from cruddur_common.expiry import preset
 from cruddur_common.text import clean_text, is_blank
+from user_service.account import repository as account_repository
 from user_service.errors import (
+    AccountDeleted,
     BioTooLong,
     DisplayNameBlank,
     DisplayNameTooLong,
     EmailTaken,
     HandleTaken,
+    Suspended,
     UserNotFound,
 )
 from user_service.models import User
 from user_service.outbox import events
-from user_service.profiles import repository
+from user_service.profiles import clients, repository
 from user_service.profiles.schemas import NewUser
 from user_service.relations import repository as relations_repository
 from user_service.settings import Settings
 
+log = logging.getLogger(__name__)
+
 MAX_DISPLAY_NAME = 50
 MAX_BIO = 160
+
+
+def handle_taken(handle: str) -> HandleTaken:
+    """The one refusal of a handle someone has, or a deleted account holds (the same words for both)."""
+    return HandleTaken(f"The handle @{handle} is taken.")
+
+
+async def handle_available(session: AsyncSession, handle: str, *, email: str) -> bool:
+    """False when someone else has the handle, or a deleted account's reservation holds it.
+
+    The same person signing up again (same email) is Cognito's to answer (UsernameExistsException).
+    """
+    owner = await repository.get_by_handle(session, handle)
+    if owner is not None and owner.email.lower() != email.strip().lower():
+        return False
+    return not await account_repository.handle_reserved(session, handle)
 
 
 async def register(session: AsyncSession, new: NewUser, *, settings: Settings) -> User:
     """Create the user for a confirmed Cognito sign-up; retried events return the same user."""
     existing = await repository.get_by_cognito_id(session, new.cognito_user_id)
     if existing is not None:
+        if existing.deleted_at is not None:
+            raise AccountDeleted()
         return existing
+    if await account_repository.erased(session, new.cognito_user_id):
+        raise AccountDeleted()  # a late or repeated event of a deleted account must not bring it back
+    if await account_repository.handle_reserved(session, new.handle):
+        raise handle_taken(new.handle)
     try:
         created = await repository.insert_if_absent(session, new)
         if created is not None:
@@ -40,8 +70,8 @@ async def register(session: AsyncSession, new: NewUser, *, settings: Settings) -
         await session.commit()
     except IntegrityError as exc:
         await session.rollback()
-        if await repository.get_by_handle(session, new.handle):
-            raise HandleTaken(f"The handle @{new.handle} is taken.") from exc
+        if await repository.get_by_handle(session, new.handle, deleted=True):
+            raise handle_taken(new.handle) from exc
         if await repository.get_by_email(session, new.email):
             raise EmailTaken("An account already uses this email.") from exc
         raise
@@ -85,14 +115,24 @@ async def update_profile(
     return updated
 
 
-async def find_by_sub(session: AsyncSession, sub: str) -> User | None:
-    """The user with this Cognito sub, if any."""
-    return await repository.get_by_cognito_id(session, sub)
+async def signed_in(session: AsyncSession, *, principal: Principal, cognito: Any, settings: Settings) -> User:
+    """The caller's user row, repaired from Cognito when missing.
 
-
-async def find_by_handle(session: AsyncSession, handle: str) -> User | None:
-    """The user with this handle (case-insensitive), if any."""
-    return await repository.get_by_handle(session, handle)
+    401 `account_deleted` once they asked to delete the account (their token may still be valid), and
+    never recreated after the row is gone; 403 `suspended` for a suspended account.
+    """
+    user = await repository.get_by_cognito_id(session, principal.sub)
+    if user is not None:
+        if user.deleted_at is not None:
+            raise AccountDeleted()
+        if user.suspended:
+            raise Suspended("This account is suspended.")
+        return user
+    if await account_repository.erased(session, principal.sub):
+        raise AccountDeleted()
+    attributes = await clients.cognito_attributes(cognito, principal.token)
+    log.warning("repairing missing user row", extra={"user_sub": principal.sub})
+    return await register(session, NewUser.from_cognito(principal.sub, attributes), settings=settings)
 
 
 def _no_user(handle: str) -> UserNotFound:
@@ -139,7 +179,7 @@ async def internal_user(session: AsyncSession, *, sub: str | None = None, handle
         user = await repository.get_by_cognito_id(session, sub)
     else:
         user = await repository.get_by_handle(session, handle or "")
-    if user is None:
+    if user is None or user.deleted_at is not None:
         raise UserNotFound("No such user.")
     return user
 

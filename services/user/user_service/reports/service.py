@@ -52,7 +52,9 @@ async def _profile_evidence(
     user = await repository.user_by_uuid(session, target)
     # Someone who blocked the reporter is not there for them (as their pages are not); the reporter's
     # own block does not stop a report: people block first and report after.
-    if user is None or (await relations.relation(session, reader=reporter.uuid, other=user.uuid)).blocked_by:
+    if user is None or user.deleted_at is not None:
+        raise UserNotFound("No such user.")
+    if (await relations.relation(session, reader=reporter.uuid, other=user.uuid)).blocked_by:
         raise UserNotFound("No such user.")
     if user.uuid == reporter.uuid:
         raise CannotReportSelf("You cannot report yourself.")
