@@ -43,19 +43,7 @@ async def erase(conn: asyncpg.Connection, *, user: uuid.UUID, sub: str) -> None:
     await repository.drop_edges(conn, user)
     # Notifications to and from the user go in the notification service's own erasure; others' replies in
     # the user's threads are retracted here, as a deleted thread's are (cruds/service.py `_delete`).
-    await events.queue(conn, [_retract(u) for u in others])
-
-
-def _retract(activity: uuid.UUID) -> dict[str, Any]:
-    return events.event(
-        "retract",
-        actor=None,
-        recipient=None,
-        activity_uuid=activity,
-        activity_handle=None,
-        preview=None,
-        expires_at=None,
-    )
+    await events.queue(conn, [events.retract(u) for u in others])
 
 
 async def drain_media(pool: asyncpg.Pool, s3: Any, *, bucket: str, user: uuid.UUID) -> None:

@@ -351,17 +351,5 @@ async def _delete(
     else:
         await repository.delete(conn, activity, parent=parent)
     await events.queue(
-        conn,
-        [
-            events.event(
-                "retract",
-                actor=actor,
-                recipient=None,
-                activity_uuid=u,
-                activity_handle=actor["handle"],
-                preview=None,
-                expires_at=None,
-            )
-            for u in thread
-        ],
+        conn, [events.retract(u, actor=actor, activity_handle=actor["handle"]) for u in thread]
     )
