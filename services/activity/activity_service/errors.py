@@ -3,7 +3,7 @@
 One small class per code, alike by design: the class is what the use cases raise and the tests catch.
 """
 
-from cruddur_common.errors import Forbidden, NotFound, Unprocessable
+from cruddur_common.errors import Forbidden, NotFound, Unauthorized, Unprocessable
 from cruddur_common.expiry import TtlInvalid as TtlInvalid  # shared with the user service's default_ttl
 
 
@@ -35,6 +35,13 @@ class Suspended(Forbidden):
     """A moderator suspended the writer: they may not post, reply, react or delete."""
 
     code = "suspended"
+
+
+class AccountDeleted(Unauthorized):
+    """The writer deleted their account (their token outlives it): 401 as in the user service."""
+
+    def __init__(self, message: str = "This account has been deleted.") -> None:
+        super().__init__(message, code="account_deleted")
 
 
 class MessageBlank(Unprocessable):

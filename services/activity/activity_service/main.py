@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from activity_service import db
+from activity_service.account.router import router as account_router
 from activity_service.authors.router import router as authors_router
 from activity_service.cruds.router import router as cruds_router
 from activity_service.feeds.router import HOT_ROUTES
@@ -33,6 +34,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 authors_router,
                 moderation_router,
                 media_internal_router,
+                account_router,
             ],
             db_schema=SCHEMA,
             aws_services=("s3",),

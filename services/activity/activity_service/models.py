@@ -51,6 +51,8 @@ class Author(Base):
     avatar_url: Mapped[str] = mapped_column(Text, server_default="")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     suspended: Mapped[bool] = mapped_column(Boolean, server_default="false")
+    # Set by an `erasure` event: the row is a tombstone that no later event about the user changes.
+    erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Follow(Base):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -31,29 +32,44 @@ DELETIONS_BATCH = 250  # folders per S3 DeleteObjects call (4 objects each; the 
 
 # Evidence holds (docs/moderation.md): a crud under a live hold is kept, and so is the thread above it (its
 # parent's deletion would cascade to it). Holds are few; the kept set is one small hashed list per batch.
-_BATCH = """
+_KEPT = """
 WITH RECURSIVE kept AS (
     SELECT activity_uuid AS uuid FROM holds WHERE until > now()
     UNION
     SELECT a.reply_to_activity_uuid FROM activities a JOIN kept k ON a.uuid = k.uuid
     WHERE a.reply_to_activity_uuid IS NOT NULL
 )
+"""
+_BATCH = f"""{_KEPT}
 DELETE FROM activities WHERE uuid IN (
     SELECT uuid FROM activities WHERE expires_at <= now() AND uuid NOT IN (SELECT uuid FROM kept)
     ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED
 )
-"""
+"""  # noqa: S608 - constant SQL fragments, values are bind parameters
+_AMONG = f"""{_KEPT}
+DELETE FROM activities
+WHERE uuid = ANY($1::uuid[]) AND expires_at <= now() AND uuid NOT IN (SELECT uuid FROM kept)
+"""  # noqa: S608 - constant SQL fragments, values are bind parameters
+
+
+async def _lock_holds_shared(conn: asyncpg.Connection) -> None:
+    """A deletion's statement starts after a shared lock on holds (moderation/repository.py HOLDS_LOCK), so
+    a hold placed at the same time is either seen by it or placed after it, on what is left."""
+    await conn.execute(f"SELECT pg_advisory_xact_lock_shared({HOLDS_LOCK})")
 
 
 async def purge_batch(pool: asyncpg.Pool, *, batch_size: int) -> int:
-    """Delete one batch of expired cruds (replies, likes, reposts, hashtags cascade); returns the count.
-
-    The batch's statement starts after a shared lock on holds (moderation/repository.py HOLDS_LOCK), so
-    a hold placed at the same time is either seen by it or placed after the batch, on what is left.
-    """
+    """Delete one batch of expired cruds (replies, likes, reposts, hashtags cascade); returns the count."""
     async with transaction(pool) as conn:
-        await conn.execute(f"SELECT pg_advisory_xact_lock_shared({HOLDS_LOCK})")
+        await _lock_holds_shared(conn)
         status = await conn.execute(_BATCH, batch_size)
+    return int(status.split()[-1])
+
+
+async def delete_expired_among(conn: asyncpg.Connection, cruds: list[uuid.UUID]) -> int:
+    """Delete the expired, unheld cruds among `cruds` as a batch does, in the caller's transaction."""
+    await _lock_holds_shared(conn)
+    status = await conn.execute(_AMONG, cruds)
     return int(status.split()[-1])
 
 
@@ -83,15 +99,16 @@ async def purge_orphan_media(pool: asyncpg.Pool, *, batch_size: int) -> int:
             return total
 
 
-async def drain_media_deletions(pool: asyncpg.Pool, s3: Any, *, bucket: str) -> int:
-    """Delete the objects of every queued picture folder, then its queue row; returns the folders done.
+async def drain_media_deletions(pool: asyncpg.Pool, s3: Any, *, bucket: str, under: str = "") -> int:
+    """Delete the objects of every queued picture folder (`under` a prefix: one user's), then its queue row;
+    returns the folders done.
 
     A folder whose objects S3 did not delete stays queued for the next run (and stops this one: S3 is down).
     """
     total = 0
     while True:
         async with transaction(pool) as conn:
-            prefixes = await media.queued_deletions(conn, limit=DELETIONS_BATCH)
+            prefixes = await media.queued_deletions(conn, limit=DELETIONS_BATCH, under=under)
             if not prefixes:
                 return total
             try:

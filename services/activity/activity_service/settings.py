@@ -23,6 +23,7 @@ class Settings(CommonSettings):
     outbox_max_backoff_seconds: float = Field(default=60.0, gt=0)
     purge_batch_size: int = Field(default=1000, ge=1, le=100_000)
     author_cache_size: int = Field(default=50_000, ge=0)
+    export_max_items: int = Field(default=10_000, ge=1)  # per list of a user's export (cruds, likes, reposts)
     # Crud pictures (media/): grants to the uploads bucket, processed objects in the assets bucket.
     uploads_bucket: str = "cruddur-uploads"
     assets_bucket: str = "cruddur-assets"

@@ -473,8 +473,31 @@ export type paths = {
         /**
          * Apply a batch of author and follow events in order (the user service's outbox)
          * @description One result per event; an event refused for good (invalid data) does not stop the ones after it.
+         *
+         *     An erased user's pictures leave S3 right after the answer (the purge retries what is left).
          */
         post: operations["projection_events_internal_projection_events_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/internal/users/{user_uuid}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A user's cruds, likes and reposts (export)
+         * @description Live cruds and replies the user wrote, likes and reposts of live cruds, newest first, at most
+         *     `EXPORT_MAX_ITEMS` each; empty lists for an unknown user.
+         */
+        get: operations["export_internal_users__user_uuid__export_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -502,6 +525,18 @@ export type paths = {
 export type webhooks = Record<string, never>;
 export type components = {
     schemas: {
+        /**
+         * ActivityExport
+         * @description The activity service's part of an export: live cruds and replies, likes, reposts.
+         */
+        ActivityExport: {
+            /** Cruds */
+            cruds: components["schemas"]["ExportCrud"][];
+            /** Likes */
+            likes: components["schemas"]["ExportReaction"][];
+            /** Reposts */
+            reposts: components["schemas"]["ExportReaction"][];
+        };
         /**
          * ActivityItem
          * @description A crud or reply as every feed and page shows it.
@@ -762,6 +797,79 @@ export type components = {
              * @enum {string}
              */
             ttl: "30-days" | "7-days" | "3-days" | "1-day" | "12-hours" | "3-hours" | "1-hour" | "now";
+        };
+        /**
+         * ExportCrud
+         * @description One live crud or reply the user wrote.
+         */
+        ExportCrud: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /**
+             * Likes Count
+             * @default 0
+             */
+            likes_count: number;
+            /** Message */
+            message: string;
+            /** Pictures */
+            pictures?: components["schemas"]["ExportPicture"][];
+            /**
+             * Replies Count
+             * @default 0
+             */
+            replies_count: number;
+            /** Reply To Activity Uuid */
+            reply_to_activity_uuid?: string | null;
+            /**
+             * Reposts Count
+             * @default 0
+             */
+            reposts_count: number;
+            /**
+             * Uuid
+             * Format: uuid
+             */
+            uuid: string;
+        };
+        /**
+         * ExportPicture
+         * @description A picture of a crud: the S3 key (assets bucket) of its largest JPEG rendition, and its alt text.
+         */
+        ExportPicture: {
+            /**
+             * Alt
+             * @default
+             */
+            alt: string;
+            /** Key */
+            key: string;
+        };
+        /**
+         * ExportReaction
+         * @description A like or repost the user made of a live crud.
+         */
+        ExportReaction: {
+            /**
+             * Activity Uuid
+             * Format: uuid
+             */
+            activity_uuid: string;
+            /** Author Handle */
+            author_handle: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
         };
         /**
          * FollowIn
@@ -3244,6 +3352,75 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is unavailable (`dependency_unavailable`); see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    export_internal_users__user_uuid__export_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityExport"];
                 };
             };
             /** @description Missing or invalid access token */

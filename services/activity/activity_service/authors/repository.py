@@ -21,7 +21,7 @@ ON CONFLICT (uuid) DO UPDATE SET
     handle = excluded.handle, display_name = excluded.display_name, bio = excluded.bio,
     avatar_url = excluded.avatar_url, updated_at = excluded.updated_at,
     suspended = coalesce($8::boolean, authors.suspended)
-WHERE authors.updated_at <= excluded.updated_at
+WHERE authors.updated_at <= excluded.updated_at AND authors.erased_at IS NULL
 RETURNING uuid
 """
 
@@ -101,11 +101,15 @@ async def uuid_by_sub(db: Executor, sub: str) -> uuid.UUID | None:
     return found
 
 
+# No edge, block or mute names an erased user (a tombstone: account/service.py), whenever its event arrives.
+_NONE_ERASED = "NOT EXISTS (SELECT 1 FROM authors WHERE uuid IN ($1, $2) AND erased_at IS NOT NULL)"
+
+
 async def follow(db: Executor, *, follower: uuid.UUID, followee: uuid.UUID) -> bool:
-    """Add a follow edge; True when it was new."""
+    """Add a follow edge (never to or from an erased user); True when it was new."""
     added = await db.fetchval(
-        "INSERT INTO follows (follower_uuid, followee_uuid) VALUES ($1, $2) "
-        "ON CONFLICT DO NOTHING RETURNING 1",
+        "INSERT INTO follows (follower_uuid, followee_uuid) SELECT $1::uuid, $2::uuid "
+        f"WHERE {_NONE_ERASED} ON CONFLICT DO NOTHING RETURNING 1",
         follower,
         followee,
     )
@@ -121,16 +125,18 @@ async def unfollow(db: Executor, *, follower: uuid.UUID, followee: uuid.UUID) ->
 
 
 # A block is two rows: the blocker's `block` and the blocked user's `blocked` (migration 0005).
-_BLOCK = """
-INSERT INTO hidden (viewer_uuid, author_uuid, kind) VALUES ($1, $2, 'block'), ($2, $1, 'blocked')
+_BLOCK = f"""
+INSERT INTO hidden (viewer_uuid, author_uuid, kind)
+SELECT v.* FROM (VALUES ($1::uuid, $2::uuid, 'block'), ($2::uuid, $1::uuid, 'blocked')) v WHERE {_NONE_ERASED}
 ON CONFLICT DO NOTHING
-"""
+"""  # noqa: S608 - a constant SQL fragment, values are bind parameters
 _UNBLOCK = """
 DELETE FROM hidden
 WHERE (viewer_uuid, author_uuid, kind) IN (($1::uuid, $2::uuid, 'block'), ($2::uuid, $1::uuid, 'blocked'))
 """
-_MUTE = """
-INSERT INTO hidden (viewer_uuid, author_uuid, kind, until) VALUES ($1, $2, 'mute', $3)
+_MUTE = f"""
+INSERT INTO hidden (viewer_uuid, author_uuid, kind, until)
+SELECT $1::uuid, $2::uuid, 'mute', $3 WHERE {_NONE_ERASED}
 ON CONFLICT (viewer_uuid, author_uuid, kind) DO UPDATE SET until = excluded.until
 """
 _UNMUTE = "DELETE FROM hidden WHERE viewer_uuid = $1 AND author_uuid = $2 AND kind = 'mute'"
@@ -153,4 +159,17 @@ async def unmute(db: Executor, *, muter: uuid.UUID, muted: uuid.UUID) -> None:
 
 async def set_suspended(db: Executor, *, user: uuid.UUID, suspended: bool) -> None:
     """Mark a user suspended or not; an author not projected yet takes it from their `author` event."""
-    await db.execute("UPDATE authors SET suspended = $2 WHERE uuid = $1", user, suspended)
+    await db.execute(
+        "UPDATE authors SET suspended = $2 WHERE uuid = $1 AND erased_at IS NULL", user, suspended
+    )
+
+
+async def writer(conn: asyncpg.Connection, user: uuid.UUID) -> asyncpg.Record | None:
+    """Whether a writer is suspended or erased, locked `FOR KEY SHARE` until the caller's transaction ends.
+
+    The lock is the one the writer's inserts take anyway (their foreign key to `authors`); it makes an
+    erasure (`FOR UPDATE`, account/repository.py) wait for writes in flight and writes wait for it.
+    """
+    return await conn.fetchrow(
+        "SELECT suspended, erased_at IS NOT NULL AS erased FROM authors WHERE uuid = $1 FOR KEY SHARE", user
+    )

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter
+from fastapi import APIRouter, BackgroundTasks
 
+from activity_service.account import service as account_service
 from activity_service.authors import service
 from activity_service.authors.schemas import Applied, AuthorIn, FollowIn
 from activity_service.db import PoolDep
+from activity_service.dependencies import S3Dep, SettingsDep
 from cruddur_common.contracts import BatchIn, BatchResult
 from cruddur_common.errors import ERROR_RESPONSES, Unprocessable
 
@@ -48,6 +50,15 @@ async def delete_follow(edge: FollowIn, pool: PoolDep) -> Applied:
     response_model=BatchResult,
     summary="Apply a batch of author and follow events in order (the user service's outbox)",
 )
-async def projection_events(batch: BatchIn, pool: PoolDep) -> BatchResult:
-    """One result per event; an event refused for good (invalid data) does not stop the ones after it."""
-    return await service.apply_events(pool, batch.events)
+async def projection_events(
+    batch: BatchIn, pool: PoolDep, s3: S3Dep, settings: SettingsDep, background: BackgroundTasks
+) -> BatchResult:
+    """One result per event; an event refused for good (invalid data) does not stop the ones after it.
+
+    An erased user's pictures leave S3 right after the answer (the purge retries what is left).
+    """
+
+    def drain(user: uuid.UUID) -> None:
+        background.add_task(account_service.drain_media, pool, s3, bucket=settings.assets_bucket, user=user)
+
+    return await service.apply_events(pool, batch.events, on_erased=drain)

@@ -8,7 +8,7 @@ from typing import Annotated, Literal, TypeAlias
 
 from pydantic import BaseModel, Field
 
-from cruddur_common.contracts import RelationEvent
+from cruddur_common.contracts import ErasureEvent, RelationEvent
 from cruddur_common.urls import PublicUrl
 
 
@@ -47,7 +47,9 @@ class FollowEvent(FollowIn):
     type: Literal["follow", "unfollow"]
 
 
-ProjectionEvent: TypeAlias = Annotated[AuthorEvent | FollowEvent | RelationEvent, Field(discriminator="type")]
+ProjectionEvent: TypeAlias = Annotated[
+    AuthorEvent | FollowEvent | RelationEvent | ErasureEvent, Field(discriminator="type")
+]
 
 
 class Applied(BaseModel):

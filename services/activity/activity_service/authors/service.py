@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 import asyncpg
 import httpx
 from pydantic import TypeAdapter
 
+from activity_service.account import service as account_service
 from activity_service.authors import clients, repository
 from activity_service.authors.repository import Executor
 from activity_service.authors.schemas import AuthorEvent, AuthorIn, FollowEvent, FollowIn, ProjectionEvent
 from activity_service.db import transaction
+from activity_service.errors import AccountDeleted, Suspended
 from activity_service.settings import Settings
 from activity_service.timeline import repository as timeline
 from cruddur_common.auth import Principal
 from cruddur_common.contracts import (
     BatchResult,
     BlockEvent,
+    ErasureEvent,
     EventResult,
     MuteEvent,
     RelationEvent,
@@ -29,6 +33,7 @@ from cruddur_common.contracts import (
 )
 
 _cache: dict[str, uuid.UUID] = {}
+OnErased = Callable[[uuid.UUID], None]  # told each user erased, once the batch is committed
 
 
 async def uuid_for(
@@ -46,6 +51,19 @@ async def uuid_for(
             _cache.clear()
         _cache[principal.sub] = found
     return found
+
+
+async def check_writer(conn: asyncpg.Connection, user: uuid.UUID) -> None:
+    """Refuse any write by a suspended (403 `suspended`) or erased (401 `account_deleted`) user.
+
+    Their token outlives the account's disabling or deletion; the row lock (repository.writer) orders the
+    write against an erasure in flight.
+    """
+    state = await repository.writer(conn, user)
+    if state is not None and state["erased"]:
+        raise AccountDeleted()
+    if state is not None and state["suspended"]:
+        raise Suspended("This account is suspended.")
 
 
 async def apply_author(pool: asyncpg.Pool, author: AuthorIn) -> bool:
@@ -66,12 +84,18 @@ async def apply_follow(pool: asyncpg.Pool, edge: FollowIn, *, following: bool) -
 _EVENT: TypeAdapter[ProjectionEvent] = TypeAdapter(ProjectionEvent)
 
 
-async def apply_events(pool: asyncpg.Pool, events: list[object]) -> BatchResult:
+def _ignore(_: uuid.UUID) -> None:
+    pass
+
+
+async def apply_events(
+    pool: asyncpg.Pool, events: list[object], *, on_erased: OnErased = _ignore
+) -> BatchResult:
     """Apply the user service's outbox events in order; one refused for good does not stop the rest.
 
     A batch is applied as its net effect in one transaction (`_apply_net`); should the database refuse
     any of it (a self-follow's check), it is applied again event by event so that only that event is
-    refused.
+    refused. `on_erased` hears of each erased user after the commit (their pictures' S3 objects).
     """
     parsed = validate_each(events, model=_EVENT)
     try:
@@ -80,7 +104,10 @@ async def apply_events(pool: asyncpg.Pool, events: list[object]) -> BatchResult:
     except Exception as exc:
         if not refused_by_database(exc):
             raise  # the call fails and is retried: the database is away
-        return await _apply_each(pool, events)
+        return await _apply_each(pool, events, on_erased=on_erased)
+    for event in parsed:
+        if isinstance(event, ErasureEvent):
+            on_erased(event.user)
     return BatchResult(results=[e if isinstance(e, EventResult) else EventResult(ok=True) for e in parsed])
 
 
@@ -92,20 +119,24 @@ async def _apply_net(conn: asyncpg.Connection, events: list[ProjectionEvent]) ->
     transactions: the user outbox's lag (p99 4-7 s while activity's own stayed under 1 s). An author
     write keeps the newest copy anyway (`updated_at`), and an edge's last event decides whether it exists.
     Blocks, mutes and suspensions are independent of authors and follows, so their last event decides too.
+    An erasure is final wherever it stands in the batch: it is applied first, and its tombstone makes every
+    write about that user (before or after it in the batch, or delivered later) a no-op.
     """
     newest: dict[uuid.UUID, AuthorIn] = {}
     edges: dict[tuple[uuid.UUID, uuid.UUID], bool] = {}
     relations = _NetRelations()
     for event in events:
-        if isinstance(event, AuthorEvent | FollowEvent):
+        if isinstance(event, ErasureEvent):
+            await account_service.erase(conn, user=event.user, sub=event.sub)
+        elif isinstance(event, AuthorEvent | FollowEvent):
             authors = [event.author] if isinstance(event, AuthorEvent) else [event.follower, event.followee]
             for author in authors:
                 kept = newest.get(author.uuid)
                 if kept is None or kept.updated_at <= author.updated_at:
                     newest[author.uuid] = author
-        if isinstance(event, FollowEvent):
-            edges[(event.follower.uuid, event.followee.uuid)] = event.type == "follow"
-        elif not isinstance(event, AuthorEvent):
+            if isinstance(event, FollowEvent):
+                edges[(event.follower.uuid, event.followee.uuid)] = event.type == "follow"
+        else:
             relations.add(event)
     for author in newest.values():
         await repository.upsert_author(conn, author)
@@ -124,10 +155,10 @@ class _NetRelations:
     def add(self, event: RelationEvent) -> None:
         if isinstance(event, BlockEvent):
             key = ("block", event.blocker, event.blocked)
-        elif isinstance(event, SuspensionEvent):
-            key = ("suspension", event.user, event.user)
-        else:
+        elif isinstance(event, MuteEvent | UnmuteEvent):
             key = ("mute", event.muter, event.muted)
+        else:
+            key = (event.type, event.user, event.user)
         self._last[key] = event
 
     def last(self) -> list[RelationEvent]:
@@ -135,14 +166,14 @@ class _NetRelations:
 
 
 async def _apply_relation(db: Executor, event: RelationEvent) -> None:
-    """Apply one block, unblock, mute, unmute or suspension event (each is idempotent)."""
+    """Apply one block, unblock, mute, unmute or suspension event (each is idempotent; erasures: `erase`)."""
     if isinstance(event, BlockEvent):
         await repository.set_block(db, blocker=event.blocker, blocked=event.blocked, on=event.type == "block")
     elif isinstance(event, MuteEvent):
         await repository.set_mute(db, muter=event.muter, muted=event.muted, until=event.until)
     elif isinstance(event, UnmuteEvent):
         await repository.unmute(db, muter=event.muter, muted=event.muted)
-    else:
+    elif isinstance(event, SuspensionEvent):
         await repository.set_suspended(db, user=event.user, suspended=event.suspended)
 
 
@@ -162,11 +193,15 @@ async def _set_edge(
     return changed
 
 
-async def _apply_each(pool: asyncpg.Pool, events: list[object]) -> BatchResult:
+async def _apply_each(pool: asyncpg.Pool, events: list[object], *, on_erased: OnErased) -> BatchResult:
     """The batch event by event, each in its own transaction."""
 
     async def apply(event: ProjectionEvent) -> None:
-        if isinstance(event, AuthorEvent):
+        if isinstance(event, ErasureEvent):
+            async with transaction(pool) as conn:
+                await account_service.erase(conn, user=event.user, sub=event.sub)
+            on_erased(event.user)
+        elif isinstance(event, AuthorEvent):
             await apply_author(pool, event.author)
         elif isinstance(event, FollowEvent):
             await apply_follow(pool, event, following=event.type == "follow")

@@ -92,12 +92,6 @@ async def live_target(
     )
 
 
-async def suspended(conn: asyncpg.Connection, user_uuid: uuid.UUID) -> bool:
-    """Whether a moderator suspended this user (the author projection's copy)."""
-    found = await conn.fetchval("SELECT suspended FROM authors WHERE uuid = $1", user_uuid)
-    return bool(found)
-
-
 _TOGGLES = {
     ("likes", True): "INSERT INTO likes (activity_uuid, user_uuid) VALUES ($1, $2) ON CONFLICT DO NOTHING "
     "RETURNING activity_uuid",

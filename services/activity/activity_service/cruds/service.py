@@ -9,6 +9,7 @@ from typing import Any
 
 import asyncpg
 
+from activity_service.authors.service import check_writer
 from activity_service.cruds import repository
 from activity_service.cruds.schemas import MAX_CRUD_CHARS, MAX_REPLY_CHARS, LikeState, RepostState
 from activity_service.cruds.text import clean_message, hashtags, mentions
@@ -18,7 +19,6 @@ from activity_service.errors import (
     Blocked,
     NotAuthor,
     ReplyExpiry,
-    Suspended,
     TtlTooLong,
 )
 from activity_service.media import service as media_service
@@ -34,12 +34,6 @@ Notify = Callable[[], None]
 
 def _expiry(ttl: str) -> datetime:
     return datetime.now(UTC) + preset(ttl)
-
-
-async def _check_writer(conn: asyncpg.Connection, user: uuid.UUID) -> None:
-    """403 `suspended` for any write by a suspended user (their token outlives the account's disabling)."""
-    if await repository.suspended(conn, user):
-        raise Suspended("This account is suspended.")
 
 
 async def _target(conn: asyncpg.Connection, activity: uuid.UUID, *, writer: uuid.UUID) -> asyncpg.Record:
@@ -95,7 +89,7 @@ async def post(
     expires_at = _expiry(ttl)
     media_ids, alts = media_service.checked_refs(media)
     async with transaction(pool) as conn:
-        await _check_writer(conn, author)
+        await check_writer(conn, author)
         row = await repository.insert_crud(conn, user_uuid=author, message=text, expires_at=expires_at)
         pictures = await media_service.attach(
             conn, activity=row["uuid"], owner=author, ids=media_ids, alts=alts
@@ -131,7 +125,7 @@ async def reply(
     text = clean_message(message, max_chars=MAX_REPLY_CHARS)
     media_ids, alts = media_service.checked_refs(media)
     async with transaction(pool) as conn:
-        await _check_writer(conn, author)
+        await check_writer(conn, author)
         target = await _target(conn, parent, writer=author)
         row = await repository.insert_reply(conn, user_uuid=author, parent=parent, message=text)
         if row is None:  # expired since
@@ -188,7 +182,7 @@ async def _toggle(
     notify: Notify,
 ) -> int:
     async with transaction(pool) as conn:
-        await _check_writer(conn, reader)
+        await check_writer(conn, reader)
         if on:
             target = await _target(conn, activity, writer=reader)
         else:  # taking one's like or repost back stays possible across a block
@@ -259,7 +253,7 @@ async def _own(
 async def delete(pool: asyncpg.Pool, *, reader: uuid.UUID, activity: uuid.UUID, notify: Notify) -> None:
     """Delete one's own crud with everything below it; notifications about them are retracted."""
     async with transaction(pool) as conn:
-        await _check_writer(conn, reader)
+        await check_writer(conn, reader)
         row = await _own(conn, activity, reader=reader, what="delete")
         await _delete(conn, activity, row=row, keep_held=True)
     notify()
@@ -285,7 +279,7 @@ async def update_expiry(
     """
     life = None if ttl == NOW else preset(ttl)
     async with transaction(pool) as conn:
-        await _check_writer(conn, reader)
+        await check_writer(conn, reader)
         row = await _own(conn, activity, reader=reader, what="change the end of")
         if row["reply_to_activity_uuid"] is not None:
             raise ReplyExpiry("Replies end with their crud: change the crud's end instead.")
@@ -357,17 +351,5 @@ async def _delete(
     else:
         await repository.delete(conn, activity, parent=parent)
     await events.queue(
-        conn,
-        [
-            events.event(
-                "retract",
-                actor=actor,
-                recipient=None,
-                activity_uuid=u,
-                activity_handle=actor["handle"],
-                preview=None,
-                expires_at=None,
-            )
-            for u in thread
-        ],
+        conn, [events.retract(u, actor=actor, activity_handle=actor["handle"]) for u in thread]
     )

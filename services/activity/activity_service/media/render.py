@@ -14,6 +14,7 @@ from typing import Any
 import orjson
 
 from activity_service.media.schemas import DISPLAY_SIZE, THUMBNAIL_SIZE, MediaStatus
+from cruddur_common.contracts import ExportPicture
 from cruddur_common.uploads import media_folder  # the processor's layout, one definition
 
 GRANT_EXPIRED = "grant_expired"
@@ -55,6 +56,14 @@ def render_media(
         }
         for p in pictures
     ]
+
+
+def render_export_pictures(stored: str | list[dict[str, Any]] | None) -> list[ExportPicture]:
+    """A crud's pictures in a data export: the assets-bucket key of each one's display JPEG, and its alt."""
+    if stored is None:
+        return []
+    pictures = orjson.loads(stored) if isinstance(stored, str) else stored
+    return [ExportPicture(key=f"{p['prefix']}/{DISPLAY_SIZE}.jpg", alt=p["alt"] or "") for p in pictures]
 
 
 def render_status(row: Mapping[str, Any], *, grant_over: bool) -> MediaStatus:

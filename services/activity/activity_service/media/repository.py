@@ -133,10 +133,13 @@ async def delete_orphans(
     return int(status.split()[-1])
 
 
-async def queued_deletions(conn: asyncpg.Connection, *, limit: int) -> list[str]:
-    """Picture folders whose objects are still to be deleted, locked for this run."""
+async def queued_deletions(conn: asyncpg.Connection, *, limit: int, under: str = "") -> list[str]:
+    """Picture folders (starting with `under`) whose objects are still to be deleted, locked for this run."""
     rows = await conn.fetch(
-        "SELECT prefix FROM media_deletions ORDER BY queued_at LIMIT $1 FOR UPDATE SKIP LOCKED", limit
+        "SELECT prefix FROM media_deletions WHERE starts_with(prefix, $2) "
+        "ORDER BY queued_at LIMIT $1 FOR UPDATE SKIP LOCKED",
+        limit,
+        under,
     )
     return [r["prefix"] for r in rows]
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import asyncpg
 
-from activity_service.cruds import repository as cruds_repository
+from activity_service.authors.service import check_writer
 from activity_service.db import transaction
 from activity_service.errors import (
     AltTooLong,
@@ -22,7 +22,6 @@ from activity_service.errors import (
     MediaInUse,
     MediaNotReady,
     MediaUnknown,
-    Suspended,
     TooManyMedia,
 )
 from activity_service.media import repository
@@ -62,8 +61,7 @@ async def grant(
         expires_in=settings.media_grant_seconds,
     )
     async with transaction(pool) as conn:
-        if await cruds_repository.suspended(conn, user):
-            raise Suspended("This account is suspended.")
+        await check_writer(conn, user)
         media_id = await repository.insert_grant(
             conn,
             user_uuid=user,

@@ -58,6 +58,21 @@ def event(
     return built.model_dump(mode="json", exclude_none=True)
 
 
+def retract(
+    activity_uuid: uuid.UUID, *, actor: Mapping[str, Any] | None = None, activity_handle: str | None = None
+) -> dict[str, Any]:
+    """A `retract` event: the crud is gone, its notifications go."""
+    return event(
+        "retract",
+        actor=actor,
+        recipient=None,
+        activity_uuid=activity_uuid,
+        activity_handle=activity_handle,
+        preview=None,
+        expires_at=None,
+    )
+
+
 async def queue(conn: asyncpg.Connection, bodies: list[dict[str, Any]]) -> None:
     """Write notification events in the caller's transaction."""
     await outbox.enqueue(conn, destination=NOTIFICATION, bodies=bodies)
