@@ -22,7 +22,8 @@ router = APIRouter(tags=["notification"], responses=ERROR_RESPONSES)
     responses={
         200: {
             "content": {"text/event-stream": {"schema": {"type": "string"}}},
-            "description": "Events `notification` and `message`; `id` is the per-person sequence number.",
+            "description": "Events `notification` and `message` (`id`: the per-person sequence number); "
+            "`closed` (`data.reason`: `stream_limit`, `account_deleted`) ends the stream.",
         }
     },
     summary="Live notifications and direct messages (server-sent events)",
@@ -38,7 +39,11 @@ async def live(
         ),
     ] = None,
 ) -> StreamingResponse:
-    """Send the token as `Authorization: Bearer` or, from EventSource, as `?access_token=`."""
+    """Send the token as `Authorization: Bearer` or, from EventSource, as `?access_token=`.
+
+    401 `account_deleted` once the account was deleted; its open streams end with `event: closed`.
+    """
+    await service.refuse_erased(context, principal.sub)
     resume = last_event_id_header if last_event_id_header is not None else last_event_id
     exp = principal.claims.get("exp")
     body = service.events(

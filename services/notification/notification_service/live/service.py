@@ -16,16 +16,23 @@ from datetime import UTC, datetime
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from notification_service.errors import AccountDeleted
 from notification_service.live.broker import CLOSED, Broker, Envelope
 from notification_service.live.render import render_envelope
 from notification_service.notifications import repository as notifications
+from notification_service.relations import repository as relations
 
 REPLAY_BATCH = 200
 RETRY_MS = 3000
 # A stream closed for a newer one of the same person asks its EventSource to come back slowly, so a
-# person with more tabs than the limit rotates through them instead of reconnecting in a tight loop.
+# person with more tabs than the limit rotates through them instead of reconnecting in a tight loop (a
+# stream closed because its account was deleted comes back to a 401 `account_deleted`).
 CLOSED_RETRY_MS = 30_000
-GOODBYE = f'retry: {CLOSED_RETRY_MS}\nevent: closed\ndata: {{"reason": "stream_limit"}}\n\n'.encode()
+
+
+def goodbye(reason: str) -> bytes:
+    """The last frame of a stream closed by the service: `event: closed` with its reason."""
+    return f'retry: {CLOSED_RETRY_MS}\nevent: closed\ndata: {{"reason": "{reason}"}}\n\n'.encode()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -62,6 +69,13 @@ async def _baseline(ctx: StreamContext, sub: str) -> int:
         return await notifications.last_seq(session, sub)
 
 
+async def refuse_erased(ctx: StreamContext, sub: str) -> None:
+    """401 `account_deleted` for a person who deleted their account (their token is valid a while yet)."""
+    async with ctx.sessions() as session:
+        if await relations.is_erased_sub(session, sub):
+            raise AccountDeleted
+
+
 async def events(
     ctx: StreamContext, *, sub: str, last_event_id: int | None, expires_at: float | None
 ) -> AsyncIterator[bytes]:
@@ -78,8 +92,8 @@ async def events(
             yield frame(envelope)
             last = envelope["id"]
         while True:
-            if inbox.closed:  # a newer stream of this person took its place
-                yield GOODBYE
+            if inbox.closed:  # a newer stream of this person took its place, or the account is gone
+                yield goodbye(inbox.reason)
                 return
             timeout = ctx.keepalive_seconds
             if expires_at is not None:
