@@ -7,6 +7,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from messaging_service.conversations import keys
+from messaging_service.conversations import repository as conversations
 from messaging_service.conversations.repository import Item, Table, deserialize, serialize
 
 
@@ -109,28 +110,15 @@ async def show_deleted(table: Table, *, owner_uuid: str, other_uuid: str, shown:
     late stream record of the other's messages can bring their text back. `shown_sk` names the line
     shown, so its own expiry or removal still steps the preview as usual.
     """
-    update = "SET other_deleted = :yes, last_message_sk = :frozen, last_message = :m"
-    removed = ["other_handle", "other_display_name", "other_avatar_url", "other_sub"]
-    values: Item = {":yes": True, ":frozen": keys.FROZEN_SK, ":m": shown["message"] if shown else ""}
-    if shown is not None:
-        update += ", last_message_at = :t, gsi1sk = :g, shown_sk = :shown"
-        values |= {
-            ":t": shown["created_at"],
-            ":g": keys.entry_gsi1sk(shown["created_at"], shown["message_group_uuid"]),
-            ":shown": shown["sk"],
-        }
-    else:
-        removed.append("shown_sk")
-    if shown is not None and "expires_at" in shown:
-        update += ", last_message_expires_at = :e"
-        values[":e"] = shown["expires_at"]
-    else:
-        removed.append("last_message_expires_at")
+    sets, removed, values = conversations.preview_shows(shown)
+    sets += ["other_deleted = :yes", "last_message_sk = :frozen"]
+    removed += ["other_handle", "other_display_name", "other_avatar_url", "other_sub"]
+    values |= {":yes": True, ":frozen": keys.FROZEN_SK}
     try:
         await table.client.update_item(
             TableName=table.name,
             Key=serialize({"pk": keys.user_pk(owner_uuid), "sk": keys.entry_sk(other_uuid)}),
-            UpdateExpression=f"{update} REMOVE {', '.join(removed)}",
+            UpdateExpression=f"SET {', '.join(sets)} REMOVE {', '.join(removed)}",
             ConditionExpression="attribute_exists(pk)",
             ExpressionAttributeValues=serialize(values),
         )

@@ -342,6 +342,32 @@ def _update(table: Table, key: Item, update: str, condition: str, values: Item) 
     return {"Update": write}
 
 
+def preview_shows(shown: Item | None) -> tuple[list[str], list[str], Item]:
+    """What makes an entry's preview show `shown` (None: an empty text that keeps its time).
+
+    The SET clauses, the attributes to REMOVE and the values, for a preview stepped back to an older
+    line (moderation's removal, an erasure): `shown_sk` names the line shown, so the stream processor
+    and a later removal or expiry of that line know it; it disappears with the line (its expiry copied).
+    """
+    sets, removed = ["last_message = :m"], []
+    values: Item = {":m": shown["message"] if shown else ""}
+    if shown is not None:
+        sets += ["last_message_at = :t", "gsi1sk = :g", "shown_sk = :shown"]
+        values |= {
+            ":t": shown["created_at"],
+            ":g": keys.entry_gsi1sk(shown["created_at"], shown["message_group_uuid"]),
+            ":shown": shown["sk"],
+        }
+    else:
+        removed.append("shown_sk")
+    if shown is not None and "expires_at" in shown:
+        sets.append("last_message_expires_at = :e")
+        values[":e"] = shown["expires_at"]
+    else:
+        removed.append("last_message_expires_at")
+    return sets, removed, values
+
+
 async def set_last_message(table: Table, *, owner_uuid: str, other_uuid: str, message: Item) -> bool:
     """Move an entry's preview to `message` unless it already shows this or a newer one (one UpdateItem)."""
     sk = message["sk"]
