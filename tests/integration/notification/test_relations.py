@@ -130,9 +130,9 @@ def test_a_suspended_actor_is_dropped_and_hidden_until_unsuspended(
 
     relate(notification_url, {"type": "suspension", "user": mallory["uuid"], "suspended": True})
     assert ingest(notification_url, event("message", alice, mallory)).json() == {"status": "dropped"}
-    listed = api.get("/api/notifications", headers=alice_user.headers).json()
-    assert [n["uuid"] for n in listed["items"]] == [from_carol["event_id"]]
-    assert listed["unread_count"] == 1
+    page = api.get("/api/notifications", headers=alice_user.headers).json()
+    assert [n["uuid"] for n in page["items"]] == [from_carol["event_id"]]
+    assert page["unread_count"] == 1
 
     relate(notification_url, {"type": "suspension", "user": mallory["uuid"], "suspended": False})
     assert listed(api, alice_user) == [from_carol["event_id"], before["event_id"]], "shown again"

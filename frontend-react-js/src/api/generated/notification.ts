@@ -72,7 +72,7 @@ export type paths = {
          * Live notifications and direct messages (server-sent events)
          * @description Send the token as `Authorization: Bearer` or, from EventSource, as `?access_token=`.
          *
-         *     401 `account_deleted` once the account was deleted; its open streams end with `event: closed`.
+         *     Once the account was deleted its streams end with `event: closed` (`account_deleted`), new ones at once.
          */
         get: operations["live_api_notifications_stream_get"];
         put?: never;

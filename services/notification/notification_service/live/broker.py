@@ -24,6 +24,7 @@ CHANNEL_PREFIX = "cruddur:notifications:"
 CLOSED: Envelope = {"id": -1, "event": "closed", "data": {}}
 # Why a stream was closed: the SSE `closed` event's `reason`.
 STREAM_LIMIT = "stream_limit"
+ACCOUNT_DELETED = "account_deleted"
 
 
 def closing_envelope(reason: str) -> Envelope:

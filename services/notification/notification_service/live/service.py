@@ -16,8 +16,7 @@ from datetime import UTC, datetime
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from notification_service.errors import AccountDeleted
-from notification_service.live.broker import CLOSED, Broker, Envelope
+from notification_service.live.broker import ACCOUNT_DELETED, CLOSED, Broker, Envelope
 from notification_service.live.render import render_envelope
 from notification_service.notifications import repository as notifications
 from notification_service.relations import repository as relations
@@ -26,7 +25,7 @@ REPLAY_BATCH = 200
 RETRY_MS = 3000
 # A stream closed for a newer one of the same person asks its EventSource to come back slowly, so a
 # person with more tabs than the limit rotates through them instead of reconnecting in a tight loop (a
-# stream closed because its account was deleted comes back to a 401 `account_deleted`).
+# stream of a deleted account is closed again at once, until its access token expires).
 CLOSED_RETRY_MS = 30_000
 
 
@@ -64,16 +63,12 @@ async def _after(ctx: StreamContext, sub: str, after_seq: int, up_to: int | None
             after_seq = rows[-1].seq
 
 
-async def _baseline(ctx: StreamContext, sub: str) -> int:
-    async with ctx.sessions() as session:
-        return await notifications.last_seq(session, sub)
-
-
-async def refuse_erased(ctx: StreamContext, sub: str) -> None:
-    """401 `account_deleted` for a person who deleted their account (their token is valid a while yet)."""
+async def _baseline(ctx: StreamContext, sub: str) -> int | None:
+    """The person's last sequence number; None when they deleted their account (one session)."""
     async with ctx.sessions() as session:
         if await relations.is_erased_sub(session, sub):
-            raise AccountDeleted
+            return None
+        return await notifications.last_seq(session, sub)
 
 
 async def events(
@@ -81,12 +76,17 @@ async def events(
 ) -> AsyncIterator[bytes]:
     """The stream: subscribe first, then replay what the client missed, then live events and keep-alives.
 
-    It ends when the access token expires (the client reconnects with a fresh one and Last-Event-ID), or
-    when the person opens more than `max_streams_per_user` streams on this task (the oldest ends).
+    It ends when the access token expires (the client reconnects with a fresh one and Last-Event-ID),
+    when the person opens more than `max_streams_per_user` streams on this task (the oldest ends), or
+    when they deleted their account (at once; checked after the headers, in the baseline's session, so
+    that opening many streams never waits on the pool before answering).
     """
     with ctx.broker.hub.subscribe(sub, limit=ctx.max_streams_per_user) as inbox:
         yield f"retry: {RETRY_MS}\n: connected\n\n".encode()
         current = await _baseline(ctx, sub)
+        if current is None:  # their access token is valid a while yet: the stream ends at once
+            yield goodbye(ACCOUNT_DELETED)
+            return
         last = current if last_event_id is None else min(last_event_id, current)
         for envelope in await _after(ctx, sub, last):
             yield frame(envelope)

@@ -22,7 +22,7 @@ from cruddur_common.contracts import (
     refused_by_database,
     validate_each,
 )
-from notification_service.live.broker import Broker, closing_envelope
+from notification_service.live.broker import ACCOUNT_DELETED, Broker, closing_envelope
 from notification_service.notifications import repository as notifications
 from notification_service.relations import repository
 from notification_service.relations.repository import Pair
@@ -59,10 +59,10 @@ async def apply_events(
 
 
 async def _close_streams(broker: Broker, erased: Erased) -> None:
-    """End the live streams of erased people on every task (they reconnect to a 401 `account_deleted`)."""
+    """End the live streams of erased people on every task (a reconnect is closed again at once)."""
     for sub in sorted(set(erased.values())):
         try:
-            await broker.publish(sub, closing_envelope("account_deleted"))
+            await broker.publish(sub, closing_envelope(ACCOUNT_DELETED))
         except Exception as exc:  # the erasure is committed; a stream left open gets nothing more
             log.warning("could not close the live streams of an erased account: %s", exc)
 
