@@ -235,7 +235,7 @@ class ErasureEvent(BaseModel):
     sub: str = Field(max_length=128, description="The user's Cognito `sub` (services that key by it).")
 
 
-RelationEvent: TypeAlias = BlockEvent | MuteEvent | UnmuteEvent | SuspensionEvent
+RelationEvent: TypeAlias = BlockEvent | MuteEvent | UnmuteEvent | SuspensionEvent | ErasureEvent
 MESSAGING_RELATIONS_PATH = "/internal/relations/events"  # the messaging service's consumer (erasure only)
 
 

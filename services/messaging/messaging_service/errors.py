@@ -1,6 +1,6 @@
 """Domain errors of the messaging service."""
 
-from cruddur_common.errors import Forbidden, NotFound, Unprocessable
+from cruddur_common.errors import Conflict, Forbidden, NotFound, Unauthorized, Unprocessable
 
 
 class MessageGroupNotFound(NotFound):
@@ -49,3 +49,16 @@ class MessageTtlInvalid(Unprocessable):
     """The message timer is not one of the presets (or null)."""
 
     code = "message_ttl_invalid"
+
+
+class RecipientDeleted(Conflict):
+    """The other member deleted their account: the conversation stays readable, nothing can be added."""
+
+    code = "recipient_deleted"
+
+
+class AccountDeleted(Unauthorized):
+    """The caller deleted their account (their access token is valid a while yet)."""
+
+    def __init__(self) -> None:
+        super().__init__("This account has been deleted.", code="account_deleted")

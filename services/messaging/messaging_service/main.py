@@ -8,6 +8,7 @@ import httpx
 from fastapi import FastAPI
 
 from cruddur_common.app import ServiceSpec, create_service_app
+from messaging_service.accounts.router import router as accounts_router
 from messaging_service.conversations.router import router
 from messaging_service.dependencies import open_messaging
 from messaging_service.moderation.router import router as moderation_router
@@ -36,7 +37,7 @@ def create_app(
             title="Cruddur messaging service",
             description="Direct messages between two people, stored in DynamoDB.",
             settings=settings or get_settings(),
-            routers=[router, moderation_router],
+            routers=[router, moderation_router, accounts_router],
             aws_services=("dynamodb", "sqs"),
             readiness=[("dynamodb", _dynamodb_ready)],
             readiness_detail=[("stream", _stream_detail)],

@@ -25,8 +25,12 @@ class Notification(Base):
     """One notification for one recipient; `seq` counts per recipient (the SSE event id)."""
 
     __tablename__ = "notifications"
-    # "Between these two people" when a block deletes what they sent each other (relations/service.py).
-    __table_args__ = (Index("ix_notifications_recipient_uuid_actor_uuid", "recipient_uuid", "actor_uuid"),)
+    # "Between these two people" when a block deletes what they sent each other (relations/service.py);
+    # "by this person" when an erasure deletes what they sent (the recipient's side has the first index).
+    __table_args__ = (
+        Index("ix_notifications_recipient_uuid_actor_uuid", "recipient_uuid", "actor_uuid"),
+        Index("ix_notifications_actor_uuid", "actor_uuid"),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     event_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), unique=True)
@@ -98,3 +102,18 @@ class SuspendedUser(Base):
     __tablename__ = "suspended_users"
 
     user_uuid: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+
+
+class ErasedUser(Base):
+    """A deleted account (issue 16): its notifications are gone and later events for or by it dropped.
+
+    Kept for good, so that an older event delivered after the erasure cannot bring the person back; the
+    `sub` refuses their live stream while their last access token is still valid.
+    """
+
+    __tablename__ = "erased_users"
+    __table_args__ = (Index("ix_erased_users_sub", "sub"),)
+
+    user_uuid: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    sub: Mapped[str] = mapped_column(String(128))
+    erased_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -8,6 +8,8 @@ from typing import Any
 import aioboto3
 import pytest
 
+from cruddur_common.registry import load_registry
+from devstack.stack import LocalStack
 from messaging_service.conversations.repository import Table
 from tests.support import TestUser
 
@@ -38,3 +40,10 @@ async def table(aws_env: dict[str, str]) -> AsyncIterator[Table]:
         "dynamodb", endpoint_url=aws_env["AWS_ENDPOINT_URL"], region_name=aws_env["AWS_REGION"]
     ) as client:
         yield Table(client=client, name=aws_env["MESSAGES_TABLE"])
+
+
+@pytest.fixture(scope="session")
+def messaging_url(stack: LocalStack) -> str:
+    """The messaging service itself (internal endpoints are not routed by the gateway)."""
+    entry = next(e for e in load_registry() if e.name == "messaging")
+    return stack.cfg.service_url(entry)

@@ -12,8 +12,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import asyncpg
 import httpx
 
+from cruddur_common.contracts import NOTIFICATION_BATCH_PATH, RELATIONS_BATCH_PATH
+from devstack.stack import LocalStack
+from notification_service.models import SCHEMA
 from tests.internal import internal_auth
 from tests.support import TestUser
 
@@ -57,6 +61,54 @@ def event(kind: str, recipient: dict[str, Any], actor: dict[str, Any], **overrid
 def ingest(url: str, body: dict[str, Any]) -> httpx.Response:
     """POST an event to the internal ingest endpoint."""
     return httpx.post(f"{url}/internal/notifications/events", json=body, timeout=10, auth=internal_auth())
+
+
+def relate(url: str, *events: dict[str, Any]) -> list[dict[str, Any]]:
+    """POST relation events (block, mute, suspension, erasure) as the user service's outbox does."""
+    response = httpx.post(
+        f"{url}{RELATIONS_BATCH_PATH}", json={"events": list(events)}, auth=internal_auth(), timeout=10
+    )
+    assert response.status_code == 200, response.text
+    return list(response.json()["results"])
+
+
+def ingest_all(url: str, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """POST a batch of ingest events as an outbox does; one result per event."""
+    response = httpx.post(
+        f"{url}{NOTIFICATION_BATCH_PATH}", json={"events": events}, auth=internal_auth(), timeout=10
+    )
+    assert response.status_code == 200, response.text
+    return list(response.json()["results"])
+
+
+def listed(api: httpx.Client, user: TestUser) -> list[str]:
+    """The event ids of a user's notifications, newest first."""
+    response = api.get("/api/notifications", headers=user.headers)
+    assert response.status_code == 200, response.text
+    return [n["uuid"] for n in response.json()["items"]]
+
+
+def sql(stack: LocalStack, statement: str, *args: Any) -> Any:
+    """One statement on the notification schema; the first value of its result (or its status)."""
+
+    def typed(value: Any) -> Any:  # uuids as text become uuid.UUID (a sub is cast back: `$1::uuid::text`)
+        if isinstance(value, list):
+            return [typed(v) for v in value]
+        if isinstance(value, str):
+            with contextlib.suppress(ValueError):
+                return uuid.UUID(value)
+        return value
+
+    async def run() -> Any:
+        conn = await asyncpg.connect(stack.cfg.db_url, server_settings={"search_path": SCHEMA})
+        try:
+            if statement.lstrip().upper().startswith("SELECT"):
+                return await conn.fetchval(statement, *map(typed, args))
+            return await conn.execute(statement, *map(typed, args))
+        finally:
+            await conn.close()
+
+    return asyncio.run(run())
 
 
 @dataclass

@@ -3,27 +3,34 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import asyncpg
 import httpx
 import pytest
 
 from cruddur_common import db
-from cruddur_common.contracts import NOTIFICATION_BATCH_PATH
+from cruddur_common.contracts import RELATIONS_BATCH_PATH
 from devstack.stack import LocalStack
 from notification_service.ingest import service
 from notification_service.models import SCHEMA
 from notification_service.relations import repository as relations
-from tests.integration.notification.support import event, identity, ingest, open_stream
+from tests.integration.notification.support import (
+    event,
+    identity,
+    ingest,
+    ingest_all,
+    listed,
+    open_stream,
+    relate,
+    sql,
+)
 from tests.internal import internal_auth
 from tests.support import TestUser
 
 pytestmark = pytest.mark.integration
-RELATIONS = "/internal/relations/events"
+RELATIONS = RELATIONS_BATCH_PATH
 STREAM = "/api/notifications/stream"
 KINDS = ("reply", "mention", "like", "repost", "follow", "message")
 
@@ -33,21 +40,21 @@ def test_a_block_drops_every_kind_both_ways_until_unblocked(
 ) -> None:
     alice_user, bob_user = make_user(), make_user()
     alice, bob, carol = identity(api, alice_user), identity(api, bob_user), identity(api, make_user())
-    _relate(notification_url, {"type": "block", "blocker": alice["uuid"], "blocked": bob["uuid"]})
+    relate(notification_url, {"type": "block", "blocker": alice["uuid"], "blocked": bob["uuid"]})
 
     to_alice = [event(kind, alice, bob) for kind in KINDS]
     to_bob = [event(kind, bob, alice) for kind in KINDS]
     from_carol = event("like", alice, carol)
-    assert all(r["ok"] for r in _batch(notification_url, [*to_alice, *to_bob, from_carol]))
+    assert all(r["ok"] for r in ingest_all(notification_url, [*to_alice, *to_bob, from_carol]))
     assert ingest(notification_url, event("reply", alice, bob)).json() == {"status": "dropped"}
     assert ingest(notification_url, event("message", bob, alice)).json() == {"status": "dropped"}
-    assert _uuids(api, alice_user) == [from_carol["event_id"]]
-    assert _uuids(api, bob_user) == []
+    assert listed(api, alice_user) == [from_carol["event_id"]]
+    assert listed(api, bob_user) == []
 
-    _relate(notification_url, {"type": "unblock", "blocker": alice["uuid"], "blocked": bob["uuid"]})
+    relate(notification_url, {"type": "unblock", "blocker": alice["uuid"], "blocked": bob["uuid"]})
     again = event("follow", alice, bob)
     assert ingest(notification_url, again).json() == {"status": "stored"}
-    assert _uuids(api, alice_user) == [again["event_id"], from_carol["event_id"]]
+    assert listed(api, alice_user) == [again["event_id"], from_carol["event_id"]]
 
 
 async def test_a_block_deletes_what_the_two_sent_each_other_and_the_stream_no_longer_has_it(
@@ -58,15 +65,15 @@ async def test_a_block_deletes_what_the_two_sent_each_other_and_the_stream_no_lo
     from_bob = [event("like", alice, bob), event("message", alice, bob)]
     from_alice = event("reply", bob, alice)
     from_carol = event("follow", alice, carol)
-    assert all(r["ok"] for r in _batch(notification_url, [*from_bob, from_alice, from_carol]))
+    assert all(r["ok"] for r in ingest_all(notification_url, [*from_bob, from_alice, from_carol]))
     async with httpx.AsyncClient(base_url=gateway_url, timeout=httpx.Timeout(10, read=None)) as client:
         async with open_stream(client, STREAM, headers=alice_user.headers | {"last-event-id": "0"}) as stream:
             assert [(await stream.next()).id for _ in range(3)] == [1, 2, 3]
 
             # bob blocks alice: the blocked one is not told, but nothing stays between them
-            _relate(notification_url, {"type": "block", "blocker": bob["uuid"], "blocked": alice["uuid"]})
-            assert _uuids(api, alice_user) == [from_carol["event_id"]]
-            assert _uuids(api, bob_user) == []
+            relate(notification_url, {"type": "block", "blocker": bob["uuid"], "blocked": alice["uuid"]})
+            assert listed(api, alice_user) == [from_carol["event_id"]]
+            assert listed(api, bob_user) == []
             unread = api.get("/api/notifications", headers=alice_user.headers).json()["unread_count"]
             assert unread == 1
 
@@ -90,26 +97,26 @@ def test_a_mute_hides_the_muted_from_the_muter_only_and_never_their_messages(
     alice_user, bob_user = make_user(), make_user()
     alice, bob = identity(api, alice_user), identity(api, bob_user)
     week = (datetime.now(UTC) + timedelta(days=7)).isoformat()
-    _relate(notification_url, {"type": "mute", "muter": alice["uuid"], "muted": bob["uuid"], "until": week})
+    relate(notification_url, {"type": "mute", "muter": alice["uuid"], "muted": bob["uuid"], "until": week})
 
     muted = [event(kind, alice, bob) for kind in KINDS if kind != "message"]
     message = event("message", alice, bob)
     to_bob = event("like", bob, alice)
-    assert all(r["ok"] for r in _batch(notification_url, [*muted, message, to_bob]))
-    assert _uuids(api, alice_user) == [message["event_id"]], "direct messages still arrive"
-    assert _uuids(api, bob_user) == [to_bob["event_id"]], "a mute is one way"
+    assert all(r["ok"] for r in ingest_all(notification_url, [*muted, message, to_bob]))
+    assert listed(api, alice_user) == [message["event_id"]], "direct messages still arrive"
+    assert listed(api, bob_user) == [to_bob["event_id"]], "a mute is one way"
 
     # the week passes (the database's clock, not a sleep): the mute lapses by itself
-    _sql(stack, "UPDATE mutes SET until = now() - interval '1 second' WHERE muter = $1", alice["uuid"])
+    sql(stack, "UPDATE mutes SET until = now() - interval '1 second' WHERE muter = $1", alice["uuid"])
     lapsed = event("follow", alice, bob)
     assert ingest(notification_url, lapsed).json() == {"status": "stored"}
 
-    _relate(notification_url, {"type": "mute", "muter": alice["uuid"], "muted": bob["uuid"], "until": None})
+    relate(notification_url, {"type": "mute", "muter": alice["uuid"], "muted": bob["uuid"], "until": None})
     assert ingest(notification_url, event("like", alice, bob)).json() == {"status": "dropped"}
-    _relate(notification_url, {"type": "unmute", "muter": alice["uuid"], "muted": bob["uuid"]})
+    relate(notification_url, {"type": "unmute", "muter": alice["uuid"], "muted": bob["uuid"]})
     unmuted = event("like", alice, bob)
     assert ingest(notification_url, unmuted).json() == {"status": "stored"}
-    assert _uuids(api, alice_user) == [unmuted["event_id"], lapsed["event_id"], message["event_id"]]
+    assert listed(api, alice_user) == [unmuted["event_id"], lapsed["event_id"], message["event_id"]]
 
 
 def test_a_suspended_actor_is_dropped_and_hidden_until_unsuspended(
@@ -119,16 +126,16 @@ def test_a_suspended_actor_is_dropped_and_hidden_until_unsuspended(
     alice, mallory, carol = identity(api, alice_user), identity(api, make_user()), identity(api, make_user())
     before = event("reply", alice, mallory)
     from_carol = event("like", alice, carol)
-    assert all(r["ok"] for r in _batch(notification_url, [before, from_carol]))
+    assert all(r["ok"] for r in ingest_all(notification_url, [before, from_carol]))
 
-    _relate(notification_url, {"type": "suspension", "user": mallory["uuid"], "suspended": True})
+    relate(notification_url, {"type": "suspension", "user": mallory["uuid"], "suspended": True})
     assert ingest(notification_url, event("message", alice, mallory)).json() == {"status": "dropped"}
-    listed = api.get("/api/notifications", headers=alice_user.headers).json()
-    assert [n["uuid"] for n in listed["items"]] == [from_carol["event_id"]]
-    assert listed["unread_count"] == 1
+    page = api.get("/api/notifications", headers=alice_user.headers).json()
+    assert [n["uuid"] for n in page["items"]] == [from_carol["event_id"]]
+    assert page["unread_count"] == 1
 
-    _relate(notification_url, {"type": "suspension", "user": mallory["uuid"], "suspended": False})
-    assert _uuids(api, alice_user) == [from_carol["event_id"], before["event_id"]], "shown again"
+    relate(notification_url, {"type": "suspension", "user": mallory["uuid"], "suspended": False})
+    assert listed(api, alice_user) == [from_carol["event_id"], before["event_id"]], "shown again"
     assert ingest(notification_url, event("follow", alice, mallory)).json() == {"status": "stored"}
 
 
@@ -143,13 +150,13 @@ def test_a_relation_batch_is_applied_in_order_and_a_bad_event_is_refused_alone(
     unblock = block | {"type": "unblock"}
     self_block = {"type": "block", "blocker": carol["uuid"], "blocked": carol["uuid"]}
     mute = {"type": "mute", "muter": alice["uuid"], "muted": carol["uuid"], "until": None}
-    results = _relate(
+    results = relate(
         notification_url, block, {"type": "shun", "who": "x"}, unblock, self_block, mute, mute, block, unblock
     )
     assert [r["ok"] for r in results] == [True, False, True, False, True, True, True, True]
     assert results[1]["error"].startswith("invalid:")
     assert "CheckViolation" in results[3]["error"]
-    assert _uuids(api, alice_user) == [], "each block deleted what came before it, even if lifted since"
+    assert listed(api, alice_user) == [], "each block deleted what came before it, even if lifted since"
     after = event("like", alice, bob)
     assert ingest(notification_url, after).json() == {"status": "stored"}, "the last event decides: unblocked"
     assert ingest(notification_url, event("like", alice, carol)).json() == {"status": "dropped"}, "muted"
@@ -177,7 +184,7 @@ def test_an_ingest_batch_asks_about_relations_once_whatever_its_size(
 ) -> None:
     """Set-based like the rest of the batch path (issue 12): one query for the batch, not one per event."""
     people = [identity(api, make_user()) for _ in range(4)]
-    _relate(notification_url, {"type": "block", "blocker": people[0]["uuid"], "blocked": people[1]["uuid"]})
+    relate(notification_url, {"type": "block", "blocker": people[0]["uuid"], "blocked": people[1]["uuid"]})
     batch = [event(kind, to, by) for kind in KINDS for to in people for by in people if to is not by]
     calls: list[int] = []
     hidden_among = relations.hidden_among
@@ -203,51 +210,6 @@ def test_an_ingest_batch_asks_about_relations_once_whatever_its_size(
 
     assert asyncio.run(scenario()) == [True] * len(batch)
     assert calls == [12], "one query for the batch's 12 distinct (actor, recipient) pairs"
-    stored = _sql(stack, "SELECT count(*) FROM notifications WHERE event_id = ANY($1::uuid[])",
+    stored = sql(stack, "SELECT count(*) FROM notifications WHERE event_id = ANY($1::uuid[])",
                   [e["event_id"] for e in batch])  # fmt: skip
     assert stored == len(batch) - 2 * len(KINDS), "everything but what went between 0 and 1, both ways"
-
-
-def _relate(notification_url: str, *events: dict[str, Any]) -> list[dict[str, Any]]:
-    response = httpx.post(
-        f"{notification_url}{RELATIONS}", json={"events": list(events)}, auth=internal_auth(), timeout=10
-    )
-    assert response.status_code == 200, response.text
-    return list(response.json()["results"])
-
-
-def _batch(notification_url: str, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    response = httpx.post(
-        f"{notification_url}{NOTIFICATION_BATCH_PATH}",
-        json={"events": events},
-        auth=internal_auth(),
-        timeout=10,
-    )
-    assert response.status_code == 200, response.text
-    return list(response.json()["results"])
-
-
-def _uuids(api: httpx.Client, user: TestUser) -> list[str]:
-    response = api.get("/api/notifications", headers=user.headers)
-    assert response.status_code == 200, response.text
-    return [n["uuid"] for n in response.json()["items"]]
-
-
-def _sql(stack: LocalStack, statement: str, *args: Any) -> Any:
-    """One statement on the notification schema; the first value of its result (or its status)."""
-
-    def typed(value: Any) -> Any:
-        if isinstance(value, list):
-            return [typed(v) for v in value]
-        return uuid.UUID(value) if isinstance(value, str) else value
-
-    async def run() -> Any:
-        conn = await asyncpg.connect(stack.cfg.db_url, server_settings={"search_path": SCHEMA})
-        try:
-            if statement.lstrip().upper().startswith("SELECT"):
-                return await conn.fetchval(statement, *map(typed, args))
-            return await conn.execute(statement, *map(typed, args))
-        finally:
-            await conn.close()
-
-    return asyncio.run(run())

@@ -180,6 +180,46 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/internal/relations/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Apply a batch of account erasures in order (the user service's outbox; idempotent)
+         * @description One result per event: `erasure` is applied; other relation events are `ok: false`, not for here.
+         */
+        post: operations["relation_events_internal_relations_events_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/internal/users/{user_uuid}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A person's conversations and their live lines (the user service's data export)
+         * @description Most recent conversation first, its lines oldest first; empty lists for an unknown person.
+         */
+        get: operations["export_internal_users__user_uuid__export_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/ready": {
         parameters: {
             query?: never;
@@ -201,6 +241,22 @@ export type paths = {
 export type webhooks = Record<string, never>;
 export type components = {
     schemas: {
+        /**
+         * BatchIn
+         * @description The body of a batch call: events in queue order (each is validated by the consumer on its own).
+         */
+        BatchIn: {
+            /** Events */
+            events: unknown[];
+        };
+        /**
+         * BatchResult
+         * @description One result per event of the batch, in the same order.
+         */
+        BatchResult: {
+            /** Results */
+            results: components["schemas"]["EventResult"][];
+        };
         /**
          * CreatedMessage
          * @description The message just sent, and the conversation it is in.
@@ -290,6 +346,63 @@ export type components = {
             error: components["schemas"]["ErrorBody"];
         };
         /**
+         * EventResult
+         * @description What the consumer did with one event: applied (ok) or refused for good (error says why).
+         */
+        EventResult: {
+            /** Error */
+            error?: string | null;
+            /** Ok */
+            ok: boolean;
+        };
+        /**
+         * ExportConversation
+         * @description One conversation, oldest line first; `with_handle` is null for a deleted account.
+         */
+        ExportConversation: {
+            /**
+             * Message Group Uuid
+             * Format: uuid
+             */
+            message_group_uuid: string;
+            /** Messages */
+            messages: components["schemas"]["ExportMessage"][];
+            /** With Display Name */
+            with_display_name: string;
+            /** With Handle */
+            with_handle: string | null;
+            /** With Uuid */
+            with_uuid: string | null;
+        };
+        /**
+         * ExportMessage
+         * @description One line of a conversation (a message, or a `timer` line).
+         */
+        ExportMessage: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Expires At */
+            expires_at?: string | null;
+            /**
+             * Kind
+             * @default message
+             * @enum {string}
+             */
+            kind: "message" | "timer";
+            /** Message */
+            message: string;
+            /** Mine */
+            mine: boolean;
+            /**
+             * Uuid
+             * Format: uuid
+             */
+            uuid: string;
+        };
+        /**
          * Health
          * @description Liveness: the process answers.
          */
@@ -376,9 +489,9 @@ export type components = {
         MessageGroup: {
             /**
              * Avatar Url
-             * @description The other participant's avatar.
+             * @description The other participant's avatar (null: a deleted account).
              */
-            avatar_url: string;
+            avatar_url: string | null;
             /**
              * Created At
              * Format: date-time
@@ -387,7 +500,7 @@ export type components = {
             created_at: string;
             /**
              * Display Name
-             * @description The other participant's display name.
+             * @description The other participant's display name ("Deleted account" for a deleted account).
              */
             display_name: string;
             /**
@@ -397,9 +510,9 @@ export type components = {
             expires_at?: string | null;
             /**
              * Handle
-             * @description The other participant's handle.
+             * @description The other participant's handle (null: a deleted account).
              */
-            handle: string;
+            handle: string | null;
             /**
              * Message
              * @description The last message of the conversation ("" once it has expired).
@@ -460,6 +573,14 @@ export type components = {
              * Format: uuid
              */
             uuid: string;
+        };
+        /**
+         * MessagingExport
+         * @description The messaging service's part of an export: the user's conversations and their lines.
+         */
+        MessagingExport: {
+            /** Conversations */
+            conversations: components["schemas"]["ExportConversation"][];
         };
         /**
          * Readiness
@@ -672,6 +793,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The other member deleted their account (`recipient_deleted`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Invalid input */
             422: {
                 headers: {
@@ -833,6 +963,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The other member deleted their account (`recipient_deleted`) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1177,6 +1316,155 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is unavailable (`dependency_unavailable`); see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    relation_events_internal_relations_events_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchResult"];
+                };
+            };
+            /** @description The body is not valid JSON (`invalid_body`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is unavailable (`dependency_unavailable`); see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    export_internal_users__user_uuid__export_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessagingExport"];
                 };
             };
             /** @description Missing or invalid access token */

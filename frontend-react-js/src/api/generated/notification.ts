@@ -71,6 +71,8 @@ export type paths = {
         /**
          * Live notifications and direct messages (server-sent events)
          * @description Send the token as `Authorization: Bearer` or, from EventSource, as `?access_token=`.
+         *
+         *     Once the account was deleted its streams end with `event: closed` (`account_deleted`), new ones at once.
          */
         get: operations["live_api_notifications_stream_get"];
         put?: never;
@@ -189,7 +191,7 @@ export type paths = {
         get?: never;
         put?: never;
         /**
-         * Apply a batch of block, mute and suspension events in order (the user service's outbox)
+         * Apply a batch of block, mute, suspension and erasure events in order (the user outbox)
          * @description One result per event; an event refused for good (invalid data) does not stop the ones after it.
          */
         post: operations["relation_events_internal_relations_events_post"];
@@ -754,7 +756,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Events `notification` and `message`; `id` is the per-person sequence number. */
+            /** @description Events `notification` and `message` (`id`: the per-person sequence number); `closed` (`data.reason`: `stream_limit`, `account_deleted`) ends the stream. */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -26,6 +26,12 @@ MESSAGE_ID_SK = "MSG"
 # An evidence hold by its report id: which message it keeps.
 HOLD = "HOLD#"
 HOLD_SK = "HOLD"
+# A deleted account (issue 16): its tombstone, so that no new conversation with it can start.
+ERASED = "ERASED#"
+ERASED_SK = "ERASED"
+# The `last_message_sk` of an entry whose other member deleted their account: above every message key,
+# so the stream processor never moves that preview again (nobody can write into the conversation).
+FROZEN_SK = f"{MESSAGE}~"
 _TS_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 _TS = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z"
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
@@ -79,6 +85,11 @@ def message_id_pk(message_uuid: uuid.UUID | str) -> str:
 def hold_pk(report_id: uuid.UUID | str) -> str:
     """Partition of the item that says which message a report's hold keeps."""
     return f"{HOLD}{report_id}"
+
+
+def erased_pk(user_uuid: uuid.UUID | str) -> str:
+    """Partition of a deleted account's tombstone."""
+    return f"{ERASED}{user_uuid}"
 
 
 def is_message_key(pk: str, sk: str) -> bool:

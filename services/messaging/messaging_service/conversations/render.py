@@ -7,6 +7,7 @@ from datetime import datetime
 from messaging_service.conversations import keys
 from messaging_service.conversations.repository import Item, is_expired
 from messaging_service.conversations.schemas import (
+    DELETED_ACCOUNT,
     CreatedMessage,
     Message,
     MessageGroup,
@@ -20,15 +21,17 @@ def _time(item: Item, field: str) -> datetime | None:
 
 
 def render_group(entry: Item, *, now: str) -> MessageGroup:
-    """My entry as the original `/api/message_groups` item; an expired preview shows no text."""
+    """My entry as the original `/api/message_groups` item; an expired preview shows no text, a deleted
+    account no handle and no avatar."""
     # alike render_message by shape, but an entry names the other person and the last message, a
     # message item its sender: two item kinds, two schemas (kept apart on purpose)
     expired = is_expired(entry, now=now, field="last_message_expires_at")
+    deleted = bool(entry.get("other_deleted"))  # the other deleted their account: their fields are gone
     return MessageGroup(
         uuid=entry["message_group_uuid"],
-        handle=entry["other_handle"],
-        display_name=entry["other_display_name"],
-        avatar_url=entry["other_avatar_url"],
+        handle=None if deleted else entry["other_handle"],
+        display_name=DELETED_ACCOUNT if deleted else entry["other_display_name"],
+        avatar_url=None if deleted else entry["other_avatar_url"],
         message="" if expired else entry["last_message"],
         created_at=keys.parse_ts(entry["last_message_at"]),
         message_ttl=entry.get("message_ttl"),

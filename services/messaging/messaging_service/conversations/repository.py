@@ -25,9 +25,21 @@ Item = dict[str, Any]
 class ConditionFailed(Exception):
     """A condition of the transaction failed: another request changed an item first."""
 
+    def __init__(self, failed: tuple[int, ...] = ()) -> None:
+        super().__init__(f"conditions failed: {failed}")
+        self.failed = failed  # the positions of the writes whose condition failed
+
 
 class ConversationExists(ConditionFailed):
     """Another request created the conversation of this pair first."""
+
+
+class AccountErased(Exception):
+    """One of the two deleted their account (its tombstone exists): no conversation can start."""
+
+    def __init__(self, user_uuid: str) -> None:
+        super().__init__(f"account {user_uuid} was deleted")
+        self.user_uuid = user_uuid
 
 
 class TransactionConflict(Exception):
@@ -151,10 +163,16 @@ def is_expired(item: Item, *, now: str, field: str = "expires_at") -> bool:
 
 
 async def _query(
-    table: Table, *, pk: str, limit: int, start: Item | None, index: str | None = None
+    table: Table,
+    *,
+    pk: str,
+    limit: int,
+    start: Item | None,
+    index: str | None = None,
+    consistent: bool = False,
 ) -> list[Item]:
     """One Query of a partition (of the table, or of `index`), newest first, from after `start`."""
-    kwargs: dict[str, Any] = {}
+    kwargs: dict[str, Any] = {"ConsistentRead": True} if consistent else {}
     if index is not None:
         kwargs["IndexName"] = index
     if start is not None:
@@ -194,11 +212,16 @@ async def get_group(table: Table, *, group_uuid: str) -> Item | None:
     return await get_item(table, pk=keys.group_pk(group_uuid), sk=keys.GROUP_META_SK)
 
 
-async def query_group(table: Table, *, group_uuid: str, limit: int, before_sk: str | None) -> list[Item]:
-    """A conversation's items newest first: the metadata item first when `before_sk` is None (one Query)."""
+async def query_group(
+    table: Table, *, group_uuid: str, limit: int, before_sk: str | None, consistent: bool = False
+) -> list[Item]:
+    """A conversation's items newest first: the metadata item first when `before_sk` is None (one Query).
+
+    `consistent`: a strongly consistent read (an erasure must see every message written before it).
+    """
     pk = keys.group_pk(group_uuid)
     start = None if before_sk is None else {"pk": pk, "sk": before_sk}
-    return await _query(table, pk=pk, limit=limit, start=start)
+    return await _query(table, pk=pk, limit=limit, start=start, consistent=consistent)
 
 
 async def put_message(table: Table, message: Item) -> None:
@@ -218,8 +241,9 @@ async def _transact(table: Table, writes: list[Item]) -> None:
         if exc.response["Error"]["Code"] != "TransactionCanceledException":
             raise
         reasons = [r.get("Code") for r in exc.response.get("CancellationReasons", [])]
-        if "ConditionalCheckFailed" in reasons:
-            raise ConditionFailed from exc
+        failed = tuple(i for i, code in enumerate(reasons) if code == "ConditionalCheckFailed")
+        if failed:
+            raise ConditionFailed(failed) from exc
         raise TransactionConflict from exc
 
 
@@ -233,12 +257,33 @@ def _put(table: Table, item: Item) -> Item:
     }
 
 
+def _not_erased(table: Table, user_uuid: str) -> Item:
+    """A transaction's check that `user_uuid` has no tombstone (did not delete their account)."""
+    key = {"pk": keys.erased_pk(user_uuid), "sk": keys.ERASED_SK}
+    return {
+        "ConditionCheck": {
+            "TableName": table.name,
+            "Key": serialize(key),
+            "ConditionExpression": "attribute_not_exists(pk)",
+        }
+    }
+
+
 async def create_group(table: Table, *, group: Item, entries: list[Item], message: Item) -> None:
-    """The conversation, both entries and the first message in one TransactWriteItems."""
+    """The conversation, both entries and the first message in one TransactWriteItems.
+
+    It also checks that neither member has a tombstone: AccountErased names one who deleted their
+    account (checked in the same request, so no extra round trip and no race with the erasure).
+    """
+    members = [m["uuid"] for m in group["members"]]
+    writes = [_put(table, item) for item in (group, *entries, message)]
     try:
-        await _transact(table, [_put(table, item) for item in (group, *entries, message)])
+        await _transact(table, [*writes, *(_not_erased(table, m) for m in members)])
     except ConditionFailed as exc:
-        raise ConversationExists from exc
+        erased = [members[i - len(writes)] for i in exc.failed if i >= len(writes)]
+        if erased:
+            raise AccountErased(erased[0]) from exc
+        raise ConversationExists(exc.failed) from exc
 
 
 async def set_timer(
@@ -295,6 +340,32 @@ def _update(table: Table, key: Item, update: str, condition: str, values: Item) 
     if values:
         write["ExpressionAttributeValues"] = serialize(values)
     return {"Update": write}
+
+
+def preview_shows(shown: Item | None) -> tuple[list[str], list[str], Item]:
+    """What makes an entry's preview show `shown` (None: an empty text that keeps its time).
+
+    The SET clauses, the attributes to REMOVE and the values, for a preview stepped back to an older
+    line (moderation's removal, an erasure): `shown_sk` names the line shown, so the stream processor
+    and a later removal or expiry of that line know it; it disappears with the line (its expiry copied).
+    """
+    sets, removed = ["last_message = :m"], []
+    values: Item = {":m": shown["message"] if shown else ""}
+    if shown is not None:
+        sets += ["last_message_at = :t", "gsi1sk = :g", "shown_sk = :shown"]
+        values |= {
+            ":t": shown["created_at"],
+            ":g": keys.entry_gsi1sk(shown["created_at"], shown["message_group_uuid"]),
+            ":shown": shown["sk"],
+        }
+    else:
+        removed.append("shown_sk")
+    if shown is not None and "expires_at" in shown:
+        sets.append("last_message_expires_at = :e")
+        values[":e"] = shown["expires_at"]
+    else:
+        removed.append("last_message_expires_at")
+    return sets, removed, values
 
 
 async def set_last_message(table: Table, *, owner_uuid: str, other_uuid: str, message: Item) -> bool:

@@ -34,6 +34,12 @@ router = APIRouter(tags=["messaging"], responses=ERROR_RESPONSES)
 BLOCKED_RESPONSES: dict[int | str, dict[str, Any]] = {
     403: {"model": ErrorResponse, "description": "One of the two blocked the other (`blocked`)"}
 }
+WRITE_RESPONSES = BLOCKED_RESPONSES | {
+    409: {
+        "model": ErrorResponse,
+        "description": "The other member deleted their account (`recipient_deleted`)",
+    }
+}
 
 
 @router.get(
@@ -71,7 +77,7 @@ async def find_message_group(
 @router.put(
     "/api/message_groups/{message_group_uuid}",
     response_model=MessageGroupSettings,
-    responses=BLOCKED_RESPONSES,
+    responses=WRITE_RESPONSES,
     summary="Set or clear a conversation's message timer (members only)",
 )
 async def update_message_group(
@@ -111,7 +117,7 @@ async def list_messages(
 @router.post(
     "/api/messages",
     response_model=CreatedMessage,
-    responses=BLOCKED_RESPONSES,
+    responses=WRITE_RESPONSES,
     status_code=status.HTTP_201_CREATED,
     summary="Send a direct message",
     dependencies=[rate_limited("messages")],

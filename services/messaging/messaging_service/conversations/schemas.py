@@ -15,6 +15,8 @@ MAX_MESSAGE_CHARS = 1024
 MessageKind = Literal["message", "timer"]
 _TTL_DOC = f"One of {', '.join(MESSAGE_TTLS)}, or null: messages do not disappear."
 _TTL_ENUM: JsonDict = {"enum": [*MESSAGE_TTLS, None]}  # documented as the enum it is
+# Who a conversation shows in the place of a member who deleted their account (issue 16).
+DELETED_ACCOUNT = "Deleted account"
 
 
 class Person(BaseModel):
@@ -37,9 +39,11 @@ class MessageGroup(BaseModel):
     """One of my conversations: the other participant, the last message and its time."""
 
     uuid: UUID = Field(description="The conversation (message group) id.")
-    handle: str = Field(description="The other participant's handle.")
-    display_name: str = Field(description="The other participant's display name.")
-    avatar_url: str = Field(description="The other participant's avatar.")
+    handle: str | None = Field(description="The other participant's handle (null: a deleted account).")
+    display_name: str = Field(
+        description=f'The other participant\'s display name ("{DELETED_ACCOUNT}" for a deleted account).'
+    )
+    avatar_url: str | None = Field(description="The other participant's avatar (null: a deleted account).")
     message: str = Field(description='The last message of the conversation ("" once it has expired).')
     created_at: datetime = Field(description="When the last message was sent (UTC).")
     # defaults: the SPA builds an entry itself for a conversation it has just started

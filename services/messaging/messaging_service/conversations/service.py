@@ -33,12 +33,14 @@ from messaging_service.conversations.schemas import (
 )
 from messaging_service.conversations.schemas import Person as PersonModel
 from messaging_service.errors import (
+    AccountDeleted,
     Blocked,
     CannotMessageSelf,
     MessageBlank,
     MessageGroupNotFound,
     MessageTooLong,
     MessageTtlInvalid,
+    RecipientDeleted,
     RecipientRequired,
 )
 
@@ -181,8 +183,14 @@ async def _member_group(ctx: Messaging, me: PersonModel, group_uuid: str) -> Ite
 
 
 def _other_member(group: Item, me: PersonModel) -> Item:
-    """The other member of a conversation (its metadata item's `members` entry)."""
-    return next(m for m in group["members"] if m["sub"] != me.cognito_user_id)
+    """The other member of a conversation (its metadata item's `members` entry).
+
+    409 `recipient_deleted` when they deleted their account (their entry keeps only `uuid` and `deleted`).
+    """
+    other: Item = next(m for m in group["members"] if m.get("sub") != me.cognito_user_id)
+    if other.get("deleted"):
+        raise RecipientDeleted("This account has been deleted: the conversation is read-only.")
+    return other
 
 
 async def _send_in_group(
@@ -204,6 +212,8 @@ async def _send_to_person(
     recipient = {"uuid": str(other.uuid), "sub": other.cognito_user_id}
     for attempt in range(_CREATE_ATTEMPTS):
         entry = await repository.get_entry(ctx.table, user_uuid=str(sender.uuid), other_uuid=str(other.uuid))
+        if entry is not None and entry.get("other_deleted"):
+            raise RecipientDeleted("This account has been deleted: the conversation is read-only.")
         if entry is not None:  # the entry carries the conversation's timer too: no further read
             group_uuid = entry["message_group_uuid"]
             item = _message(group_uuid, sender, recipient, text=text, timer=entry.get("message_ttl"))
@@ -221,6 +231,10 @@ async def _send_to_person(
             await repository.create_group(ctx.table, group=group, entries=entries, message=item)
         except repository.ConversationExists:
             continue  # the other person (or a retry) created it first: post into theirs
+        except repository.AccountErased as exc:  # a lookup cached from before the account was deleted
+            if exc.user_uuid == str(other.uuid):
+                raise RecipientDeleted("This account has been deleted.") from exc
+            raise AccountDeleted from exc
         except repository.TransactionConflict:
             await asyncio.sleep(0.05 * (attempt + 1))
             continue

@@ -8,6 +8,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from messaging_service.conversations import keys
+from messaging_service.conversations import repository as conversations
 from messaging_service.conversations.repository import TTL, Item, Table, deserialize, get_item, serialize
 
 _HOLD_ATTEMPTS = 3
@@ -162,25 +163,13 @@ async def show_instead(
     preview is empty and keeps its time (the list's order does not jump).
     """
     key = {"pk": keys.user_pk(owner_uuid), "sk": keys.entry_sk(other_uuid)}
-    values: Item = {":removed": removed["sk"], ":m": shown["message"] if shown else ""}
-    update = "SET last_message = :m"
-    if shown is not None:
-        update += ", last_message_at = :t, gsi1sk = :g, shown_sk = :shown"
-        values |= {
-            ":t": shown["created_at"],
-            ":g": keys.entry_gsi1sk(shown["created_at"], shown["message_group_uuid"]),
-            ":shown": shown["sk"],
-        }
-    if shown is not None and "expires_at" in shown:  # the preview disappears with the message it shows
-        update += ", last_message_expires_at = :e"
-        values[":e"] = shown["expires_at"]
-        cleared = ""
-    else:
-        cleared = " REMOVE last_message_expires_at" + ("" if shown is not None else ", shown_sk")
+    sets, removed_attrs, values = conversations.preview_shows(shown)
+    values[":removed"] = removed["sk"]
+    cleared = f" REMOVE {', '.join(removed_attrs)}" if removed_attrs else ""
     shows_it_or_older = "attribute_not_exists(last_message_sk) OR last_message_sk <= :removed"
     attempts = (  # the preview shows it (or older) / shows it as a stepped-back preview
-        (f"{update}, last_message_sk = :removed{cleared}", shows_it_or_older),
-        (f"{update}{cleared}", "shown_sk = :removed"),
+        (f"SET {', '.join([*sets, 'last_message_sk = :removed'])}{cleared}", shows_it_or_older),
+        (f"SET {', '.join(sets)}{cleared}", "shown_sk = :removed"),
     )
     for expression, condition in attempts:
         try:

@@ -20,8 +20,16 @@ QUEUE_SIZE = 256
 CHANNEL_PREFIX = "cruddur:notifications:"
 
 
-# Put in an inbox to wake its stream when the stream is closed to make room for a newer one.
+# Put in an inbox to wake its stream when the stream is closed (for a newer one, or its account is gone).
 CLOSED: Envelope = {"id": -1, "event": "closed", "data": {}}
+# Why a stream was closed: the SSE `closed` event's `reason`.
+STREAM_LIMIT = "stream_limit"
+ACCOUNT_DELETED = "account_deleted"
+
+
+def closing_envelope(reason: str) -> Envelope:
+    """Published to a person's channel: every task closes that person's streams (`reason` says why)."""
+    return {"id": -1, "event": "closed", "data": {"reason": reason}}
 
 
 class Subscription:
@@ -33,6 +41,7 @@ class Subscription:
         self.queue: asyncio.Queue[Envelope] = asyncio.Queue(maxsize=QUEUE_SIZE)
         self.lagged = False
         self.closed = False
+        self.reason = STREAM_LIMIT
 
     def offer(self, envelope: Envelope) -> None:
         """Enqueue without blocking the publisher."""
@@ -41,9 +50,10 @@ class Subscription:
         except asyncio.QueueFull:
             self.lagged = True
 
-    def close(self) -> None:
+    def close(self, reason: str = STREAM_LIMIT) -> None:
         """Ask its stream to end (a full inbox wakes its stream anyway; it checks `closed` every turn)."""
         self.closed = True
+        self.reason = reason
         with contextlib.suppress(asyncio.QueueFull):
             self.queue.put_nowait(CLOSED)
 
@@ -74,9 +84,12 @@ class Hub:
                 self._subs.pop(sub, None)
 
     def dispatch(self, sub: str, envelope: Envelope) -> None:
-        """Hand an event to every local subscription of `sub`."""
+        """Hand an event to every local subscription of `sub` (a `closing_envelope` closes them instead)."""
         for subscription in list(self._subs.get(sub, ())):
-            subscription.offer(envelope)
+            if envelope["event"] == "closed":
+                subscription.close(str(envelope["data"].get("reason", STREAM_LIMIT)))
+            else:
+                subscription.offer(envelope)
 
     @property
     def connections(self) -> int:

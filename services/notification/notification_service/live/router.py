@@ -22,7 +22,8 @@ router = APIRouter(tags=["notification"], responses=ERROR_RESPONSES)
     responses={
         200: {
             "content": {"text/event-stream": {"schema": {"type": "string"}}},
-            "description": "Events `notification` and `message`; `id` is the per-person sequence number.",
+            "description": "Events `notification` and `message` (`id`: the per-person sequence number); "
+            "`closed` (`data.reason`: `stream_limit`, `account_deleted`) ends the stream.",
         }
     },
     summary="Live notifications and direct messages (server-sent events)",
@@ -38,7 +39,10 @@ async def live(
         ),
     ] = None,
 ) -> StreamingResponse:
-    """Send the token as `Authorization: Bearer` or, from EventSource, as `?access_token=`."""
+    """Send the token as `Authorization: Bearer` or, from EventSource, as `?access_token=`.
+
+    Once the account was deleted its streams end with `event: closed` (`account_deleted`), new ones at once.
+    """
     resume = last_event_id_header if last_event_id_header is not None else last_event_id
     exp = principal.claims.get("exp")
     body = service.events(

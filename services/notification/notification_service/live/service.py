@@ -16,16 +16,22 @@ from datetime import UTC, datetime
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from notification_service.live.broker import CLOSED, Broker, Envelope
+from notification_service.live.broker import ACCOUNT_DELETED, CLOSED, Broker, Envelope
 from notification_service.live.render import render_envelope
 from notification_service.notifications import repository as notifications
+from notification_service.relations import repository as relations
 
 REPLAY_BATCH = 200
 RETRY_MS = 3000
 # A stream closed for a newer one of the same person asks its EventSource to come back slowly, so a
-# person with more tabs than the limit rotates through them instead of reconnecting in a tight loop.
+# person with more tabs than the limit rotates through them instead of reconnecting in a tight loop (a
+# stream of a deleted account is closed again at once, until its access token expires).
 CLOSED_RETRY_MS = 30_000
-GOODBYE = f'retry: {CLOSED_RETRY_MS}\nevent: closed\ndata: {{"reason": "stream_limit"}}\n\n'.encode()
+
+
+def goodbye(reason: str) -> bytes:
+    """The last frame of a stream closed by the service: `event: closed` with its reason."""
+    return f'retry: {CLOSED_RETRY_MS}\nevent: closed\ndata: {{"reason": "{reason}"}}\n\n'.encode()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -57,8 +63,11 @@ async def _after(ctx: StreamContext, sub: str, after_seq: int, up_to: int | None
             after_seq = rows[-1].seq
 
 
-async def _baseline(ctx: StreamContext, sub: str) -> int:
+async def _baseline(ctx: StreamContext, sub: str) -> int | None:
+    """The person's last sequence number; None when they deleted their account (one session)."""
     async with ctx.sessions() as session:
+        if await relations.is_erased_sub(session, sub):
+            return None
         return await notifications.last_seq(session, sub)
 
 
@@ -67,19 +76,24 @@ async def events(
 ) -> AsyncIterator[bytes]:
     """The stream: subscribe first, then replay what the client missed, then live events and keep-alives.
 
-    It ends when the access token expires (the client reconnects with a fresh one and Last-Event-ID), or
-    when the person opens more than `max_streams_per_user` streams on this task (the oldest ends).
+    It ends when the access token expires (the client reconnects with a fresh one and Last-Event-ID),
+    when the person opens more than `max_streams_per_user` streams on this task (the oldest ends), or
+    when they deleted their account (at once; checked after the headers, in the baseline's session, so
+    that opening many streams never waits on the pool before answering).
     """
     with ctx.broker.hub.subscribe(sub, limit=ctx.max_streams_per_user) as inbox:
         yield f"retry: {RETRY_MS}\n: connected\n\n".encode()
         current = await _baseline(ctx, sub)
+        if current is None:  # their access token is valid a while yet: the stream ends at once
+            yield goodbye(ACCOUNT_DELETED)
+            return
         last = current if last_event_id is None else min(last_event_id, current)
         for envelope in await _after(ctx, sub, last):
             yield frame(envelope)
             last = envelope["id"]
         while True:
-            if inbox.closed:  # a newer stream of this person took its place
-                yield GOODBYE
+            if inbox.closed:  # a newer stream of this person took its place, or the account is gone
+                yield goodbye(inbox.reason)
                 return
             timeout = ctx.keepalive_seconds
             if expires_at is not None:

@@ -11,14 +11,17 @@ from sqlalchemy import ColumnElement, and_, delete, func, or_, select, tuple_, u
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from notification_service.models import Notification, Recipient, RetractedActivity, SuspendedUser
+from notification_service.models import ErasedUser, Notification, Recipient, RetractedActivity, SuspendedUser
 
 
 def _live(now: datetime) -> ColumnElement[bool]:
-    """Not expired with its crud, and not from a suspended account (shown again when unsuspended)."""
+    """Not expired with its crud, and not from a suspended account (shown again when unsuspended) or
+    an erased one (its rows are deleted; this hides one an ingest racing the erasure stored after it)."""
     return and_(
         or_(Notification.expires_at.is_(None), Notification.expires_at > now),
-        Notification.actor_uuid.not_in(select(SuspendedUser.user_uuid)),
+        Notification.actor_uuid.not_in(
+            select(SuspendedUser.user_uuid).union_all(select(ErasedUser.user_uuid))
+        ),
     )
 
 
@@ -133,6 +136,20 @@ async def delete_between(session: AsyncSession, pairs: Collection[tuple[uuid.UUI
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
+async def delete_of_users(session: AsyncSession, users: Mapping[uuid.UUID, str]) -> int:
+    """Delete every notification to or by these people (uuid -> sub) and their sequence counters."""
+    if not users:
+        return 0
+    gone = sorted(users)
+    result = await session.execute(
+        delete(Notification).where(
+            or_(Notification.recipient_uuid.in_(gone), Notification.actor_uuid.in_(gone))
+        )
+    )
+    await session.execute(delete(Recipient).where(Recipient.sub.in_(sorted(users.values()))))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
 async def last_seq(session: AsyncSession, sub: str) -> int:
     """The recipient's last handed-out sequence number (0 for someone never notified)."""
     return int(await session.scalar(select(Recipient.last_seq).where(Recipient.sub == sub)) or 0)
@@ -211,8 +228,15 @@ async def mark_read(
 
 
 async def purge_expired(session: AsyncSession, *, now: datetime) -> int:
-    """Delete notifications whose crud has expired."""
+    """Delete notifications whose crud has expired, and any an ingest racing an erasure stored after it."""
+    erased = select(ErasedUser.user_uuid)
     result = await session.execute(
-        delete(Notification).where(Notification.expires_at.is_not(None), Notification.expires_at <= now)
+        delete(Notification).where(
+            or_(
+                and_(Notification.expires_at.is_not(None), Notification.expires_at <= now),
+                Notification.recipient_uuid.in_(erased),
+                Notification.actor_uuid.in_(erased),
+            )
+        )
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]

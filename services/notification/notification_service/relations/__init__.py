@@ -1,1 +1,1 @@
-"""Relations: the user service's blocks, mutes and suspensions, kept here so ingest can drop events."""
+"""Relations: the user service's blocks, mutes, suspensions and erasures, kept so ingest can drop events."""

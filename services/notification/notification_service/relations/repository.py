@@ -11,7 +11,7 @@ from sqlalchemy import column, delete, exists, or_, select, tuple_, values
 from sqlalchemy.dialects.postgresql import UUID, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from notification_service.models import Block, Mute, SuspendedUser
+from notification_service.models import Block, ErasedUser, Mute, SuspendedUser
 
 Pair = tuple[uuid.UUID, uuid.UUID]
 
@@ -60,19 +60,38 @@ async def unsuspend(session: AsyncSession, users: Collection[uuid.UUID]) -> None
         await session.execute(delete(SuspendedUser).where(SuspendedUser.user_uuid.in_(sorted(users))))
 
 
+async def erase(session: AsyncSession, users: Mapping[uuid.UUID, str]) -> None:
+    """Remember erased users (uuid -> sub; idempotent) and forget their blocks, mutes and suspension."""
+    if not users:
+        return
+    rows = [{"user_uuid": u, "sub": sub} for u, sub in sorted(users.items())]
+    await session.execute(insert(ErasedUser).values(rows).on_conflict_do_nothing())
+    gone = sorted(users)
+    await session.execute(delete(Block).where(or_(Block.blocker.in_(gone), Block.blocked.in_(gone))))
+    await session.execute(delete(Mute).where(or_(Mute.muter.in_(gone), Mute.muted.in_(gone))))
+    await session.execute(delete(SuspendedUser).where(SuspendedUser.user_uuid.in_(gone)))
+
+
+async def is_erased_sub(session: AsyncSession, sub: str) -> bool:
+    """Whether the person with this Cognito sub deleted their account."""
+    return await session.scalar(select(exists().where(ErasedUser.sub == sub))) is True
+
+
 @dataclass(frozen=True)
 class Hidden:
     """Of some (actor, recipient) pairs: which nothing may pass between, and which the recipient mutes."""
 
-    blocked: set[Pair] = field(default_factory=set)  # blocked either way, or the actor is suspended
+    # blocked either way, the actor suspended, or either of the two erased (deleted their account)
+    blocked: set[Pair] = field(default_factory=set)
     muted: set[Pair] = field(default_factory=set)  # the recipient mutes the actor (until > now, or ever)
 
 
 async def hidden_among(session: AsyncSession, pairs: Collection[Pair], *, now: datetime) -> Hidden:
     """Which (actor, recipient) pairs are blocked or muted: ONE query for any number of pairs.
 
-    Each pair is three primary-key probes (a block either way, the actor's suspension) and one for the
-    mute, so a batch costs one round trip whatever its size (docs/performance.md, issue 12's ingest).
+    Each pair is five primary-key probes (a block either way, the actor's suspension, either one's
+    erasure) and one for the mute, so a batch costs one round trip whatever its size (docs/performance.md,
+    issue 12's ingest).
     """
     if not pairs:
         return Hidden()
@@ -83,6 +102,8 @@ async def hidden_among(session: AsyncSession, pairs: Collection[Pair], *, now: d
         exists().where(SuspendedUser.user_uuid == actor),
         exists().where(Block.blocker == actor, Block.blocked == recipient),
         exists().where(Block.blocker == recipient, Block.blocked == actor),
+        exists().where(ErasedUser.user_uuid == actor),
+        exists().where(ErasedUser.user_uuid == recipient),
     )
     muted = exists().where(
         Mute.muter == recipient, Mute.muted == actor, or_(Mute.until.is_(None), Mute.until > now)
