@@ -19,31 +19,29 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
+import asyncpg
 import httpx
 import orjson
 import pyotp
-from sqlalchemy import Column, DateTime, MetaData, Table, Text, func, select, text, update
-from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncConnection
 from starlette.responses import Response
-
-from cruddur_common.db import create_one_shot_engine
 
 SCHEMA = "cognito_local"
 # Codes of the step before and after now pass too (30 s of clock drift each way), as Cognito allows.
 VALID_WINDOW = 1
 CODE = re.compile(r"[0-9]{6}")
-METADATA = MetaData(schema=SCHEMA)
-TOKENS = Table(
-    "software_tokens",
-    METADATA,
-    Column("pool_id", Text, primary_key=True),
-    Column("username", Text, primary_key=True),  # the pool's username: the sub, not the email alias
-    Column("secret", Text),  # verified: the one sign-in checks
-    Column("pending", Text),  # associated, not verified yet
-    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-)
+CONNECT_TIMEOUT_SECONDS = 5.0
+# asyncpg, not SQLAlchemy: the gateway starts without it (a second or more of imports on a busy machine).
+DDL = f"""
+CREATE SCHEMA IF NOT EXISTS {SCHEMA};
+CREATE TABLE IF NOT EXISTS {SCHEMA}.software_tokens (
+    pool_id text NOT NULL,
+    username text NOT NULL,  -- the pool's username: the sub, not the email alias
+    secret text,  -- verified: the one sign-in checks
+    pending text,  -- associated, not verified yet
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (pool_id, username)
+)"""
+DB_ERRORS = (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError)
 
 Upstream = Callable[[str, dict[str, Any]], Awaitable[httpx.Response]]
 
@@ -104,74 +102,78 @@ def upstream_json(answered: httpx.Response) -> dict[str, Any]:
 
 
 class TotpStore:
-    """Each pool user's verified and pending secret, in Postgres."""
+    """Each pool user's verified and pending secret, in Postgres (a connection a call: they are rare)."""
 
     def __init__(self, database_url: str | None, *, pool_id: str) -> None:
-        self.engine = create_one_shot_engine(database_url, schema=SCHEMA) if database_url else None
+        self.dsn = database_url.replace("postgresql+asyncpg://", "postgresql://", 1) if database_url else None
         self.pool_id = pool_id
         self.created = False
 
     @asynccontextmanager
-    async def _transaction(self) -> AsyncIterator[AsyncConnection]:
-        if self.engine is None:
-            raise CognitoError(
-                "InternalErrorException",
-                "The local Cognito keeps MFA secrets in Postgres: set DATABASE_URL.",
-                status=500,
-            )
+    async def _connection(self) -> AsyncIterator[asyncpg.Connection]:
+        if self.dsn is None:
+            message = "The local Cognito keeps MFA secrets in Postgres: set DATABASE_URL."
+            raise CognitoError("InternalErrorException", message, status=500)
         try:
-            async with self.engine.begin() as conn:
+            conn = await asyncpg.connect(self.dsn, timeout=CONNECT_TIMEOUT_SECONDS)
+            try:
                 if not self.created:  # once per process; a lock so that two gateways do not race
-                    await conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('cognito_local'))"))
-                    await conn.execute(text(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}"))
-                    await conn.run_sync(METADATA.create_all)
+                    async with conn.transaction():
+                        await conn.execute(f"SELECT pg_advisory_xact_lock(hashtext('{SCHEMA}'))")
+                        await conn.execute(DDL)
+                    self.created = True
                 yield conn
-            self.created = True
-        except (SQLAlchemyError, OSError) as exc:
-            raise CognitoError(
-                "InternalErrorException",
-                f"The local Cognito's MFA store is unavailable ({type(exc).__name__}).",
-                status=503,
-            ) from exc
-
-    def _key(self, username: str) -> Any:
-        return (TOKENS.c.pool_id == self.pool_id) & (TOKENS.c.username == username)
+            finally:
+                await conn.close()
+        except DB_ERRORS as exc:
+            message = f"The local Cognito's MFA store is unavailable ({type(exc).__name__})."
+            raise CognitoError("InternalErrorException", message, status=503) from exc
 
     async def associate(self, username: str) -> str:
         """A new random secret for the user, pending until a code of it is verified."""
         secret = pyotp.random_base32()
-        row = {"pool_id": self.pool_id, "username": username, "pending": secret}
-        statement = insert(TOKENS).values(row)
-        statement = statement.on_conflict_do_update(
-            index_elements=[TOKENS.c.pool_id, TOKENS.c.username],
-            set_={"pending": secret, "updated_at": func.now()},
-        )
-        async with self._transaction() as conn:
-            await conn.execute(statement)
+        async with self._connection() as conn:
+            await conn.execute(
+                "INSERT INTO cognito_local.software_tokens (pool_id, username, pending) VALUES ($1, $2, $3) "
+                "ON CONFLICT (pool_id, username) DO UPDATE SET pending = EXCLUDED.pending, "
+                "updated_at = now()",
+                self.pool_id,
+                username,
+                secret,
+            )
         return secret
 
     async def secrets(self, username: str) -> tuple[str | None, str | None]:
         """The user's (verified, pending) secrets."""
-        async with self._transaction() as conn:
-            row = (
-                await conn.execute(select(TOKENS.c.secret, TOKENS.c.pending).where(self._key(username)))
-            ).first()
-        return (row.secret, row.pending) if row is not None else (None, None)
+        async with self._connection() as conn:
+            row = await conn.fetchrow(
+                "SELECT secret, pending FROM cognito_local.software_tokens "
+                "WHERE pool_id = $1 AND username = $2",
+                self.pool_id,
+                username,
+            )
+        return (row["secret"], row["pending"]) if row is not None else (None, None)
 
     async def promote(self, username: str, pending: str) -> None:
         """The verified pending secret becomes the user's (unless another was associated meanwhile)."""
-        statement = (
-            update(TOKENS)
-            .where(self._key(username) & (TOKENS.c.pending == pending))
-            .values(secret=pending, pending=None, updated_at=func.now())
-        )
-        async with self._transaction() as conn:
-            await conn.execute(statement)
+        async with self._connection() as conn:
+            await conn.execute(
+                "UPDATE cognito_local.software_tokens "
+                "SET secret = pending, pending = NULL, updated_at = now() "
+                "WHERE pool_id = $1 AND username = $2 AND pending = $3",
+                self.pool_id,
+                username,
+                pending,
+            )
 
     async def forget(self, username: str) -> None:
         """The user is gone: so are their secrets."""
-        async with self._transaction() as conn:
-            await conn.execute(TOKENS.delete().where(self._key(username)))
+        async with self._connection() as conn:
+            await conn.execute(
+                "DELETE FROM cognito_local.software_tokens WHERE pool_id = $1 AND username = $2",
+                self.pool_id,
+                username,
+            )
 
 
 class SoftwareTokenMfa:
@@ -189,7 +191,7 @@ class SoftwareTokenMfa:
             # pool's, like the deployed one's, is OPTIONAL: users set it up once signed in.
             raise invalid("The local Cognito sets up software tokens with an AccessToken, not a Session.")
         token = text_param(payload, "AccessToken")
-        return str((upstream_json(await self.call("GetUser", {"AccessToken": token})))["Username"])
+        return str(upstream_json(await self.call("GetUser", {"AccessToken": token}))["Username"])
 
     async def associate(self, payload: dict[str, Any]) -> dict[str, Any]:
         """AssociateSoftwareToken: a new secret of the user's own."""
@@ -204,7 +206,9 @@ class SoftwareTokenMfa:
                 "No software token is associated with this user: call AssociateSoftwareToken first."
             )
         if not code_matches(pending, payload.get("UserCode")):
-            raise CognitoError("CodeMismatchException", "Invalid code received for user")
+            # ACCOUNT-CONTRACT.md §3 names CodeMismatchException; AWS answers this call's mismatch with
+            # EnableSoftwareTokenMFAException ("Code mismatch and fail enable Software Token MFA").
+            raise CognitoError("CodeMismatchException", "Code mismatch and fail enable Software Token MFA")
         upstream_json(await self.call("VerifySoftwareToken", payload))
         await self.store.promote(username, pending)
         return {"Status": "SUCCESS"}
@@ -242,4 +246,4 @@ class SoftwareTokenMfa:
         if found.status_code == 200:  # an unknown user has no secret: the same mismatch, nothing revealed
             secret, _ = await self.store.secrets(str(found.json()["Username"]))
         if not code_matches(secret, code):
-            raise CognitoError("CodeMismatchException", "Invalid code received for user")
+            raise CognitoError("CodeMismatchException", "Invalid code or auth state for the user.")

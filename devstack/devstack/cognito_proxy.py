@@ -310,9 +310,9 @@ class CognitoProxy:
         }
 
     async def _delete_user(self, payload: dict[str, Any]) -> dict[str, Any]:
-        """DeleteUser, and the user's MFA secrets with them."""
+        """DeleteUser (moto lacks it: its AdminDeleteUser), and the user's MFA secrets with them."""
         username = await self.mfa.caller(payload)
-        upstream_json(await self._call("DeleteUser", payload))
+        upstream_json(await self._call("AdminDeleteUser", {"UserPoolId": self.pool_id, "Username": username}))
         await self.mfa.store.forget(username)
         return {}
 
