@@ -29,9 +29,7 @@ class ExportStatus(BaseModel):
     finished_at: AwareDatetime | None
     url: str | None = Field(description="A presigned GET of the zip, valid until `expires_at` (ready only)")
     expires_at: AwareDatetime | None = Field(description="`finished_at` + 24 h (ready or expired)")
-    reason: str | None = Field(
-        default=None, description="Why the last attempt failed, in plain words (running or failed)"
-    )
+    reason: str | None = Field(description="Why the last attempt failed, in plain words (running or failed)")
 
 
 # --- the zip's documents (JSON: UTF-8, pretty, keys sorted, ISO 8601 times) -------------------------------

@@ -70,13 +70,12 @@ async def latest_export(session: AsyncSession, s3: Any, *, user: User, settings:
         raise ExportNotFound("You have not asked for an export of your data.")
     now = _now()
     url = None
-    if export_state(job, now=now) == "ready" and job.finished_at is not None:
+    key = (job.result or {}).get("key")
+    if key and job.finished_at is not None and export_state(job, now=now) == "ready":
         seconds = int((job.finished_at + DAY - now).total_seconds())  # rounded down: never outlives the day
         if seconds >= 1:
-            url = await clients.presigned_get(
-                s3, bucket=settings.uploads_bucket, key=job.result["key"], seconds=seconds
-            )
-    return render_status(job, url=url if url else None, now=now)
+            url = await clients.presigned_get(s3, bucket=settings.uploads_bucket, key=key, seconds=seconds)
+    return render_status(job, url=url, now=now)
 
 
 def export_key(user: uuid.UUID, job_id: int) -> str:
