@@ -23,13 +23,16 @@ from user_service.relations.router import router as relations_router
 from user_service.reports.router import router as reports_router
 from user_service.settings import Settings, get_settings
 
+# Every kind of durable job the user service runs, one runner for all (cruddur_common.jobs).
+JOB_HANDLERS: dict[str, jobs.Handler] = {**EXPORT_HANDLERS}
 
-def _jobs(app: FastAPI) -> jobs.Runner:
+
+def _runner(app: FastAPI) -> jobs.Runner:
     settings: Settings = app.state.settings
     return jobs.Runner(
         app,
         engine=app.state.engine,
-        handlers={**EXPORT_HANDLERS},
+        handlers=JOB_HANDLERS,
         policy=jobs.Policy(
             poll_seconds=settings.jobs_poll_seconds,
             lease_seconds=settings.jobs_lease_seconds,
@@ -39,7 +42,7 @@ def _jobs(app: FastAPI) -> jobs.Runner:
     )
 
 
-JOBS = jobs.supervised(_jobs)  # one runner for every kind (the handlers' dicts merged here)
+JOBS = jobs.supervised(_runner)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

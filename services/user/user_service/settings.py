@@ -24,9 +24,10 @@ class Settings(CommonSettings):
     avatar_grant_seconds: int = Field(default=300, ge=30, le=3600)
     avatar_grant_skew_seconds: int = Field(default=120, ge=0, le=600)
     avatar_worker_concurrency: int = Field(default=2, ge=1, le=16)
-    # Durable jobs (cruddur_common.jobs: data export, account deletion); tests set small values.
+    # Durable jobs (cruddur_common.jobs: account deletion, data export). A job whose process died is run
+    # again once its lease is out: 30 s keeps a deletion "within a minute" across a restart.
     jobs_poll_seconds: float = Field(default=1.0, gt=0)
-    jobs_lease_seconds: float = Field(default=60.0, gt=0)
+    jobs_lease_seconds: float = Field(default=30.0, ge=1)
     jobs_max_attempts: int = Field(default=8, ge=1, le=100)
     jobs_max_backoff_seconds: float = Field(default=60.0, gt=0)
 
