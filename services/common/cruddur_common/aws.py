@@ -34,7 +34,9 @@ class AwsClients:
                 name,
                 region_name=settings.aws_region,
                 endpoint_url=settings.aws_endpoint_url,
-                config=config,
+                # Presigned S3 URLs and POSTs signed with SigV4: botocore would otherwise sign them
+                # with SigV2 in some regions, which buckets made since mid-2020 refuse.
+                config=config.merge(Config(signature_version="s3v4")) if name == "s3" else config,
             )
             self._clients[name] = await self._stack.enter_async_context(client)
 

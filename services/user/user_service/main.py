@@ -11,6 +11,8 @@ from user_service.account.service import DELETION_HANDLERS
 from user_service.avatars.defaults import start_defaults, stop_defaults
 from user_service.avatars.router import internal_router as avatars_internal_router
 from user_service.avatars.router import router as avatars_router
+from user_service.exports.router import router as exports_router
+from user_service.exports.service import EXPORT_HANDLERS
 from user_service.follows.router import router as follows_router
 from user_service.models import SCHEMA
 from user_service.moderation.router import router as moderation_router
@@ -24,7 +26,7 @@ from user_service.reports.router import router as reports_router
 from user_service.settings import Settings, get_settings
 
 # Every kind of durable job the user service runs, one runner for all (cruddur_common.jobs).
-JOB_HANDLERS: dict[str, jobs.Handler] = {**DELETION_HANDLERS}
+JOB_HANDLERS: dict[str, jobs.Handler] = {**DELETION_HANDLERS, **EXPORT_HANDLERS}
 
 
 def _runner(app: FastAPI) -> jobs.Runner:
@@ -68,6 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 avatars_internal_router,
                 reports_router,
                 moderation_router,
+                exports_router,
             ],
             db_schema=SCHEMA,
             aws_services=("cognito-idp", "s3"),
@@ -79,6 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 {"name": "avatars", "description": "Avatar uploads, processing status and defaults"},
                 {"name": "reports", "description": "Reporting cruds, messages and users"},
                 {"name": "moderation", "description": "The report queue, its actions and the audit log"},
+                {"name": "export", "description": "Download your data: a zip built in the background"},
             ],
         )
     )

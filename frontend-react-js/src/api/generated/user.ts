@@ -318,12 +318,35 @@ export type paths = {
         get: operations["read_me_api_users_me_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/me/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
         /**
-         * Delete your account
-         * @description Gone for everyone at once; erased everywhere within a minute (docs/deletion.md). Needs a sign-in
-         *     within the last 10 minutes; a repeat answers 202 with the same body.
+         * Your latest export: its status, and the download link when it is ready
+         * @description The latest export: `running`, `ready` (with `url`, a link valid until `expires_at`, 24 h after it was
+         *     ready), `failed` (with `reason`; ask again) or `expired`.
          */
-        delete: operations["delete_me_api_users_me_delete"];
+        get: operations["latest_export_api_users_me_export_get"];
+        put?: never;
+        /**
+         * Ask for an export of your data (a zip, built in the background)
+         * @description Start building a zip of your profile, cruds, likes, follows, messages, avatar and pictures.
+         *
+         *     One a day: 429 `export_limit` with `Retry-After` while one asked for in the last 24 h is running or
+         *     ready; after a failed one you may ask again at once. Follow it with `GET /api/users/me/export`.
+         */
+        post: operations["request_export_api_users_me_export_post"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -688,24 +711,6 @@ export type components = {
             uploaded_at?: string | null;
         };
         /**
-         * DeletionStatus
-         * @description `DELETE /api/users/me`: the account is gone for everyone; its data is being erased.
-         */
-        DeletionStatus: {
-            /**
-             * Requested At
-             * Format: date-time
-             * @description When the deletion was asked (a repeat answers the same).
-             */
-            requested_at: string;
-            /**
-             * Status
-             * @default deleting
-             * @constant
-             */
-            status: "deleting";
-        };
-        /**
          * ErrorBody
          * @description The error object: a stable code, a message, optional details.
          */
@@ -723,6 +728,42 @@ export type components = {
          */
         ErrorResponse: {
             error: components["schemas"]["ErrorBody"];
+        };
+        /**
+         * ExportStatus
+         * @description The caller's latest export.
+         */
+        ExportStatus: {
+            /**
+             * Expires At
+             * @description `finished_at` + 24 h (ready or expired)
+             */
+            expires_at: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** Id */
+            id: number;
+            /**
+             * Reason
+             * @description Why the last attempt failed, in plain words (running or failed)
+             */
+            reason: string | null;
+            /**
+             * Requested At
+             * Format: date-time
+             */
+            requested_at: string;
+            /**
+             * Status
+             * @description `running` (being built, retried after a failure), `ready` (download at `url`), `failed` (see `reason`; ask again), `expired` (24 h after it was ready; ask again)
+             * @enum {string}
+             */
+            status: "running" | "ready" | "failed" | "expired";
+            /**
+             * Url
+             * @description A presigned GET of the zip, valid until `expires_at` (ready only)
+             */
+            url: string | null;
         };
         /**
          * FollowState
@@ -3112,7 +3153,74 @@ export interface operations {
             };
         };
     };
-    delete_me_api_users_me_delete: {
+    latest_export_api_users_me_export_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportStatus"];
+                };
+            };
+            /** @description Missing or invalid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You never asked for one (`export_not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is unavailable (`dependency_unavailable`); see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    request_export_api_users_me_export_post: {
         parameters: {
             query?: never;
             header?: never;
@@ -3127,20 +3235,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeletionStatus"];
+                    "application/json": components["schemas"]["ExportStatus"];
                 };
             };
             /** @description Missing or invalid access token */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The access token's sign-in is older than 10 minutes (`reauth_required`), or the account is suspended (`suspended`) */
-            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3159,6 +3258,15 @@ export interface operations {
             };
             /** @description Invalid input */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An export asked for in the last 24 h is running or ready (`export_limit`, `Retry-After` in seconds) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
