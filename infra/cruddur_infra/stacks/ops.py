@@ -91,8 +91,8 @@ class OpsStack(Stack):
             widgets.append(cloudwatch.GraphWidget(title=f"{name} errors", left=[errors]))
         dashboard.add_widgets(*widgets)
         dashboard.add_widgets(*self._data_alarms(data_tier))
-        for family, job in jobs.items():
-            self._job_failures(family, job)
+        for family in jobs:
+            self._job_failures(family)
         dashboard.add_widgets(cloudwatch.AlarmStatusWidget(alarms=self.alarms, title="Alarms", width=24))
 
     def _service_alarms(
@@ -156,29 +156,25 @@ class OpsStack(Stack):
         Only services with an outbox (activity, user) write these lines; a filter on the others costs
         nothing and keeps working the day they get one.
         """
-        lag = logs.MetricFilter(
-            self,
-            f"{name.capitalize()}OutboxLag",
-            log_group=log_group,
-            filter_pattern=logs.FilterPattern.literal(OUTBOX_LAG_LINE),
-            metric_namespace=LOG_METRICS,
-            metric_name="OutboxOldestPendingSeconds",
-            metric_value="$.outbox.oldest_pending_seconds",
-            dimensions={"Service": "$.service"},
-        )
-        parked = logs.MetricFilter(
-            self,
-            f"{name.capitalize()}OutboxParked",
-            log_group=log_group,
-            filter_pattern=logs.FilterPattern.literal(OUTBOX_PARKED_LINE),
-            metric_namespace=LOG_METRICS,
-            metric_name="OutboxParkedEvents",
-            metric_value="1",
-            dimensions={"Service": "$.service"},
-        )
+
+        def log_metric(metric: str, pattern: str, value: str, statistic: str) -> cloudwatch.Metric:
+            found = logs.MetricFilter(
+                self,
+                f"{name.capitalize()}{metric}",
+                log_group=log_group,
+                filter_pattern=logs.FilterPattern.literal(pattern),
+                metric_namespace=LOG_METRICS,
+                metric_name=metric,
+                metric_value=value,
+                dimensions={"Service": "$.service"},
+            )
+            return found.metric(statistic=statistic, period=FIVE_MINUTES, dimensions_map={"Service": name})
+
         return (
-            lag.metric(statistic="Maximum", period=FIVE_MINUTES, dimensions_map={"Service": name}),
-            parked.metric(statistic="Sum", period=FIVE_MINUTES, dimensions_map={"Service": name}),
+            log_metric(
+                "OutboxOldestPendingSeconds", OUTBOX_LAG_LINE, "$.outbox.oldest_pending_seconds", "Maximum"
+            ),
+            log_metric("OutboxParkedEvents", OUTBOX_PARKED_LINE, "1", "Sum"),
         )
 
     def _data_alarms(self, tier: DataTier) -> list[cloudwatch.IWidget]:
@@ -211,7 +207,7 @@ class OpsStack(Stack):
             widgets.append(cloudwatch.GraphWidget(title="RDS CPU credits", left=[credits], width=6))
         return widgets
 
-    def _job_failures(self, family: str, job: ScheduledServiceJob) -> None:
+    def _job_failures(self, family: str) -> None:
         """A scheduled job that exits non-zero or never starts notifies; a refused launch alarms."""
         failed = events.Rule(
             self,
@@ -235,7 +231,7 @@ class OpsStack(Stack):
         launches = cloudwatch.Metric(
             namespace="AWS/Events",
             metric_name="FailedInvocations",
-            dimensions_map={"RuleName": job.rule.rule_name},
+            dimensions_map={"RuleName": family},  # the schedule's rule is named as its family (job_name)
             statistic="Sum",
             period=Duration.hours(1),
         )
