@@ -1,4 +1,10 @@
-"""Ship one service to ECS: push an immutable image, register a task revision, roll out, roll back."""
+"""Ship one service to ECS: push an immutable image, register a task revision, roll out, roll back.
+
+`make deploy` and the pipelines both run this, and both leave the same record of what runs: the SSM
+parameter `/cruddur/image-tag/<service>` (written only after a stable rollout), which every
+`cdk deploy CruddurCompute` reads, and the service's scheduled jobs moved to the same image.
+A revision that failed to stabilise is deregistered, so no rollback can land on it.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +26,8 @@ from typing import Any
 import boto3
 
 from cruddur_common.registry import ServiceEntry, service
-from cruddur_infra.settings import CLUSTER_NAME, repository_name, task_family
+from cruddur_infra.needs import needs_for
+from cruddur_infra.settings import CLUSTER_NAME, image_tag_parameter, job_name, repository_name, task_family
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MANIFEST_TYPE = "application/vnd.docker.distribution.manifest.v2+json"
@@ -59,6 +66,16 @@ class Target:
         """The task-definition family."""
         return task_family(self.entry.name)
 
+    @property
+    def parameter(self) -> str:
+        """The SSM parameter the compute stack reads the image tag from."""
+        return image_tag_parameter(self.entry.name)
+
+    @property
+    def jobs(self) -> dict[str, str]:
+        """The scheduled jobs that run this service's image: rule (= family) name -> container name."""
+        return {job_name(self.entry.name, job.name): job.name for job in needs_for(self.entry).jobs}
+
 
 def image_tag() -> str:
     """An immutable tag: the git commit plus a UTC timestamp (a rebuild of one commit never collides)."""
@@ -91,6 +108,8 @@ class Deployer:
     ) -> None:
         self.ecr = session.client("ecr", endpoint_url=endpoint_url)
         self.ecs = session.client("ecs", endpoint_url=endpoint_url)
+        self.ssm = session.client("ssm", endpoint_url=endpoint_url)
+        self.events = session.client("events", endpoint_url=endpoint_url)
         self.emulated = endpoint_url is not None
         self.timeout, self.poll, self.log = timeout, poll, log
 
@@ -109,7 +128,27 @@ class Deployer:
         else:
             raise DeployError("no Docker engine: refusing to push a layerless image to real ECR")
         self.log(f"pushed {uri}")
+        if self.recorded(target) is None:  # a fresh account: the first image is what the stack deploys
+            self.record(target, tag)
         return uri
+
+    # -- the record of what runs ----------------------------------------------------------------
+    def recorded(self, target: Target) -> str | None:
+        """The image tag the stacks deploy for `target`, None before its first push."""
+        try:
+            return str(self.ssm.get_parameter(Name=target.parameter)["Parameter"]["Value"])
+        except self.ssm.exceptions.ParameterNotFound:
+            return None
+
+    def record(self, target: Target, tag: str) -> None:
+        """Make `tag` what every later stack deploy runs (the compute stack reads this parameter)."""
+        self.ssm.put_parameter(
+            Name=target.parameter,
+            Value=tag,
+            Type="String",
+            Overwrite=True,
+            Description=f"Image tag {target.name} runs; written by devstack.deploy after a stable rollout",
+        )
 
     def _docker_push(self, target: Target, uri: str) -> None:
         auth = self.ecr.get_authorization_token()["authorizationData"][0]
@@ -173,13 +212,13 @@ class Deployer:
             return False
         return True
 
-    def register(self, target: Target, *, base_arn: str, image: str) -> str:
-        """Copy `base_arn` into a new revision whose service container runs `image`."""
+    def register(self, target: Target, *, base_arn: str, image: str, container: str | None = None) -> str:
+        """Copy `base_arn` into a new revision whose `container` (the service's by default) runs `image`."""
         described = self.ecs.describe_task_definition(taskDefinition=base_arn, include=["TAGS"])
         task = described["taskDefinition"]
         spec: dict[str, Any] = {key: task[key] for key in REGISTRABLE if task.get(key) not in (None, [], {})}
         containers = spec["containerDefinitions"]
-        matching = [c for c in containers if c["name"] == target.name] or containers[:1]
+        matching = [c for c in containers if c["name"] == (container or target.name)] or containers[:1]
         matching[0]["image"] = image
         if described.get("tags"):
             spec["tags"] = described["tags"]
@@ -213,35 +252,65 @@ class Deployer:
         return None
 
     def deploy(self, target: Target, *, tag: str) -> str:
-        """Push, register, roll out; on failure roll back to the revision that ran before."""
+        """Push, register, roll out, record; on failure retire the revision and go back to the one before."""
         previous = self.current(target)
         image = self.push(target, tag)
         task_arn = self.register(target, base_arn=previous, image=image)
         if self.roll_out(target, task_arn):
             self.log(f"{target.name} is stable on {task_arn.rsplit('/', 1)[-1]}")
+            self.settle(target, image)
             return task_arn
+        self.retire(task_arn)
         self.log(f"{target.name} did not stabilise; rolling back to {previous.rsplit('/', 1)[-1]}")
         if not self.roll_out(target, previous):
             raise DeployError(f"{target.name}: rollback to {previous} did not stabilise either")
         raise DeployError(f"{target.name}: deploy of {tag} failed and was rolled back")
 
     def rollback(self, target: Target) -> str:
-        """Move the service to the newest active revision older than the one it runs."""
+        """Move the service to the newest active revision older than the one it runs that stabilises."""
         running = self.current(target)
-        revision = int(running.rsplit(":", 1)[1])
+        revision = _revision(running)
         pages = self.ecs.get_paginator("list_task_definitions").paginate(
             familyPrefix=target.family, status="ACTIVE"
         )
         arns: list[str] = [arn for page in pages for arn in page["taskDefinitionArns"]]
-        older = sorted(
-            (a for a in arns if int(a.rsplit(":", 1)[1]) < revision), key=lambda a: int(a.rsplit(":", 1)[1])
-        )
+        older = sorted((a for a in arns if _revision(a) < revision), key=_revision)
         if not older:
             raise DeployError(f"{target.name}: no revision older than {revision} to roll back to")
-        if not self.roll_out(target, older[-1]):
-            raise DeployError(f"{target.name}: rollback to {older[-1]} did not stabilise")
-        self.log(f"{target.name} rolled back to {older[-1].rsplit('/', 1)[-1]}")
-        return older[-1]
+        for candidate in reversed(older):
+            if self.roll_out(target, candidate):
+                self.log(f"{target.name} rolled back to {candidate.rsplit('/', 1)[-1]}")
+                self.settle(target, self._image_of(candidate, target.name))
+                return candidate
+            self.log(f"{target.name} did not stabilise on {candidate.rsplit('/', 1)[-1]}; retiring it")
+            self.retire(candidate)
+        self.roll_out(target, running)
+        raise DeployError(
+            f"{target.name}: no older revision stabilised; back on {running.rsplit('/', 1)[-1]}"
+        )
+
+    def retire(self, task_arn: str) -> None:
+        """Deregister a revision that failed: it stays readable but is never listed ACTIVE again."""
+        self.ecs.deregister_task_definition(taskDefinition=task_arn)
+
+    def settle(self, target: Target, image: str) -> None:
+        """The service is stable on `image`: record its tag and move the service's jobs onto it."""
+        self.record(target, image.rsplit(":", 1)[1])
+        for rule, container in target.jobs.items():
+            (job,) = [
+                t for t in self.events.list_targets_by_rule(Rule=rule)["Targets"] if "EcsParameters" in t
+            ]
+            parameters = job["EcsParameters"]
+            parameters["TaskDefinitionArn"] = self.register(
+                target, base_arn=parameters["TaskDefinitionArn"], image=image, container=container
+            )
+            self.events.put_targets(Rule=rule, Targets=[job])
+            self.log(f"{rule} runs {parameters['TaskDefinitionArn'].rsplit('/', 1)[-1]}")
+
+    def _image_of(self, task_arn: str, container: str) -> str:
+        task = self.ecs.describe_task_definition(taskDefinition=task_arn)["taskDefinition"]
+        containers = task["containerDefinitions"]
+        return str(([c for c in containers if c["name"] == container] or containers[:1])[0]["image"])
 
     def provision(self, target: Target) -> None:
         """Create repository, cluster, a first revision and the service in an emulator, as CDK would."""
@@ -252,7 +321,9 @@ class Deployer:
         except self.ecr.exceptions.RepositoryNotFoundException:
             self.ecr.create_repository(repositoryName=target.repository, imageTagMutability="IMMUTABLE")
             self._registry_push(target, "initial")
-        self.ecs.create_cluster(clusterName=target.cluster)
+        if self.recorded(target) is None:
+            self.record(target, "initial")  # what the first `push` does in an account
+        cluster = self.ecs.create_cluster(clusterName=target.cluster)["cluster"]["clusterArn"]
         uri = self.ecr.describe_repositories(repositoryNames=[target.repository])["repositories"][0][
             "repositoryUri"
         ]
@@ -272,7 +343,33 @@ class Deployer:
             desiredCount=0,  # nothing can run in an emulator; 0 running is "stable"
             launchType="FARGATE",
         )
+        for rule, container in target.jobs.items():  # as ScheduledServiceJob: a family and a rule per job
+            job = self.ecs.register_task_definition(
+                family=rule,
+                networkMode="awsvpc",
+                requiresCompatibilities=["FARGATE"],
+                cpu="256",
+                memory="512",
+                containerDefinitions=[{"name": container, "image": f"{uri}:initial"}],
+            )["taskDefinition"]["taskDefinitionArn"]
+            self.events.put_rule(Name=rule, ScheduleExpression="rate(1 hour)")
+            ecs_target = {"TaskDefinitionArn": job, "TaskCount": 1, "LaunchType": "FARGATE"}
+            self.events.put_targets(
+                Rule=rule,
+                Targets=[
+                    {
+                        "Id": "Target0",
+                        "Arn": cluster,
+                        "RoleArn": f"arn:aws:iam::000000000000:role/{rule}-run-task",
+                        "EcsParameters": ecs_target,
+                    }
+                ],
+            )
         self.log(f"emulator: provisioned {target.name} ({target.repository}, {target.cluster})")
+
+
+def _revision(task_arn: str) -> int:
+    return int(task_arn.rsplit(":", 1)[1])
 
 
 def session_for(*, region: str | None, endpoint_url: str | None) -> boto3.Session:

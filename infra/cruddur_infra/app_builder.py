@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from aws_cdk import App, Environment, Stack, Tags
 
 from cruddur_infra import nag
+from cruddur_infra.connections import max_connections
 from cruddur_infra.settings import EDGE_REGION, InfraSettings
 from cruddur_infra.stacks.auth import AuthStack
 from cruddur_infra.stacks.billing import BillingStack
@@ -16,7 +17,7 @@ from cruddur_infra.stacks.edge import EdgeStack
 from cruddur_infra.stacks.frontend import FrontendStack
 from cruddur_infra.stacks.functions import FunctionsStack
 from cruddur_infra.stacks.network import NetworkStack
-from cruddur_infra.stacks.ops import OpsStack
+from cruddur_infra.stacks.ops import DataTier, OpsStack
 from cruddur_infra.stacks.pipeline import PipelineStack
 
 
@@ -48,9 +49,10 @@ def build(app: App, *, settings: InfraSettings | None = None) -> CruddurStacks:
     data = DataStack(
         app,
         "CruddurData",
+        settings=settings,
         vpc=network.vpc,
         database_sg=network.database_sg,
-        multi_az=settings.multi_az_database,
+        cache_sg=network.cache_sg,
         termination_protection=True,
     )
     functions = FunctionsStack(
@@ -94,10 +96,21 @@ def build(app: App, *, settings: InfraSettings | None = None) -> CruddurStacks:
             "messaging_stream": functions.stream_consumer,
         },
         dead_letters=functions.dead_letters,
+        data_tier=DataTier(
+            database=data.database,
+            max_connections=max_connections(settings.database_class),
+            burstable=settings.database_class.startswith("t"),
+            stream_function=functions.stream_consumer,
+        ),
+        jobs=compute.jobs,
     )
     billing = BillingStack(app, "CruddurBilling", env=edge_env)
     pipeline = PipelineStack(
-        app, "CruddurPipeline", services=compute.services, repositories=dict(data.repositories)
+        app,
+        "CruddurPipeline",
+        services=compute.services,
+        jobs=compute.jobs,
+        repositories=dict(data.repositories),
     )
     stacks = CruddurStacks(
         network=network,

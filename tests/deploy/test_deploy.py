@@ -133,3 +133,68 @@ def test_cli_deploys_and_rolls_back_against_the_emulator(endpoint: str, deployer
     assert deployer.current(Target(entry=service("activity"))).endswith(":1")
     with pytest.raises(SystemExit):
         deploy.main(["deploy", "--service", "nope", "--endpoint-url", endpoint])
+
+
+# -- one record of what runs (issue 17, item 4) ---------------------------------------------------------
+
+
+def _job(deployer: Deployer, rule: str) -> str:
+    (target,) = deployer.events.list_targets_by_rule(Rule=rule)["Targets"]
+    arn = target["EcsParameters"]["TaskDefinitionArn"]
+    task = deployer.ecs.describe_task_definition(taskDefinition=arn)["taskDefinition"]
+    return str(task["containerDefinitions"][0]["image"])
+
+
+def test_a_stable_deploy_records_its_tag_and_moves_the_purge_job_onto_its_image(deployer: Deployer) -> None:
+    target = Target(entry=service("activity"))
+    assert deployer.recorded(target) == "initial"  # what the stack deployed first
+    deployer.deploy(target, tag="good1")
+    assert deployer.recorded(target) == "good1"  # the next `cdk deploy CruddurCompute` keeps it
+    assert _job(deployer, "cruddur-activity-purge") == _image(deployer, target)
+    assert _job(deployer, "cruddur-activity-purge").endswith(":good1")
+
+
+def test_a_failed_deploy_records_nothing_and_its_revision_is_retired(deployer: Deployer) -> None:
+    target = Target(entry=service("notification"))
+    job_before = _job(deployer, "cruddur-notification-purge")
+    with pytest.raises(DeployError, match="rolled back"):
+        FailingDeployer(deployer, bad={"2"}).deploy(target, tag="broken")
+    assert deployer.recorded(target) == "initial"
+    assert _job(deployer, "cruddur-notification-purge") == job_before
+    failed = deployer.ecs.describe_task_definition(taskDefinition=f"{target.family}:2")["taskDefinition"]
+    assert failed["status"] == "INACTIVE"
+
+
+def test_rollback_never_lands_on_a_failed_revision(deployer: Deployer) -> None:
+    target = Target(entry=service("user"))
+    first = deployer.current(target)
+    deployer.deploy(target, tag="good")  # :2
+    with pytest.raises(DeployError):
+        FailingDeployer(deployer, bad={"3"}).deploy(target, tag="broken")  # :3 retired, back on :2
+    deployer.deploy(target, tag="newer")  # :4
+    assert deployer.rollback(target).endswith(":2")  # skips the retired :3
+    assert deployer.recorded(target) == "good"
+    assert deployer.rollback(target) == first
+    assert deployer.recorded(target) == "initial"
+
+
+def test_rollback_retires_a_revision_that_does_not_stabilise_and_goes_further_back(
+    deployer: Deployer,
+) -> None:
+    target = Target(entry=service("messaging"))
+    first = deployer.current(target)
+    deployer.deploy(target, tag="a")  # :2
+    deployer.deploy(target, tag="b")  # :3
+    assert FailingDeployer(deployer, bad={"2"}).rollback(target) == first
+    assert (
+        deployer.ecs.describe_task_definition(taskDefinition=f"{target.family}:2")["taskDefinition"]["status"]
+        == "INACTIVE"
+    )
+
+
+def test_push_records_only_the_first_image(deployer: Deployer) -> None:
+    target = Target(entry=service("user"))
+    deployer.ssm.delete_parameter(Name=target.parameter)
+    deployer.push(target, "first")
+    deployer.push(target, "second")  # pushed, not deployed: the stacks keep running the first
+    assert deployer.recorded(target) == "first"

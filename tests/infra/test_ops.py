@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from cruddur_common.registry import load_registry
 from tests.infra.support import Synth
 
@@ -83,11 +85,16 @@ def test_one_pipeline_and_build_project_per_service_deploying_only_it(synth: Syn
         props = pipeline["Properties"]
         service = props["Name"].removeprefix("cruddur-")
         stages = {stage["Name"]: stage["Actions"] for stage in props["Stages"]}
-        assert list(stages) == ["Source", "Build", "Deploy"]
+        assert list(stages) == ["Source", "Deploy"]
+        # the deploy is `make deploy`'s own code (devstack.deploy), so the two paths cannot drift apart
         (deploy,) = stages["Deploy"]
-        assert deploy["ActionTypeId"]["Provider"] == "ECS"
-        (build,) = stages["Build"]
-        assert build["Configuration"]["ProjectName"] == {"Ref": _logical(projects, by_service[service])}
+        assert deploy["ActionTypeId"]["Provider"] == "CodeBuild"
+        project = by_service[service]
+        assert deploy["Configuration"]["ProjectName"] == {"Ref": _logical(projects, project)}
+        spec = json.loads(project["Properties"]["Source"]["BuildSpec"])
+        assert spec["phases"]["build"]["commands"] == [
+            'uv run --frozen python -m devstack.deploy deploy --service "$SERVICE" --tag "$IMAGE_TAG"'
+        ]
         (trigger,) = props["Triggers"]
         paths = trigger["GitConfiguration"]["Push"][0]["FilePaths"]["Includes"]
         assert f"services/{service}/**" in paths

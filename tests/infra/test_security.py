@@ -95,17 +95,25 @@ def test_each_task_role_reaches_only_its_own_datastores(synth: Synth) -> None:
         if res["Type"] == "AWS::ECS::TaskDefinition" and "TaskRoleArn" in res["Properties"]
     }
     for entry in load_registry():
-        policies = [
-            res["Properties"]["PolicyDocument"]
+        statements = [
+            statement
             for res in resources.values()
             if res["Type"] == "AWS::IAM::Policy" and {"Ref": roles[entry.name]} in res["Properties"]["Roles"]
+            for statement in res["Properties"]["PolicyDocument"]["Statement"]
+            if not _ecs_exec(statement)
         ]
-        text = json.dumps(policies)
+        text = json.dumps(statements)
         needs = needs_for(entry)
         assert ("dynamodb:" in text) is needs.messages_table, entry.name
         assert ("s3:" in text) is (needs.media is not None), entry.name
         assert ("cognito-idp:" in text) is needs.account_admin, entry.name
         assert '"Resource": "*"' not in text, entry.name
+
+
+def _ecs_exec(statement: dict[str, Any]) -> bool:
+    """ECS Exec's own statements (ssmmessages has no resource scoping); audited, see docs/ops.md."""
+    actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+    return all(a.startswith("ssmmessages:") for a in actions) or actions == ["logs:DescribeLogGroups"]
 
 
 def test_messages_table_matches_the_access_patterns(synth: Synth) -> None:

@@ -12,7 +12,7 @@ from constructs import Construct
 from cruddur_infra import nag
 from cruddur_infra.components.logs import month_of_logs
 from cruddur_infra.needs import ScheduledJob
-from cruddur_infra.settings import task_family
+from cruddur_infra.settings import job_name
 
 
 class ScheduledServiceJob(Construct):
@@ -36,7 +36,7 @@ class ScheduledServiceJob(Construct):
         self.task_definition = ecs.FargateTaskDefinition(
             self,
             "TaskDefinition",
-            family=f"{task_family(service_name)}-{job.name}",
+            family=job_name(service_name, job.name),
             cpu=256,
             memory_limit_mib=512,
         )
@@ -55,11 +55,16 @@ class ScheduledServiceJob(Construct):
         self.rule = events.Rule(
             self,
             "Schedule",
-            rule_name=f"cruddur-{service_name}-{job.name}",
+            rule_name=job_name(service_name, job.name),  # devstack.deploy finds the rule by this name
             schedule=events.Schedule.expression(job.schedule),
+        )
+        # The role EventBridge runs the task with: a deploy passes it on when it updates the target.
+        self.events_role = iam.Role(
+            self, "RunTaskRole", assumed_by=iam.ServicePrincipal("events.amazonaws.com")
         )
         self.rule.add_target(
             targets.EcsTask(
+                role=self.events_role,
                 cluster=cluster,
                 task_definition=self.task_definition,
                 subnet_selection=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aws_cdk import Duration
+from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
@@ -14,6 +15,9 @@ from cruddur_common.registry import ServiceEntry
 from cruddur_infra import nag
 from cruddur_infra.components.logs import month_of_logs
 from cruddur_infra.settings import task_family
+
+# ECS Exec's agent writes here; a read-only root filesystem needs them writable (aws/containers-roadmap#1359).
+EXEC_AGENT_PATHS = ("/managed-agents", "/var/lib/amazon/ssm", "/var/log/amazon/ssm")
 
 
 def health_command(entry: ServiceEntry) -> list[str]:
@@ -80,6 +84,11 @@ class ServiceApp(Construct):
         container.add_mount_points(
             ecs.MountPoint(source_volume="tmp", container_path="/tmp", read_only=False)  # noqa: S108
         )
+        for number, path in enumerate(EXEC_AGENT_PATHS):
+            self.task_definition.add_volume(name=f"exec-agent-{number}")
+            container.add_mount_points(
+                ecs.MountPoint(source_volume=f"exec-agent-{number}", container_path=path, read_only=False)
+            )
         self.service = self._service(
             cluster=cluster, security_group=security_group, dns_namespace=dns_namespace
         )
@@ -112,6 +121,7 @@ class ServiceApp(Construct):
                 action=elbv2.ListenerAction.forward([self.target_group]),
             )
         self._autoscale(*capacity)
+        self._roll_back_on_alarm()
         nag.suppress(
             self.task_definition,
             (
@@ -150,6 +160,27 @@ class ServiceApp(Construct):
                 name=name, cloud_map_namespace=dns_namespace, dns_record_type=servicediscovery.DnsRecordType.A
             ),
             propagate_tags=ecs.PropagatedTagSource.SERVICE,
+            enable_execute_command=True,  # operators' shell (docs/ops.md); audited by the cluster's config
+        )
+
+    def _roll_back_on_alarm(self) -> None:
+        """A deploy whose new tasks answer 5xx rolls back, even when they pass their health checks."""
+        errors = self.target_group.metrics.http_code_target(
+            elbv2.HttpCodeTarget.TARGET_5XX_COUNT, period=Duration.minutes(1)
+        )
+        alarm = cloudwatch.Alarm(
+            self,
+            "DeployAlarm",
+            alarm_name=f"cruddur-{self.entry.name}-deploy-5xx",
+            alarm_description=f"{self.entry.name} answers 5xx: ECS rolls a deployment back on it",
+            metric=errors,
+            threshold=10,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            evaluation_periods=2,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+        )
+        self.service.enable_deployment_alarms(
+            [alarm.alarm_name], behavior=ecs.AlarmBehavior.ROLLBACK_ON_ALARM
         )
 
     def _autoscale(self, minimum: int, maximum: int) -> None:

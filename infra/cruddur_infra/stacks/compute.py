@@ -11,19 +11,23 @@ from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_servicediscovery as servicediscovery
+from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
 from cruddur_common.registry import ServiceEntry, load_registry
 from cruddur_infra import nag
 from cruddur_infra.components import grants
+from cruddur_infra.components.logs import month_of_logs
 from cruddur_infra.components.scheduled_job import ScheduledServiceJob
 from cruddur_infra.components.service_app import ServiceApp
+from cruddur_infra.connections import budget
 from cruddur_infra.needs import ServiceNeeds, needs_for
 from cruddur_infra.settings import (
     CLUSTER_NAME,
     INTERNAL_DNS_NAMESPACE,
     SERVICE_CONNECT_NAMESPACE,
     InfraSettings,
+    image_tag_parameter,
 )
 from cruddur_infra.stacks.auth import AuthStack
 from cruddur_infra.stacks.data import MESSAGES_INDEXES, DataStack
@@ -51,6 +55,11 @@ class ComputeStack(Stack):
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
         self._data, self._auth, self._functions = data, auth, functions
+        self._pools = budget(
+            database_class=settings.database_class,
+            max_tasks=settings.max_tasks,
+            jobs={e.name: len(needs_for(e).jobs) for e in load_registry() if needs_for(e).postgres},
+        ).pools
         certificate_arn = CfnParameter(
             self,
             "CertificateArn",
@@ -62,6 +71,7 @@ class ComputeStack(Stack):
             cluster_name=CLUSTER_NAME,
             vpc=network.vpc,
             container_insights_v2=ecs.ContainerInsights.ENABLED,
+            execute_command_configuration=self._exec_audit(),
         )
         self.cluster.add_default_cloud_map_namespace(
             name=SERVICE_CONNECT_NAMESPACE,
@@ -73,6 +83,7 @@ class ComputeStack(Stack):
         )
         self.load_balancer, listener = self._load_balancer(network=network, certificate_arn=certificate_arn)
         self.services: dict[str, ServiceApp] = {}
+        self.jobs: dict[str, ScheduledServiceJob] = {}  # by task family, e.g. cruddur-activity-purge
         for entry in load_registry():
             image = self._image(entry)
             self.services[entry.name] = ServiceApp(
@@ -90,6 +101,14 @@ class ComputeStack(Stack):
                 capacity=(settings.min_tasks, settings.max_tasks),
             )
             self._acknowledge_media(self.services[entry.name], needs_for(entry))
+            nag.suppress_iam(
+                self.services[entry.name],
+                "ECS Exec writes its session transcripts to the streams of this one log group",
+                resources=[
+                    f"arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:"
+                    f"{nag.ref(self._exec_sessions)}:*"
+                ],
+            )
             for job in needs_for(entry).jobs:
                 # The job runs the service's code with the service's grants (the purge deletes pictures).
                 scheduled = ScheduledServiceJob(
@@ -105,6 +124,7 @@ class ComputeStack(Stack):
                     task_statements=self._task_statements(entry),
                 )
                 self._acknowledge_media(scheduled, needs_for(entry))
+                self.jobs[scheduled.task_definition.family] = scheduled
         CfnOutput(self, "LoadBalancerDnsName", value=self.load_balancer.load_balancer_dns_name)
 
     @staticmethod
@@ -147,12 +167,20 @@ class ComputeStack(Stack):
         nag.suppress(alb, ("AwsSolutions-ELB2", "ALB access logs are off to keep cost at rest low (ops.md)"))
         return alb, https
 
+    def _exec_audit(self) -> ecs.ExecuteCommandConfiguration:
+        """ECS Exec sessions: who ran one is in CloudTrail (ExecuteCommand), what they typed in these logs."""
+        sessions = self._exec_sessions = month_of_logs(self, "ExecSessions")
+        return ecs.ExecuteCommandConfiguration(
+            logging=ecs.ExecuteCommandLogging.OVERRIDE,
+            log_configuration=ecs.ExecuteCommandLogConfiguration(
+                cloud_watch_log_group=sessions, cloud_watch_encryption_enabled=False
+            ),
+        )
+
     def _image(self, entry: ServiceEntry) -> ecs.ContainerImage:
-        tag = CfnParameter(
-            self,
-            f"{entry.name.capitalize()}ImageTag",
-            description=f"Immutable image tag of {entry.name} (what `make deploy` last shipped)",
-        ).value_as_string
+        # One source of truth for what runs: `devstack.deploy` (make deploy and the pipelines) writes the
+        # tag after a stable rollout, and every stack deploy resolves it, so neither undoes the other.
+        tag = ssm.StringParameter.value_for_string_parameter(self, image_tag_parameter(entry.name))
         repository: ecr.IRepository = self._data.repositories[entry.name]
         return ecs.ContainerImage.from_ecr_repository(repository, tag=tag)
 
@@ -168,6 +196,9 @@ class ComputeStack(Stack):
         }
         if needs.postgres:  # each task applies pending migrations under an advisory lock before serving
             env["MIGRATE_ON_START"] = "true"
+            env |= self._pools[entry.name]  # sized so every task fits max_connections (connections.py)
+        # Rate limits (every service) and the notification live events, shared by all tasks.
+        env["REDIS_URL"] = self._data.cache.url
         if needs.messages_table:
             env["MESSAGES_TABLE"] = self._data.messages_table.table_name
             # /ready shows how many stream records the Lambda parked on this queue (docs/messaging.md)

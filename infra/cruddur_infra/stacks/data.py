@@ -8,13 +8,16 @@ from aws_cdk import CfnOutput, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecr as ecr
+from aws_cdk import aws_logs as logs
 from aws_cdk import aws_rds as rds
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from cruddur_common.registry import load_registry
 from cruddur_infra import nag
-from cruddur_infra.settings import repository_name
+from cruddur_infra.components.cache import Cache
+from cruddur_infra.connections import max_connections
+from cruddur_infra.settings import InfraSettings, repository_name
 
 DATABASE_NAME = "cruddur"
 MESSAGES_INDEXES = ("gsi1",)
@@ -29,13 +32,22 @@ class DataStack(Stack):
         scope: Construct,
         construct_id: str,
         *,
+        settings: InfraSettings,
         vpc: ec2.IVpc,
         database_sg: ec2.ISecurityGroup,
-        multi_az: bool,
+        cache_sg: ec2.ISecurityGroup,
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
-        self.database = self._database(vpc=vpc, database_sg=database_sg, multi_az=multi_az)
+        self.database = self._database(vpc=vpc, database_sg=database_sg, settings=settings)
+        self.cache = Cache(
+            self,
+            "Cache",
+            vpc=vpc,
+            security_group=cache_sg,
+            node_type=settings.cache_node_type,
+            replicas=settings.cache_replicas,
+        )
         secret = self.database.secret
         assert secret is not None  # generated credentials: the instance always has its secret
         self.db_secret = secret
@@ -89,13 +101,24 @@ class DataStack(Stack):
         return secret
 
     def _database(
-        self, *, vpc: ec2.IVpc, database_sg: ec2.ISecurityGroup, multi_az: bool
+        self, *, vpc: ec2.IVpc, database_sg: ec2.ISecurityGroup, settings: InfraSettings
     ) -> rds.DatabaseInstance:
+        engine = rds.DatabaseInstanceEngine.postgres(version=rds.PostgresEngineVersion.VER_17_9)
+        # max_connections is explicit so the services' pools can be sized to it (connections.py); it is
+        # static: a changed value waits for the next reboot (docs/ops.md).
+        parameters = rds.ParameterGroup(
+            self,
+            "PostgresParameters",
+            engine=engine,
+            description="Cruddur Postgres: max_connections the pool sizes are derived from",
+            parameters={"max_connections": str(max_connections(settings.database_class))},
+        )
         database = rds.DatabaseInstance(
             self,
             "Postgres",
-            engine=rds.DatabaseInstanceEngine.postgres(version=rds.PostgresEngineVersion.VER_17_9),
-            instance_type=ec2.InstanceType.of(ec2.InstanceClass.BURSTABLE4_GRAVITON, ec2.InstanceSize.MICRO),
+            engine=engine,
+            instance_type=ec2.InstanceType(settings.database_class),
+            parameter_group=parameters,
             vpc=vpc,
             vpc_subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_ISOLATED),
             security_groups=[database_sg],
@@ -108,17 +131,33 @@ class DataStack(Stack):
             storage_encrypted=True,
             allocated_storage=20,
             max_allocated_storage=100,
-            multi_az=multi_az,
+            storage_type=rds.StorageType(settings.database_storage.upper()),
+            multi_az=settings.multi_az_database,
+            enable_performance_insights=settings.performance_insights or None,
+            performance_insight_retention=(
+                rds.PerformanceInsightRetention.DEFAULT if settings.performance_insights else None
+            ),
             backup_retention=Duration.days(7),
             deletion_protection=True,
             removal_policy=RemovalPolicy.SNAPSHOT,
             auto_minor_version_upgrade=True,
             cloudwatch_logs_exports=["postgresql", "upgrade"],
+            cloudwatch_logs_retention=logs.RetentionDays.ONE_MONTH,  # RDS creates these groups: never expire
             iam_authentication=True,
+        )
+        if not settings.multi_az_database:
+            nag.suppress(
+                database, ("AwsSolutions-RDS3", "Single-AZ in the dev profile to keep cost at rest low")
+            )
+        nag.suppress_provider(
+            self,
+            "LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a",
+            "CDK's log-retention provider sets the retention of the log groups RDS creates for its exports",
+            managed=[nag.BASIC_EXECUTION],
+            resources=["*"],
         )
         nag.suppress(
             database,
-            ("AwsSolutions-RDS3", "Single-AZ by default to keep cost at rest low; -c multiAzDatabase=true"),
             ("AwsSolutions-RDS11", "Default port: the database is only reachable from two security groups"),
             (
                 "AwsSolutions-SMG4",

@@ -13,6 +13,7 @@ from cruddur_infra import nag
 from cruddur_infra.components.logs import month_of_logs
 
 POSTGRES_PORT = 5432
+REDIS_PORT = 6379
 
 
 class NetworkStack(Stack):
@@ -53,6 +54,7 @@ class NetworkStack(Stack):
             "Functions", "Lambdas that reach the database or services", outbound=True
         )
         self.database_sg = self._group("Database", "RDS Postgres: services and Lambdas only", outbound=False)
+        self.cache_sg = self._group("Cache", "ElastiCache (Valkey): service tasks only", outbound=False)
         for number, label in ((443, "HTTPS"), (80, "HTTP redirect to HTTPS")):
             self.alb_sg.add_ingress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(number), f"{label} from anywhere")
         for entry in load_registry():
@@ -64,6 +66,7 @@ class NetworkStack(Stack):
             self.services_sg, ec2.Port.tcp(POSTGRES_PORT), "Services to Postgres"
         )
         self.database_sg.add_ingress_rule(self.lambda_sg, ec2.Port.tcp(POSTGRES_PORT), "Lambdas to Postgres")
+        self.cache_sg.add_ingress_rule(self.services_sg, ec2.Port.tcp(REDIS_PORT), "Services to Valkey (TLS)")
         nag.suppress(
             self.alb_sg, ("AwsSolutions-EC23", "The public ALB must accept 80/443 from the internet")
         )

@@ -10,6 +10,7 @@ from constructs import Construct
 
 from cruddur_common.registry import load_registry
 from cruddur_infra.components.private_bucket import private_bucket
+from cruddur_infra.components.scheduled_job import ScheduledServiceJob
 from cruddur_infra.components.service_app import ServiceApp
 from cruddur_infra.components.service_pipeline import ServicePipeline
 
@@ -23,6 +24,7 @@ class PipelineStack(Stack):
         construct_id: str,
         *,
         services: dict[str, ServiceApp],
+        jobs: dict[str, ScheduledServiceJob],
         repositories: dict[str, ecr.IRepository],
         **kwargs: Any,
     ) -> None:
@@ -44,6 +46,7 @@ class PipelineStack(Stack):
                 entry.name.capitalize(),
                 service_name=entry.name,
                 service=services[entry.name].service,
+                jobs=[job for family, job in jobs.items() if family.startswith(f"cruddur-{entry.name}-")],
                 repository=repositories[entry.name],
                 artifact_bucket=artifacts,
                 source=source,
