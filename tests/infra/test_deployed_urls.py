@@ -94,7 +94,8 @@ def _tasks(synth: Synth) -> Iterator[Consumer]:
         ]
         assert len(runs) == 1, f"{name}: run by {len(runs)} services or schedules"
         (run,) = runs
-        network = run["NetworkConfiguration"]["AwsVpcConfiguration"]
+        network = run["NetworkConfiguration"]  # spelled AwsvpcConfiguration by services, AwsVpc by targets
+        network = network.get("AwsvpcConfiguration") or network["AwsVpcConfiguration"]
         connect = run.get("ServiceConnectConfiguration", {}).get("Enabled", False)
         for container in task["Properties"]["ContainerDefinitions"]:
             yield Consumer(

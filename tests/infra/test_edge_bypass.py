@@ -83,11 +83,9 @@ def test_the_edge_waf_blocks_sql_injection_and_logs_every_request(synth: Synth) 
     (logging,) = synth.resources("CruddurEdge", "AWS::WAFv2::LoggingConfiguration").values()
     props = logging["Properties"]
     assert props["ResourceArn"] == {"Fn::GetAtt": [name, "Arn"]}
-    (group_name,) = [
-        g["Properties"]["LogGroupName"]
-        for g in synth.resources("CruddurEdge", "AWS::Logs::LogGroup").values()
-    ]
-    assert group_name.startswith("aws-waf-logs-") and group_name in json.dumps(props["LogDestinationConfigs"])
+    ((group, log_group),) = synth.resources("CruddurEdge", "AWS::Logs::LogGroup").items()
+    assert log_group["Properties"]["LogGroupName"].startswith("aws-waf-logs-")
+    assert {"Ref": group} in props["LogDestinationConfigs"][0]["Fn::Join"][1]
     redacted = {f["SingleHeader"]["Name"] for f in props["RedactedFields"]}
     assert {"authorization", "cookie"} <= redacted
 
