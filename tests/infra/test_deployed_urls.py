@@ -119,7 +119,7 @@ def _ecs_service_behind(synth: Synth, host: str, port: int, *, service_connect: 
     stack = "CruddurCompute"
     services = synth.resources(stack, "AWS::ECS::Service").values()
     if service_connect:
-        found = [
+        found: list[dict[str, Any]] = [
             s["Properties"]
             for s in services
             for entry in s["Properties"].get("ServiceConnectConfiguration", {}).get("Services", [])
@@ -141,12 +141,13 @@ def _ecs_service_behind(synth: Synth, host: str, port: int, *, service_connect: 
         if d["Properties"]["Name"] == label
         and d["Properties"]["DnsConfig"]["NamespaceId"] == {"Fn::GetAtt": [namespace_id, "Id"]}
     ]
-    (service,) = [
+    services_found: list[dict[str, Any]] = [
         s["Properties"]
         for s in services
         if {"Fn::GetAtt": [discovery, "Arn"]}
         in [r["RegistryArn"] for r in s["Properties"]["ServiceRegistries"]]
     ]
+    (service,) = services_found
     task = synth.templates[stack]["Resources"][service["TaskDefinition"]["Ref"]]["Properties"]
     ports = [m["ContainerPort"] for c in task["ContainerDefinitions"] for m in c.get("PortMappings", [])]
     assert port in ports, f"{host}:{port}: the task behind it listens on {ports}"
