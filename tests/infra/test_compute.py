@@ -44,7 +44,7 @@ def test_listener_rules_route_every_registry_path_at_its_priority(synth: Synth) 
             )
 
 
-def test_https_listener_404s_unrouted_paths_and_http_redirects(synth: Synth) -> None:
+def test_https_listener_404s_unrouted_paths_on_an_internal_alb(synth: Synth) -> None:
     template = Template.from_json(synth.templates["CruddurCompute"])
     template.has_resource_properties(
         "AWS::ElasticLoadBalancingV2::Listener",
@@ -55,18 +55,9 @@ def test_https_listener_404s_unrouted_paths_and_http_redirects(synth: Synth) -> 
             "DefaultActions": [Match.object_like({"Type": "fixed-response"})],
         },
     )
-    template.has_resource_properties(
-        "AWS::ElasticLoadBalancingV2::Listener",
-        {
-            "Port": 80,
-            "DefaultActions": [
-                Match.object_like({"Type": "redirect", "RedirectConfig": Match.object_like({"Port": "443"})})
-            ],
-        },
-    )
-    template.has_resource_properties(
-        "AWS::ElasticLoadBalancingV2::LoadBalancer", {"Scheme": "internet-facing"}
-    )
+    # CloudFront's VPC origin speaks HTTPS to it; nothing else reaches it (tests/infra/test_edge_bypass.py)
+    template.resource_count_is("AWS::ElasticLoadBalancingV2::Listener", 1)
+    template.has_resource_properties("AWS::ElasticLoadBalancingV2::LoadBalancer", {"Scheme": "internal"})
 
 
 def _container(synth: Synth, entry: ServiceEntry) -> dict[str, Any]:

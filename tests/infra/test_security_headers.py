@@ -61,5 +61,6 @@ def test_every_behavior_uses_the_policy(synth: Synth) -> None:
     (dist,) = synth.resources("CruddurFrontend", "AWS::CloudFront::Distribution").values()
     config = dist["Properties"]["DistributionConfig"]
     behaviors = [config["DefaultCacheBehavior"], *config["CacheBehaviors"]]
-    assert len(behaviors) == 5  # default, /api/*, /assets/media/*, /assets/*, /config.json
+    # default, /api/*, /avatars/key_upload, /assets/media/*, /assets/*, /config.json
+    assert len(behaviors) == 6
     assert all(b["ResponseHeadersPolicyId"] == {"Ref": name} for b in behaviors)

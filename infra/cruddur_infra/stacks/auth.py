@@ -1,20 +1,23 @@
-"""Auth stack: the Cognito user pool and SPA client, with the post-confirmation trigger."""
+"""Auth stack: the Cognito user pool and SPA client, its pre-sign-up and post-confirmation triggers."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import CfnOutput, CfnParameter, Duration, RemovalPolicy, Stack
+from aws_cdk import Aws, CfnOutput, CfnParameter, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_rds as rds
+from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
 from cruddur_infra import nag
 from cruddur_infra.components import grants
 from cruddur_infra.components.python_function import PythonFunction
-from cruddur_infra.components.waf import rate_per_ip_rule, visibility
+from cruddur_infra.components.waf import log_requests, rate_per_ip_rule, visibility
+from cruddur_infra.needs import service_urls
 from cruddur_infra.settings import InfraSettings
 
 MODERATORS = "moderators"  # cruddur_common.auth.MODERATORS: the group the access token's cognito:groups names
@@ -41,20 +44,11 @@ class AuthStack(Stack):
         super().__init__(scope, construct_id, **kwargs)
         secret = database.secret
         assert secret is not None
-        self.post_confirmation = PythonFunction(
-            self,
-            "PostConfirmation",
-            name="post_confirmation",
-            handler="user_service.lambdas.post_confirmation.handler",
-            artifact=settings.lambda_zip("post_confirmation"),
-            environment={
-                # The whole connection (host, port, dbname, user, password) comes from the secret.
-                "DB_SECRET_ARN": secret.secret_arn,
-            },
-            vpc=vpc,
-            security_group=lambda_sg,
-        ).function
-        self.post_confirmation.add_to_role_policy(grants.read_secret(secret))
+        # Both triggers ship in the post-confirmation zip (user_service.lambdas) and reach the database.
+        self.pre_sign_up, self.post_confirmation = (
+            self._trigger(construct, name, settings=settings, secret=secret, vpc=vpc, lambda_sg=lambda_sg)
+            for construct, name in (("PreSignUp", "pre_sign_up"), ("PostConfirmation", "post_confirmation"))
+        )
         self.user_pool = cognito.UserPool(
             self,
             "UserPool",
@@ -75,15 +69,34 @@ class AuthStack(Stack):
                 temp_password_validity=Duration.days(3),
             ),
             account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
-            lambda_triggers=cognito.UserPoolTriggers(post_confirmation=self.post_confirmation),
+            # PreSignUp refuses a malformed or taken handle before the account exists; without it a taken
+            # handle passes sign-up and confirmation, and post-confirmation then fails (docs/user.md).
+            lambda_triggers=cognito.UserPoolTriggers(
+                pre_sign_up=self.pre_sign_up, post_confirmation=self.post_confirmation
+            ),
+            # Two-factor sign-in is each user's choice (ACCOUNT-CONTRACT.md §3): an authenticator app only;
+            # SMS would need an SNS role, a spend limit and an origination number.
+            mfa=cognito.Mfa.OPTIONAL,
+            mfa_second_factor=cognito.MfaSecondFactor(sms=False, otp=True),
+            # Threat protection needs the Plus tier. AUDIT_ONLY scores and logs risky sign-ins (compromised
+            # credentials, unusual devices) without blocking anyone; enforce once the findings are understood.
+            feature_plan=cognito.FeaturePlan.PLUS,
+            standard_threat_protection_mode=cognito.StandardThreatProtectionMode.AUDIT_ONLY,
             deletion_protection=True,
             removal_policy=RemovalPolicy.RETAIN,
         )
+        self._send_email_with_ses()
         self.client = self.user_pool.add_client(
             "SpaClient",
             user_pool_client_name="cruddur-spa",
             generate_secret=False,
-            auth_flows=cognito.AuthFlow(user_srp=True),
+            # USER_PASSWORD_AUTH besides SRP: re-authentication before deleting the account or turning 2FA
+            # off gets a fresh access token with InitiateAuth (ACCOUNT-CONTRACT.md §3). The password goes over
+            # TLS to Cognito, as with the hosted UI; sign-in itself keeps SRP.
+            auth_flows=cognito.AuthFlow(user_srp=True, user_password=True),
+            # The SPA signs in with the Cognito API, never through the hosted UI: no OAuth flows (the
+            # default would allow the implicit grant to the placeholder https://example.com).
+            disable_o_auth=True,
             prevent_user_existence_errors=True,
             access_token_validity=Duration.hours(1),
             id_token_validity=Duration.hours(1),
@@ -99,16 +112,63 @@ class AuthStack(Stack):
         self.sign_up_acl = self._sign_up_waf()
         nag.suppress(
             self.user_pool,
-            ("AwsSolutions-COG2", "MFA is optional for a public social app; offered later as a user setting"),
+            ("AwsSolutions-COG2", "MFA is optional for a public social app: each user turns it on"),
             (
                 "AwsSolutions-COG3",
-                "Threat protection is billed per active user; enable it in ops.md when needed",
+                "Threat protection runs in audit mode first; switch to ENFORCED per docs/ops.md",
             ),
-            ("AwsSolutions-COG8", "Plus tier is billed per active user; Essentials covers email sign-in"),
         )
         CfnOutput(self, "UserPoolId", value=self.user_pool.user_pool_id)
         CfnOutput(self, "SignUpWebAclArn", value=self.sign_up_acl.attr_arn)
         CfnOutput(self, "UserPoolClientId", value=self.client.user_pool_client_id)
+
+    def _trigger(
+        self,
+        construct_id: str,
+        name: str,
+        *,
+        settings: InfraSettings,
+        secret: secretsmanager.ISecret,
+        vpc: ec2.IVpc,
+        lambda_sg: ec2.ISecurityGroup,
+    ) -> lambda_.IFunction:
+        """A Cognito trigger from the post-confirmation zip, in the VPC, reading the database secret."""
+        function = PythonFunction(
+            self,
+            construct_id,
+            name=name,
+            handler=f"user_service.lambdas.{name}.handler",
+            artifact=settings.lambda_zip("post_confirmation"),
+            environment={
+                # The whole connection (host, port, dbname, user, password) comes from the secret.
+                "DB_SECRET_ARN": secret.secret_arn,
+                **service_urls(service_connect=False),
+            },
+            vpc=vpc,
+            security_group=lambda_sg,
+        ).function
+        function.add_to_role_policy(grants.read_secret(secret))
+        return function
+
+    def _send_email_with_ses(self) -> None:
+        """Verification and reset emails through SES: Cognito's own sender allows a few dozen a day."""
+        identity = CfnParameter(
+            self,
+            "SesIdentity",
+            description="SES identity (verified, out of the sandbox) in this region, e.g. cruddur.com",
+        ).value_as_string
+        sender = CfnParameter(
+            self,
+            "EmailFrom",
+            description="Sender of Cognito's emails, an address of that identity, e.g. no-reply@cruddur.com",
+        ).value_as_string
+        pool = self.user_pool.node.default_child
+        assert isinstance(pool, cognito.CfnUserPool)
+        pool.email_configuration = cognito.CfnUserPool.EmailConfigurationProperty(
+            email_sending_account="DEVELOPER",
+            from_=f"Cruddur <{sender}>",
+            source_arn=f"arn:{Aws.PARTITION}:ses:{Aws.REGION}:{Aws.ACCOUNT_ID}:identity/{identity}",
+        )
 
     def _sign_up_waf(self) -> wafv2.CfnWebACL:
         """A REGIONAL web ACL on the user pool: SignUp calls per IP, rate-limited (the CloudFront ACL of
@@ -152,4 +212,5 @@ class AuthStack(Stack):
             resource_arn=self.user_pool.user_pool_arn,
             web_acl_arn=acl.attr_arn,
         )
+        log_requests(self, acl, "cruddur-sign-ups")
         return acl

@@ -21,7 +21,7 @@ from cruddur_infra.components.logs import month_of_logs
 from cruddur_infra.components.scheduled_job import ScheduledServiceJob
 from cruddur_infra.components.service_app import ServiceApp
 from cruddur_infra.connections import budget
-from cruddur_infra.needs import ServiceNeeds, needs_for
+from cruddur_infra.needs import ServiceNeeds, needs_for, service_urls
 from cruddur_infra.settings import (
     CLUSTER_NAME,
     INTERNAL_DNS_NAMESPACE,
@@ -34,8 +34,9 @@ from cruddur_infra.stacks.data import MESSAGES_INDEXES, DataStack
 from cruddur_infra.stacks.functions import ASSETS_ARN_EXPORT, UPLOADS_ARN_EXPORT, FunctionsStack
 from cruddur_infra.stacks.network import NetworkStack
 
-# What moderation does to an account (user_service.moderation): suspend, sign out, unsuspend.
-ACCOUNT_ADMIN_ACTIONS = ("AdminDisableUser", "AdminEnableUser", "AdminUserGlobalSignOut")
+# What moderation does to an account (user_service.moderation): suspend, sign out, unsuspend; and what
+# account erasure does (user_service.account, ACCOUNT-CONTRACT.md §1): sign out everywhere, delete.
+ACCOUNT_ADMIN_ACTIONS = ("AdminDisableUser", "AdminEnableUser", "AdminUserGlobalSignOut", "AdminDeleteUser")
 
 
 class ComputeStack(Stack):
@@ -119,7 +120,8 @@ class ComputeStack(Stack):
                     cluster=self.cluster,
                     image=image,
                     security_group=network.services_sg,
-                    environment=self._environment(entry),
+                    # A RunTask is no part of Service Connect: it reaches its peers by Cloud Map DNS.
+                    environment=self._environment(entry, service_connect=False),
                     secrets=self._secrets(entry),
                     task_statements=self._task_statements(entry),
                 )
@@ -131,24 +133,25 @@ class ComputeStack(Stack):
     def _acknowledge_media(construct: Construct, needs: ServiceNeeds) -> None:
         """The media grants' object wildcards are each one key prefix of one bucket."""
         if needs.media is not None:
+            exports = {"uploads": UPLOADS_ARN_EXPORT, "assets": ASSETS_ARN_EXPORT}
+            prefixes = needs.media.prefixes()
             nag.suppress_iam(
                 construct,
-                f"Objects only under {needs.media.uploads} (uploads) and {needs.media.assets} (assets)",
-                resources=[
-                    f"{UPLOADS_ARN_EXPORT}/{needs.media.uploads}*",
-                    f"{ASSETS_ARN_EXPORT}/{needs.media.assets}*",
-                ],
+                "Objects only under " + ", ".join(f"{prefix} ({bucket})" for bucket, prefix in prefixes),
+                resources=[f"{exports[bucket]}/{prefix}*" for bucket, prefix in prefixes],
             )
 
     def _load_balancer(
         self, *, network: NetworkStack, certificate_arn: str
     ) -> tuple[elbv2.ApplicationLoadBalancer, elbv2.ApplicationListener]:
+        # Internal: no public address at all. CloudFront reaches it through a VPC origin (CruddurFrontend),
+        # so every request has passed the edge's WAF (docs/ops.md "The edge cannot be bypassed").
         alb = elbv2.ApplicationLoadBalancer(
             self,
             "LoadBalancer",
             vpc=network.vpc,
-            internet_facing=True,
-            vpc_subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PUBLIC),
+            internet_facing=False,
+            vpc_subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS),
             security_group=network.alb_sg,
             drop_invalid_header_fields=True,
         )
@@ -163,7 +166,6 @@ class ComputeStack(Stack):
                 404, content_type="application/json", message_body='{"code":"not_found","detail":"Not Found"}'
             ),
         )
-        alb.add_redirect(source_port=80, target_port=443)
         nag.suppress(alb, ("AwsSolutions-ELB2", "ALB access logs are off to keep cost at rest low (ops.md)"))
         return alb, https
 
@@ -184,7 +186,7 @@ class ComputeStack(Stack):
         repository: ecr.IRepository = self._data.repositories[entry.name]
         return ecs.ContainerImage.from_ecr_repository(repository, tag=tag)
 
-    def _environment(self, entry: ServiceEntry) -> dict[str, str]:
+    def _environment(self, entry: ServiceEntry, *, service_connect: bool = True) -> dict[str, str]:
         needs = needs_for(entry)
         env = {
             "CRUDDUR_ENV": "prod",
@@ -192,7 +194,7 @@ class ComputeStack(Stack):
             "LOG_LEVEL": "INFO",
             "COGNITO_USER_POOL_ID": self._auth.user_pool.user_pool_id,
             "COGNITO_CLIENT_ID": self._auth.client.user_pool_client_id,
-            **{f"{peer.name.upper()}_URL": f"http://{peer.name}:{peer.port}" for peer in load_registry()},
+            **service_urls(service_connect=service_connect),
         }
         if needs.postgres:  # each task applies pending migrations under an advisory lock before serving
             env["MIGRATE_ON_START"] = "true"
@@ -240,6 +242,13 @@ class ComputeStack(Stack):
             )
             if needs.media.list_assets:
                 statements.append(grants.list_prefix(assets, prefix=needs.media.assets))
+            buckets = {"uploads": uploads, "assets": assets}
+            for grant in needs.media.more:
+                statements.append(
+                    grants.objects(buckets[grant.bucket], prefix=grant.prefix, actions=grant.actions)
+                )
+                if grant.list:
+                    statements.append(grants.list_prefix(buckets[grant.bucket], prefix=grant.prefix))
         if needs.account_admin:
             statements.append(
                 iam.PolicyStatement(

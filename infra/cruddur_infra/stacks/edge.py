@@ -1,4 +1,4 @@
-"""Edge stack (us-east-1): the CloudFront-scope WAF web ACL in front of the whole site."""
+"""Edge stack (us-east-1): the CloudFront-scope WAF web ACL in front of the whole site, and its logs."""
 
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ from aws_cdk import CfnOutput, CfnParameter, Stack
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
-from cruddur_infra.components.waf import rate_per_ip_rule, visibility
+from cruddur_infra.components.waf import log_requests, rate_per_ip_rule, visibility
 
 MANAGED_RULE_GROUPS = (
     "AWSManagedRulesAmazonIpReputationList",
     "AWSManagedRulesCommonRuleSet",
     "AWSManagedRulesKnownBadInputsRuleSet",
+    "AWSManagedRulesSQLiRuleSet",  # queries are parameterized; this stops probes before they cost a task
 )
 
 
@@ -54,4 +55,5 @@ class EdgeStack(Stack):
             rules=rules,
             visibility_config=visibility("cruddur-edge"),
         )
+        self.logs = log_requests(self, self.web_acl, "cruddur-edge")
         CfnOutput(self, "WebAclArn", value=self.web_acl.attr_arn)

@@ -10,12 +10,14 @@ from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_deployment as s3deploy
 from constructs import Construct
 
+from cruddur_common.registry import load_registry
 from cruddur_infra import nag
-from cruddur_infra.components.private_bucket import private_bucket
+from cruddur_infra.components.private_bucket import private_bucket, tls_only
 from cruddur_infra.components.security_headers import response_headers_policy
 from cruddur_infra.settings import InfraSettings
 from cruddur_infra.stacks.auth import AuthStack
@@ -35,6 +37,13 @@ STRIP_ASSETS_JS = """function handler(event) {
 # A crud's pictures end with it: 404 once the URL's `expires` passed, cached no longer than what is left.
 MEDIA_EXPIRY_JS = Path(__file__).resolve().parents[1] / "edge" / "media_expiry.js"
 MEDIA_EDGE_TTL = Duration.seconds(300)  # how long CloudFront may keep a picture (docs/ops.md)
+
+
+def api_paths() -> list[str]:
+    """The behaviours to the ALB: `/api/*`, and each registry path outside it (`/avatars/key_upload`, the
+    original avatar route, docs/compatibility.md), which the SPA default behaviour would otherwise take."""
+    outside = {path for entry in load_registry() for path in entry.paths if not path.startswith("/api/")}
+    return ["/api/*", *sorted(outside)]
 
 
 class FrontendStack(Stack):
@@ -60,16 +69,28 @@ class FrontendStack(Stack):
             self, "WebAclArn", description="ARN of the CLOUDFRONT WAF web ACL (CruddurEdge output WebAclArn)"
         ).value_as_string
         self.site_bucket = private_bucket(self, "SiteBucket", retain=False)
-        api = origins.HttpOrigin(
-            load_balancer.load_balancer_dns_name,
+        headers = response_headers_policy(self, "SecurityHeaders")
+        # The ALB is internal: CloudFront reaches it from inside the VPC (a VPC origin), so nothing but
+        # this distribution, behind its WAF, can send it a request. Chosen over the origin-facing prefix
+        # list + a secret header: that list admits every CloudFront distribution of every account, and
+        # the header is a shared secret to rotate and keep out of logs; here there is no public address.
+        api = origins.VpcOrigin.with_application_load_balancer(
+            load_balancer,
+            vpc_origin_name="cruddur-alb",
             protocol_policy=cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
             read_timeout=Duration.seconds(60),
             keepalive_timeout=Duration.seconds(60),
         )
-        assets = origins.S3BucketOrigin.with_origin_access_control(
-            s3.Bucket.from_bucket_name(self, "Assets", assets_bucket.bucket_name)
+        api_behavior = cloudfront.BehaviorOptions(
+            origin=api,
+            viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+            allowed_methods=cloudfront.AllowedMethods.ALLOW_ALL,
+            cache_policy=cloudfront.CachePolicy.CACHING_DISABLED,
+            origin_request_policy=cloudfront.OriginRequestPolicy.ALL_VIEWER,
+            response_headers_policy=headers,
         )
-        headers = response_headers_policy(self, "SecurityHeaders")
+        assets_read = s3.Bucket.from_bucket_name(self, "Assets", assets_bucket.bucket_name)
+        assets = origins.S3BucketOrigin.with_origin_access_control(assets_read)
         self.distribution = cloudfront.Distribution(
             self,
             "Distribution",
@@ -89,14 +110,8 @@ class FrontendStack(Stack):
             ),
             additional_behaviors={
                 # The viewer's Host is forwarded, so the ALB's certificate for the domain validates.
-                "/api/*": cloudfront.BehaviorOptions(
-                    origin=api,
-                    viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
-                    allowed_methods=cloudfront.AllowedMethods.ALLOW_ALL,
-                    cache_policy=cloudfront.CachePolicy.CACHING_DISABLED,
-                    origin_request_policy=cloudfront.OriginRequestPolicy.ALL_VIEWER,
-                    response_headers_policy=headers,
-                ),
+                # `/api/*` and every other path the routing registry sends to a service.
+                **{path: api_behavior for path in api_paths()},
                 # Before `/assets/*`: CloudFront takes the first pattern that matches.
                 "/assets/media/*": cloudfront.BehaviorOptions(
                     origin=assets,
@@ -127,9 +142,25 @@ class FrontendStack(Stack):
             ("AwsSolutions-CFR1", "No geo restriction: the network is open to everyone"),
             ("AwsSolutions-CFR3", "Access logs are off to keep cost at rest low; WAF metrics cover abuse"),
         )
+        self._assets_policy(assets_read)
         self._deploy_site(settings=settings, auth=auth, domain_name=domain_name)
         CfnOutput(self, "DistributionDomainName", value=self.distribution.distribution_domain_name)
         CfnOutput(self, "SiteBucketName", value=self.site_bucket.bucket_name)
+
+    def _assets_policy(self, bucket: s3.IBucket) -> None:
+        """The assets bucket's whole policy (CruddurFunctions writes none): TLS only, and reads by this
+        distribution alone, as OAC writes it for the site bucket. It lives here because the functions
+        stack cannot name a distribution that is created after it."""
+        policy = s3.BucketPolicy(self, "AssetsBucketPolicy", bucket=bucket)
+        policy.document.add_statements(
+            tls_only(bucket),
+            iam.PolicyStatement(
+                actions=["s3:GetObject"],
+                principals=[iam.ServicePrincipal("cloudfront.amazonaws.com")],
+                resources=[bucket.arn_for_objects("*")],
+                conditions={"StringEquals": {"AWS:SourceArn": self.distribution.distribution_arn}},
+            ),
+        )
 
     def _function(self, name: str, code: str) -> cloudfront.Function:
         return cloudfront.Function(

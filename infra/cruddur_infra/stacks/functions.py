@@ -7,7 +7,6 @@ from typing import Any
 from aws_cdk import CfnOutput, CfnParameter, Duration, Stack
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_ec2 as ec2
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_s3 as s3
@@ -16,13 +15,12 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from cruddur_common.registry import service
 from cruddur_infra import nag
 from cruddur_infra.components import grants
 from cruddur_infra.components.private_bucket import private_bucket
 from cruddur_infra.components.python_function import PythonFunction
-from cruddur_infra.needs import AVATARS_PREFIX, MEDIA_PREFIX, UPLOADS_PREFIX
-from cruddur_infra.settings import InfraSettings, internal_url
+from cruddur_infra.needs import AVATARS_PREFIX, EXPORTS_PREFIX, MEDIA_PREFIX, UPLOADS_PREFIX, service_urls
+from cruddur_infra.settings import InfraSettings
 from cruddur_infra.stacks.data import MESSAGES_INDEXES
 
 UPLOADS_ARN_EXPORT = "CruddurFunctions-UploadsBucketArn"
@@ -64,6 +62,8 @@ class FunctionsStack(Stack):
             lifecycle_rules=[
                 # Every upload, avatar or picture (uploads/media/), is processed in seconds or abandoned.
                 s3.LifecycleRule(prefix=UPLOADS_PREFIX, expiration=Duration.days(1)),
+                # Account exports: their presigned URL lives 24 h, the zip a day (S3 rounds to midnight UTC).
+                s3.LifecycleRule(prefix=EXPORTS_PREFIX, expiration=Duration.days(1)),
                 s3.LifecycleRule(abort_incomplete_multipart_upload_after=Duration.days(1)),
             ],
         )
@@ -72,6 +72,8 @@ class FunctionsStack(Stack):
             "AssetsBucket",
             retain=True,
             versioned=True,
+            # Its readers are CloudFront's OAC for this site's distribution only: CruddurFrontend names it.
+            policy_elsewhere="CruddurFrontend",
             lifecycle_rules=[
                 s3.LifecycleRule(noncurrent_version_expiration=Duration.days(30)),
                 # Pictures are deleted by the activity purge when their crud ends (no expiration here:
@@ -85,7 +87,6 @@ class FunctionsStack(Stack):
                 s3.LifecycleRule(abort_incomplete_multipart_upload_after=Duration.days(1)),
             ],
         )
-        self._allow_cloudfront(self.assets_bucket)
         # Named exports keep the consumers' IAM findings readable (and acknowledgeable) by name.
         self.uploads_arn = self.export_value(self.uploads_bucket.bucket_arn, name=UPLOADS_ARN_EXPORT)
         self.assets_arn = self.export_value(self.assets_bucket.bucket_arn, name=ASSETS_ARN_EXPORT)
@@ -98,7 +99,9 @@ class FunctionsStack(Stack):
             retention_period=Duration.days(14),
         )
         nag.suppress(self.dead_letters, ("AwsSolutions-SQS3", "This queue is itself the dead-letter queue"))
-        self.stream_consumer = self._stream_consumer(settings=settings, table=messages_table)
+        self.stream_consumer = self._stream_consumer(
+            settings=settings, table=messages_table, vpc=vpc, lambda_sg=lambda_sg
+        )
         nag.suppress_provider(
             self,
             "BucketNotificationsHandler050a0587b7544547bf325f094a3db834",
@@ -109,24 +112,9 @@ class FunctionsStack(Stack):
         CfnOutput(self, "UploadsBucketName", value=self.uploads_bucket.bucket_name)
         CfnOutput(self, "AssetsBucketName", value=self.assets_bucket.bucket_name)
 
-    def _allow_cloudfront(self, bucket: s3.Bucket) -> None:
-        # The distribution lives in a later stack; naming it here would make a cycle, so this
-        # account's CloudFront (via OAC, SigV4-signed) may read objects, nobody else.
-        bucket.add_to_resource_policy(
-            iam.PolicyStatement(
-                actions=["s3:GetObject"],
-                principals=[iam.ServicePrincipal("cloudfront.amazonaws.com")],
-                resources=[bucket.arn_for_objects("*")],
-                conditions={
-                    "StringLike": {"AWS:SourceArn": f"arn:aws:cloudfront::{self.account}:distribution/*"}
-                },
-            )
-        )
-
     def _avatar_processor(
         self, *, settings: InfraSettings, vpc: ec2.IVpc, lambda_sg: ec2.ISecurityGroup
     ) -> lambda_.IFunction:
-        user, activity = service("user"), service("activity")
         processor = PythonFunction(
             self,
             "AvatarProcessor",
@@ -136,8 +124,8 @@ class FunctionsStack(Stack):
             environment={
                 "UPLOADS_BUCKET": self.uploads_bucket.bucket_name,
                 "ASSETS_BUCKET": self.assets_bucket.bucket_name,
-                "USER_URL": internal_url(user.name, user.port),  # avatars' claim and result
-                "ACTIVITY_URL": internal_url(activity.name, activity.port),  # pictures' claim and result
+                # USER_URL: avatars' claim and result; ACTIVITY_URL: pictures' claim and result
+                **service_urls(service_connect=False),
                 "INTERNAL_SECRET_ARN": self._internal_secret.secret_arn,
             },
             vpc=vpc,
@@ -175,7 +163,9 @@ class FunctionsStack(Stack):
         )
         return processor
 
-    def _stream_consumer(self, *, settings: InfraSettings, table: dynamodb.ITable) -> lambda_.IFunction:
+    def _stream_consumer(
+        self, *, settings: InfraSettings, table: dynamodb.ITable, vpc: ec2.IVpc, lambda_sg: ec2.ISecurityGroup
+    ) -> lambda_.IFunction:
         consumer = PythonFunction(
             self,
             "MessagingStream",
@@ -188,7 +178,14 @@ class FunctionsStack(Stack):
                 # The handler parks poison records here itself (with the record and its error); the
                 # mapping's on-failure destination below only knows a batch's shard and sequence range.
                 "STREAM_DEAD_LETTER_QUEUE": self.dead_letters.queue_url,
+                # NOTIFICATION_URL: DM notifications; the default (`http://notification:8104`) is a Service
+                # Connect name, which resolves only inside ECS: here the Cloud Map name, from the VPC.
+                **service_urls(service_connect=False),
             },
+            # In the VPC to reach the notification service's tasks (DynamoDB through the gateway
+            # endpoint; SQS and Secrets Manager through the NAT).
+            vpc=vpc,
+            security_group=lambda_sg,
             # Up to 4 attempts of 5 s each plus 7 s of backoff inside one invocation (lambdas/stream.py).
             timeout=Duration.seconds(60),
         ).function
