@@ -91,6 +91,7 @@ def build(app: App, *, settings: InfraSettings | None = None) -> CruddurStacks:
         services=compute.services,
         load_balancer=compute.load_balancer,
         functions={
+            "pre_sign_up": auth.pre_sign_up,
             "post_confirmation": auth.post_confirmation,
             "avatar_processor": functions.avatar_processor,
             "messaging_stream": functions.stream_consumer,

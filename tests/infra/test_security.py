@@ -56,16 +56,17 @@ def test_database_subnets_are_isolated_with_no_route_to_the_internet(synth: Synt
         assert associations[logical] not in routed_tables, f"{logical} has a default route"
 
 
-def test_only_the_alb_accepts_traffic_from_the_internet(synth: Synth) -> None:
+def test_no_security_group_accepts_traffic_from_the_internet(synth: Synth) -> None:
+    """CloudFront is the only way in: the internal ALB takes HTTPS from the VPC (its VPC origin) only."""
     groups = synth.resources("CruddurNetwork", "AWS::EC2::SecurityGroup")
-    open_rules = [
-        (name, rule["FromPort"])
+    rules = [
+        (name, rule)
         for name, group in groups.items()
         for rule in group["Properties"].get("SecurityGroupIngress", [])
-        if rule.get("CidrIp") == "0.0.0.0/0"
     ]
-    assert sorted(port for _, port in open_rules) == [80, 443]
-    assert {name for name, _ in open_rules} == {next(n for n in groups if n.startswith("AlbSecurityGroup"))}
+    assert not [name for name, rule in rules if rule.get("CidrIp") == "0.0.0.0/0" or "CidrIpv6" in rule]
+    alb = [rule for name, rule in rules if name.startswith("AlbSecurityGroup")]
+    assert [(r["FromPort"], r["ToPort"], "Fn::GetAtt" in r["CidrIp"]) for r in alb] == [(443, 443, True)]
 
 
 def _statements(template: dict[str, Any]) -> list[dict[str, Any]]:

@@ -48,15 +48,18 @@ class NetworkStack(Stack):
         self._security_groups()
 
     def _security_groups(self) -> None:
-        self.alb_sg = self._group("Alb", "Internet-facing ALB: HTTPS and the HTTP redirect", outbound=True)
+        self.alb_sg = self._group("Alb", "Internal ALB: HTTPS from CloudFront's VPC origin", outbound=True)
         self.services_sg = self._group("Services", "ECS service tasks", outbound=True)
         self.lambda_sg = self._group(
             "Functions", "Lambdas that reach the database or services", outbound=True
         )
         self.database_sg = self._group("Database", "RDS Postgres: services and Lambdas only", outbound=False)
         self.cache_sg = self._group("Cache", "ElastiCache (Valkey): service tasks only", outbound=False)
-        for number, label in ((443, "HTTPS"), (80, "HTTP redirect to HTTPS")):
-            self.alb_sg.add_ingress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(number), f"{label} from anywhere")
+        # The ALB is internal behind a CloudFront VPC origin (docs/ops.md "The edge cannot be bypassed"):
+        # CloudFront's origin ENIs sit in this VPC, so HTTPS from the VPC's range is all it needs.
+        self.alb_sg.add_ingress_rule(
+            ec2.Peer.ipv4(self.vpc.vpc_cidr_block), ec2.Port.tcp(443), "HTTPS from CloudFront's VPC origin"
+        )
         for entry in load_registry():
             port = ec2.Port.tcp(entry.port)
             self.services_sg.add_ingress_rule(self.alb_sg, port, f"ALB to {entry.name}")
@@ -67,9 +70,6 @@ class NetworkStack(Stack):
         )
         self.database_sg.add_ingress_rule(self.lambda_sg, ec2.Port.tcp(POSTGRES_PORT), "Lambdas to Postgres")
         self.cache_sg.add_ingress_rule(self.services_sg, ec2.Port.tcp(REDIS_PORT), "Services to Valkey (TLS)")
-        nag.suppress(
-            self.alb_sg, ("AwsSolutions-EC23", "The public ALB must accept 80/443 from the internet")
-        )
 
     def _group(self, name: str, description: str, *, outbound: bool) -> ec2.SecurityGroup:
         return ec2.SecurityGroup(
