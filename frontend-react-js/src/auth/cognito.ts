@@ -33,6 +33,7 @@ const FRIENDLY: Record<string, string> = {
   // issue 16: two-factor sign-in (a wrong code from the authenticator app; the sign-in step timed out)
   EnableSoftwareTokenMFAException: TOTP_MISMATCH,
   TotpCodeMismatch: TOTP_MISMATCH,
+  TotpCodeRequired: 'Enter the 6-digit code from your authenticator app.',
   TotpSessionExpired: 'That took too long. Enter your password again.',
   NetworkError: 'Cannot reach the sign-in service. Check your connection.',
 }
