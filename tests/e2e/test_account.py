@@ -107,7 +107,7 @@ def test_two_factor_on_sign_in_with_a_code_and_off(
     expect(page.get_by_text("Status: Off")).to_be_visible()
     page.get_by_role("button", name="Set up two-factor").click()
     setup = page.get_by_role("form", name="Set up two-factor")
-    expect(setup.get_by_title("QR code for your authenticator app")).to_be_visible()
+    expect(setup.get_by_role("img", name="QR code for your authenticator app")).to_be_visible()
     app = Authenticator(setup.locator(".totp-setup__secret").inner_text().replace(" ", ""))
     shot(page, "account-01-totp-setup")
     setup.get_by_label("Code from the app").fill(app.wrong())
