@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react'
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router-dom'
 import { useAuth } from '../auth/AuthContext'
 import { authMessage, doConfirmTotp, doSignIn, errorName } from '../auth/cognito'
-import { AuthCard, Field } from '../components/AuthCard'
+import { AuthCard, CodeField, Field } from '../components/AuthCard'
 import { FormError } from '../components/States'
 import { useTitle } from '../hooks/useTitle'
 import { safeNext } from '../lib/text'
@@ -52,19 +52,7 @@ export default function SigninPage() {
       <AuthCard title="Two-factor authentication">
         <p className="auth__text">Enter the 6-digit code your authenticator app shows for Cruddur.</p>
         <form className="form" onSubmit={submitCode} noValidate>
-          <Field
-            id="signin-code"
-            label="Authentication code"
-            value={code}
-            onChange={(e) => setCode(e.target.value)}
-            autoComplete="one-time-code"
-            inputMode="numeric"
-            pattern="[0-9]*"
-            maxLength={7}
-            autoFocus
-            required
-            error={error}
-          />
+          <CodeField id="signin-code" label="Authentication code" value={code} onChange={setCode} autoFocus error={error} />
           <button type="submit" className="btn btn--primary btn--block" disabled={busy}>
             {busy ? 'Checking…' : 'Sign in'}
           </button>

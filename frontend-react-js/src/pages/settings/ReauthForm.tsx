@@ -3,7 +3,7 @@ import { errorMessage, type ApiError } from '../../api/client'
 import { useAuth } from '../../auth/AuthContext'
 import { authMessage, errorName } from '../../auth/cognito'
 import { reauthenticate } from '../../auth/mfa'
-import { Field } from '../../components/AuthCard'
+import { CodeField, Field } from '../../components/AuthCard'
 import { FormError } from '../../components/States'
 
 /** Which field a failure belongs to, and its sentence (a wrong password, a wrong or missing code, anything else). */
@@ -93,17 +93,12 @@ export function ReauthForm({ needsCode, submitLabel, busyLabel, danger = false, 
         error={problem?.field === 'password' ? problem.message : null}
       />
       {askCode ? (
-        <Field
+        <CodeField
           id={`${id}-code`}
           label="Authentication code"
           hint="The 6-digit code your authenticator app shows for Cruddur."
           value={code}
-          onChange={(e) => setCode(e.target.value)}
-          autoComplete="one-time-code"
-          inputMode="numeric"
-          pattern="[0-9]*"
-          maxLength={7}
-          required
+          onChange={setCode}
           error={problem?.field === 'code' ? problem.message : null}
         />
       ) : null}

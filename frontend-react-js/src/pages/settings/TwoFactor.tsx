@@ -3,7 +3,7 @@ import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 
 import { useAuth } from '../../auth/AuthContext'
 import { authMessage } from '../../auth/cognito'
 import { disableTotp, finishTotpSetup, startTotpSetup, totpEnabled, type TotpSetup } from '../../auth/mfa'
-import { Field } from '../../components/AuthCard'
+import { CodeField } from '../../components/AuthCard'
 import { Modal } from '../../components/Modal'
 import { ErrorState, FormError, Spinner } from '../../components/States'
 import { useToast } from '../../components/Toast'
@@ -143,18 +143,7 @@ function ScanStep({ setup, onDone, onCancel }: { setup: TotpSetup; onDone: () =>
         </li>
         <li>Enter the 6-digit code the app shows for Cruddur.</li>
       </ol>
-      <Field
-        id={`${id}-code`}
-        label="Code from the app"
-        value={code}
-        onChange={(e) => setCode(e.target.value)}
-        autoComplete="one-time-code"
-        inputMode="numeric"
-        pattern="[0-9]*"
-        maxLength={7}
-        required
-        error={error}
-      />
+      <CodeField id={`${id}-code`} label="Code from the app" value={code} onChange={setCode} error={error} />
       <div className="modal__buttons">
         <button type="button" className="btn btn--ghost" onClick={onCancel} disabled={busy}>
           Cancel
