@@ -65,6 +65,16 @@ describe('api fetch layer', () => {
     expect(provider).toHaveBeenLastCalledWith({ forceRefresh: true })
   })
 
+  it('sends a given fresh token instead of the session, and never swaps it on 401', async () => {
+    const provider = vi.fn(async () => 'session-token')
+    setTokenProvider(provider)
+    const { calls } = mockFetch({ 'DELETE /api/users/me': () => json({ error: { code: 'account_deleted', message: 'x' } }, 401) })
+    const error = await api('/api/users/me', { method: 'DELETE', token: 'fresh' }).catch((e) => e)
+    expect(error).toMatchObject({ status: 401, code: 'account_deleted', message: 'This account is being deleted.' })
+    expect(calls.map((c) => (c.init.headers as Record<string, string>).Authorization)).toEqual(['Bearer fresh'])
+    expect(provider).not.toHaveBeenCalled()
+  })
+
   it('reads pages from an {items, next_cursor} envelope', async () => {
     mockFetch({ 'GET /api/activities/explore': () => json({ items: [{ uuid: '1' }], next_cursor: 'abc' }) })
     const page = await getPage('/api/activities/explore', { query: { limit: 20 } })

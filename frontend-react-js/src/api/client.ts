@@ -1,4 +1,5 @@
 /** The one fetch layer: same-origin JSON, bearer token per request, typed errors, cursor pages. */
+import { formatFull } from '../lib/time'
 
 export type ErrorBody = { error?: { code?: string; message?: string; details?: unknown } }
 
@@ -49,6 +50,8 @@ export type RequestOptions = {
   auth?: AuthMode
   signal?: AbortSignal
   query?: Record<string, string | number | undefined | null>
+  /** Send this access token instead of the session's (a fresh one from re-authentication); never refreshed. */
+  token?: string
 }
 
 const FALLBACK_MESSAGES: Record<number, string> = {
@@ -111,6 +114,11 @@ const CODE_MESSAGES: Record<string, (retryAfter: number | undefined) => string> 
   reply_expiry: () => 'Replies end with their crud.',
   not_author: () => 'Only the author can change when a crud ends.',
   message_ttl_invalid: () => 'Pick Off, 1 hour, 1 day, 7 days or 30 days.',
+  // issue 16: your account
+  reauth_required: () => 'For your safety, confirm your password again.',
+  account_deleted: () => 'This account is being deleted.',
+  export_limit: (s) => `You can ask for one export a day; next at ${s ? formatFull(new Date(Date.now() + s * 1000).toISOString()) : 'this time tomorrow'}.`,
+  export_not_found: () => 'You have not asked for an export yet.',
 }
 
 /** `Retry-After` as whole seconds (it may be a number of seconds or an HTTP date). */
@@ -182,6 +190,11 @@ async function tokenFor(auth: AuthMode, forceRefresh = false): Promise<string | 
 
 /** Send a request and return the raw Response (2xx only). Retries once with a refreshed token on 401. */
 export async function apiResponse(path: string, options: RequestOptions = {}): Promise<Response> {
+  if (options.token) {
+    const response = await send(path, options, options.token)
+    if (!response.ok) throw await parseError(response)
+    return response
+  }
   const auth = options.auth ?? 'optional'
   const token = await tokenFor(auth)
   let response = await send(path, options, token)

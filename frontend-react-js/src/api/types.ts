@@ -90,3 +90,6 @@ export type { MessageTtl } from '../lib/time'
  * one is composed from the generated Message type: `{message_group_uuid, message}`.
  */
 export type LiveMessageEvent = { message_group_uuid: string; message: Message }
+
+// user service, issue 16: account deletion and data export (hand-written until generated)
+export type { AccountDeletion, DataExport } from './handwritten'

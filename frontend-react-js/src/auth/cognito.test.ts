@@ -5,7 +5,8 @@ const amplify = vi.hoisted(() => ({
   signUp: vi.fn(async () => ({ isSignUpComplete: false, nextStep: { signUpStep: 'CONFIRM_SIGN_UP' } })),
   confirmSignUp: vi.fn(async () => ({ isSignUpComplete: true, nextStep: { signUpStep: 'COMPLETE_AUTO_SIGN_IN' } })),
   autoSignIn: vi.fn(async () => ({ isSignedIn: true, nextStep: { signInStep: 'DONE' } })),
-  signIn: vi.fn(async () => ({ isSignedIn: true, nextStep: { signInStep: 'DONE' } })),
+  signIn: vi.fn(async (): Promise<{ isSignedIn: boolean; nextStep: { signInStep: string } }> => ({ isSignedIn: true, nextStep: { signInStep: 'DONE' } })),
+  confirmSignIn: vi.fn(async (): Promise<{ isSignedIn: boolean; nextStep: { signInStep: string } }> => ({ isSignedIn: true, nextStep: { signInStep: 'DONE' } })),
   signOut: vi.fn(async () => {}),
   resendSignUpCode: vi.fn(),
   resetPassword: vi.fn(),
@@ -13,7 +14,7 @@ const amplify = vi.hoisted(() => ({
 }))
 vi.mock('aws-amplify/auth', () => amplify)
 
-const { authMessage, doConfirm, doSignIn, doSignUp } = await import('./cognito')
+const { authMessage, doConfirm, doConfirmTotp, doSignIn, doSignUp } = await import('./cognito')
 
 beforeEach(() => {
   setConfigForTests({ region: 'r', userPoolId: 'p', userPoolClientId: 'c', authFlowType: 'USER_PASSWORD_AUTH' })
@@ -57,5 +58,23 @@ describe('cognito flows', () => {
     expect(authMessage({ name: 'UsernameExistsException', message: 'x' })).toMatch(/already exists/)
     expect(authMessage({ name: 'NotAuthorizedException', message: 'Incorrect username or password.' })).toBe('Incorrect email or password.')
     expect(authMessage({ name: 'Weird', message: 'Raw message' })).toBe('Raw message')
+  })
+
+  it('stops at the two-factor step and answers it with the code', async () => {
+    amplify.signIn.mockResolvedValueOnce({ isSignedIn: false, nextStep: { signInStep: 'CONFIRM_SIGN_IN_WITH_TOTP_CODE' } })
+    await expect(doSignIn('e@example.com', 'pw')).resolves.toBe('totp')
+    await expect(doConfirmTotp(' 123 456 ')).resolves.toBe('signedIn')
+    expect(amplify.confirmSignIn).toHaveBeenCalledWith({ challengeResponse: '123456' })
+  })
+
+  it('says a wrong authenticator code plainly, and an expired step as such', async () => {
+    const cognitoError = (name: string) => Object.assign(new Error(name), { name })
+    amplify.confirmSignIn.mockRejectedValueOnce(cognitoError('CodeMismatchException'))
+    const wrong = await doConfirmTotp('000000').catch((e: unknown) => e)
+    expect(authMessage(wrong)).toBe('That code is not right. Enter the 6-digit code your authenticator app shows now.')
+    amplify.confirmSignIn.mockRejectedValueOnce(cognitoError('NotAuthorizedException'))
+    const expired = await doConfirmTotp('000000').catch((e: unknown) => e)
+    expect(expired).toMatchObject({ name: 'TotpSessionExpired' })
+    expect(authMessage(expired)).toBe('That took too long. Enter your password again.')
   })
 })

@@ -5,14 +5,19 @@
 import {
   autoSignIn,
   confirmResetPassword,
+  confirmSignIn,
   confirmSignUp,
   resendSignUpCode,
   resetPassword,
   signIn,
   signOut,
   signUp,
+  type SignInOutput,
 } from 'aws-amplify/auth'
 import { authFlowType } from '../lib/config'
+
+/** A wrong 6-digit code from the authenticator app (the email codes have their own sentence). */
+export const TOTP_MISMATCH = 'That code is not right. Enter the 6-digit code your authenticator app shows now.'
 
 const FRIENDLY: Record<string, string> = {
   UsernameExistsException: 'An account with this email already exists. Try signing in.',
@@ -25,6 +30,11 @@ const FRIENDLY: Record<string, string> = {
   LimitExceededException: 'Too many attempts. Wait a moment and try again.',
   TooManyRequestsException: 'Too many attempts. Wait a moment and try again.',
   UserAlreadyAuthenticatedException: 'You are already signed in.',
+  // issue 16: two-factor sign-in (a wrong code from the authenticator app; the sign-in step timed out)
+  EnableSoftwareTokenMFAException: TOTP_MISMATCH,
+  TotpCodeMismatch: TOTP_MISMATCH,
+  TotpCodeRequired: 'Enter the 6-digit code from your authenticator app.',
+  TotpSessionExpired: 'That took too long. Enter your password again.',
   NetworkError: 'Cannot reach the sign-in service. Check your connection.',
 }
 
@@ -80,7 +90,7 @@ export async function doConfirm(email: string, code: string): Promise<boolean> {
   if (pending && pending.email === username) {
     const { password } = pending
     pending = null
-    return doSignIn(username, password)
+    return (await doSignIn(username, password)) === 'signedIn'
   }
   if (result.nextStep.signUpStep === 'COMPLETE_AUTO_SIGN_IN') {
     try {
@@ -96,8 +106,11 @@ export function doResend(email: string) {
   return resendSignUpCode({ username: email.trim().toLowerCase() })
 }
 
-/** Returns true when signed in; throws a Cognito error otherwise. */
-export async function doSignIn(email: string, password: string): Promise<boolean> {
+/** Where a sign-in stands: done, or waiting for the code of the person's authenticator app (issue 16). */
+export type SignInStep = 'signedIn' | 'totp'
+
+/** Sign in with email and password; throws a Cognito error when refused. */
+export async function doSignIn(email: string, password: string): Promise<SignInStep> {
   const username = email.trim().toLowerCase()
   const attempt = () => signIn({ username, password, options: { authFlowType: authFlowType() } })
   let result
@@ -108,13 +121,42 @@ export async function doSignIn(email: string, password: string): Promise<boolean
     await signOut()
     result = await attempt()
   }
-  if (result.isSignedIn) return true
-  if (result.nextStep.signInStep === 'CONFIRM_SIGN_UP') {
-    const error = new Error('Confirm your email first.')
-    error.name = 'UserNotConfirmedException'
+  return signInStep(result)
+}
+
+/**
+ * Answer the two-factor step with the authenticator app's code. A wrong code throws
+ * `CodeMismatchException` and the step can be answered again; an expired step throws
+ * `TotpSessionExpired` (start again with the password).
+ */
+export async function doConfirmTotp(code: string): Promise<SignInStep> {
+  try {
+    return signInStep(await confirmSignIn({ challengeResponse: code.replace(/\s/g, '') }))
+  } catch (error) {
+    const name = errorName(error)
+    if (name === 'CodeMismatchException' || name === 'EnableSoftwareTokenMFAException') throw named('TotpCodeMismatch', TOTP_MISMATCH)
+    if (name === 'NotAuthorizedException' || name === 'SignInException') throw named('TotpSessionExpired', FRIENDLY.TotpSessionExpired)
     throw error
   }
-  throw new Error('This account needs a sign-in step Cruddur does not support yet.')
+}
+
+function signInStep(result: SignInOutput): SignInStep {
+  if (result.isSignedIn) return 'signedIn'
+  switch (result.nextStep.signInStep) {
+    case 'CONFIRM_SIGN_IN_WITH_TOTP_CODE':
+      return 'totp'
+    case 'CONFIRM_SIGN_UP':
+      throw named('UserNotConfirmedException', 'Confirm your email first.')
+    default:
+      throw new Error('This account needs a sign-in step Cruddur does not support yet.')
+  }
+}
+
+/** An Error with a Cognito-style name, so `authMessage` and the pages can tell it apart. */
+export function named(name: string, message: string): Error {
+  const error = new Error(message)
+  error.name = name
+  return error
 }
 
 export function doResetPassword(email: string) {

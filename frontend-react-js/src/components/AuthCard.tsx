@@ -41,3 +41,9 @@ export function Field({
     </div>
   )
 }
+
+/** The authenticator app's 6-digit code (sign-in, two-factor setup, re-authentication): one field, numeric, autofilled. */
+export function CodeField(props: { id: string; label: string; value: string; onChange: (value: string) => void; hint?: string; error?: string | null; autoFocus?: boolean }) {
+  const { onChange, ...rest } = props
+  return <Field {...rest} onChange={(e) => onChange(e.target.value)} autoComplete="one-time-code" inputMode="numeric" pattern="[0-9]*" maxLength={7} required />
+}

@@ -64,21 +64,28 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /**
- * Poll `read` with a bounded backoff (500 ms growing to 2 s) until `settled` says so; after
- * `timeoutMs` throw an Error with `timeoutMessage`. Avatars and crud pictures wait the same way.
+ * Poll `read` with a bounded backoff (by default 500 ms growing to 2 s) until `settled` says so; after
+ * `timeoutMs` throw an Error with `timeoutMessage`. Avatars and crud pictures wait the same way; a
+ * data export (minutes, not seconds) starts at 1 s and backs off to 10 s.
  */
 export async function pollUntil<T>(
   read: (signal?: AbortSignal) => Promise<T>,
   settled: (value: T) => boolean,
-  { timeoutMs, timeoutMessage, signal }: { timeoutMs: number; timeoutMessage: string; signal?: AbortSignal },
+  {
+    timeoutMs,
+    timeoutMessage,
+    signal,
+    firstDelayMs = 500,
+    maxDelayMs = 2000,
+  }: { timeoutMs: number; timeoutMessage: string; signal?: AbortSignal; firstDelayMs?: number; maxDelayMs?: number },
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs
-  let delay = 500
+  let delay = firstDelayMs
   while (Date.now() < deadline) {
     await sleep(delay, signal)
     const value = await read(signal)
     if (settled(value)) return value
-    delay = Math.min(2000, delay * 1.5)
+    delay = Math.min(maxDelayMs, delay * 1.5)
   }
   throw new Error(timeoutMessage)
 }

@@ -10,12 +10,13 @@ import { EmptyState, Spinner } from '../components/States'
 import { usePagedList } from '../hooks/usePagedList'
 import { useTitle } from '../hooks/useTitle'
 import { on } from '../lib/events'
-import { Link } from 'react-router-dom'
+import { Link, useLocation } from 'react-router-dom'
 
 /** Home: signed in, the people you follow and you; signed out, everyone, with the join card. */
 export function HomePage() {
   const { status } = useAuth()
   useTitle('Home')
+  const deleted = (useLocation().state as { accountDeleted?: boolean } | null)?.accountDeleted === true
   const list = usePagedList<Activity>(status === 'loading' ? null : `${activityPaths.home}#${status}`, (path, signal) =>
     feedPage(path.split('#')[0], signal),
   )
@@ -31,6 +32,12 @@ export function HomePage() {
   return (
     <>
       <PageHeader title="Home" />
+      {deleted ? (
+        <p className="notice pad" role="status">
+          Your account is being deleted. Everything in it is gone from Cruddur within a minute; your handle stays reserved for
+          30 days. Thank you for having been here.
+        </p>
+      ) : null}
       {status === 'signedIn' ? <ActivityForm /> : null}
       {status === 'signedOut' ? (
         <div className="only-narrow">

@@ -1,10 +1,11 @@
-import { useId, useState, type FormEvent, type ReactNode } from 'react'
+import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react'
 import { NavLink } from 'react-router-dom'
 import { errorMessage } from '../api/client'
 import { blocksPage, mutesPage, safetyPaths, setBlock, unmute } from '../api/safety'
 import type { BlockedPerson, MutedPerson } from '../api/types'
 import { updateProfile } from '../api/users'
 import { useAuth } from '../auth/AuthContext'
+import { totpEnabled } from '../auth/mfa'
 import { InfiniteSentinel } from '../components/InfiniteSentinel'
 import { PageHeader } from '../components/PageHeader'
 import { PersonRow } from '../components/PersonRow'
@@ -14,31 +15,78 @@ import { TtlOptions } from '../components/TtlOptions'
 import { usePagedList, type PagedList } from '../hooks/usePagedList'
 import { useTitle } from '../hooks/useTitle'
 import { DEFAULT_TTL, formatFull, ttlLabel, type Ttl } from '../lib/time'
+import { DataExport } from './settings/DataExport'
+import { DeleteAccount } from './settings/DeleteAccount'
+import { ProfileSection } from './settings/ProfileSection'
+import { TwoFactor } from './settings/TwoFactor'
 
-export type SettingsTab = 'blocked' | 'muted' | 'expiry'
+export type SettingsTab = 'profile' | 'expiry' | 'blocked' | 'muted' | 'two-factor' | 'data' | 'delete'
 
-const TITLES: Record<SettingsTab, string> = { blocked: 'Blocked accounts', muted: 'Muted accounts', expiry: 'Default expiry' }
+/** The sections, in the order the navigation lists them: each is `/settings/<tab>`. */
+const SECTIONS: { tab: SettingsTab; label: string; title: string; group: string }[] = [
+  { tab: 'profile', label: 'Profile', title: 'Profile', group: 'Your account' },
+  { tab: 'expiry', label: 'Default expiry', title: 'Default expiry', group: 'Posting' },
+  { tab: 'blocked', label: 'Blocked', title: 'Blocked accounts', group: 'Privacy and safety' },
+  { tab: 'muted', label: 'Muted', title: 'Muted accounts', group: 'Privacy and safety' },
+  { tab: 'two-factor', label: 'Two-factor', title: 'Two-factor authentication', group: 'Security' },
+  { tab: 'data', label: 'Your data', title: 'Download your data', group: 'Your account' },
+  { tab: 'delete', label: 'Delete account', title: 'Delete account', group: 'Your account' },
+]
 
-/** Settings: the people you have blocked or muted, each with a way back, and your default expiry. */
+/**
+ * Settings, one page in sections: profile, default expiry, the people you blocked or muted (each with
+ * a way back), two-factor authentication, download your data, delete your account.
+ */
 export default function SettingsPage({ tab }: { tab: SettingsTab }) {
-  useTitle(TITLES[tab])
+  const section = SECTIONS.find((s) => s.tab === tab) ?? SECTIONS[0]
+  useTitle(section.title)
   return (
     <>
-      <PageHeader title="Settings" subtitle={tab === 'expiry' ? 'Posting' : 'Privacy and safety'} />
-      <nav className="tabs" aria-label="Settings">
-        <NavLink to="/settings/blocked" className={({ isActive }) => (isActive ? 'tabs__tab is-active' : 'tabs__tab')}>
-          Blocked
-        </NavLink>
-        <NavLink to="/settings/muted" className={({ isActive }) => (isActive ? 'tabs__tab is-active' : 'tabs__tab')}>
-          Muted
-        </NavLink>
-        <NavLink to="/settings/expiry" className={({ isActive }) => (isActive ? 'tabs__tab is-active' : 'tabs__tab')}>
-          Default expiry
-        </NavLink>
+      <PageHeader title="Settings" subtitle={section.group} />
+      <nav className="tabs tabs--wrap" aria-label="Settings">
+        {SECTIONS.map((s) => (
+          <NavLink key={s.tab} to={`/settings/${s.tab}`} className={({ isActive }) => (isActive ? 'tabs__tab is-active' : 'tabs__tab')}>
+            {s.label}
+          </NavLink>
+        ))}
       </nav>
-      {tab === 'blocked' ? <BlockedList /> : tab === 'muted' ? <MutedList /> : <DefaultExpiry />}
+      <Section tab={tab} />
     </>
   )
+}
+
+function Section({ tab }: { tab: SettingsTab }) {
+  switch (tab) {
+    case 'profile':
+      return <ProfileSection />
+    case 'expiry':
+      return <DefaultExpiry />
+    case 'blocked':
+      return <BlockedList />
+    case 'muted':
+      return <MutedList />
+    case 'two-factor':
+      return <TwoFactor />
+    case 'data':
+      return <DataExport />
+    case 'delete':
+      return <DeleteSection />
+  }
+}
+
+/** Delete account asks for the authenticator code up front when two-factor is on (Cognito would ask anyway). */
+function DeleteSection() {
+  const [twoFactor, setTwoFactor] = useState<boolean | null>(null)
+  useEffect(() => {
+    let live = true
+    totpEnabled().then(
+      (on) => live && setTwoFactor(on),
+      () => live && setTwoFactor(false),
+    )
+    return () => void (live = false)
+  }, [])
+  if (twoFactor === null) return <Spinner label="Loading" />
+  return <DeleteAccount twoFactor={twoFactor} />
 }
 
 function BlockedList() {

@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from 'react'
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router-dom'
 import { useAuth } from '../auth/AuthContext'
-import { authMessage, doSignIn, errorName } from '../auth/cognito'
-import { AuthCard, Field } from '../components/AuthCard'
+import { authMessage, doConfirmTotp, doSignIn, errorName } from '../auth/cognito'
+import { AuthCard, CodeField, Field } from '../components/AuthCard'
 import { FormError } from '../components/States'
 import { useTitle } from '../hooks/useTitle'
 import { safeNext } from '../lib/text'
@@ -17,8 +17,61 @@ export default function SigninPage() {
   const [password, setPassword] = useState('')
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
+  // Issue 16: with two-factor on, Cognito answers the password with a challenge for the app's code.
+  const [step, setStep] = useState<'password' | 'totp'>('password')
+  const [code, setCode] = useState('')
 
   if (status === 'signedIn' && !busy) return <Navigate to={next} replace />
+
+  const signedIn = async () => {
+    await refresh()
+    navigate(next, { replace: true })
+  }
+
+  const submitCode = async (event: FormEvent) => {
+    event.preventDefault()
+    if (!/^\d{6}$/.test(code.replace(/\s/g, ''))) return setError('Enter the 6-digit code from your authenticator app.')
+    setBusy(true)
+    setError(null)
+    try {
+      if ((await doConfirmTotp(code)) === 'signedIn') await signedIn()
+    } catch (err) {
+      setCode('')
+      setError(authMessage(err))
+      if (errorName(err) === 'TotpSessionExpired') {
+        setPassword('')
+        setStep('password')
+      }
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  if (step === 'totp') {
+    return (
+      <AuthCard title="Two-factor authentication">
+        <p className="auth__text">Enter the 6-digit code your authenticator app shows for Cruddur.</p>
+        <form className="form" onSubmit={submitCode} noValidate>
+          <CodeField id="signin-code" label="Authentication code" value={code} onChange={setCode} autoFocus error={error} />
+          <button type="submit" className="btn btn--primary btn--block" disabled={busy}>
+            {busy ? 'Checking…' : 'Sign in'}
+          </button>
+          <button
+            type="button"
+            className="btn btn--link"
+            onClick={() => {
+              setStep('password')
+              setCode('')
+              setPassword('')
+              setError(null)
+            }}
+          >
+            Start again
+          </button>
+        </form>
+      </AuthCard>
+    )
+  }
 
   const submit = async (event: FormEvent) => {
     event.preventDefault()
@@ -26,9 +79,8 @@ export default function SigninPage() {
     setBusy(true)
     setError(null)
     try {
-      await doSignIn(email, password)
-      await refresh()
-      navigate(next, { replace: true })
+      if ((await doSignIn(email, password)) === 'totp') setStep('totp')
+      else await signedIn()
     } catch (err) {
       if (errorName(err) === 'UserNotConfirmedException') {
         navigate(`/confirm?email=${encodeURIComponent(email.trim())}`)
