@@ -119,6 +119,7 @@ const CODE_MESSAGES: Record<string, (retryAfter: number | undefined) => string> 
   account_deleted: () => 'This account is being deleted.',
   export_limit: (s) => `You can ask for one export a day; next at ${s ? formatFull(new Date(Date.now() + s * 1000).toISOString()) : 'this time tomorrow'}.`,
   export_not_found: () => 'You have not asked for an export yet.',
+  recipient_deleted: () => 'This account was deleted, so it can’t get messages.',
 }
 
 /** `Retry-After` as whole seconds (it may be a number of seconds or an HTTP date). */

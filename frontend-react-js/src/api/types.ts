@@ -91,5 +91,6 @@ export type { MessageTtl } from '../lib/time'
  */
 export type LiveMessageEvent = { message_group_uuid: string; message: Message }
 
-// user service, issue 16: account deletion and data export (hand-written until generated)
-export type { AccountDeletion, DataExport } from './handwritten'
+// user service, issue 16: account deletion and data export
+export type AccountDeletion = UserSchemas['DeletionStatus']
+export type DataExport = UserSchemas['ExportStatus']

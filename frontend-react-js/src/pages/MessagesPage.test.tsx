@@ -40,6 +40,23 @@ describe('MessagesPage', () => {
   })
 })
 
+describe('MessagesPage with a deleted account', () => {
+  it('shows "Deleted account" without a profile link, keeps what is left, and offers no reply box', async () => {
+    const gone = { ...group, handle: null, display_name: 'Deleted account', message: 'Bye' }
+    mockFetch({
+      'GET /api/message_groups': () => json([gone]),
+      'GET /api/messages/g-1': () => json([msg('m-1', 'andrewbrown', 'Bye', '2026-05-20T10:00:00Z')]),
+    })
+    renderApp(<MessagesPage />, { route: '/messages/g-1', path: '/messages/:groupUuid' })
+    expect(await screen.findByText('Bye', { selector: '.bubble__text' })).toBeInTheDocument()
+    expect(screen.getByText('This account was deleted')).toBeInTheDocument()
+    const profileLinks = screen.queryAllByRole('link').filter((a) => a.getAttribute('href')?.startsWith('/@'))
+    expect(profileLinks).toEqual([])
+    expect(screen.getByRole('note')).toHaveTextContent('but not reply')
+    expect(screen.queryByLabelText('Send a direct message')).not.toBeInTheDocument()
+  })
+})
+
 describe('MessagesPage report and block', () => {
   it('reports a message that is not mine from its bubble menu', async () => {
     const { calls } = mockFetch({

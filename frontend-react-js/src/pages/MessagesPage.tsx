@@ -72,8 +72,8 @@ export default function MessagesPage() {
           {groups.items.map((g) => (
             <li key={g.uuid}>
               <Link to={`/messages/${g.uuid}`} className={g.uuid === groupUuid ? 'group is-active' : 'group'} aria-current={g.uuid === groupUuid ? 'page' : undefined}>
-                <Avatar url={g.avatar_url} handle={g.handle} name={g.display_name} size={44} />
-                <span className="group__text" title={`@${g.handle}`}>
+                <Avatar url={g.avatar_url} handle={g.handle ?? g.uuid} name={g.display_name} size={44} />
+                <span className="group__text" title={g.handle ? `@${g.handle}` : g.display_name}>
                   <span className="group__top">
                     <span className="group__name">{g.display_name}</span>
                     <time className="group__time" dateTime={g.created_at} title={formatFull(g.created_at)}>
@@ -103,7 +103,8 @@ export default function MessagesPage() {
   )
 }
 
-type Who = Pick<Person, 'handle' | 'display_name' | 'avatar_url'>
+/** The other member; `handle` is null once their account was deleted (the service says "Deleted account"). */
+type Who = { handle: string | null; display_name: string; avatar_url: string | null }
 
 function ConversationHeader({ person, children }: { person?: Who | null; children?: ReactNode }) {
   return (
@@ -111,7 +112,15 @@ function ConversationHeader({ person, children }: { person?: Who | null; childre
       <Link to="/messages" className="icon-btn only-narrow" aria-label="Back to conversations">
         <ArrowLeftIcon />
       </Link>
-      {person ? (
+      {person && person.handle === null ? (
+        <span className="conversation__who">
+          <Avatar url={null} handle={person.display_name} name={person.display_name} size={36} />
+          <span>
+            <span className="page-header__title">{person.display_name}</span>
+            <span className="page-header__subtitle">This account was deleted</span>
+          </span>
+        </span>
+      ) : person?.handle ? (
         <Link to={`/@${person.handle}`} className="conversation__who">
           <Avatar url={person.avatar_url} handle={person.handle} name={person.display_name} size={36} />
           <span>
@@ -204,7 +213,11 @@ function Conversation({ groupUuid, group, onSent }: { groupUuid: string; group?:
           <div ref={bottom} />
         </ol>
       ) : null}
-      {list.status !== 'error' ? (
+      {list.status !== 'error' && other?.handle === null ? (
+        <p className="muted conversation__closed" role="note">
+          This account was deleted. You can read what is left of the conversation, but not reply.
+        </p>
+      ) : list.status !== 'error' ? (
         <MessageForm
           send={(text) => sendMessage({ message: text, message_group_uuid: groupUuid })}
           onSent={(m) => {

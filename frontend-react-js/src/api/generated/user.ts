@@ -318,7 +318,12 @@ export type paths = {
         get: operations["read_me_api_users_me_get"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete your account
+         * @description Gone for everyone at once; erased everywhere within a minute (docs/deletion.md). Needs a sign-in
+         *     within the last 10 minutes; a repeat answers 202 with the same body.
+         */
+        delete: operations["delete_me_api_users_me_delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -709,6 +714,24 @@ export type components = {
              * @description The S3 event's time (with its zone)
              */
             uploaded_at?: string | null;
+        };
+        /**
+         * DeletionStatus
+         * @description `DELETE /api/users/me`: the account is gone for everyone; its data is being erased.
+         */
+        DeletionStatus: {
+            /**
+             * Requested At
+             * Format: date-time
+             * @description When the deletion was asked (a repeat answers the same).
+             */
+            requested_at: string;
+            /**
+             * Status
+             * @default deleting
+             * @constant
+             */
+            status: "deleting";
         };
         /**
          * ErrorBody
@@ -3106,6 +3129,82 @@ export interface operations {
             };
             /** @description Missing or invalid access token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is unavailable (`dependency_unavailable`); see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    delete_me_api_users_me_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletionStatus"];
+                };
+            };
+            /** @description Missing or invalid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The access token's sign-in is older than 10 minutes (`reauth_required`), or the account is suspended (`suspended`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
