@@ -9,7 +9,6 @@ from aws_cdk import aws_ec2 as ec2
 from constructs import Construct
 
 from cruddur_common.registry import load_registry
-from cruddur_infra import nag
 from cruddur_infra.components.logs import month_of_logs
 
 POSTGRES_PORT = 5432
