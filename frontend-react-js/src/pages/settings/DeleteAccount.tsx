@@ -36,8 +36,9 @@ export function DeleteAccount({ twoFactor }: { twoFactor: boolean }) {
       // Already being deleted (another tab, or a retry after the first answer was lost): the same end.
       if (!(error instanceof ApiError && error.code === 'account_deleted')) throw error
     }
-    await signOut().catch(() => undefined)
+    // Leave the settings page first: signed out on it, its guard would send us to sign-in instead.
     navigate('/', { replace: true, state: { accountDeleted: true } satisfies DeletedState })
+    await signOut().catch(() => undefined)
   }
 
   return (
