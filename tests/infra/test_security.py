@@ -9,6 +9,7 @@ from aws_cdk.assertions import Match, Template
 
 from cruddur_common.registry import load_registry
 from cruddur_infra.needs import needs_for
+from cruddur_infra.stacks.network import VPC_CIDR
 from tests.infra.support import Synth
 
 DATA_FACING_STACKS = ("CruddurData", "CruddurFunctions", "CruddurAuth", "CruddurCompute")
@@ -66,7 +67,7 @@ def test_no_security_group_accepts_traffic_from_the_internet(synth: Synth) -> No
     ]
     assert not [name for name, rule in rules if rule.get("CidrIp") == "0.0.0.0/0" or "CidrIpv6" in rule]
     alb = [rule for name, rule in rules if name.startswith("AlbSecurityGroup")]
-    assert [(r["FromPort"], r["ToPort"], "Fn::GetAtt" in r["CidrIp"]) for r in alb] == [(443, 443, True)]
+    assert [(r["FromPort"], r["ToPort"], r["CidrIp"]) for r in alb] == [(443, 443, VPC_CIDR)]
 
 
 def _statements(template: dict[str, Any]) -> list[dict[str, Any]]:

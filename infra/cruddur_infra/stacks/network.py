@@ -14,6 +14,8 @@ from cruddur_infra.components.logs import month_of_logs
 POSTGRES_PORT = 5432
 REDIS_PORT = 6379
 
+VPC_CIDR = "10.40.0.0/16"
+
 
 class NetworkStack(Stack):
     """Public subnets hold only the ALB and NAT; tasks and Lambdas are private; data is isolated."""
@@ -24,7 +26,7 @@ class NetworkStack(Stack):
         self.vpc = ec2.Vpc(
             self,
             "Vpc",
-            ip_addresses=ec2.IpAddresses.cidr("10.40.0.0/16"),
+            ip_addresses=ec2.IpAddresses.cidr(VPC_CIDR),
             max_azs=2,
             nat_gateways=nat_gateways,
             subnet_configuration=[
@@ -57,7 +59,7 @@ class NetworkStack(Stack):
         # The ALB is internal behind a CloudFront VPC origin (docs/ops.md "The edge cannot be bypassed"):
         # CloudFront's origin ENIs sit in this VPC, so HTTPS from the VPC's range is all it needs.
         self.alb_sg.add_ingress_rule(
-            ec2.Peer.ipv4(self.vpc.vpc_cidr_block), ec2.Port.tcp(443), "HTTPS from CloudFront's VPC origin"
+            ec2.Peer.ipv4(VPC_CIDR), ec2.Port.tcp(443), "HTTPS from CloudFront's VPC origin"
         )
         for entry in load_registry():
             port = ec2.Port.tcp(entry.port)
