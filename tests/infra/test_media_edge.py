@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from cruddur_common.registry import service
-from cruddur_infra.needs import MEDIA_PREFIX, MEDIA_UPLOADS_PREFIX, UPLOADS_PREFIX
+from cruddur_infra.needs import EXPORTS_PREFIX, MEDIA_PREFIX, MEDIA_UPLOADS_PREFIX, UPLOADS_PREFIX
 from cruddur_infra.settings import internal_url
 from cruddur_infra.stacks.frontend import MEDIA_EXPIRY_JS
 from devstack.gateway import MEDIA_MAX_AGE, MEDIA_MAX_AHEAD
@@ -173,8 +173,9 @@ def _bucket(synth: Synth, prefix: str) -> dict[str, Any]:
 def test_unattached_picture_uploads_go_after_a_day_with_every_upload(synth: Synth) -> None:
     rules = _bucket(synth, "UploadsBucket")["LifecycleConfiguration"]["Rules"]
     expiring = [r for r in rules if r.get("ExpirationInDays")]
-    assert [(r["Prefix"], r["ExpirationInDays"], r["Status"]) for r in expiring] == [
-        (UPLOADS_PREFIX, 1, "Enabled")
+    assert sorted((r["Prefix"], r["ExpirationInDays"], r["Status"]) for r in expiring) == [
+        (EXPORTS_PREFIX, 1, "Enabled"),  # data exports (issue 16): the zip's link lasts a day too
+        (UPLOADS_PREFIX, 1, "Enabled"),
     ]
     assert MEDIA_UPLOADS_PREFIX.startswith(UPLOADS_PREFIX)
 

@@ -49,7 +49,7 @@ class NetworkStack(Stack):
         self._security_groups()
 
     def _security_groups(self) -> None:
-        self.alb_sg = self._group("Alb", "Internal ALB: HTTPS from CloudFront's VPC origin", outbound=True)
+        self.alb_sg = self._group("Alb", "Internal ALB: HTTPS from the CloudFront VPC origin", outbound=True)
         self.services_sg = self._group("Services", "ECS service tasks", outbound=True)
         self.lambda_sg = self._group(
             "Functions", "Lambdas that reach the database or services", outbound=True
@@ -59,7 +59,7 @@ class NetworkStack(Stack):
         # The ALB is internal behind a CloudFront VPC origin (docs/ops.md "The edge cannot be bypassed"):
         # CloudFront's origin ENIs sit in this VPC, so HTTPS from the VPC's range is all it needs.
         self.alb_sg.add_ingress_rule(
-            ec2.Peer.ipv4(VPC_CIDR), ec2.Port.tcp(443), "HTTPS from CloudFront's VPC origin"
+            ec2.Peer.ipv4(VPC_CIDR), ec2.Port.tcp(443), "HTTPS from the CloudFront VPC origin"
         )
         for entry in load_registry():
             port = ec2.Port.tcp(entry.port)
