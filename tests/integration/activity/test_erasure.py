@@ -89,10 +89,17 @@ def _home(api: httpx.Client, user: TestUser) -> list[tuple[str, str | None]]:
 
 
 @pytest.fixture
-def people(api: httpx.Client, make_user: Callable[..., TestUser]) -> dict[str, tuple[TestUser, str]]:
-    """The leaver, someone they follow and who follows them, and a fan."""
+def people(api: httpx.Client, db: Db, make_user: Callable[..., TestUser]) -> dict[str, tuple[TestUser, str]]:
+    """The leaver, someone they follow and who follows them, and a fan, each projected into activity."""
     users = {name: make_user() for name in ("leaver", "other", "fan")}
-    return {name: (user, user_uuid(api, user)) for name, user in users.items()}
+    found = {name: (user, user_uuid(api, user)) for name, user in users.items()}
+    ids = [user_id for _, user_id in found.values()]
+
+    def projected() -> bool:  # the user outbox delivers author copies asynchronously (slower under load)
+        return len(db.fetch("SELECT 1 FROM authors WHERE uuid = ANY($1::uuid[])", ids)) == len(ids)
+
+    wait_for(projected, what="the three authors projected", timeout=30)
+    return found
 
 
 def test_an_erasure_removes_the_user_s_cruds_reactions_edges_timelines_and_pictures(
