@@ -28,6 +28,7 @@ MiB = 1024 * 1024
 MAX_BYTES: dict[UploadKind, int] = {"avatar": 5 * MiB, "media": 10 * MiB}
 UPLOADS_PREFIX = "uploads/"
 MEDIA_PREFIX = "media/"
+EXPORTS_PREFIX = "exports/"  # uploads bucket: data exports, exports/<user uuid>/<job id>.zip (issue 16)
 MEDIA_SIZES = (1600, 400)  # display (longest side), thumbnail (longest side)
 MEDIA_FORMATS = ("jpg", "webp")
 _FOLDERS: dict[UploadKind, str] = {"avatar": UPLOADS_PREFIX, "media": f"{UPLOADS_PREFIX}media/"}

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from cruddur_common import jobs
 from cruddur_common.auth import Principal
-from cruddur_common.uploads import UPLOADS_PREFIX
+from cruddur_common.uploads import EXPORTS_PREFIX, UPLOADS_PREFIX
 from user_service.account import clients, repository
 from user_service.avatars.keys import AVATARS_PREFIX
 from user_service.outbox import events
@@ -22,7 +22,6 @@ from user_service.settings import Settings
 log = logging.getLogger(__name__)
 
 ERASE_ACCOUNT = "erase_account"
-EXPORTS_PREFIX = "exports/"  # the uploads bucket's data exports: exports/<user uuid>/<job id>.zip
 
 
 async def request_deletion(

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from cruddur_common import jobs
 from cruddur_common.contracts import ActivityExport
+from cruddur_common.uploads import EXPORTS_PREFIX
 from user_service.exports import archive, clients, repository
 from user_service.exports.errors import ExportFailed, ExportLimit, ExportNotFound
 from user_service.exports.render import (
@@ -80,7 +81,7 @@ async def latest_export(session: AsyncSession, s3: Any, *, user: User, settings:
 
 def export_key(user: uuid.UUID, job_id: int) -> str:
     """Where an export's zip lives in the uploads bucket (its 1-day lifecycle removes it)."""
-    return f"exports/{user}/{job_id}.zip"
+    return f"{EXPORTS_PREFIX}{user}/{job_id}.zip"
 
 
 async def _people(
