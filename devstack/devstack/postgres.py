@@ -119,6 +119,17 @@ class LocalPostgres:
     def _ensure_database(self) -> None:
         asyncio.run(ensure_database(f"postgresql://cruddur@127.0.0.1:{self.port}/postgres", "cruddur"))
 
+    def remove_stale_locks(self) -> None:
+        """Remove the lock files of a postmaster killed without cleaning up; call only when it is dead.
+
+        Postgres refuses to start while a lock file (postmaster.pid, and the socket's .lock beside it)
+        names a pid that `kill -0` still sees. A killed postmaster is nobody's child once pg_ctl has
+        exited; where PID 1 does not reap, it stays a zombie, which `kill -0` sees: "lock file already
+        exists", and no restart.
+        """
+        for name in ("postmaster.pid", f".s.PGSQL.{self.port}.lock"):
+            (self.data_dir / name).unlink(missing_ok=True)
+
     def is_running(self) -> bool:
         """Whether a server runs on this data directory."""
         return self._run("pg_ctl", "-D", str(self.data_dir), "status", check=False).returncode == 0

@@ -122,9 +122,9 @@ class _PostgresPart:
         return None
 
     def restart(self) -> None:
-        """`pg_ctl start` (crash recovery replays the WAL), after removing a dead postmaster's pid file."""
+        """`pg_ctl start` (crash recovery replays the WAL), after removing a dead postmaster's lock files."""
         if not self.alive():
-            self._pid_file.unlink(missing_ok=True)
+            self.server.remove_stale_locks()
         self.server.start()
 
     def tail(self, lines: int = 30) -> str:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
+import subprocess
+import sys
+import textwrap
 import time
 from collections.abc import Callable
 
@@ -60,3 +64,50 @@ def test_a_killed_postgres_is_started_again(stack: LocalStack, api: httpx.Client
     while api.get("/api/health-check").status_code != 200:  # the pools reconnect by themselves
         assert time.monotonic() < deadline, api.get("/api/health-check").text
         time.sleep(0.5)
+
+
+# The CI machine's PID 1 does not reap orphans: a killed postmaster stays a zombie there, which
+# `kill -0` sees, and Postgres refused to start beside the socket lock file naming it. A parent that
+# never reaps reproduces it.
+_ZOMBIE_POSTMASTER = textwrap.dedent(
+    """
+    import ctypes, os, signal, sys, time
+    from pathlib import Path
+    from devstack.postgres import LocalPostgres
+    from devstack.stack import _PostgresPart
+
+    assert ctypes.CDLL(None).prctl(36, 1, 0, 0, 0) == 0  # PR_SET_CHILD_SUBREAPER; this process never reaps
+    server = LocalPostgres(data_dir=Path(sys.argv[1]), port=int(sys.argv[2]))
+    server.start()
+    try:
+        part = _PostgresPart(server)
+        pid = int((server.data_dir / "postmaster.pid").read_text().split()[0])
+        os.kill(pid, signal.SIGKILL)
+        while Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
+            time.sleep(0.05)
+        assert not part.alive()
+        part.restart()
+        assert part.alive() and server.is_running()
+    finally:
+        server.stop()
+    print("restarted")
+    """
+)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_CHILD_SUBREAPER is Linux's")
+def test_a_killed_postmaster_left_a_zombie_is_started_again(stack: LocalStack) -> None:
+    if stack.postgres is None:
+        pytest.skip("DATABASE_URL replaces the embedded Postgres")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    data_dir = stack.cfg.data_dir / "zombie-postgres"  # the postgres user can enter the stack's directory
+    done = subprocess.run(
+        [sys.executable, "-c", _ZOMBIE_POSTMASTER, str(data_dir), str(port)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0 and "restarted" in done.stdout, done.stderr[-3000:]
