@@ -93,7 +93,8 @@ def local_delivery() -> Deliver:
     from messaging_service.lambdas import stream
 
     def deliver(event: dict[str, Any]) -> dict[str, Any]:
-        return stream.handler(event, None)
+        result: dict[str, Any] = stream.handler(event, None)
+        return result
 
     return deliver
 
