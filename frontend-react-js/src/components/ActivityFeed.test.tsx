@@ -37,3 +37,15 @@ describe('ActivityFeed', () => {
     expect(screen.getByText('Nothing to see here yet')).toBeInTheDocument()
   })
 })
+
+describe('ActivityFeed, living', () => {
+  it('ticks relative times on one shared clock, and marks the end of the feed', () => {
+    renderApp(<ActivityFeed list={list([activity({ created_at: new Date(Date.now() - 10_000).toISOString() }) as Activity])} label="Feed" />)
+    expect(screen.getByText('now')).toBeInTheDocument()
+    act(() => vi.advanceTimersByTime(60_000))
+    expect(screen.getByText('1m')).toBeInTheDocument()
+    act(() => vi.advanceTimersByTime(5 * 60_000))
+    expect(screen.getByText('6m')).toBeInTheDocument()
+    expect(screen.getByText('You’re all caught up')).toBeInTheDocument()
+  })
+})

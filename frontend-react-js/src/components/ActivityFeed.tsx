@@ -7,7 +7,11 @@ import { ActivityItem } from './ActivityItem'
 import { InfiniteSentinel } from './InfiniteSentinel'
 import { EmptyState, ErrorState, Spinner } from './States'
 
-/** A list of cruds with loading, empty and error states, live expiry and infinite scroll. */
+/**
+ * A list of cruds with loading, empty and error states, live expiry, infinite scroll and an end
+ * marker. One card per crud (the list keys items by uuid); its like/repost state is the screen's one
+ * truth (hooks/useActivityFlags).
+ */
 export function ActivityFeed({ list, empty, label }: { list: PagedList<Activity>; empty?: ReactNode; label: string }) {
   const visible = useUnexpired(list.items)
   const { setItems } = list
@@ -21,9 +25,15 @@ export function ActivityFeed({ list, empty, label }: { list: PagedList<Activity>
     <section aria-label={label} className="feed">
       {visible.length === 0 && !list.hasMore ? (empty ?? <EmptyState title="Nothing to see here yet" />) : null}
       {visible.map((activity) => (
-        <ActivityItem key={`${activity.uuid}-${activity.reposted_by?.handle ?? ''}`} activity={activity} onRemove={remove} />
+        <ActivityItem key={activity.uuid} activity={activity} onRemove={remove} />
       ))}
-      <InfiniteSentinel hasMore={list.hasMore} loading={list.loadingMore} error={list.moreError} onMore={list.loadMore} />
+      <InfiniteSentinel
+        hasMore={list.hasMore}
+        loading={list.loadingMore}
+        error={list.moreError}
+        onMore={list.loadMore}
+        end={visible.length > 0 ? 'You’re all caught up' : null}
+      />
     </section>
   )
 }

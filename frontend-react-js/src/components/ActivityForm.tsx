@@ -22,7 +22,7 @@ export function ActivityForm({ onPosted, autoFocus = false }: { onPosted?: (acti
   // Until the person picks one, the composer follows their default (`me` may load after mounting).
   const [chosen, setChosen] = useState<Ttl | null>(null)
   const ttl = chosen ?? me?.default_ttl ?? DEFAULT_TTL
-  const { text, setText, busy, error, uploads, ready, submit } = useComposer(
+  const { text, setText, busy, error, uploads, ready, submit, textRef } = useComposer(
     CRUD_MAX,
     (draft) => createActivity({ ...draft, ttl }),
     (activity) => {
@@ -42,6 +42,7 @@ export function ActivityForm({ onPosted, autoFocus = false }: { onPosted?: (acti
             What would you like to say?
           </label>
           <textarea
+            ref={textRef}
             id={`${id}-text`}
             className="composer__text"
             placeholder="What would you like to say?"

@@ -4,8 +4,9 @@ import { errorMessage } from '../api/client'
 import { deleteActivity, setLike, setRepost } from '../api/activities'
 import type { Activity } from '../api/types'
 import { useAuth } from '../auth/AuthContext'
-import { useOptimisticToggle } from '../hooks/useOptimisticToggle'
-import { compactCount } from '../lib/text'
+import { toggleFlag, useActivityFlags } from '../hooks/useActivityFlags'
+import { useNow } from '../hooks/useNow'
+import { compactCount, plural } from '../lib/text'
 import { formatFull, timeAgo } from '../lib/time'
 import { Avatar } from './Avatar'
 import { Countdown } from './Countdown'
@@ -35,7 +36,11 @@ type Props = {
 /** A crud card. The card opens the crud page; its links and buttons never bubble to it. */
 export const ActivityItem = memo(function ActivityItem({ activity, onRemove, onReplied, detail = false, isReply = false }: Props) {
   const navigate = useNavigate()
+  const { me } = useAuth()
+  const { reposted } = useActivityFlags(activity)
   const path = statusPath(activity)
+  const reposter = activity.reposted_by
+  const reposterIsMe = Boolean(reposter && me?.handle && reposter.handle.toLowerCase() === me.handle.toLowerCase())
 
   const openCard = (event: MouseEvent<HTMLElement>) => {
     if (detail) return
@@ -48,9 +53,14 @@ export const ActivityItem = memo(function ActivityItem({ activity, onRemove, onR
 
   return (
     <article className={detail ? 'crud crud--detail' : 'crud'} onClick={openCard} aria-labelledby={`crud-${activity.uuid}-by`}>
-      {activity.reposted_by ? (
+      {/* One card per crud: the reader's own repost is named first, as home orders it (newest reason). */}
+      {reposted && !isReply ? (
         <p className="crud__repost-note">
-          <RepostIcon size={14} /> <Link to={`/@${activity.reposted_by.handle}`}>{activity.reposted_by.display_name}</Link> reposted
+          <RepostIcon size={14} /> You reposted
+        </p>
+      ) : reposter && !reposterIsMe ? (
+        <p className="crud__repost-note">
+          <RepostIcon size={14} /> <Link to={`/@${reposter.handle}`}>{reposter.display_name}</Link> reposted
         </p>
       ) : null}
       <div className="crud__row">
@@ -68,7 +78,7 @@ export const ActivityItem = memo(function ActivityItem({ activity, onRemove, onR
                 ·
               </span>
               <Link to={path} className="crud__time" title={formatFull(activity.created_at)}>
-                <time dateTime={activity.created_at}>{timeAgo(activity.created_at)}</time>
+                <TimeAgo value={activity.created_at} />
                 <span className="visually-hidden"> — open crud</span>
               </Link>
             </span>
@@ -101,16 +111,15 @@ function ActivityActions({ activity, onRemove, onReplied, isReply }: Pick<Props,
   const mine = signedIn && me?.handle?.toLowerCase() === activity.handle.toLowerCase()
 
   const fail = useCallback((error: unknown) => toast.fail(errorMessage(error)), [toast])
-  const like = useOptimisticToggle(
-    { on: Boolean(activity.liked), count: activity.likes_count ?? 0 },
-    useCallback((on: boolean) => setLike(activity.uuid, on), [activity.uuid]),
-    fail,
-  )
-  const repost = useOptimisticToggle(
-    { on: Boolean(activity.reposted), count: activity.reposts_count ?? 0 },
-    useCallback((on: boolean) => setRepost(activity.uuid, on), [activity.uuid]),
-    fail,
-  )
+  const flags = useActivityFlags(activity)
+  const like = {
+    state: { on: flags.liked, count: flags.likes_count },
+    toggle: () => toggleFlag(activity, 'like', (on) => setLike(activity.uuid, on), fail),
+  }
+  const repost = {
+    state: { on: flags.reposted, count: flags.reposts_count },
+    toggle: () => toggleFlag(activity, 'repost', (on) => setRepost(activity.uuid, on), fail),
+  }
 
   const requireSignIn = (): boolean => {
     if (signedIn) return true
@@ -146,7 +155,7 @@ function ActivityActions({ activity, onRemove, onReplied, isReply }: Pick<Props,
   return (
     <div className={isReply ? 'crud__actions crud__actions--reply' : 'crud__actions'} role="group" aria-label={`Actions for ${name}`}>
       {!isReply ? (
-        <button type="button" className="action action--reply" onClick={() => requireSignIn() && setReplying(true)} aria-label={`Reply (${replies} replies)`}>
+        <button type="button" className="action action--reply" onClick={() => requireSignIn() && setReplying(true)} aria-label={`Reply, ${plural(replies, 'reply', 'replies')}`}>
           <ReplyIcon size={18} />
           <span aria-hidden="true">{replies > 0 ? compactCount(replies) : ''}</span>
         </button>
@@ -157,7 +166,7 @@ function ActivityActions({ activity, onRemove, onReplied, isReply }: Pick<Props,
           className={repost.state.on ? 'action action--repost is-on' : 'action action--repost'}
           aria-pressed={repost.state.on}
           onClick={() => requireSignIn() && repost.toggle()}
-          aria-label={`Repost (${repost.state.count} reposts)`}
+          aria-label={`Repost, ${plural(repost.state.count, 'repost')}`}
         >
           <RepostIcon size={18} />
           <span aria-hidden="true">{repost.state.count > 0 ? compactCount(repost.state.count) : ''}</span>
@@ -168,7 +177,7 @@ function ActivityActions({ activity, onRemove, onReplied, isReply }: Pick<Props,
         className={like.state.on ? 'action action--like is-on' : 'action action--like'}
         aria-pressed={like.state.on}
         onClick={() => requireSignIn() && like.toggle()}
-        aria-label={`Like (${like.state.count} likes)`}
+        aria-label={`Like, ${plural(like.state.count, 'like')}`}
       >
         <HeartIcon size={18} filled={like.state.on} />
         <span aria-hidden="true">{like.state.count > 0 ? compactCount(like.state.count) : ''}</span>
@@ -228,4 +237,10 @@ function ActivityActions({ activity, onRemove, onReplied, isReply }: Pick<Props,
       ) : null}
     </div>
   )
+}
+
+/** "now", "5m", "3h"…, kept current by the one shared clock (a re-render every 30 s at most). */
+function TimeAgo({ value }: { value: string }) {
+  const now = useNow(30_000)
+  return <time dateTime={value}>{timeAgo(value, now)}</time>
 }

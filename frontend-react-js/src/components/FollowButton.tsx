@@ -4,7 +4,10 @@ import { setFollow } from '../api/users'
 import { useOptimisticToggle } from '../hooks/useOptimisticToggle'
 import { useToast } from './Toast'
 
-/** Follow / Following (Unfollow on hover or focus), optimistic with rollback. */
+/**
+ * Follow / Following (Unfollow on hover or focus), optimistic with rollback. The accessible name is
+ * the visible word and the handle, so the two always agree (axe `label-content-name-mismatch`).
+ */
 export function FollowButton({ handle, followed, small = false, onChange }: { handle: string; followed: boolean; small?: boolean; onChange?: (on: boolean) => void }) {
   const toast = useToast()
   const [hover, setHover] = useState(false)
@@ -22,7 +25,7 @@ export function FollowButton({ handle, followed, small = false, onChange }: { ha
       type="button"
       className={`btn ${state.on ? 'btn--ghost' : 'btn--light'} ${small ? 'btn--small' : ''} follow-btn`}
       aria-pressed={state.on}
-      aria-label={state.on ? `Unfollow @${handle}` : `Follow @${handle}`}
+      aria-label={`${label} @${handle}`}
       onClick={(e) => {
         e.stopPropagation()
         toggle()

@@ -1,10 +1,19 @@
-import { useEffect, useRef } from 'react'
+import { useEffect, useRef, type ReactNode } from 'react'
 import { errorMessage } from '../api/client'
 import { useLatest } from '../hooks/useLatest'
 import { Spinner } from './States'
 
+type Props = {
+  hasMore: boolean
+  loading: boolean
+  error: unknown
+  onMore: () => void
+  /** Shown once the last page is in (an end-of-feed marker). */
+  end?: ReactNode
+}
+
 /** Loads the next page when it scrolls into view; a button when that is not possible or failed. */
-export function InfiniteSentinel({ hasMore, loading, error, onMore }: { hasMore: boolean; loading: boolean; error: unknown; onMore: () => void }) {
+export function InfiniteSentinel({ hasMore, loading, error, onMore, end }: Props) {
   const ref = useRef<HTMLDivElement>(null)
   const onMoreRef = useLatest(onMore)
   const supported = typeof IntersectionObserver !== 'undefined'
@@ -19,7 +28,7 @@ export function InfiniteSentinel({ hasMore, loading, error, onMore }: { hasMore:
     return () => observer.disconnect()
   }, [hasMore, error, supported, loading, onMoreRef])
 
-  if (!hasMore) return null
+  if (!hasMore) return end ? <p className="feed__end muted">{end}</p> : null
   return (
     <div ref={ref} className="sentinel">
       {loading ? <Spinner label="Loading more" inline /> : null}

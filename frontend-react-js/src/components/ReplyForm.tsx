@@ -12,7 +12,7 @@ import { FormError } from './States'
 
 /** Reply to a crud: the parent, a 1024-character textarea, up to 4 pictures, and when the reply ends. */
 export function ReplyForm({ parent, onDone, inline = false }: { parent: Activity; onDone: (reply: Activity) => void; inline?: boolean }) {
-  const { text, setText, busy, error, uploads, ready, submit } = useComposer(REPLY_MAX, (draft) => replyTo(parent.uuid, draft), onDone)
+  const { text, setText, busy, error, uploads, ready, submit, textRef } = useComposer(REPLY_MAX, (draft) => replyTo(parent.uuid, draft), onDone)
   const id = useId()
 
   return (
@@ -33,6 +33,7 @@ export function ReplyForm({ parent, onDone, inline = false }: { parent: Activity
         Replying to @{parent.handle}
       </label>
       <textarea
+        ref={textRef}
         id={`${id}-text`}
         className="composer__text"
         placeholder="What is your reply?"

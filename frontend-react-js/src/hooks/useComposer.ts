@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react'
+import { useRef, useState, type FormEvent, type RefObject } from 'react'
 import { errorMessage } from '../api/client'
 import type { Activity, MediaRef } from '../api/types'
 import { canSend } from '../components/CharCounter'
@@ -15,6 +15,8 @@ export type Composer = {
   /** Text within `max`, no picture in flight or failed, nothing being sent. */
   ready: boolean
   submit: (event: FormEvent) => Promise<void>
+  /** The composer's textarea: focus comes back to it after sending (the disabled button dropped it). */
+  textRef: RefObject<HTMLTextAreaElement | null>
 }
 
 /**
@@ -26,6 +28,7 @@ export function useComposer(max: number, send: (draft: Draft) => Promise<Activit
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const uploads = useMediaUploads()
+  const textRef = useRef<HTMLTextAreaElement>(null)
   const ready = canSend(text, max) && !uploads.block && !busy
 
   const submit = async (event: FormEvent) => {
@@ -43,7 +46,10 @@ export function useComposer(max: number, send: (draft: Draft) => Promise<Activit
       setError(errorMessage(err))
     } finally {
       setBusy(false)
+      // Never to <body>: the submit button was disabled under the focus; back to the composer if still shown.
+      const focused = document.activeElement
+      if (!focused || focused === document.body || (focused as HTMLButtonElement).disabled) textRef.current?.focus()
     }
   }
-  return { text, setText, busy, error, uploads, ready, submit }
+  return { text, setText, busy, error, uploads, ready, submit, textRef }
 }

@@ -8,9 +8,12 @@ import { InfiniteSentinel } from '../components/InfiniteSentinel'
 import { PageHeader } from '../components/PageHeader'
 import { ReplyForm } from '../components/ReplyForm'
 import { EmptyState, ErrorState, Spinner } from '../components/States'
+import { primed } from '../hooks/useActivityFlags'
 import { usePagedList } from '../hooks/usePagedList'
 import { on } from '../lib/events'
 import { useTitle } from '../hooks/useTitle'
+
+const primedRepliesPage = primed(repliesPage)
 
 /** One crud, its replies (oldest first) and the reply form. */
 export default function ActivityPage({ handle }: { handle: string }) {
@@ -27,7 +30,7 @@ export default function ActivityPage({ handle }: { handle: string }) {
     setGone(null)
   }, [handle, uuid])
   const fetchPage = useCallback(async (path: string, signal: AbortSignal) => {
-    const page = await repliesPage(path, signal)
+    const page = await primedRepliesPage(path, signal)
     if (page.activity) setActivity(page.activity)
     return page
   }, [])

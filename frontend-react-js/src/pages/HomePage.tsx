@@ -7,19 +7,21 @@ import { ActivityForm } from '../components/ActivityForm'
 import { PageHeader } from '../components/PageHeader'
 import { JoinSection } from '../components/Sidebar'
 import { EmptyState, Spinner } from '../components/States'
+import { primed } from '../hooks/useActivityFlags'
 import { usePagedList } from '../hooks/usePagedList'
 import { useTitle } from '../hooks/useTitle'
 import { on } from '../lib/events'
 import { Link, useLocation } from 'react-router-dom'
 
-/** Home: signed in, the people you follow and you; signed out, everyone, with the join card. */
+const homePage = primed((path: string, signal: AbortSignal) => feedPage(path.split('#')[0], signal))
+
+/** Home: signed in, the people you follow and you; signed out, everyone, with the join card (kept for Back). */
 export function HomePage() {
   const { status } = useAuth()
   useTitle('Home')
-  const deleted = (useLocation().state as { accountDeleted?: boolean } | null)?.accountDeleted === true
-  const list = usePagedList<Activity>(status === 'loading' ? null : `${activityPaths.home}#${status}`, (path, signal) =>
-    feedPage(path.split('#')[0], signal),
-  )
+  const location = useLocation()
+  const deleted = (location.state as { accountDeleted?: boolean } | null)?.accountDeleted === true
+  const list = usePagedList<Activity>(status === 'loading' ? null : `${activityPaths.home}#${status}`, homePage, undefined, { keepAs: location.key })
   const { setItems } = list
   // For `make bench`: the moment the first page of the feed is on screen.
   useEffect(() => {

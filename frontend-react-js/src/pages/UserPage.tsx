@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react'
-import { Link } from 'react-router-dom'
+import { Link, useLocation } from 'react-router-dom'
 import { activityPaths, firstPage, userActivitiesPage } from '../api/activities'
 import { setBlock } from '../api/safety'
 import { getShort } from '../api/users'
@@ -17,14 +17,23 @@ import { ProfileMenu } from '../components/ProfileMenu'
 import { EmptyState, ErrorState, Spinner } from '../components/States'
 import { useToast } from '../components/Toast'
 import { useAsync } from '../hooks/useAsync'
+import { primed } from '../hooks/useActivityFlags'
 import { usePagedList } from '../hooks/usePagedList'
 import { useTitle } from '../hooks/useTitle'
 import { on } from '../lib/events'
+import { keepValue, keptValue } from '../lib/kept'
 import { plural } from '../lib/text'
 
-/** A person's profile and their cruds. */
+const primedUserPage = primed(userActivitiesPage)
+
+/** A person's profile, their cruds and reposts (kept for Back, the header with them). */
 export default function UserPage({ handle }: { handle: string }) {
-  const [profile, setProfile] = useState<Profile | null>(null)
+  const keepAs = useLocation().key
+  const profileKey = `${keepAs} @${handle.toLowerCase()}`
+  const [profile, setProfile] = useState<Profile | null>(() => keptValue<Profile>(profileKey) ?? null)
+  useEffect(() => {
+    if (profile) keepValue(profileKey, profile)
+  }, [profileKey, profile])
   const { me, status } = useAuth()
   const signedIn = status === 'signedIn'
   const isMe = signedIn && me?.handle?.toLowerCase() === handle.toLowerCase()
@@ -42,13 +51,13 @@ export default function UserPage({ handle }: { handle: string }) {
   useTitle(profile ? `${profile.display_name} (@${profile.handle})` : `@${handle}`)
 
   // eslint-disable-next-line react-hooks/set-state-in-effect -- the route reuses this page for another item: forget the previous one (a `key` would remount it)
-  useEffect(() => setProfile(null), [handle])
+  useEffect(() => setProfile((p) => (p && p.handle.toLowerCase() === handle.toLowerCase() ? p : null)), [handle])
   const fetchPage = useCallback(async (path: string, signal: AbortSignal) => {
-    const page = await userActivitiesPage(path, signal)
+    const page = await primedUserPage(path, signal)
     if (page.profile) setProfile(page.profile)
     return page
   }, [])
-  const list = usePagedList<Activity>(status === 'loading' ? null : firstPage(activityPaths.user(handle)), fetchPage)
+  const list = usePagedList<Activity>(status === 'loading' ? null : firstPage(activityPaths.user(handle)), fetchPage, undefined, { keepAs })
   const { setItems } = list
 
   useEffect(

@@ -11,6 +11,7 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     SmallInteger,
     String,
@@ -114,11 +115,13 @@ class TimelineEntry(Base):
     """One home feed entry of one reader, fanned out on write; `reposter_uuid` is the zero uuid for a crud."""
 
     __tablename__ = "timeline"
+    # the cascade, un-repost, and the home feed's fold probe (migration 0008)
+    __table_args__ = (Index("ix_timeline_activity_owner", "activity_uuid", "owner_uuid"),)
 
     owner_uuid: Mapped[PyUUID] = _key_part("authors.uuid")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
     activity_uuid: Mapped[PyUUID] = mapped_column(
-        ForeignKey("activities.uuid", ondelete="CASCADE"), primary_key=True, index=True
+        ForeignKey("activities.uuid", ondelete="CASCADE"), primary_key=True
     )
     reposter_uuid: Mapped[PyUUID] = mapped_column(
         UUID(as_uuid=True), primary_key=True, server_default="00000000-0000-0000-0000-000000000000"

@@ -50,7 +50,13 @@ class ActivityItem(BaseModel):
     reply_to_activity_uuid: PyUUID | None = None
     liked: bool | None = Field(default=None, description="Did the reader like it (null: signed out)")
     reposted: bool | None = Field(default=None, description="Did the signed-in reader repost it")
-    reposted_by: Reposter | None = Field(default=None, description="Set when a followed user reposted it")
+    reposted_by: Reposter | None = Field(
+        default=None,
+        description=(
+            "Set when this entry is a repost: on home, by someone you follow or you (a crud appears once, "
+            "at its newest repost); on a user page, by that user"
+        ),
+    )
     reposted_at: datetime | None = None
     media: list[MediaItem] = Field(description="Pictures, in order (none: `[]`)")
 

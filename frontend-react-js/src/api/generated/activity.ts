@@ -583,7 +583,7 @@ export type components = {
             reposted?: boolean | null;
             /** Reposted At */
             reposted_at?: string | null;
-            /** @description Set when a followed user reposted it */
+            /** @description Set when this entry is a repost: on home, by someone you follow or you (a crud appears once, at its newest repost); on a user page, by that user */
             reposted_by?: components["schemas"]["Reposter"] | null;
             /** Reposts Count */
             reposts_count: number;

@@ -50,7 +50,11 @@ ORDER BY a.created_at DESC, a.uuid DESC LIMIT $4
 # the dearest values to decode (~0.6 µs each in asyncpg), and originals would send the same one twice.
 # Hidden entries (blocked, muted, suspended author or reposter) are skipped before the LIMIT, so a page is
 # full: with nothing hidden (the common case) the CASE costs nothing per entry; otherwise each entry's
-# author is a primary-key probe of `activities` (the same row the join below reads). MATERIALIZED: inlined,
+# author is a primary-key probe of `activities` (the same row the join below reads). A crud appears once
+# (issue 18): an entry is skipped when the same timeline holds a newer live entry of that crud that the
+# reader may see (a repost by someone else they follow, or their own), so the newest reason shows the card
+# ("Bob reposted") and older pages never repeat it: one index-only probe of ix_timeline_activity_owner per
+# entry, whatever the page's depth, and the cursor stays the entry's key. MATERIALIZED: inlined,
 # the planner copied the array's subquery into one InitPlan per use (three runs of it per page).
 _HOME = f"""
 WITH hid AS MATERIALIZED (SELECT {HIDDEN_IN_FEEDS} AS h)
@@ -64,6 +68,12 @@ FROM hid CROSS JOIN LATERAL (
           ELSE e.reposter_uuid <> ALL(hid.h)
                AND (SELECT x.user_uuid FROM activities x WHERE x.uuid = e.activity_uuid) <> ALL(hid.h)
           END
+      AND NOT EXISTS (  -- folded: a newer live, visible entry of the same crud shows it (one card per crud)
+          SELECT FROM timeline n
+          WHERE n.activity_uuid = e.activity_uuid AND n.owner_uuid = $1 AND n.expires_at > now()
+            AND (n.created_at, n.reposter_uuid) > (e.created_at, e.reposter_uuid)
+            AND n.reposter_uuid <> ALL(hid.h)
+      )
     ORDER BY created_at DESC, activity_uuid DESC, reposter_uuid DESC LIMIT $5
 ) t
 JOIN activities a ON a.uuid = t.activity_uuid AND a.expires_at > now()  -- belt and braces: rows copy it
@@ -92,11 +102,32 @@ FROM authors au WHERE lower(au.handle) = lower($2) AND NOT au.suspended AND NOT 
 )
 """  # who blocked the reader is absent for them; whom the reader blocked shows a header, no cruds
 
+# A user's page: their live cruds and their reposts of others' (issue 18), merged newest first by the
+# entry's time (the repost's, for a repost). Each branch is a keyset range scan of its own index
+# (ix_activities_author_feed, ix_reposts_user_feed) limited to the page, so the merge reads at most two
+# pages. A repost of their own crud is not a second entry: the crud is on the page already. With
+# self-reposts out, (time, crud) is unique, so the cursor stays (t, u). Reposts of someone hidden from the
+# reader are skipped before the LIMIT.
 _USER_ACTIVITIES = f"""
-SELECT {ITEM} FROM activities a JOIN authors au ON au.uuid = a.user_uuid
-WHERE a.user_uuid = $2 AND a.reply_to_activity_uuid IS NULL AND a.expires_at > now()
-  AND (a.created_at, a.uuid) < ($3, $4)
-ORDER BY a.created_at DESC, a.uuid DESC LIMIT $5
+SELECT {ITEM}, NULLIF(e.at, a.created_at) AS at, e.reposter,
+       ra.handle AS reposter_handle, ra.display_name AS reposter_display_name,
+       ra.avatar_url AS reposter_avatar_url
+FROM (
+    (SELECT created_at AS at, uuid AS activity_uuid, NULL::uuid AS reposter FROM activities
+     WHERE user_uuid = $2 AND reply_to_activity_uuid IS NULL AND expires_at > now()
+       AND (created_at, uuid) < ($3, $4)
+     ORDER BY created_at DESC, uuid DESC LIMIT $5)
+    UNION ALL
+    (SELECT r.created_at, r.activity_uuid, r.user_uuid
+     FROM reposts r JOIN activities x ON x.uuid = r.activity_uuid
+     WHERE r.user_uuid = $2 AND r.expires_at > now() AND (r.created_at, r.activity_uuid) < ($3, $4)
+       AND x.reply_to_activity_uuid IS NULL AND x.user_uuid <> $2 AND x.user_uuid <> ALL({HIDDEN_ON_PAGES})
+     ORDER BY r.created_at DESC, r.activity_uuid DESC LIMIT $5)
+) e
+JOIN activities a ON a.uuid = e.activity_uuid
+JOIN authors au ON au.uuid = a.user_uuid
+LEFT JOIN authors ra ON ra.uuid = e.reposter
+ORDER BY e.at DESC, e.activity_uuid DESC LIMIT $5
 """  # noqa: S608 - constant SQL fragments, values are bind parameters
 
 _ONE = f"""
@@ -162,7 +193,7 @@ async def profile(db: Db, *, handle: str, reader: uuid.UUID | None) -> asyncpg.R
 async def user_activities(
     db: Db, *, user: uuid.UUID, reader: uuid.UUID | None, before: tuple[datetime, uuid.UUID], limit: int
 ) -> list[asyncpg.Record]:
-    """A user's live cruds, newest first."""
+    """A user's live cruds and their reposts of others' cruds, newest first (by repost time for a repost)."""
     rows: list[asyncpg.Record] = await db.fetch(_USER_ACTIVITIES, reader, user, *before, limit)
     return rows
 

@@ -63,12 +63,18 @@ def _cursor(kind: str, secret: str, **values: Any) -> str:
 
 
 def _after(kind: str, secret: str) -> Callable[[asyncpg.Record], str]:
-    """The cursor after a row of a list sorted by (created_at, uuid): explore, user, replies."""
+    """The cursor after a row of a list sorted by (created_at, uuid): explore, replies."""
 
     def after(last: asyncpg.Record) -> str:
         return _cursor(kind, secret, t=last["created_at"].isoformat(), u=last["uuid"])
 
     return after
+
+
+def _entry_time(row: asyncpg.Record) -> datetime:
+    """When a home or user-page entry happened: the repost's time, sent only where it differs (repository)."""
+    at: datetime = row["at"] if row["at"] is not None else row["created_at"]
+    return at
 
 
 async def explore(
@@ -114,8 +120,7 @@ async def home(
     rows = await repository.home(timeline_db, reader=reader, before=before, limit=limit + 1)
 
     def after(last: asyncpg.Record) -> str:
-        at = last["at"] if last["at"] is not None else last["created_at"]  # see repository._HOME
-        return _cursor("home", secret, t=at.isoformat(), u=last["uuid"], r=last["reposter"])
+        return _cursor("home", secret, t=_entry_time(last).isoformat(), u=last["uuid"], r=last["reposter"])
 
     page = keyset_page(rows, limit=limit, cursor_after=after)
     return render_items(page.items, signed_in=True, assets_base_url=assets_base_url), page.next_cursor
@@ -131,7 +136,7 @@ async def user_page(
     secret: str,
     assets_base_url: str,
 ) -> dict[str, Any]:
-    """A user's profile and a page of their live cruds, as `UserPage` data; 404 `user_not_found`.
+    """A user's profile and a page of their live cruds and reposts, as `UserPage` data; 404 `user_not_found`.
 
     Someone who blocked the reader is 404 to them, as if absent (docs/safety.md); someone the reader
     blocked shows their profile and no cruds, so the reader can find them again and unblock.
@@ -153,7 +158,11 @@ async def user_page(
         before=before,
         limit=limit + 1,
     )
-    page = keyset_page(rows, limit=limit, cursor_after=_after("user", secret))
+
+    def after(last: asyncpg.Record) -> str:
+        return _cursor("user", secret, t=_entry_time(last).isoformat(), u=last["uuid"])
+
+    page = keyset_page(rows, limit=limit, cursor_after=after)
     activities = render_items(page.items, signed_in=reader is not None, assets_base_url=assets_base_url)
     return {"profile": profile, "activities": activities, "next_cursor": page.next_cursor}
 

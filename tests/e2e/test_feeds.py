@@ -1,0 +1,145 @@
+"""Issue 18 in real Chromium: one card per crud, reposts on profiles, Back keeps the place, times tick.
+
+Each flow is checked on screen and, where the server holds the truth, through the API as well.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable, Iterator
+
+import httpx
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from tests.e2e.browser import sign_in_in_browser
+from tests.support import TestUser, wait_for
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def as_user(gateway_url: str) -> Iterator[Callable[[TestUser], httpx.Client]]:
+    """API clients signed in as given users, closed after the test."""
+    clients: list[httpx.Client] = []
+
+    def client(user: TestUser) -> httpx.Client:
+        clients.append(httpx.Client(base_url=gateway_url, headers=user.headers, timeout=30))
+        return clients[-1]
+
+    yield client
+    for c in clients:
+        c.close()
+
+
+def _post(api: httpx.Client, text: str) -> str:
+    created = api.post("/api/activities", json={"message": text, "ttl": "1-day"})
+    assert created.status_code == 201, created.text
+    return str(created.json()["uuid"])
+
+
+def _cards(page: Page, text: str) -> Locator:
+    return page.locator("article.crud", has_text=text)
+
+
+def test_a_repost_folds_into_the_one_card(
+    page: Page, make_user: Callable[..., TestUser], as_user: Callable[[TestUser], httpx.Client]
+) -> None:
+    me, author, friend = make_user(), make_user(name="Friend Person"), make_user()
+    api_me = as_user(me)
+    text = f"said once {uuid.uuid4().hex[:8]}"
+    crud = _post(as_user(author), text)
+    for whom in (author, friend):
+        assert api_me.put(f"/api/users/@{whom.handle}/follow").is_success
+    assert as_user(friend).put(f"/api/activities/{crud}/repost").is_success
+    wait_for(lambda: text in api_me.get("/api/activities/home").text, what="the crud in my home")
+
+    sign_in_in_browser(page, me)
+    card = _cards(page, text)
+    expect(card).to_have_count(1)  # the original and the friend's repost: one card
+    expect(card).to_contain_text("Friend Person reposted")
+    repost = card.get_by_role("button", name=re.compile(r"^Repost, "))
+    repost.click()
+    expect(repost).to_have_attribute("aria-pressed", "true")
+    expect(repost).to_have_accessible_name("Repost, 2 reposts")
+    expect(card).to_contain_text("You reposted")
+    page.reload()
+    card = _cards(page, text)
+    expect(card).to_have_count(1)
+    expect(card).to_contain_text("You reposted")  # the server agrees: my repost is the newest reason
+    repost = card.get_by_role("button", name=re.compile(r"^Repost, "))
+    repost.click()
+    expect(repost).to_have_attribute("aria-pressed", "false")
+    expect(card).not_to_contain_text("You reposted")
+    wait_for(lambda: api_me.get("/api/activities/home").json()[0]["reposted"] is False, what="the un-repost")
+    page.reload()
+    expect(_cards(page, text)).to_have_count(1)
+    expect(_cards(page, text).get_by_role("button", name=re.compile(r"^Repost, "))).to_have_attribute(
+        "aria-pressed", "false"
+    )
+
+
+def test_a_profile_shows_its_reposts(
+    page: Page, make_user: Callable[..., TestUser], as_user: Callable[[TestUser], httpx.Client]
+) -> None:
+    me, author = make_user(), make_user(name="Author Person")
+    text = f"shared by me {uuid.uuid4().hex[:8]}"
+    crud = _post(as_user(author), text)
+    _post(as_user(me), f"my own, older {uuid.uuid4().hex[:8]}")
+    assert as_user(me).put(f"/api/activities/{crud}/repost").is_success
+
+    sign_in_in_browser(page, me)
+    page.goto(f"/@{me.handle}")
+    first = page.locator("article.crud").first
+    expect(first).to_contain_text(text)
+    expect(first).to_contain_text("You reposted")
+    expect(first).to_contain_text("Author Person")
+
+
+def test_back_keeps_the_place_in_explore(
+    page: Page, make_user: Callable[..., TestUser], as_user: Callable[[TestUser], httpx.Client]
+) -> None:
+    authors = [as_user(make_user()) for _ in range(3)]
+    tag = uuid.uuid4().hex[:8]
+    for n in range(48):
+        _post(authors[n % 3], f"filler {tag} number {n}")
+    page.goto("/explore")
+    cards = page.locator("article.crud")
+    expect(cards.first).to_be_visible()
+    while cards.count() < 45:  # scroll to the end of what is loaded until three pages are in
+        loaded = cards.count()
+        page.mouse.wheel(0, 20_000)
+        expect(cards).not_to_have_count(loaded)
+    target = cards.nth(40)
+    target.scroll_into_view_if_needed()
+    page.mouse.wheel(0, -200)
+    page.wait_for_timeout(300)
+    loaded, y = cards.count(), page.evaluate("window.scrollY")
+    assert y > 2_000
+    message = target.locator(".crud__message").inner_text()
+    feeds: list[str] = []
+    page.on("request", lambda r: feeds.append(r.url) if "/api/activities/explore" in r.url else None)
+    target.locator(".crud__message").click()
+    page.wait_for_url(re.compile(r"/status/"))
+    expect(page.get_by_role("heading", name="Crud")).to_be_visible()
+    page.go_back()
+    page.wait_for_url(re.compile(r"/explore$"))
+    expect(cards).to_have_count(loaded)
+    page.wait_for_function("y => Math.abs(window.scrollY - y) < 4", arg=y)
+    expect(page.locator("article.crud", has_text=message)).to_be_in_viewport()
+    assert feeds == [], feeds  # restored, not fetched again
+
+
+def test_relative_times_tick(
+    page: Page, make_user: Callable[..., TestUser], as_user: Callable[[TestUser], httpx.Client]
+) -> None:
+    me = make_user()
+    text = f"fresh {uuid.uuid4().hex[:8]}"
+    _post(as_user(me), text)
+    page.clock.install()
+    page.goto(f"/@{me.handle}")
+    time = _cards(page, text).locator("time")
+    expect(time).to_have_text("now")
+    page.clock.fast_forward("02:05")
+    expect(time).to_have_text("2m")
