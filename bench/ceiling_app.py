@@ -1,0 +1,163 @@
+"""The ceiling: a bare Starlette + asyncpg + orjson app serving the same 20-row pages as the product.
+
+`make bench` starts it beside the product (uvicorn, the same worker count, the same Postgres and data) and
+measures it in the same interleaved rounds, so "product / ceiling" is a ratio from one run on one machine
+rather than a figure quoted from elsewhere (issue 19). It is what a hand-written app with none of the
+product's concerns costs for the same page: no authentication (the reader's uuid is in the path), no
+cursor or Link header, no rendering beyond `orjson.dumps` of the rows. Postgres does the same work as for
+the product: the same columns, joins and visibility filters (`feeds/repository.py`), with the page size
+written into the SQL and generic plans forced (planned once per connection, the best Postgres offers).
+
+    GET /home/{reader}   the reader's timeline page (the product's signed-in home feed)
+    GET /global          everyone's newest live cruds (the product's signed-out home feed)
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
+
+import asyncpg
+import orjson
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from activity_service.feeds.repository import HIDDEN_IN_FEEDS, ITEM
+from devstack.processes import Child
+
+if TYPE_CHECKING:
+    from devstack.stack import LocalStack
+
+PORT = 8199  # + the stack's port_offset: beside its services (8101-8104)
+PAGE = 20
+
+# The product's home query (feeds/repository.py `_HOME`) with the top-of-feed cursor and the page size as
+# constants; hidden authors filtered the same way (the array is empty for the bench reader).
+HOME = f"""
+WITH hid AS MATERIALIZED (SELECT {HIDDEN_IN_FEEDS} AS h)
+SELECT {ITEM}, NULLIF(t.created_at, a.created_at) AS at, t.reposter_uuid AS reposter,
+       ra.handle AS reposter_handle, ra.display_name AS reposter_display_name,
+       ra.avatar_url AS reposter_avatar_url
+FROM hid CROSS JOIN LATERAL (
+    SELECT created_at, activity_uuid, reposter_uuid FROM timeline e
+    WHERE owner_uuid = $1 AND expires_at > now()
+      AND CASE WHEN cardinality(hid.h) = 0 THEN true
+          ELSE e.reposter_uuid <> ALL(hid.h)
+               AND (SELECT x.user_uuid FROM activities x WHERE x.uuid = e.activity_uuid) <> ALL(hid.h)
+          END
+    ORDER BY created_at DESC, activity_uuid DESC, reposter_uuid DESC LIMIT {PAGE + 1}
+) t
+JOIN activities a ON a.uuid = t.activity_uuid AND a.expires_at > now()
+JOIN authors au ON au.uuid = a.user_uuid
+LEFT JOIN LATERAL (
+    SELECT handle, display_name, avatar_url FROM authors
+    WHERE uuid = NULLIF(t.reposter_uuid, '00000000-0000-0000-0000-000000000000'::uuid) LIMIT 1
+) ra ON true
+ORDER BY t.created_at DESC, t.activity_uuid DESC, t.reposter_uuid DESC
+"""  # noqa: S608 - constant SQL fragments, values are bind parameters
+
+# Everyone's newest live cruds, signed out ($1 is NULL: no likes to probe, only suspended authors hidden).
+GLOBAL = f"""
+SELECT {ITEM} FROM activities a JOIN authors au ON au.uuid = a.user_uuid
+WHERE a.reply_to_activity_uuid IS NULL AND a.expires_at > now() AND a.user_uuid <> ALL({HIDDEN_IN_FEEDS})
+ORDER BY a.created_at DESC, a.uuid DESC LIMIT {PAGE + 1}
+"""  # noqa: S608 - constant SQL fragments, values are bind parameters
+
+
+def _default(value: object) -> str:
+    if isinstance(value, uuid.UUID):  # asyncpg's own UUID subclass
+        return str(value)
+    raise TypeError(type(value).__name__)
+
+
+def _page(rows: list[asyncpg.Record]) -> Response:
+    body = orjson.dumps([dict(r) for r in rows[:PAGE]], default=_default, option=orjson.OPT_UTC_Z)
+    return Response(body, media_type="application/json")
+
+
+async def home(request: Request) -> Response:
+    """The reader's timeline page."""
+    pool: asyncpg.Pool = request.app.state.pool
+    return _page(await pool.fetch(HOME, uuid.UUID(request.path_params["reader"])))
+
+
+async def global_feed(request: Request) -> Response:
+    """Everyone's newest page, signed out."""
+    pool: asyncpg.Pool = request.app.state.pool
+    return _page(await pool.fetch(GLOBAL, None))
+
+
+@asynccontextmanager
+async def lifespan(app: Starlette) -> AsyncIterator[None]:
+    """One pool per worker, the product's size (activity's `pg_pool_max`)."""
+    app.state.pool = await asyncpg.create_pool(
+        os.environ["DATABASE_URL"],
+        min_size=10,
+        max_size=10,
+        server_settings={
+            "search_path": "activity,public",
+            "timezone": "UTC",
+            "jit": "off",
+            "plan_cache_mode": "force_generic_plan",
+        },
+    )
+    yield
+    await app.state.pool.close()
+
+
+def create_app() -> Starlette:
+    """The ceiling app (uvicorn factory)."""
+    return Starlette(routes=[Route("/home/{reader}", home), Route("/global", global_feed)], lifespan=lifespan)
+
+
+def start(stack: LocalStack) -> str:
+    """Start the ceiling beside the bench stack (same workers, same database); returns its URL.
+
+    It joins the stack's children, so `watched_pids` samples its CPU and `stack.stop()` stops it.
+    """
+    port = stack.cfg.port_offset + PORT
+    args = [
+        "-m",
+        "uvicorn",
+        "bench.ceiling_app:create_app",
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--no-access-log",
+        "--workers",
+        str(stack.cfg.workers_per_service),
+        "--log-level",
+        "warning",
+    ]
+    env = {**os.environ, "DATABASE_URL": stack.cfg.db_url, "PYTHONPATH": os.getcwd()}
+    child = Child("ceiling", args, env=env, log_dir=stack.log_dir)
+    child.start()
+    stack.children.append(child)
+    url = f"http://127.0.0.1:{port}"
+    _wait(url, child)
+    return url
+
+
+def _wait(url: str, child: Child) -> None:
+    import time
+
+    import httpx
+
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        if not child.alive():
+            raise RuntimeError(f"the ceiling app exited during start:\n{child.tail()}")
+        try:
+            if httpx.get(f"{url}/global", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError("the ceiling app did not answer within 300 s")
