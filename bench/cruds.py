@@ -15,7 +15,7 @@ import httpx
 
 from bench.harness import RUNS, Result, watched_pids, wrk
 from devstack import seed
-from devstack.seed_large import Plan, load, vacuum
+from devstack.seed_large import Plan, load, scale_from_env, vacuum
 
 if TYPE_CHECKING:
     from bench.run import Context
@@ -101,7 +101,8 @@ def prepare(ctx: Context) -> tuple[str, str]:
     """The reader signed in, the large data set loaded, expired cruds purged, vacuumed: (token, uuid)."""
     token, reader_uuid = _user(ctx, READER)
     db_url = ctx.stack.cfg.db_url
-    if asyncio.run(load(db_url, Plan(readers=[{"uuid": reader_uuid}]))):
+    plan = Plan(scale=scale_from_env(), readers=[{"uuid": reader_uuid}])  # SCALE=10: ten times the cruds
+    if asyncio.run(load(db_url, plan)):
         log.info("loaded the large data set")
     # Earlier runs' "post a crud" scenario leaves ~30k one-hour cruds per run; once expired they sit at the
     # top of explore's index until purged (in AWS the scheduled purge does this), so purge them first.
