@@ -5,8 +5,9 @@ measures it in the same interleaved rounds, so "product / ceiling" is a ratio fr
 rather than a figure quoted from elsewhere (issue 19). It is what a hand-written app with none of the
 product's concerns costs for the same page: no authentication (the reader's uuid is in the path), no
 cursor or Link header, no rendering beyond `orjson.dumps` of the rows. Postgres does the same work as for
-the product: the same columns, joins and visibility filters (`feeds/repository.py`), with the page size
-written into the SQL and generic plans forced (planned once per connection, the best Postgres offers).
+the product, planned once per connection (generic plans forced: the best Postgres offers): home is the
+product's own timeline statement (`repository.home`); the global page has the same columns, joins and
+visibility filter as the product's explore, written as a bare app would, with the page size in the SQL.
 
     GET /home/{reader}   the reader's timeline page (the product's signed-in home feed)
     GET /global          everyone's newest live cruds (the product's signed-out home feed)
@@ -27,7 +28,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from activity_service.feeds import repository
 from activity_service.feeds.repository import HIDDEN_IN_FEEDS, ITEM
+from activity_service.feeds.service import TOP
 from devstack.processes import Child
 
 if TYPE_CHECKING:
@@ -35,31 +38,6 @@ if TYPE_CHECKING:
 
 PORT = 8199  # + the stack's port_offset: beside its services (8101-8104)
 PAGE = 20
-
-# The product's home query (feeds/repository.py `_HOME`) with the top-of-feed cursor and the page size as
-# constants; hidden authors filtered the same way (the array is empty for the bench reader).
-HOME = f"""
-WITH hid AS MATERIALIZED (SELECT {HIDDEN_IN_FEEDS} AS h)
-SELECT {ITEM}, NULLIF(t.created_at, a.created_at) AS at, t.reposter_uuid AS reposter,
-       ra.handle AS reposter_handle, ra.display_name AS reposter_display_name,
-       ra.avatar_url AS reposter_avatar_url
-FROM hid CROSS JOIN LATERAL (
-    SELECT created_at, activity_uuid, reposter_uuid FROM timeline e
-    WHERE owner_uuid = $1 AND expires_at > now()
-      AND CASE WHEN cardinality(hid.h) = 0 THEN true
-          ELSE e.reposter_uuid <> ALL(hid.h)
-               AND (SELECT x.user_uuid FROM activities x WHERE x.uuid = e.activity_uuid) <> ALL(hid.h)
-          END
-    ORDER BY created_at DESC, activity_uuid DESC, reposter_uuid DESC LIMIT {PAGE + 1}
-) t
-JOIN activities a ON a.uuid = t.activity_uuid AND a.expires_at > now()
-JOIN authors au ON au.uuid = a.user_uuid
-LEFT JOIN LATERAL (
-    SELECT handle, display_name, avatar_url FROM authors
-    WHERE uuid = NULLIF(t.reposter_uuid, '00000000-0000-0000-0000-000000000000'::uuid) LIMIT 1
-) ra ON true
-ORDER BY t.created_at DESC, t.activity_uuid DESC, t.reposter_uuid DESC
-"""  # noqa: S608 - constant SQL fragments, values are bind parameters
 
 # Everyone's newest live cruds, signed out ($1 is NULL: no likes to probe, only suspended authors hidden).
 GLOBAL = f"""
@@ -83,7 +61,8 @@ def _page(rows: list[asyncpg.Record]) -> Response:
 async def home(request: Request) -> Response:
     """The reader's timeline page."""
     pool: asyncpg.Pool = request.app.state.pool
-    return _page(await pool.fetch(HOME, uuid.UUID(request.path_params["reader"])))
+    reader = uuid.UUID(request.path_params["reader"])
+    return _page(await repository.home(pool, reader=reader, before=(*TOP, TOP[1]), limit=PAGE + 1))
 
 
 async def global_feed(request: Request) -> Response:

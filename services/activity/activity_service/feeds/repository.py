@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 import uuid
 import weakref
@@ -47,6 +48,31 @@ WHERE a.reply_to_activity_uuid IS NULL AND a.expires_at > now() AND (a.created_a
   AND a.user_uuid <> ALL({HIDDEN_IN_FEEDS})
 ORDER BY a.created_at DESC, a.uuid DESC LIMIT $4
 """  # noqa: S608 - constant SQL fragments, values are bind parameters
+
+# The signed-out global feed's first page (the signed-out home feed: issue 19), as a statement without
+# parameters. Postgres plans a prepared statement without parameters once and reuses that plan; with
+# parameters it re-planned this one on every execution (~0.14 ms of planning for ~0.06 ms of execution),
+# because its generic plan, costed with guesses for the cursor (a third of the table) and the LIMIT (a
+# tenth), looked 10-20 times dearer than each custom plan. The page size is therefore written into the
+# statement (one per size the routes allow, built once each); nobody is signed in, so nothing is hidden
+# but suspended authors (what `HIDDEN_IN_FEEDS` is for a NULL viewer) and there are no likes or reposts of
+# the reader to probe (render_items sends null for them). Not a forced generic plan with `LIMIT $n`: that
+# sorted a tenth of the table (docs/performance.md).
+_EXPLORE_TOP_SIGNED_OUT = f"""
+SELECT {ITEM_COLUMNS}, false AS liked, false AS reposted
+FROM activities a JOIN authors au ON au.uuid = a.user_uuid
+WHERE a.reply_to_activity_uuid IS NULL AND a.expires_at > now()
+  AND a.user_uuid <> ALL(ARRAY(SELECT uuid FROM authors WHERE suspended))
+ORDER BY a.created_at DESC, a.uuid DESC LIMIT {{limit:d}}
+"""  # noqa: S608 - constant SQL fragments; the limit is an int
+# The top of every feed: the first page's keyset position (feeds/service.py TOP; a test holds them equal).
+TOP = (datetime.fromisoformat("9999-12-31T00:00:00+00:00"), uuid.UUID(int=(1 << 128) - 1))
+
+
+@functools.lru_cache(maxsize=128)
+def _explore_top_signed_out(limit: int) -> str:
+    return _EXPLORE_TOP_SIGNED_OUT.format(limit=limit)
+
 
 # One range scan of the reader's timeline (fanned out on write, see timeline/repository.py): index-only on
 # pk_timeline, then primary-key probes for the page's items. The zero uuid marks an original crud. `at`, the
@@ -146,7 +172,10 @@ async def explore(
     db: Db, *, reader: uuid.UUID | None, before: tuple[datetime, uuid.UUID], limit: int
 ) -> list[asyncpg.Record]:
     """Everyone's live cruds, newest first."""
-    rows: list[asyncpg.Record] = await db.fetch(_EXPLORE, reader, *before, limit)
+    if reader is None and before == TOP:  # the signed-out first page: planned once (see above)
+        rows: list[asyncpg.Record] = await db.fetch(_explore_top_signed_out(int(limit)))
+    else:
+        rows = await db.fetch(_EXPLORE, reader, *before, limit)
     return rows
 
 
