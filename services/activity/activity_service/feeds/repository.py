@@ -144,14 +144,32 @@ WHERE a.reply_to_activity_uuid = $2 AND a.expires_at > now() AND (a.created_at, 
 ORDER BY a.created_at, a.uuid LIMIT $5
 """  # noqa: S608 - constant SQL fragments, values are bind parameters
 
+# Search ranks a bounded window, not every match (issue 19): the newest SEARCH_WINDOW live matches the reader
+# may see, best match first (`ts_rank`) within them; older matches are not returned. The window's cost is
+# bounded either way the planner goes: for a common word, `ix_activities_recent` read newest first until the
+# window is full (a few thousand index entries however large the table); for a rare one, the GIN bitmap of
+# its few matches, sorted by time. A page is then the window's top rows after the cursor, and only those
+# are joined to their authors and probed for likes and reposts. `search` is carried out of the window and
+# ranked outside it, so the bitmap path does not rank matches the window drops.
+SEARCH_WINDOW = 200
 _SEARCH = f"""
-SELECT * FROM (
-    SELECT {ITEM}, ts_rank(a.search, q)::float8 AS rank
-    FROM activities a JOIN authors au ON au.uuid = a.user_uuid, websearch_to_tsquery('english', $2) q
-    WHERE a.search @@ q AND a.expires_at > now() AND a.user_uuid <> ALL({HIDDEN_IN_FEEDS})
-) found
-WHERE (rank, created_at, uuid) < ($3, $4, $5)
-ORDER BY rank DESC, created_at DESC, uuid DESC LIMIT $6
+WITH recent AS MATERIALIZED (
+    SELECT a.uuid, a.created_at, a.search FROM activities a
+    WHERE a.search @@ websearch_to_tsquery('english', $2) AND a.expires_at > now()
+      AND a.user_uuid <> ALL({HIDDEN_IN_FEEDS})
+    ORDER BY a.created_at DESC, a.uuid DESC LIMIT {SEARCH_WINDOW}
+),
+page AS MATERIALIZED (
+    SELECT uuid, created_at, rank FROM (
+        SELECT uuid, created_at, ts_rank(search, websearch_to_tsquery('english', $2))::float8 AS rank
+        FROM recent
+    ) ranked
+    WHERE (rank, created_at, uuid) < ($3, $4, $5)
+    ORDER BY rank DESC, created_at DESC, uuid DESC LIMIT $6
+)
+SELECT {ITEM}, p.rank
+FROM page p JOIN activities a ON a.uuid = p.uuid JOIN authors au ON au.uuid = a.user_uuid
+ORDER BY p.rank DESC, p.created_at DESC, p.uuid DESC
 """  # noqa: S608 - constant SQL fragments, values are bind parameters
 
 _PEOPLE = f"""
@@ -216,7 +234,7 @@ async def replies(
 async def search(
     db: Db, *, term: str, reader: uuid.UUID | None, before: tuple[float, datetime, uuid.UUID], limit: int
 ) -> list[asyncpg.Record]:
-    """Live cruds matching the term, best match first."""
+    """Live cruds matching the term: the newest SEARCH_WINDOW matches, best match first."""
     rows: list[asyncpg.Record] = await db.fetch(_SEARCH, reader, term, *before, limit)
     return rows
 
