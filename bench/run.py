@@ -20,6 +20,7 @@ from devstack.stack import LocalStack
 AREAS: list[str] = [
     "bench.cruds",
     "bench.ceiling",
+    "bench.search",
     "bench.gateway",
     "bench.avatars",
     "bench.messaging",
