@@ -6,8 +6,8 @@ rather than a figure quoted from elsewhere (issue 19). It is what a hand-written
 product's concerns costs for the same page: no authentication (the reader's uuid is in the path), no
 cursor or Link header, no rendering beyond `orjson.dumps` of the rows. Postgres does the same work as for
 the product, planned once per connection (generic plans forced: the best Postgres offers): home is the
-product's own timeline statement (`repository.home`); the global page has the same columns, joins and
-visibility filter as the product's explore, written as a bare app would, with the page size in the SQL.
+product's own timeline statement (`repository.home`); the global page has the same columns and rows as the
+product's, written as a bare app would (no parameters, the page size in the SQL, `NOT au.suspended`).
 
     GET /home/{reader}   the reader's timeline page (the product's signed-in home feed)
     GET /global          everyone's newest live cruds (the product's signed-out home feed)
@@ -28,8 +28,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from activity_service.cruds.repository import ITEM_COLUMNS
 from activity_service.feeds import repository
-from activity_service.feeds.repository import HIDDEN_IN_FEEDS, ITEM
 from activity_service.feeds.service import TOP
 from devstack.processes import Child
 
@@ -39,12 +39,14 @@ if TYPE_CHECKING:
 PORT = 8199  # + the stack's port_offset: beside its services (8101-8104)
 PAGE = 20
 
-# Everyone's newest live cruds, signed out ($1 is NULL: no likes to probe, only suspended authors hidden).
+# Everyone's newest live cruds, signed out, as a bare app would ask for them: no parameters (so Postgres plans
+# it once per connection), the page size written in, suspended authors left out, no reader to probe likes for.
 GLOBAL = f"""
-SELECT {ITEM} FROM activities a JOIN authors au ON au.uuid = a.user_uuid
-WHERE a.reply_to_activity_uuid IS NULL AND a.expires_at > now() AND a.user_uuid <> ALL({HIDDEN_IN_FEEDS})
+SELECT {ITEM_COLUMNS}, false AS liked, false AS reposted
+FROM activities a JOIN authors au ON au.uuid = a.user_uuid
+WHERE a.reply_to_activity_uuid IS NULL AND a.expires_at > now() AND NOT au.suspended
 ORDER BY a.created_at DESC, a.uuid DESC LIMIT {PAGE + 1}
-"""  # noqa: S608 - constant SQL fragments, values are bind parameters
+"""  # noqa: S608 - constant SQL fragments
 
 
 def _default(value: object) -> str:
@@ -68,7 +70,7 @@ async def home(request: Request) -> Response:
 async def global_feed(request: Request) -> Response:
     """Everyone's newest page, signed out."""
     pool: asyncpg.Pool = request.app.state.pool
-    return _page(await pool.fetch(GLOBAL, None))
+    return _page(await pool.fetch(GLOBAL))
 
 
 @asynccontextmanager
