@@ -54,7 +54,7 @@ lambdas: install ## build one deployable zip per Lambda into build/lambdas
 bench: install spa ## run the benchmarks and print the figures for docs/performance.md
 	@$(PY) -m bench.run
 
-seed-large: install ## load the large data set (1,000 users, 100,000 cruds) into the local stack
+seed-large: install ## load the large data set (1,000 users, 100,000 cruds; SCALE=10: ten times the cruds)
 	@$(PY) -m devstack seed-large
 
 purge: install ## delete expired cruds and what hangs off them

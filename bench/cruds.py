@@ -15,7 +15,7 @@ import httpx
 
 from bench.harness import RUNS, Result, watched_pids, wrk
 from devstack import seed
-from devstack.seed_large import Plan, load, vacuum
+from devstack.seed_large import Plan, load, scale_from_env, vacuum
 
 if TYPE_CHECKING:
     from bench.run import Context
@@ -97,18 +97,25 @@ def verdict(results: list[Result]) -> str:
     )
 
 
-def run(ctx: Context) -> list[Result]:
-    """Seed if needed, then three rounds over every scenario (medians reported)."""
+def prepare(ctx: Context) -> tuple[str, str]:
+    """The reader signed in, the large data set loaded, expired cruds purged, vacuumed: (token, uuid)."""
     token, reader_uuid = _user(ctx, READER)
-    poster_token, _ = _user(ctx, POSTER)  # posts go elsewhere than the reader's own feed
     db_url = ctx.stack.cfg.db_url
-    if asyncio.run(load(db_url, Plan(readers=[{"uuid": reader_uuid}]))):
+    plan = Plan(scale=scale_from_env(), readers=[{"uuid": reader_uuid}])  # SCALE=10: ten times the cruds
+    if asyncio.run(load(db_url, plan)):
         log.info("loaded the large data set")
     # Earlier runs' "post a crud" scenario leaves ~30k one-hour cruds per run; once expired they sit at the
     # top of explore's index until purged (in AWS the scheduled purge does this), so purge them first.
     log.info("purged %d expired cruds", asyncio.run(_purge(db_url)))
     asyncio.run(vacuum(db_url))  # fresh visibility map: the feed scans stay index-only
-    user_handle, crud_handle, crud_uuid = asyncio.run(_targets(db_url))
+    return token, reader_uuid
+
+
+def run(ctx: Context) -> list[Result]:
+    """Seed if needed, then three rounds over every scenario (medians reported)."""
+    token, _ = prepare(ctx)
+    poster_token, _ = _user(ctx, POSTER)  # posts go elsewhere than the reader's own feed
+    user_handle, crud_handle, crud_uuid = asyncio.run(_targets(ctx.stack.cfg.db_url))
     auth = {"Authorization": f"Bearer {token}"}
     poster = {"Authorization": f"Bearer {poster_token}"}
     gateway, direct = ctx.gateway_url, ctx.service_url("activity")

@@ -19,6 +19,8 @@ from devstack.stack import LocalStack
 # The benchmark areas, in order. Other areas append their module name here (e.g. "bench.messaging").
 AREAS: list[str] = [
     "bench.cruds",
+    "bench.ceiling",
+    "bench.search",
     "bench.gateway",
     "bench.avatars",
     "bench.messaging",
@@ -71,7 +73,7 @@ def main() -> None:
             [asdict(r) | {"rps": r.rps, "p50_ms": r.p50_ms, "p99_ms": r.p99_ms} for r in results], indent=2
         )
     )
-    print(table(results, cpu=("activity", "gateway", "postgres")))
+    print(table(results, cpu=("activity", "gateway", "ceiling", "postgres")))
     for text in filter(None, verdicts):
         print(f"\n{text}")
     print(f"\n(raw runs in {out})")

@@ -1,7 +1,13 @@
 """`make seed-large`: a realistic data set for benchmarks, bulk-loaded with COPY in well under two minutes.
 
 1,000 users with a skewed follow graph, 100,000 cruds over the last 30 days (most still live), replies,
-likes, reposts and hashtags. Users are written to the user service's tables and, like its outbox would,
+likes, reposts and hashtags. `scale` (`make seed-large SCALE=10`) multiplies the content, not the people:
+SCALE=10 is 1,000,000 cruds, 200,000 replies, ~1.5 M likes and 50,000 reposts by the same 1,000 users
+(issue 19's "ten times the data" for search). The home timelines stay at scale 1: they are fanned out for
+the first 100,000 cruds and reposts only (a reader's timeline keeps today's size; the follow graph is the
+same), so the extra content shows in explore, user pages and search, not in home feeds.
+
+Users are written to the user service's tables and, like its outbox would,
 to the activity service's projections; counters are computed from the generated rows so they are exact.
 Seeded users have no Cognito account (their sub is `seed-N`); benchmark readers are real Cognito users
 passed in `readers`, who get a follow list like everyone else.
@@ -11,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import random
 import time
 import uuid
@@ -174,7 +181,12 @@ class Plan:
     reposts: int = 5_000
     days: int = 30
     seed: int = 42
+    scale: int = 1  # how many times the content above (cruds, replies, likes, reposts); users stay
     readers: list[dict[str, str]] = field(default_factory=list)
+
+
+# Which scale the database holds (a comment on activity.activities): `load` adds the missing batches.
+SCALE_MARK = "seed-large scale "
 
 
 # uuid, cognito_user_id, handle, email, display_name, bio, created_at
@@ -243,18 +255,44 @@ async def load(db_url: str, plan: Plan | None = None) -> bool:
     conn = await asyncpg.connect(db_url)
     try:
         done = await conn.fetchval("SELECT count(*) FROM users.users WHERE cognito_user_id LIKE 'seed-%'")
-        if done >= plan.users:
+        loaded = await _loaded_scale(conn) if done >= plan.users else 0
+        if loaded >= plan.scale:
             await _add_readers(conn, plan)
             return False
         started = time.monotonic()
-        async with conn.transaction():
-            await _generate(conn, plan)
-            await _add_readers(conn, plan)
+        if not loaded:
+            async with conn.transaction():
+                await _generate(conn, plan)
+                await _add_readers(conn, plan)
+                await _mark_scale(conn, 1)
+            loaded = 1
+        ids = [r["uuid"] for r in await conn.fetch(_SEEDED)]
+        for batch in range(loaded, plan.scale):  # one transaction per extra batch of content
+            async with conn.transaction():
+                rng = random.Random(plan.seed + 1000 * batch)
+                await _content(conn, plan, rng, datetime.now(UTC), ids, timelines=False)
+                await _mark_scale(conn, batch + 1)
+            log.info("scale %d of %d loaded after %.1fs", batch + 1, plan.scale, time.monotonic() - started)
+        await _add_readers(conn, plan)
         await vacuum(db_url, conn=conn)
-        log.info("large data set loaded in %.1fs", time.monotonic() - started)
+        log.info("large data set (scale %d) loaded in %.1fs", plan.scale, time.monotonic() - started)
         return True
     finally:
         await conn.close()
+
+
+_SEEDED = "SELECT uuid FROM users.users WHERE cognito_user_id LIKE 'seed-%' ORDER BY handle"
+
+
+async def _loaded_scale(conn: asyncpg.Connection) -> int:
+    mark = await conn.fetchval("SELECT obj_description('activity.activities'::regclass, 'pg_class')")
+    if mark and mark.startswith(SCALE_MARK):
+        return int(mark.removeprefix(SCALE_MARK))
+    return 1  # loaded before scales existed
+
+
+async def _mark_scale(conn: asyncpg.Connection, scale: int) -> None:
+    await conn.execute(f"COMMENT ON TABLE activity.activities IS '{SCALE_MARK}{int(scale)}'")
 
 
 async def _generate(conn: asyncpg.Connection, plan: Plan) -> None:
@@ -288,7 +326,13 @@ async def _generate(conn: asyncpg.Connection, plan: Plan) -> None:
 
 
 async def _content(
-    conn: asyncpg.Connection, plan: Plan, rng: random.Random, now: datetime, ids: list[uuid.UUID]
+    conn: asyncpg.Connection,
+    plan: Plan,
+    rng: random.Random,
+    now: datetime,
+    ids: list[uuid.UUID],
+    *,
+    timelines: bool = True,
 ) -> None:
     activity_weights = [rng.paretovariate(1.5) for _ in ids]
     authors = rng.choices(ids, weights=activity_weights, k=plan.cruds)
@@ -355,7 +399,8 @@ async def _content(
         ],
     )
     await _copy(conn, "activity", "hashtags", ["activity_uuid", "tag", "created_at", "expires_at"], tags)
-    await conn.execute(TIMELINES)
+    if timelines:
+        await conn.execute(TIMELINES)
 
 
 async def _add_readers(conn: asyncpg.Connection, plan: Plan) -> None:
@@ -363,8 +408,7 @@ async def _add_readers(conn: asyncpg.Connection, plan: Plan) -> None:
     if not plan.readers:
         return
     rng = random.Random(plan.seed + 1)
-    query = "SELECT uuid FROM users.users WHERE cognito_user_id LIKE 'seed-%' ORDER BY handle"
-    seeded = [r["uuid"] for r in await conn.fetch(query)]
+    seeded = [r["uuid"] for r in await conn.fetch(_SEEDED)]
     for reader in plan.readers:
         me = uuid.UUID(reader["uuid"])
         for followee in rng.sample(seeded, k=min(50, len(seeded))):
@@ -390,11 +434,19 @@ async def vacuum(db_url: str, *, conn: asyncpg.Connection | None = None) -> None
             await conn.close()
 
 
+def scale_from_env() -> int:
+    """`SCALE` (`make seed-large SCALE=10`; the bench reads it too): how many times the content, 1-20."""
+    text = os.environ.get("SCALE", "1").strip() or "1"
+    if not text.isdigit() or not 1 <= int(text) <= 20:
+        raise SystemExit(f"SCALE must be a whole number from 1 to 20, not {text!r}")
+    return int(text)
+
+
 def main() -> None:
     """Load the large data set into the `make run` stack's database (start `make run` first)."""
     cfg = c.StackConfig.for_run()
     try:
-        loaded = asyncio.run(load(cfg.db_url))
+        loaded = asyncio.run(load(cfg.db_url, Plan(scale=scale_from_env())))
     except (OSError, asyncpg.PostgresError) as exc:
         raise SystemExit(
             f"cannot reach {cfg.db_url} ({exc}); start `make run` in another terminal first"

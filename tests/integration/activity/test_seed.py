@@ -32,3 +32,26 @@ def test_large_seed_shape_and_counters(stack, api: httpx.Client) -> None:
     for item in page["activities"][:5]:
         crud = api.get(f"/api/activities/@user0001/status/{item['uuid']}", params={"limit": 100}).json()
         assert crud["activity"]["replies_count"] == len(crud["replies"])
+
+
+def test_large_seed_scale_adds_content_not_people_or_timelines(stack, db) -> None:
+    plan = Plan(users=40, cruds=2_000, replies=300, likes=1_500, reposts=100, seed=7)
+    asyncio.run(load(stack.cfg.db_url, plan))  # scale 1 (loaded once per stack)
+    seeded = "(SELECT uuid FROM authors WHERE cognito_user_id LIKE 'seed-%')"
+
+    def count(sql: str) -> int:
+        return int(db.fetch(f"SELECT count(*) AS n FROM {sql}")[0]["n"])  # noqa: S608 - constant test SQL
+
+    cruds = f"activities WHERE reply_to_activity_uuid IS NULL AND user_uuid IN {seeded}"
+    timelines = f"timeline WHERE owner_uuid IN {seeded}"
+    before = (count(cruds), count(timelines), count(f"authors WHERE uuid IN {seeded}"))
+    twice = Plan(**{**plan.__dict__, "scale": 2})
+    assert asyncio.run(load(stack.cfg.db_url, twice)) is True
+    assert asyncio.run(load(stack.cfg.db_url, twice)) is False, "the scale is remembered"
+    assert count(cruds) == before[0] + plan.cruds, "one more batch of cruds"
+    assert count(timelines) == before[1], "timelines stay at scale 1"
+    assert count(f"authors WHERE uuid IN {seeded}") == before[2], "the same people"
+    wrong = (
+        "activities a WHERE a.likes_count <> (SELECT count(*) FROM likes l WHERE l.activity_uuid = a.uuid)"
+    )
+    assert count(wrong) == 0, "counters computed from the generated rows"

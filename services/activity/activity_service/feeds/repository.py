@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
+import time
 import uuid
+import weakref
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TypeAlias
 
@@ -43,6 +48,31 @@ WHERE a.reply_to_activity_uuid IS NULL AND a.expires_at > now() AND (a.created_a
   AND a.user_uuid <> ALL({HIDDEN_IN_FEEDS})
 ORDER BY a.created_at DESC, a.uuid DESC LIMIT $4
 """  # noqa: S608 - constant SQL fragments, values are bind parameters
+
+# The signed-out global feed's first page (the signed-out home feed: issue 19), as a statement without
+# parameters. Postgres plans a prepared statement without parameters once and reuses that plan; with
+# parameters it re-planned this one on every execution (~0.14 ms of planning for ~0.06 ms of execution),
+# because its generic plan, costed with guesses for the cursor (a third of the table) and the LIMIT (a
+# tenth), looked 10-20 times dearer than each custom plan. The page size is therefore written into the
+# statement (one per size the routes allow, built once each); nobody is signed in, so nothing is hidden
+# but suspended authors (what `HIDDEN_IN_FEEDS` is for a NULL viewer) and there are no likes or reposts of
+# the reader to probe (render_items sends null for them). Not a forced generic plan with `LIMIT $n`: that
+# sorted a tenth of the table (docs/performance.md).
+_EXPLORE_TOP_SIGNED_OUT = f"""
+SELECT {ITEM_COLUMNS}, false AS liked, false AS reposted
+FROM activities a JOIN authors au ON au.uuid = a.user_uuid
+WHERE a.reply_to_activity_uuid IS NULL AND a.expires_at > now()
+  AND a.user_uuid <> ALL(ARRAY(SELECT uuid FROM authors WHERE suspended))
+ORDER BY a.created_at DESC, a.uuid DESC LIMIT {{limit:d}}
+"""  # noqa: S608 - constant SQL fragments; the limit is an int
+# The top of every feed: the first page's keyset position (feeds/service.py TOP; a test holds them equal).
+TOP = (datetime.fromisoformat("9999-12-31T00:00:00+00:00"), uuid.UUID(int=(1 << 128) - 1))
+
+
+@functools.lru_cache(maxsize=128)
+def _explore_top_signed_out(limit: int) -> str:
+    return _EXPLORE_TOP_SIGNED_OUT.format(limit=limit)
+
 
 # One range scan of the reader's timeline (fanned out on write, see timeline/repository.py): index-only on
 # pk_timeline, then primary-key probes for the page's items. The zero uuid marks an original crud. `at`, the
@@ -145,14 +175,32 @@ WHERE a.reply_to_activity_uuid = $2 AND a.expires_at > now() AND (a.created_at, 
 ORDER BY a.created_at, a.uuid LIMIT $5
 """  # noqa: S608 - constant SQL fragments, values are bind parameters
 
+# Search ranks a bounded window, not every match (issue 19): the newest SEARCH_WINDOW live matches the reader
+# may see, best match first (`ts_rank`) within them; older matches are not returned. The window's cost is
+# bounded either way the planner goes: for a common word, `ix_activities_recent` read newest first until the
+# window is full (a few thousand index entries however large the table); for a rare one, the GIN bitmap of
+# its few matches, sorted by time. A page is then the window's top rows after the cursor, and only those
+# are joined to their authors and probed for likes and reposts. `search` is carried out of the window and
+# ranked outside it, so the bitmap path does not rank matches the window drops.
+SEARCH_WINDOW = 200
 _SEARCH = f"""
-SELECT * FROM (
-    SELECT {ITEM}, ts_rank(a.search, q)::float8 AS rank
-    FROM activities a JOIN authors au ON au.uuid = a.user_uuid, websearch_to_tsquery('english', $2) q
-    WHERE a.search @@ q AND a.expires_at > now() AND a.user_uuid <> ALL({HIDDEN_IN_FEEDS})
-) found
-WHERE (rank, created_at, uuid) < ($3, $4, $5)
-ORDER BY rank DESC, created_at DESC, uuid DESC LIMIT $6
+WITH recent AS MATERIALIZED (
+    SELECT a.uuid, a.created_at, a.search FROM activities a
+    WHERE a.search @@ websearch_to_tsquery('english', $2) AND a.expires_at > now()
+      AND a.user_uuid <> ALL({HIDDEN_IN_FEEDS})
+    ORDER BY a.created_at DESC, a.uuid DESC LIMIT {SEARCH_WINDOW}
+),
+page AS MATERIALIZED (
+    SELECT uuid, created_at, rank FROM (
+        SELECT uuid, created_at, ts_rank(search, websearch_to_tsquery('english', $2))::float8 AS rank
+        FROM recent
+    ) ranked
+    WHERE (rank, created_at, uuid) < ($3, $4, $5)
+    ORDER BY rank DESC, created_at DESC, uuid DESC LIMIT $6
+)
+SELECT {ITEM}, p.rank
+FROM page p JOIN activities a ON a.uuid = p.uuid JOIN authors au ON au.uuid = a.user_uuid
+ORDER BY p.rank DESC, p.created_at DESC, p.uuid DESC
 """  # noqa: S608 - constant SQL fragments, values are bind parameters
 
 _PEOPLE = f"""
@@ -173,7 +221,10 @@ async def explore(
     db: Db, *, reader: uuid.UUID | None, before: tuple[datetime, uuid.UUID], limit: int
 ) -> list[asyncpg.Record]:
     """Everyone's live cruds, newest first."""
-    rows: list[asyncpg.Record] = await db.fetch(_EXPLORE, reader, *before, limit)
+    if reader is None and before == TOP:  # the signed-out first page: planned once (see above)
+        rows: list[asyncpg.Record] = await db.fetch(_explore_top_signed_out(int(limit)))
+    else:
+        rows = await db.fetch(_EXPLORE, reader, *before, limit)
     return rows
 
 
@@ -214,7 +265,7 @@ async def replies(
 async def search(
     db: Db, *, term: str, reader: uuid.UUID | None, before: tuple[float, datetime, uuid.UUID], limit: int
 ) -> list[asyncpg.Record]:
-    """Live cruds matching the term, best match first."""
+    """Live cruds matching the term: the newest SEARCH_WINDOW matches, best match first."""
     rows: list[asyncpg.Record] = await db.fetch(_SEARCH, reader, term, *before, limit)
     return rows
 
@@ -226,7 +277,61 @@ async def people(db: Db, *, term: str, reader: uuid.UUID | None, limit: int) -> 
     return rows
 
 
+# Trending is the same answer for everyone and grows with the last 24 hours' hashtags (≈ 4 ms of Postgres at
+# today's data, ten times that at ten times the data): each process computes it at most once per TTL and
+# serves that copy, up to TRENDING_TTL_SECONDS old; nothing invalidates it early (issue 19).
+TRENDING_TTL_SECONDS = 10.0
+
+
+class Recent:
+    """One value, recomputed at most once per `ttl` seconds however many callers ask at once.
+
+    A caller that finds the value stale takes the lock and recomputes; callers arriving meanwhile wait for
+    that one computation instead of starting their own (no stampede on expiry). A failed computation keeps
+    nothing: the next caller tries again.
+    """
+
+    def __init__(self, ttl: float) -> None:
+        self.ttl = ttl
+        self.computed = 0  # how many times the value was computed (tests)
+        self._value: list[asyncpg.Record] = []
+        self._until = float("-inf")
+        self._lock = asyncio.Lock()
+
+    async def get(self, compute: Callable[[], Awaitable[list[asyncpg.Record]]]) -> list[asyncpg.Record]:
+        """The value, computed by `compute` when older than the TTL."""
+        if time.monotonic() < self._until:
+            return self._value
+        async with self._lock:
+            if time.monotonic() < self._until:  # computed while this caller waited
+                return self._value
+            self._value = await compute()
+            self.computed += 1
+            self._until = time.monotonic() + self.ttl
+            return self._value
+
+
+# Per event loop (an asyncio.Lock belongs to one loop; a worker process has one), then per pool and limit.
+_recent: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple[int, int], Recent]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def trending_cache(db: Db, *, limit: int) -> Recent:
+    """This process's cached trending for `db` and `limit`."""
+    by_key = _recent.setdefault(asyncio.get_running_loop(), {})
+    key = (id(db), limit)
+    found = by_key.get(key)
+    if found is None:
+        found = by_key[key] = Recent(TRENDING_TTL_SECONDS)
+    return found
+
+
 async def trending(db: Db, *, limit: int) -> list[asyncpg.Record]:
-    """The most used hashtags of the last 24 hours among live cruds."""
-    rows: list[asyncpg.Record] = await db.fetch(_TRENDING, limit)
-    return rows
+    """The most used hashtags of the last 24 hours among live cruds (up to TRENDING_TTL_SECONDS old)."""
+
+    async def compute() -> list[asyncpg.Record]:
+        rows: list[asyncpg.Record] = await db.fetch(_TRENDING, limit)
+        return rows
+
+    return await trending_cache(db, limit=limit).get(compute)
