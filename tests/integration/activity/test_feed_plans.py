@@ -31,10 +31,6 @@ async def _plans(conn: asyncpg.Connection) -> list[tuple[int, int]]:
     return [(r["generic_plans"], r["custom_plans"]) for r in rows]
 
 
-def test_the_repository_knows_the_services_top_of_feed() -> None:
-    assert repository.TOP == service.TOP, "else the signed-out first page silently takes the slow statement"
-
-
 async def test_the_signed_out_first_page_is_not_planned_per_request(conn: asyncpg.Connection) -> None:
     for _ in range(8):  # Postgres tries five custom plans before it would settle on a generic one
         await repository.explore(conn, reader=None, before=service.TOP, limit=21)

@@ -65,7 +65,7 @@ WHERE a.reply_to_activity_uuid IS NULL AND a.expires_at > now()
   AND a.user_uuid <> ALL(ARRAY(SELECT uuid FROM authors WHERE suspended))
 ORDER BY a.created_at DESC, a.uuid DESC LIMIT {{limit:d}}
 """  # noqa: S608 - constant SQL fragments; the limit is an int
-# The top of every feed: the first page's keyset position (feeds/service.py TOP; a test holds them equal).
+# The top of every feed: the first page's keyset position (the service starts every first page here).
 TOP = (datetime.fromisoformat("9999-12-31T00:00:00+00:00"), uuid.UUID(int=(1 << 128) - 1))
 
 

@@ -129,7 +129,7 @@ async def search(
     cursor: CursorParam = None,
     limit: LimitParam = DEFAULT_LIMIT,
 ) -> Response:
-    """Full-text search over live cruds, best match first (422 `search_term_blank` for a blank term)."""
+    """Search live cruds: the newest 200 matches, best first (422 `search_term_blank` for a blank term)."""
     result = await service.search(
         pool,
         term=term,

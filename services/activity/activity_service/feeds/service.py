@@ -13,6 +13,7 @@ from pydantic import FiniteFloat
 from activity_service.errors import ActivityNotFound, SearchTermBlank, UserNotFound
 from activity_service.feeds import repository
 from activity_service.feeds.render import render_item, render_items
+from activity_service.feeds.repository import TOP
 from activity_service.feeds.schemas import Trend
 from cruddur_common.pagination import (
     CursorPosition,
@@ -23,7 +24,6 @@ from cruddur_common.pagination import (
     keyset_page,
 )
 
-TOP = (datetime.fromisoformat("9999-12-31T00:00:00+00:00"), uuid.UUID(int=(1 << 128) - 1))
 BOTTOM = (datetime.fromisoformat("0001-01-02T00:00:00+00:00"), uuid.UUID(int=0))
 TRENDING_LIMIT = 10
 PEOPLE_LIMIT = 10

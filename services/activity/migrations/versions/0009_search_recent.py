@@ -1,14 +1,14 @@
 """search: an index of every crud and reply newest first, so search ranks the newest matches (issue 19)
 
-Revision ID: 0008_search_recent
-Revises: 0007_erasure
+Revision ID: 0009_search_recent
+Revises: 0008_timeline_fold
 Create Date: 2026-11-30
 """
 
 from alembic import op
 
-revision = "0008_search_recent"
-down_revision = "0007_erasure"
+revision = "0009_search_recent"
+down_revision = "0008_timeline_fold"
 branch_labels = None
 depends_on = None
 
