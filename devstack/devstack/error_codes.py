@@ -23,7 +23,11 @@ from devstack.config import ROOT
 
 ERROR_CODES_FILE = ROOT / "frontend-react-js" / "src" / "lib" / "error-codes.json"
 CODE = re.compile(r"^[a-z][a-z0-9_]*$")
-SOURCES = ("services/*/*_service/**/*.py", "services/common/cruddur_common/**/*.py", "devstack/devstack/gateway.py")
+SOURCES = (
+    "services/*/*_service/**/*.py",
+    "services/common/cruddur_common/**/*.py",
+    "devstack/devstack/gateway.py",
+)
 _REASON_CONSTANTS = {"GRANT_EXPIRED", "FAILED_REASON"}
 
 
@@ -59,9 +63,14 @@ def codes_in(tree: ast.AST) -> Iterator[str]:
                 yield from _literal(node.args[0])
             elif node.func.id in {"_error", "error_response"} and len(node.args) > 1:
                 yield from _literal(node.args[1])
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and len(node.args) > 1:
-            if isinstance(node.func.value, ast.Name) and node.func.value.id == "_STATUS_CODES":
-                yield from _literal(node.args[1])
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == "_STATUS_CODES"
+            and len(node.args) > 1
+        ):
+            yield from _literal(node.args[1])
 
 
 def error_codes(root: Path = ROOT) -> list[str]:

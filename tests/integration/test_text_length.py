@@ -20,7 +20,9 @@ pytestmark = pytest.mark.integration
 FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"  # one character, 7 code points
 
 
-def test_cruds_and_replies_count_families_as_one(api: httpx.Client, make_user: Callable[..., TestUser]) -> None:
+def test_cruds_and_replies_count_families_as_one(
+    api: httpx.Client, make_user: Callable[..., TestUser]
+) -> None:
     user = make_user()
     ok = api.post("/api/activities", json={"message": FAMILY * 280, "ttl": "1-day"}, headers=user.headers)
     assert ok.status_code == 201, ok.text
@@ -28,7 +30,9 @@ def test_cruds_and_replies_count_families_as_one(api: httpx.Client, make_user: C
     assert expect_error(over, 422, "message_too_long")["details"] == {"max": 280, "length": 281}
     reply = f"/api/activities/{ok.json()['uuid']}/reply"
     assert api.post(reply, json={"message": FAMILY * 1024}, headers=user.headers).status_code == 201
-    expect_error(api.post(reply, json={"message": FAMILY * 1025}, headers=user.headers), 422, "message_too_long")
+    expect_error(
+        api.post(reply, json={"message": FAMILY * 1025}, headers=user.headers), 422, "message_too_long"
+    )
 
 
 def test_a_profile_of_families_is_accepted_and_projected(
@@ -45,7 +49,9 @@ def test_a_profile_of_families_is_accepted_and_projected(
 
     wait_for(projected, what="the activity service's copy of the new name", timeout=30)
     too_long = {"display_name": name + FAMILY, "bio": ""}
-    expect_error(api.put("/api/profile/update", json=too_long, headers=user.headers), 422, "display_name_too_long")
+    expect_error(
+        api.put("/api/profile/update", json=too_long, headers=user.headers), 422, "display_name_too_long"
+    )
     too_long = {"display_name": "ok", "bio": bio + FAMILY}
     expect_error(api.put("/api/profile/update", json=too_long, headers=user.headers), 422, "bio_too_long")
 
@@ -57,7 +63,9 @@ def test_a_message_of_families_is_sent_and_streamed(
     sent = send(api, alice, FAMILY * 1024, handle=bob.handle)
     assert sent["message"] == FAMILY * 1024
     expect_error(
-        api.post("/api/messages", json={"message": FAMILY * 1025, "handle": bob.handle}, headers=alice.headers),
+        api.post(
+            "/api/messages", json={"message": FAMILY * 1025, "handle": bob.handle}, headers=alice.headers
+        ),
         422,
         "message_too_long",
     )

@@ -144,8 +144,9 @@ class EventTarget(BaseModel):
     preview: str | None = Field(default=None, max_length=140)
     message: str | None = Field(
         default=None,
-        max_length=16 * 1024,  # code points: the messaging request's ceiling for 1024 user-perceived characters
-        description="Kind `message` only: the full text for the live stream."
+        max_length=16
+        * 1024,  # code points: the messaging request's ceiling for 1024 user-perceived characters
+        description="Kind `message` only: the full text for the live stream.",
     )
     message_kind: Literal["message", "timer"] | None = Field(
         default=None,

@@ -9,7 +9,9 @@ import pytest
 from cruddur_common.text import text_length
 from devstack.config import ROOT
 
-VECTORS = json.loads((ROOT / "frontend-react-js" / "src" / "test" / "text-length.json").read_text())["vectors"]
+VECTORS = json.loads((ROOT / "frontend-react-js" / "src" / "test" / "text-length.json").read_text())[
+    "vectors"
+]
 
 
 @pytest.mark.parametrize("vector", VECTORS, ids=[v["name"] for v in VECTORS])

@@ -15,7 +15,7 @@ def test_the_committed_list_matches_the_sources() -> None:
 
 
 def test_every_shape_of_a_code_is_found() -> None:
-    source = '''
+    source = """
 class Gone(AppError):
     code = "a_class"
 raise AppError("x", code="a_raise")
@@ -26,9 +26,16 @@ raise AvatarRejected("a_reason", "message")
 reason = result.reason or "an_or"
 error_response(400, "a_response", "message")
 x = {"code": "Not A Code"}
-'''
+"""
     assert set(codes_in(ast.parse(source))) == {
-        "a_class", "a_raise", "a_body", "a_status", "a_fallback", "a_reason", "an_or", "a_response"
+        "a_class",
+        "a_raise",
+        "a_body",
+        "a_status",
+        "a_fallback",
+        "a_reason",
+        "an_or",
+        "a_response",
     }
 
 

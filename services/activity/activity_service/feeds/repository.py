@@ -141,7 +141,8 @@ SELECT uuid, handle, display_name, avatar_url FROM (
         END AS rank,
         greatest(similarity(lower(handle), $2), similarity(lower(display_name), $2)) AS score
     FROM authors
-    WHERE (lower(handle) LIKE $3 OR lower(display_name) LIKE $3 OR lower(handle) % $2 OR lower(display_name) % $2)
+    WHERE (lower(handle) LIKE $3 OR lower(display_name) LIKE $3
+           OR lower(handle) % $2 OR lower(display_name) % $2)
       AND uuid <> ALL({HIDDEN_ON_PAGES})
 ) found
 ORDER BY rank, score DESC, lower(handle) LIMIT $6
@@ -205,7 +206,7 @@ async def search(
 
 
 async def people(db: Db, *, term: str, reader: uuid.UUID | None, limit: int) -> list[asyncpg.Record]:
-    """Users whose handle or display name holds the term, best match first (not those hidden from the reader)."""
+    """Users whose handle or name holds the term, best match first (not those hidden from the reader)."""
     lowered = term.lower()
     escaped = lowered.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     part, prefix, word = f"%{escaped}%", f"{escaped}%", f"% {escaped}%"

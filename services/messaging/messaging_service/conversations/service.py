@@ -138,7 +138,9 @@ def _text(message: str) -> str:
     if is_blank(text):
         raise MessageBlank("Write a message first.")
     if (length := text_length(text)) > MAX_MESSAGE_CHARS:
-        raise MessageTooLong(f"A message is at most {MAX_MESSAGE_CHARS} characters.", details={"length": length})
+        raise MessageTooLong(
+            f"A message is at most {MAX_MESSAGE_CHARS} characters.", details={"length": length}
+        )
     return text
 
 
