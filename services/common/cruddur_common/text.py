@@ -64,6 +64,17 @@ def text_length(value: str) -> int:
     return sum(1 for _ in _GRAPHEME.finditer(value))
 
 
+# A character may be a sequence (a family emoji is 7 code points; one cluster can chain without end), so a
+# limit of N characters also allows at most N * CODE_POINTS_PER_CHAR code points: the columns and indexes
+# that hold user text are sized by that (users.display_name is varchar(400) for 50 characters).
+CODE_POINTS_PER_CHAR = 8
+
+
+def over_limit(value: str, max_chars: int) -> bool:
+    """Whether `value` has more than `max_chars` characters (or code points beyond their ceiling)."""
+    return len(value) > max_chars * CODE_POINTS_PER_CHAR or text_length(value) > max_chars
+
+
 def clean_text(raw: str, *, field: str, multiline: bool = True) -> str:
     """`raw` trimmed of whitespace, after `check_text`; callers decide what blank and too long mean."""
     check_text(raw, field=field, multiline=multiline)

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from cruddur_common.text import text_length
+from cruddur_common.text import over_limit, text_length
 from devstack.config import ROOT
 
 VECTORS = json.loads((ROOT / "frontend-react-js" / "src" / "test" / "text-length.json").read_text())[
@@ -22,3 +22,12 @@ def test_length_is_grapheme_clusters(vector: dict[str, object]) -> None:
 def test_the_vectors_are_not_code_points() -> None:
     """The file would prove nothing if code points gave the same answers."""
     assert any(len(str(v["text"])) != v["length"] for v in VECTORS)
+
+
+def test_a_limit_also_caps_code_points() -> None:
+    """One cluster can chain without end: the columns are sized for 8 code points a character."""
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"
+    assert not over_limit(family * 50, 50)
+    assert over_limit(family * 51, 50)
+    assert over_limit("e" + "\u0301" * 400, 50)  # one character, 401 code points
+    assert text_length("e" + "\u0301" * 400) == 1

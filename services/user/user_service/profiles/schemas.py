@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
 from cruddur_common import handles
 from cruddur_common.expiry import TTLS
-from cruddur_common.text import text_length
+from cruddur_common.text import over_limit
 
 HANDLE_PATTERN = re.compile(handles.HANDLE_PATTERN)  # the one definition, for the sign-up trigger
 MAX_DISPLAY_NAME = 50  # user-perceived characters (cruddur_common.text.text_length)
@@ -30,7 +30,7 @@ class NewUser(BaseModel):
     @field_validator("display_name")
     @classmethod
     def _display_name(cls, value: str) -> str:
-        if text_length(value) > MAX_DISPLAY_NAME:
+        if over_limit(value, MAX_DISPLAY_NAME):
             raise ValueError(f"a display name is at most {MAX_DISPLAY_NAME} characters")
         return value
 
