@@ -18,9 +18,7 @@ const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' })
  * rules (src/test/text-length.json holds both to the same answers). Every counter and form uses this.
  */
 export function charCount(text: string): number {
-  let n = 0
-  for (const _ of graphemes.segment(text.trim())) n += 1
-  return n
+  return Array.from(graphemes.segment(text.trim())).length
 }
 
 const HANDLE_RE = /^[A-Za-z0-9_]{3,30}$/
