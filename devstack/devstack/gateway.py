@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gzip
 import json
 import logging
+import mimetypes
 import os
 import re
 import time
@@ -57,6 +59,11 @@ HOP_BY_HOP = {
 }
 # The gateway's own server sets these; passing the service's on too sent each header twice.
 OWN_HEADERS = {"server", "date"}
+# The SPA's text files go out gzipped to clients that take it (CloudFront compresses in AWS). Each file is
+# compressed once per version (mtime, size) and kept in memory, never per request; API responses pass
+# through untouched. Below ~1 KiB gzip saves nothing worth a header.
+COMPRESSIBLE = frozenset({".js", ".mjs", ".css", ".html", ".svg", ".json", ".map", ".txt", ".webmanifest"})
+MIN_COMPRESS_BYTES = 1024
 PLACEHOLDER = """<!doctype html><html lang="en"><meta charset="utf-8"><title>Cruddur</title>
 <body style="background:#3d0d7b;color:#fff;font-family:system-ui;padding:3rem">
 <h1>Cruddur</h1><p>The API runs; the web app has not been built yet (<code>make spa</code>).</p>
@@ -75,6 +82,44 @@ MEDIA_MAX_AGE = 86400  # a day: what the processor writes; the crud's remaining 
 # an `expires` beyond that was not handed out by the activity service.
 MEDIA_MAX_AHEAD = 30 * 86400 + 300
 _EPOCH_SECONDS = re.compile(r"[0-9]{1,12}")
+
+
+def accepts_gzip(header: str | None) -> bool:
+    """Whether an Accept-Encoding header takes gzip (`gzip` or `*`, without q=0)."""
+    for part in (header or "").lower().split(","):
+        name, _, params = part.strip().partition(";")
+        q = params.strip().removeprefix("q=").strip() if params.strip().startswith("q=") else "1"
+        if name.strip() in ("gzip", "*"):
+            try:
+                return float(q) > 0
+            except ValueError:
+                return False
+    return False
+
+
+def worth_gzip(path: Path) -> bool:
+    """Text (by suffix) of at least MIN_COMPRESS_BYTES."""
+    return path.suffix in COMPRESSIBLE and path.stat().st_size >= MIN_COMPRESS_BYTES
+
+
+class GzipCache:
+    """Gzipped bodies of the SPA's text files, made once per file version and kept."""
+
+    def __init__(self) -> None:
+        self._bodies: dict[Path, tuple[tuple[int, int], bytes]] = {}
+
+    def cached(self, path: Path) -> bytes | None:
+        """The gzipped body if this version of the file is compressed already."""
+        stat = path.stat()
+        hit = self._bodies.get(path)
+        return hit[1] if hit and hit[0] == (stat.st_mtime_ns, stat.st_size) else None
+
+    def compress(self, path: Path) -> bytes:
+        """Compress the file now (in a worker thread: level 9 of a large bundle takes tens of ms)."""
+        stat = path.stat()
+        body = gzip.compress(path.read_bytes(), compresslevel=9, mtime=0)
+        self._bodies[path] = ((stat.st_mtime_ns, stat.st_size), body)
+        return body
 
 
 def media_cache_control(expires: list[str], now: float) -> str | None:
@@ -98,6 +143,7 @@ class Gateway:
         self.cfg = cfg
         self.services: dict[str, str] = cfg["services"]
         self.spa_dir = Path(cfg["spa_dir"])
+        self.gzipped = GzipCache()
         self.http = httpx.AsyncClient(
             timeout=httpx.Timeout(30.0, connect=3.0),
             follow_redirects=False,
@@ -216,9 +262,9 @@ class Gateway:
             return _error(404, "route_not_found", f"No service serves {path}.")
         if request.method not in ("GET", "HEAD"):
             return _error(405, "method_not_allowed", "Only GET is served here.")
-        return self.spa(path)
+        return await self.spa(path, accept_encoding=request.headers.get("accept-encoding"))
 
-    def spa(self, path: str) -> Response:
+    async def spa(self, path: str, *, accept_encoding: str | None = None) -> Response:
         """Static files of the built SPA; unknown paths get index.html so deep links work."""
         index = self.spa_dir / "index.html"
         if not index.exists():
@@ -227,10 +273,21 @@ class Gateway:
         candidate = (self.spa_dir / path.lstrip("/")).resolve()
         if candidate.is_file() and self.spa_dir.resolve() in candidate.parents:
             cache = "public, max-age=31536000, immutable" if path.startswith("/static/") else "no-cache"
-            return FileResponse(candidate, headers={"cache-control": cache})
+            return await self._static(candidate, cache=cache, accept_encoding=accept_encoding)
         if Path(path).suffix and not path.endswith(".html"):
             return _error(404, "not_found", f"No file {path}.")
-        return FileResponse(index, headers={"cache-control": "no-cache"})
+        return await self._static(index, cache="no-cache", accept_encoding=accept_encoding)
+
+    async def _static(self, path: Path, *, cache: str, accept_encoding: str | None) -> Response:
+        """One file of the SPA: gzipped (from the cache) when it is text and the client takes gzip."""
+        if not worth_gzip(path):
+            return FileResponse(path, headers={"cache-control": cache})
+        headers = {"cache-control": cache, "vary": "Accept-Encoding"}
+        if not accepts_gzip(accept_encoding):
+            return FileResponse(path, headers=headers)
+        body = self.gzipped.cached(path) or await asyncio.to_thread(self.gzipped.compress, path)
+        media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return Response(body, media_type=media_type, headers={**headers, "content-encoding": "gzip"})
 
     async def health(self, _: Request) -> JSONResponse:
         """`{"success": true, "ver": 1}` plus each service's readiness."""

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from cruddur_common.registry import load_registry
 from devstack.config import ROOT
+from devstack.error_codes import ERROR_CODES_FILE, write_error_codes
 
 
 def dump(out_dir: Path) -> list[Path]:
@@ -30,5 +31,5 @@ def dump(out_dir: Path) -> list[Path]:
 
 if __name__ == "__main__":
     target = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "frontend-react-js" / "openapi"
-    for file in dump(target):
+    for file in [*dump(target), write_error_codes(ERROR_CODES_FILE)]:
         print(f"openapi: {file.relative_to(ROOT) if file.is_relative_to(ROOT) else file}")

@@ -38,7 +38,7 @@ describe('api fetch layer', () => {
     })
     const error = await api('/api/activities', { method: 'POST', body: {} }).catch((e) => e)
     expect(error).toBeInstanceOf(ApiError)
-    expect(error).toMatchObject({ status: 422, code: 'message_too_long', message: 'At most 280 characters.', details: { max: 280 } })
+    expect(error).toMatchObject({ status: 422, code: 'message_too_long', message: 'That is too long. Shorten it and send it again.', details: { max: 280 } })
   })
 
   it('falls back to a readable message when the body is not JSON', async () => {
@@ -129,9 +129,9 @@ describe('error sentences by code (one table for every page)', () => {
     expect(errorMessage(suspended)).toBe('Your account is suspended, so you can’t do that.')
   })
 
-  it('keeps the service message for other codes', async () => {
+  it('never shows the service message (issue 18): the SPA words every code', async () => {
     mockFetch({ 'DELETE /api/x': () => json({ error: { code: 'forbidden', message: 'Only the author can delete a crud.' } }, 403) })
-    expect(errorMessage(await api('/api/x', { method: 'DELETE' }).catch((e) => e))).toBe('Only the author can delete a crud.')
+    expect(errorMessage(await api('/api/x', { method: 'DELETE' }).catch((e) => e))).toBe('You are not allowed to do that.')
   })
 
   it('reads Retry-After as seconds or as an HTTP date', () => {

@@ -1,5 +1,5 @@
 /** The one fetch layer: same-origin JSON, bearer token per request, typed errors, cursor pages. */
-import { formatFull } from '../lib/time'
+import { errorWords } from '../lib/errorWords'
 
 export type ErrorBody = { error?: { code?: string; message?: string; details?: unknown } }
 
@@ -54,73 +54,7 @@ export type RequestOptions = {
   token?: string
 }
 
-const FALLBACK_MESSAGES: Record<number, string> = {
-  400: 'That request was not understood.',
-  401: 'Please sign in again.',
-  403: 'You are not allowed to do that.',
-  404: 'Not found — it may have expired.',
-  409: 'That conflicts with something that already exists.',
-  413: 'That is too large.',
-  422: 'Some of what you entered is not valid.',
-}
-
-/**
- * Why a picture cannot be used: the image processor's `reason` codes (avatars and crud pictures share
- * them) and the same words for the checks the SPA makes before uploading.
- */
-const PICTURE_REASONS: Record<string, (retryAfter: number | undefined) => string> = {
-  unsupported_type: () => 'Choose a JPEG, PNG or WebP image.',
-  not_an_image: () => 'That file is not a JPEG, PNG or WebP image.',
-  type_mismatch: () => 'That file is not the kind of image its name says. Choose a JPEG, PNG or WebP image.',
-  empty_file: () => 'That file is empty.',
-  file_too_large: () => 'That image is too large.',
-  corrupt_image: () => 'That image file is damaged.',
-  truncated_image: () => 'That image file is incomplete.',
-  decompression_bomb: () => 'That image declares an enormous size and was refused.',
-  too_many_pixels: () => 'That image has too many pixels (at most 40 megapixels).',
-  bad_dimensions: () => 'That image is too small, too large or too long and thin.',
-  upload_missing: () => 'The upload did not arrive. Try again.',
-  grant_expired: () => 'The upload took too long. Try again.',
-  processing_failed: () => 'That image could not be processed.',
-}
-
-/** The sentence for a stable code (an API error's or an image processor's reason), else `fallback`. */
-export function codeMessage(code: string | null | undefined, fallback: string): string {
-  return (code && CODE_MESSAGES[code]?.(undefined)) || fallback
-}
-
-/**
- * Codes whose sentence the app words itself, whatever the service said: the same situation reads the
- * same on every page (a rate limit is never "something went wrong", a block never names who blocked).
- */
-const CODE_MESSAGES: Record<string, (retryAfter: number | undefined) => string> = {
-  rate_limited: (s) => (s ? `Slow down — try again in ${s} s.` : 'Slow down — try again in a moment.'),
-  blocked: () => 'You can’t interact with this account.',
-  suspended: () => 'Your account is suspended, so you can’t do that.',
-  cannot_block_self: () => 'You can’t block yourself.',
-  cannot_mute_self: () => 'You can’t mute yourself.',
-  // issue 15: pictures on cruds (activity service)
-  too_many_media: () => 'A crud or reply can have at most 4 pictures.',
-  media_not_found: () => 'One of the pictures is gone. Remove it and add it again.',
-  media_not_ready: () => 'A picture is still being processed. Wait until it is ready.',
-  media_in_use: () => 'One of the pictures is already on another crud. Add it again.',
-  media_duplicate: () => 'The same picture is attached twice.',
-  alt_too_long: () => 'Alt text can be at most 1,500 characters.',
-  // issue 15: pictures that the image processor refused (GET /api/activities/media/{id} `reason`)
-  ...PICTURE_REASONS,
-  // issue 15: when a crud ends, disappearing messages
-  ttl_too_long: () => 'A crud can live at most 30 days from when it was posted.',
-  ttl_invalid: () => 'Pick one of the offered lifetimes.',
-  reply_expiry: () => 'Replies end with their crud.',
-  not_author: () => 'Only the author can change when a crud ends.',
-  message_ttl_invalid: () => 'Pick Off, 1 hour, 1 day, 7 days or 30 days.',
-  // issue 16: your account
-  reauth_required: () => 'For your safety, confirm your password again.',
-  account_deleted: () => 'This account is being deleted.',
-  export_limit: (s) => `You can ask for one export a day; next at ${s ? formatFull(new Date(Date.now() + s * 1000).toISOString()) : 'this time tomorrow'}.`,
-  export_not_found: () => 'You have not asked for an export yet.',
-  recipient_deleted: () => 'This account was deleted, so it can’t get messages.',
-}
+export { codeMessage } from '../lib/errorWords'
 
 /** `Retry-After` as whole seconds (it may be a number of seconds or an HTTP date). */
 export function retryAfterSeconds(header: string | null, now = Date.now()): number | undefined {
@@ -145,7 +79,7 @@ export async function parseError(response: Response): Promise<ApiError> {
   return new ApiError({
     status: response.status,
     code,
-    message: CODE_MESSAGES[code]?.(retryAfter) ?? err?.message ?? FALLBACK_MESSAGES[response.status] ?? 'Something went wrong on our side. Please try again.',
+    message: errorWords(code, response.status, retryAfter, err?.details), // the SPA's words, never the service's text
     details: err?.details,
     retryAfter,
   })

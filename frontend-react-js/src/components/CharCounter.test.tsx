@@ -23,6 +23,12 @@ describe('CharCounter', () => {
     expect(screen.getByText('3/280')).toBeInTheDocument()
   })
 
+  it('counts a family emoji (seven code points) as one character, as the API does', () => {
+    render(<CharCounter text={'👨‍👩‍👧‍👦'.repeat(280)} max={280} />)
+    expect(screen.getByText('280/280')).toBeInTheDocument()
+    expect(canSend('👨‍👩‍👧‍👦'.repeat(280), 280)).toBe(true)
+  })
+
   it('allows sending only non-blank text within the limit', () => {
     expect(canSend('   ', 280)).toBe(false)
     expect(canSend('x'.repeat(280), 280)).toBe(true)

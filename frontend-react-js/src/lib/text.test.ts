@@ -1,11 +1,18 @@
 import { describe, expect, it } from 'vitest'
+import lengths from '../test/text-length.json'
 import { charCount, handleProblem, safeNext, tokenize } from './text'
 
 describe('text rules', () => {
-  it('counts characters (code points) after trimming, like the API', () => {
+  it('counts user-perceived characters after trimming, like the API', () => {
     expect(charCount('  hello  ')).toBe(5)
     expect(charCount('💜💜')).toBe(2)
     expect(charCount('é')).toBe(1)
+    expect(charCount('👨‍👩‍👧‍👦')).toBe(1)
+  })
+
+  // The same file is read by the API's tests (tests/unit/common/test_text_length.py): the two cannot drift.
+  it.each(lengths.vectors)('counts $name as the API does', ({ text, length }) => {
+    expect(charCount(text)).toBe(length)
   })
 
   it('validates handles: 3–30 letters, digits, underscore', () => {

@@ -1,4 +1,7 @@
-/** Text rules shared with the API: lengths are counted in characters (code points), after trimming. */
+/**
+ * Text rules shared with the API: lengths are counted in user-perceived characters (extended grapheme
+ * clusters: a family emoji, a flag, a letter with its accents are one each), after trimming.
+ */
 
 export const CRUD_MAX = 280
 export const REPLY_MAX = 1024
@@ -8,8 +11,14 @@ export const BIO_MAX = 160
 export const REPORT_COMMENT_MAX = 1000
 export const MODERATION_NOTE_MAX = 1000
 
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' })
+
+/**
+ * User-perceived characters in `text`, trimmed: the API's `cruddur_common.text.text_length` by the same
+ * rules (src/test/text-length.json holds both to the same answers). Every counter and form uses this.
+ */
 export function charCount(text: string): number {
-  return [...text.trim()].length
+  return Array.from(graphemes.segment(text.trim())).length
 }
 
 const HANDLE_RE = /^[A-Za-z0-9_]{3,30}$/

@@ -24,6 +24,8 @@ export default function SearchPage() {
     return page
   }, [])
   const list = usePagedList<Activity>(term ? searchPath(term) : null, fetchPage)
+  // A #hashtag names cruds, not people (the API finds no one for it): no People section at all.
+  const showPeople = term && list.status === 'ready' && !term.startsWith('#')
 
   return (
     <>
@@ -32,7 +34,7 @@ export default function SearchPage() {
         <SearchBox key={term} initial={term} autoFocus={!term} />
       </div>
       {!term ? <EmptyState title="Find people and cruds">Search for a name, a @handle, a #hashtag or any words.</EmptyState> : null}
-      {term && list.status === 'ready' ? (
+      {showPeople ? (
         <section aria-labelledby="people-title" className="search-section">
           <h2 id="people-title" className="section-title">
             People

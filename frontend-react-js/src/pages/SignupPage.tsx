@@ -5,7 +5,7 @@ import { authMessage, doSignUp } from '../auth/cognito'
 import { AuthCard, Field } from '../components/AuthCard'
 import { FormError } from '../components/States'
 import { useTitle } from '../hooks/useTitle'
-import { handleProblem, isEmail } from '../lib/text'
+import { DISPLAY_NAME_MAX, charCount, handleProblem, isEmail } from '../lib/text'
 
 export const PASSWORD_HINT = 'At least 8 characters, with upper and lower case letters, a digit and a symbol.'
 
@@ -32,7 +32,7 @@ export default function SignupPage() {
   if (status === 'signedIn') return <Navigate to="/" replace />
 
   const problems = {
-    name: name.trim() ? (name.trim().length > 50 ? 'Use at most 50 characters.' : null) : 'Tell us your name.',
+    name: name.trim() ? (charCount(name) > DISPLAY_NAME_MAX ? `Use at most ${DISPLAY_NAME_MAX} characters.` : null) : 'Tell us your name.',
     email: isEmail(email) ? null : 'Enter a valid email address.',
     handle: handleProblem(handle.trim()),
     password: passwordProblem(password),

@@ -47,7 +47,7 @@ class Author(Base):
     uuid: Mapped[PyUUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
     cognito_user_id: Mapped[str] = mapped_column(String(128), unique=True)
     handle: Mapped[str] = mapped_column(String(30))
-    display_name: Mapped[str] = mapped_column(String(50))
+    display_name: Mapped[str] = mapped_column(String(400))  # 50 characters (migration 0011)
     bio: Mapped[str] = mapped_column(Text, server_default="")
     avatar_url: Mapped[str] = mapped_column(Text, server_default="")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

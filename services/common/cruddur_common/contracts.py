@@ -130,7 +130,8 @@ class Person(BaseModel):
 
     uuid: UUID
     handle: str = Field(min_length=1, max_length=64)
-    display_name: str = Field(min_length=1, max_length=128)
+    # Code points: 50 user-perceived characters (text.text_length) may be many more (the request ceiling)
+    display_name: str = Field(min_length=1, max_length=1000)
     avatar_url: PublicUrl | None = None  # rendered by the SPA: never a javascript: URL
 
 
@@ -142,7 +143,10 @@ class EventTarget(BaseModel):
     message_group_uuid: UUID | None = None
     preview: str | None = Field(default=None, max_length=140)
     message: str | None = Field(
-        default=None, max_length=1024, description="Kind `message` only: the full text for the live stream."
+        default=None,
+        max_length=16
+        * 1024,  # code points: the messaging request's ceiling for 1024 user-perceived characters
+        description="Kind `message` only: the full text for the live stream.",
     )
     message_kind: Literal["message", "timer"] | None = Field(
         default=None,

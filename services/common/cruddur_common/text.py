@@ -1,5 +1,6 @@
 """Rules for user text, one definition for every service: no control characters, no bidi overrides,
-and "blank" means nothing visible (zero-width characters and fillers do not count).
+"blank" means nothing visible (zero-width characters and fillers do not count), and a length is the
+number of characters a reader sees (`text_length`).
 
 The edge (`cruddur_common.input`) refuses control characters on every request already; the domain
 rules here also refuse bidi controls and invisible-only text, and hold for text that arrives another way.
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+
+import regex
 
 from cruddur_common.errors import Unprocessable
 
@@ -21,6 +24,8 @@ LINE_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 # Characters that draw nothing but are not format (Cf) characters: Hangul fillers, braille blank.
 _FILLERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+# One extended grapheme cluster (Unicode UAX #29), what a reader sees as one character.
+_GRAPHEME = regex.compile(r"\X")
 
 
 class InvalidCharacters(Unprocessable):
@@ -50,6 +55,24 @@ def check_text(value: str, *, field: str, multiline: bool = True) -> None:
 def is_blank(value: str) -> bool:
     """Whether nothing in `value` is visible: only whitespace, format characters (Cf) and fillers."""
     return all(ch.isspace() or ch in _FILLERS or unicodedata.category(ch) == "Cf" for ch in value)
+
+
+# Every limit on user text counts this way. The SPA counts with `Intl.Segmenter` (src/lib/text.ts
+# `charCount`) by the same rules; frontend-react-js/src/test/text-length.json holds both to the same answers.
+def text_length(value: str) -> int:
+    """User-perceived characters (extended grapheme clusters): a family emoji, a flag, e + accent are 1."""
+    return sum(1 for _ in _GRAPHEME.finditer(value))
+
+
+# A character may be a sequence (a family emoji is 7 code points; one cluster can chain without end), so a
+# limit of N characters also allows at most N * CODE_POINTS_PER_CHAR code points: the columns and indexes
+# that hold user text are sized by that (users.display_name is varchar(400) for 50 characters).
+CODE_POINTS_PER_CHAR = 8
+
+
+def over_limit(value: str, max_chars: int) -> bool:
+    """Whether `value` has more than `max_chars` characters (or code points beyond their ceiling)."""
+    return len(value) > max_chars * CODE_POINTS_PER_CHAR or text_length(value) > max_chars
 
 
 def clean_text(raw: str, *, field: str, multiline: bool = True) -> str:

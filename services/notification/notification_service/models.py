@@ -40,7 +40,7 @@ class Notification(Base):
     kind: Mapped[str] = mapped_column(String(16))
     actor_uuid: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     actor_handle: Mapped[str] = mapped_column(String(64))
-    actor_display_name: Mapped[str] = mapped_column(String(128))
+    actor_display_name: Mapped[str] = mapped_column(String(400))  # 50 characters (migration 0005)
     actor_avatar_url: Mapped[str | None] = mapped_column(Text)
     activity_uuid: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     activity_handle: Mapped[str | None] = mapped_column(String(64))

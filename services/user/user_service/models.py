@@ -40,8 +40,9 @@ class User(Base):
     __tablename__ = "users"
     __table_args__ = (
         CheckConstraint("handle ~ '^[A-Za-z0-9_]{3,30}$'", name="handle_format"),
-        CheckConstraint("char_length(display_name) BETWEEN 1 AND 50", name="display_name_length"),
-        CheckConstraint("char_length(bio) <= 160", name="bio_length"),
+        # Code-point ceilings of 50 and 160 user-perceived characters (cruddur_common.text.over_limit)
+        CheckConstraint("char_length(display_name) BETWEEN 1 AND 400", name="display_name_length"),
+        CheckConstraint("char_length(bio) <= 1280", name="bio_length"),
         Index("uq_users_handle_lower", func.lower(text("handle")), unique=True),
         Index("uq_users_email_lower", func.lower(text("email")), unique=True),
     )
@@ -52,7 +53,7 @@ class User(Base):
     cognito_user_id: Mapped[str] = mapped_column(String(128), unique=True)
     handle: Mapped[str] = mapped_column(String(30))
     email: Mapped[str] = mapped_column(String(320))
-    display_name: Mapped[str] = mapped_column(String(50))
+    display_name: Mapped[str] = mapped_column(String(400))
     bio: Mapped[str] = mapped_column(Text, server_default="")
     avatar_key: Mapped[str | None] = mapped_column(Text)
     # A moderator's suspension: Cognito refuses the sign-in, every service hides the user's content.
@@ -159,7 +160,7 @@ class Report(Base):
         CheckConstraint("target_type IN ('crud', 'message', 'user')", name="target_type"),
         CheckConstraint("category IN ('spam', 'harassment', 'illegal', 'other')", name="category"),
         CheckConstraint("status IN ('open', 'resolved')", name="status"),
-        CheckConstraint("char_length(comment) <= 1000", name="comment_length"),
+        CheckConstraint("char_length(comment) <= 8000", name="comment_length"),  # 1000 characters
         CheckConstraint("action IS NULL OR action IN ('dismiss', 'remove', 'suspend')", name="action"),
         CheckConstraint("char_length(note) <= 1000", name="note_length"),
         CheckConstraint("(status = 'open') = (resolved_at IS NULL)", name="resolved_when_closed"),

@@ -54,3 +54,11 @@ def test_hashtags_are_distinct_lower_case_without_hash() -> None:
 
 def test_mentions_are_handles() -> None:
     assert mentions("hi @andrew_brown and @bo, mail a@b.c, @andrew_brown again, @x") == ["andrew_brown"]
+
+
+def test_counts_user_perceived_characters() -> None:
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"  # 7 code points, one character
+    assert clean_message(family * 280, max_chars=280) == family * 280
+    with pytest.raises(MessageTooLong) as refused:
+        clean_message(family * 281, max_chars=280)
+    assert refused.value.details == {"max": 280, "length": 281}

@@ -18,8 +18,10 @@ class AuthorIn(BaseModel):
     uuid: uuid.UUID
     cognito_user_id: str = Field(min_length=1, max_length=128)
     handle: str = Field(pattern=r"^[A-Za-z0-9_]{3,30}$")
-    display_name: str = Field(min_length=1, max_length=50)
-    bio: str = Field(default="", max_length=160)
+    # The user service's request ceilings in code points: its limits (50, 160) count user-perceived
+    # characters (cruddur_common.text.text_length), and one of those may be several code points.
+    display_name: str = Field(min_length=1, max_length=1000)
+    bio: str = Field(default="", max_length=10_000)
     avatar_url: PublicUrl = ""  # rendered as <img src>: never javascript: or another scheme
     updated_at: datetime
     # Absent (the user service's /api/users/me, older events): a new author is not suspended, a known one

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from activity_service.errors import MessageBlank, MessageTooLong
-from cruddur_common.text import clean_text, is_blank
+from cruddur_common.text import clean_text, is_blank, over_limit, text_length
 
 HASHTAG = re.compile(r"(?<![\w#])#(\w{1,100})")
 MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_]{3,30})\b")
@@ -20,10 +20,11 @@ def clean_message(raw: str, *, max_chars: int) -> str:
     message = clean_text(raw, field="message")
     if is_blank(message):
         raise MessageBlank("The message is blank.")
-    if len(message) > max_chars:
+    if over_limit(message, max_chars):
+        length = text_length(message)
         raise MessageTooLong(
-            f"The message has {len(message)} characters; at most {max_chars} are allowed.",
-            details={"max": max_chars, "length": len(message)},
+            f"The message has {length} characters; at most {max_chars} are allowed.",
+            details={"max": max_chars, "length": length},
         )
     return message
 

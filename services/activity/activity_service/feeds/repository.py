@@ -203,11 +203,28 @@ FROM page p JOIN activities a ON a.uuid = p.uuid JOIN authors au ON au.uuid = a.
 ORDER BY p.rank DESC, p.created_at DESC, p.uuid DESC
 """  # noqa: S608 - constant SQL fragments, values are bind parameters
 
+# People search (issue 18): any part of a handle or a name, and near misses ("Molari" finds Mollari),
+# through the trigram GIN indexes of migration 0010 (a BitmapOr of the two; EXPLAIN in docs/activity.md).
+# Ranked: the exact handle, then handles that start with the term, then names with a word that starts
+# with it, then any other substring, then near misses; ties by similarity, then handle. $2 is the
+# lower-cased term; $3-$5 are LIKE patterns made from it (`people`): part, prefix, word prefix.
 _PEOPLE = f"""
-SELECT uuid, handle, display_name, avatar_url FROM authors
-WHERE (lower(handle) LIKE $2 ESCAPE '\\' OR lower(display_name) LIKE $2 ESCAPE '\\')
-  AND uuid <> ALL({HIDDEN_ON_PAGES})
-ORDER BY lower(handle) LIMIT $3
+SELECT uuid, handle, display_name, avatar_url FROM (
+    SELECT uuid, handle, display_name, avatar_url,
+        CASE
+            WHEN lower(handle) = $2 THEN 0
+            WHEN lower(handle) LIKE $4 THEN 1
+            WHEN ' ' || lower(display_name) LIKE $5 THEN 2
+            WHEN lower(handle) LIKE $3 OR lower(display_name) LIKE $3 THEN 3
+            ELSE 4
+        END AS rank,
+        greatest(similarity(lower(handle), $2), similarity(lower(display_name), $2)) AS score
+    FROM authors
+    WHERE (lower(handle) LIKE $3 OR lower(display_name) LIKE $3
+           OR lower(handle) % $2 OR lower(display_name) % $2)
+      AND uuid <> ALL({HIDDEN_ON_PAGES})
+) found
+ORDER BY rank, score DESC, lower(handle) LIMIT $6
 """  # noqa: S608 - constant SQL fragments, values are bind parameters
 
 _TRENDING = """
@@ -271,9 +288,11 @@ async def search(
 
 
 async def people(db: Db, *, term: str, reader: uuid.UUID | None, limit: int) -> list[asyncpg.Record]:
-    """Users whose handle or display name starts with the term (not those hidden from the reader)."""
-    escaped = term.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    rows: list[asyncpg.Record] = await db.fetch(_PEOPLE, reader, escaped + "%", limit)
+    """Users whose handle or name holds the term, best match first (not those hidden from the reader)."""
+    lowered = term.lower()
+    escaped = lowered.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    part, prefix, word = f"%{escaped}%", f"{escaped}%", f"% {escaped}%"
+    rows: list[asyncpg.Record] = await db.fetch(_PEOPLE, reader, lowered, part, prefix, word, limit)
     return rows
 
 

@@ -217,7 +217,7 @@ async def search(
 
     page = keyset_page(rows, limit=limit, cursor_after=after)
     users: list[dict[str, Any]] = []
-    if position is None:  # the query's columns are Person's fields, in order
+    if position is None and not term.startswith("#"):  # a #hashtag names no one; columns = Person's fields
         users = [
             dict(r)
             for r in await repository.people(db, term=term.lstrip("@"), reader=reader, limit=PEOPLE_LIMIT)

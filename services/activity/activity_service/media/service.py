@@ -38,7 +38,7 @@ from activity_service.media.schemas import (
     ResultRequest,
 )
 from activity_service.settings import Settings
-from cruddur_common.text import clean_text
+from cruddur_common.text import clean_text, over_limit, text_length
 from cruddur_common.uploads import new_upload_key, parse_upload_key, presigned_post
 
 
@@ -138,10 +138,11 @@ def checked_refs(refs: Sequence[MediaRef] | None) -> tuple[list[uuid.UUID], list
         if ref.id in ids:
             raise MediaDuplicate("The same picture is given twice.", details={"id": str(ref.id)})
         alt = clean_text(ref.alt, field="alt")
-        if len(alt) > MAX_ALT_CHARS:
+        if over_limit(alt, MAX_ALT_CHARS):
+            length = text_length(alt)
             raise AltTooLong(
-                f"The alt text has {len(alt)} characters; at most {MAX_ALT_CHARS} are allowed.",
-                details={"id": str(ref.id), "max": MAX_ALT_CHARS, "length": len(alt)},
+                f"The alt text has {length} characters; at most {MAX_ALT_CHARS} are allowed.",
+                details={"id": str(ref.id), "max": MAX_ALT_CHARS, "length": length},
             )
         ids.append(ref.id)
         alts.append(alt)

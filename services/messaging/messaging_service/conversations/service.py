@@ -12,7 +12,7 @@ from cruddur_common.errors import AppError
 from cruddur_common.expiry import MESSAGE_TTLS
 from cruddur_common.handles import known_handle
 from cruddur_common.pagination import InvalidCursor, Page, decode_cursor, encode_cursor, keyset_page
-from cruddur_common.text import clean_text, is_blank
+from cruddur_common.text import clean_text, is_blank, over_limit, text_length
 from messaging_service.conversations import keys, repository
 from messaging_service.conversations.clients import UserDirectory
 from messaging_service.conversations.render import (
@@ -137,9 +137,10 @@ def _text(message: str) -> str:
     text = clean_text(message, field="message")
     if is_blank(text):
         raise MessageBlank("Write a message first.")
-    if len(text) > MAX_MESSAGE_CHARS:
+    if over_limit(text, MAX_MESSAGE_CHARS):
+        length = text_length(text)
         raise MessageTooLong(
-            f"A message is at most {MAX_MESSAGE_CHARS} characters.", details={"length": len(text)}
+            f"A message is at most {MAX_MESSAGE_CHARS} characters.", details={"length": length}
         )
     return text
 

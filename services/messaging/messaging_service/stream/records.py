@@ -27,11 +27,12 @@ class StreamMessage(BaseModel):
     sk: str
     message_uuid: UUID
     message_group_uuid: UUID
-    message: str = Field(min_length=1, max_length=MAX_MESSAGE_CHARS)
+    # Code points: the request's ceiling (MAX_MESSAGE_CHARS counts user-perceived characters)
+    message: str = Field(min_length=1, max_length=16 * MAX_MESSAGE_CHARS)
     created_at: str
     sender_uuid: UUID
     sender_handle: str = Field(min_length=1, max_length=64)
-    sender_display_name: str = Field(min_length=1, max_length=128)
+    sender_display_name: str = Field(min_length=1, max_length=1000)
     sender_avatar_url: str | None = Field(default=None, max_length=2048)
     recipient_uuid: UUID
     recipient_sub: str = Field(min_length=1, max_length=128)

@@ -23,7 +23,7 @@ from cruddur_common.pagination import (
     encode_cursor,
     keyset_page,
 )
-from cruddur_common.text import clean_text
+from cruddur_common.text import clean_text, over_limit
 from user_service.errors import UserNotFound
 from user_service.models import User
 from user_service.moderation import clients, repository
@@ -59,7 +59,7 @@ class AuditPosition(CursorPosition):
 
 def _note(raw: str | None) -> str:
     note = clean_text(raw or "", field="note")
-    if len(note) > MAX_NOTE:
+    if over_limit(note, MAX_NOTE):
         raise NoteTooLong(f"At most {MAX_NOTE} characters.", details={"max": MAX_NOTE})
     return note
 

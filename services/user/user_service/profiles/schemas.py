@@ -11,8 +11,10 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
 from cruddur_common import handles
 from cruddur_common.expiry import TTLS
+from cruddur_common.text import over_limit
 
 HANDLE_PATTERN = re.compile(handles.HANDLE_PATTERN)  # the one definition, for the sign-up trigger
+MAX_DISPLAY_NAME = 50  # user-perceived characters (cruddur_common.text.text_length)
 
 
 class NewUser(BaseModel):
@@ -23,7 +25,14 @@ class NewUser(BaseModel):
     cognito_user_id: str = Field(min_length=1, max_length=128)
     email: EmailStr
     handle: str
-    display_name: str = Field(min_length=1, max_length=50)
+    display_name: str = Field(min_length=1, max_length=1000)  # code points; the limit is below
+
+    @field_validator("display_name")
+    @classmethod
+    def _display_name(cls, value: str) -> str:
+        if over_limit(value, MAX_DISPLAY_NAME):
+            raise ValueError(f"a display name is at most {MAX_DISPLAY_NAME} characters")
+        return value
 
     @field_validator("handle")
     @classmethod

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from cruddur_common.auth import Principal
 from cruddur_common.expiry import preset
-from cruddur_common.text import clean_text, is_blank
+from cruddur_common.text import clean_text, is_blank, over_limit
 from user_service.account import repository as account_repository
 from user_service.errors import (
     AccountDeleted,
@@ -26,13 +26,12 @@ from user_service.errors import (
 from user_service.models import User
 from user_service.outbox import events
 from user_service.profiles import clients, repository
-from user_service.profiles.schemas import NewUser
+from user_service.profiles.schemas import MAX_DISPLAY_NAME, NewUser
 from user_service.relations import repository as relations_repository
 from user_service.settings import Settings
 
 log = logging.getLogger(__name__)
 
-MAX_DISPLAY_NAME = 50
 MAX_BIO = 160
 
 
@@ -103,9 +102,9 @@ async def update_profile(
     text = clean_text(bio or "", field="bio")
     if is_blank(name):
         raise DisplayNameBlank("The display name is blank.")
-    if len(name) > MAX_DISPLAY_NAME:
+    if over_limit(name, MAX_DISPLAY_NAME):
         raise DisplayNameTooLong(f"At most {MAX_DISPLAY_NAME} characters.", details={"max": MAX_DISPLAY_NAME})
-    if len(text) > MAX_BIO:
+    if over_limit(text, MAX_BIO):
         raise BioTooLong(f"At most {MAX_BIO} characters.", details={"max": MAX_BIO})
     ttl = user.default_ttl if keep_default_ttl else default_ttl
     updated = await repository.update_profile(session, user, display_name=name, bio=text, default_ttl=ttl)

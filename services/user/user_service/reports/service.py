@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cruddur_common.text import clean_text
+from cruddur_common.text import clean_text, over_limit
 from user_service.avatars.urls import avatar_url
 from user_service.errors import UserNotFound
 from user_service.models import Report, User
@@ -41,7 +41,7 @@ class Evidence:
 
 def _comment(raw: str | None) -> str:
     comment = clean_text(raw or "", field="comment")
-    if len(comment) > MAX_COMMENT:
+    if over_limit(comment, MAX_COMMENT):
         raise CommentTooLong(f"At most {MAX_COMMENT} characters.", details={"max": MAX_COMMENT})
     return comment
 
