@@ -22,6 +22,10 @@ import boto3
 
 CLONE_SUFFIX = "_clone"  # what Secrets Manager's alternating-users rotation appends to the login
 LOCK_ID = zlib.crc32(b"cruddur-db-roles")
+# Extensions the services' migrations use: creating one needs CREATE on the database, which no service role
+# has, so the admin creates them in `public` (on every service's search_path); the migrations' own
+# `CREATE EXTENSION IF NOT EXISTS ... SCHEMA public` then finds them (activity 0010: people search).
+EXTENSIONS = ("pg_trgm",)
 
 # Relations of a schema by relkind, and the ALTER that changes each one's owner. Indexes and the sequences
 # of serial/identity columns follow their table.
@@ -122,6 +126,8 @@ async def ensure_roles(services: list[ServiceRole], *, dsn: str | None = None, *
             await conn.execute("SELECT pg_advisory_xact_lock($1)", LOCK_ID)
             # No role creates objects outside its schema (PUBLIC's CREATE on `public`, gone since PG 15).
             await conn.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
+            for extension in EXTENSIONS:
+                await _execute(conn, "CREATE EXTENSION IF NOT EXISTS %I SCHEMA public", extension)
             for service in services:
                 await ensure_role(conn, service)
     finally:

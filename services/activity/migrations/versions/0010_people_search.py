@@ -14,10 +14,11 @@ depends_on = None
 
 # People search matches any part of a handle or a name ("Brown" finds Andrew Brown): `LIKE '%term%'`
 # and the trigram similarity operator `%` both use these GIN indexes (docs/activity.md, "People search",
-# has the EXPLAIN). pg_trgm ships with Postgres' contrib and is a trusted extension (RDS allows it). The
-# prefix btrees of 0002 stay: exact and prefix probes of a handle (a user page, a mention) use them.
+# has the EXPLAIN). pg_trgm ships with Postgres' contrib and is a trusted extension (RDS allows it); in
+# AWS the admin creates it (cruddur_common.db_roles.EXTENSIONS: the service's role may not), so here it
+# only exists. The prefix btrees of 0002 stay: exact and prefix probes of a handle use them.
 UPGRADE = """
-CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public;
 CREATE INDEX ix_authors_handle_trgm ON authors USING gin (lower(handle) gin_trgm_ops);
 CREATE INDEX ix_authors_display_name_trgm ON authors USING gin (lower(display_name) gin_trgm_ops)
 """
