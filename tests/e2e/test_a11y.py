@@ -131,7 +131,7 @@ def _check(page: Page, route: str, ready: Callable[[Page], None], label: str, fo
 
 def visible(locator: Locator) -> None:
     """Wait for it as long as any browser action (a cold page on a busy machine can take seconds)."""
-    expect(locator).to_be_visible(timeout=TIMEOUT)
+    expect(locator).to_be_visible(timeout=2 * TIMEOUT)
 
 
 def _heading(page: Page) -> None:
