@@ -42,6 +42,7 @@ export const routes: RouteObject[] = [
       { path: '/settings', element: <Navigate to="/settings/blocked" replace /> },
       { path: '/settings/blocked', element: <RequireAuth><SettingsPage tab="blocked" /></RequireAuth> },
       { path: '/settings/muted', element: <RequireAuth><SettingsPage tab="muted" /></RequireAuth> },
+      { path: '/settings/appearance', element: <RequireAuth><SettingsPage tab="appearance" /></RequireAuth> },
       { path: '/settings/expiry', element: <RequireAuth><SettingsPage tab="expiry" /></RequireAuth> },
       { path: '/settings/profile', element: <RequireAuth><SettingsPage tab="profile" /></RequireAuth> },
       { path: '/settings/two-factor', element: <RequireAuth><SettingsPage tab="two-factor" /></RequireAuth> },

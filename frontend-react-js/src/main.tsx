@@ -4,6 +4,9 @@ import { App } from './App'
 import { configureAmplify } from './auth/session'
 import { loadConfig } from './lib/config'
 import './styles/global.css'
+import { startTheme } from './styles/theme'
+
+startTheme() // before the first paint: the page never flashes the other theme
 
 const root = createRoot(document.getElementById('root')!)
 

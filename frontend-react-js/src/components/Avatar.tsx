@@ -8,10 +8,18 @@ function colorFor(seed: string): string {
   return PALETTE[h % PALETTE.length]
 }
 
-function initials(name: string, handle: string): string {
-  const source = name.trim() || handle
-  const words = source.split(/\s+/).filter(Boolean)
-  const letters = words.length > 1 ? `${words[0][0]}${words[words.length - 1][0]}` : source.slice(0, 2)
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' })
+const first = (word: string) => graphemes.segment(word)[Symbol.iterator]().next().value?.segment ?? ''
+
+/**
+ * The letters of a picture-less avatar: from the display name (first and last word: "Andrew Brown" → AB,
+ * "Londo" → L), else from the handle (its first letter). Words that start with no letter or digit (an
+ * emoji, a dash) are skipped, and a letter is a whole user-perceived character (é, not e + accent).
+ */
+export function initials(name: string, handle: string): string {
+  const words = name.split(/\s+/).filter((w) => /^[\p{L}\p{N}]/u.test(w))
+  if (words.length === 0) return first(handle.replace(/^[^\p{L}\p{N}]+/u, '')).toUpperCase()
+  const letters = words.length > 1 ? first(words[0]) + first(words[words.length - 1]) : first(words[0])
   return letters.toUpperCase()
 }
 

@@ -47,17 +47,50 @@ export function Layout() {
         </button>
       ) : null}
       {composing ? (
-        <Modal title="New crud" onClose={() => setComposing(false)}>
-          <ActivityForm
-            autoFocus
-            onPosted={() => {
-              setComposing(false)
-              toast.notify('Crud posted')
-            }}
-          />
-        </Modal>
+        <ComposerDialog
+          onClose={() => setComposing(false)}
+          onPosted={() => {
+            setComposing(false)
+            toast.notify('Crud posted')
+          }}
+        />
       ) : null}
     </div>
+  )
+}
+
+/**
+ * The composer in a dialog. Escape, the close button or a press outside ask before a typed draft (text or
+ * pictures) is thrown away; an empty composer just closes.
+ */
+function ComposerDialog({ onClose, onPosted }: { onClose: () => void; onPosted: () => void }) {
+  const [confirming, setConfirming] = useState(false)
+  const body = useRef<HTMLDivElement>(null)
+  const requestClose = () => {
+    const typed = Boolean(body.current?.querySelector('textarea')?.value.trim())
+    const pictures = Boolean(body.current?.querySelector('.attachment'))
+    if (typed || pictures) setConfirming(true)
+    else onClose()
+  }
+  return (
+    <Modal title="New crud" onClose={requestClose}>
+      <div ref={body}>
+        <ActivityForm autoFocus onPosted={onPosted} />
+      </div>
+      {confirming ? (
+        <Modal title="Discard this crud?" onClose={() => setConfirming(false)}>
+          <p className="modal__text">What you wrote will be lost.</p>
+          <div className="modal__buttons">
+            <button type="button" className="btn btn--ghost" onClick={() => setConfirming(false)} data-autofocus>
+              Keep writing
+            </button>
+            <button type="button" className="btn btn--danger" onClick={onClose}>
+              Discard
+            </button>
+          </div>
+        </Modal>
+      ) : null}
+    </Modal>
   )
 }
 
@@ -140,11 +173,15 @@ function ProfileInfo() {
   const navigate = useNavigate()
   const [open, setOpen] = useState(false)
   const ref = useRef<HTMLDivElement>(null)
-  useDismiss(ref, open, () => setOpen(false))
+  const button = useRef<HTMLButtonElement>(null)
+  useDismiss(ref, open, (reason) => {
+    setOpen(false)
+    if (reason === 'escape') button.current?.focus() // Escape returns to the button, not to <body>
+  })
   if (!me) return null
   return (
     <div className="profile-info" ref={ref}>
-      <button type="button" className="profile-info__button" aria-expanded={open} aria-haspopup="true" onClick={() => setOpen((v) => !v)}>
+      <button ref={button} type="button" className="profile-info__button" aria-expanded={open} aria-haspopup="true" onClick={() => setOpen((v) => !v)}>
         <Avatar url={me.avatar_url} handle={me.handle || 'me'} name={me.display_name} size={40} />
         <span className="profile-info__text">
           <span className="profile-info__name">{me.display_name || 'You'}</span>
@@ -181,7 +218,8 @@ function MobileHeader() {
   const { status, me, signOut } = useAuth()
   const navigate = useNavigate()
   return (
-    <div className="mobile-header">
+    // A banner landmark of its own: on phones the navigation's header is hidden.
+    <header className="mobile-header">
       <Link to="/" className="nav__logo" aria-label="Cruddur home">
         <Logo size={30} />
         <span className="nav__wordmark">Cruddur</span>
@@ -212,7 +250,7 @@ function MobileHeader() {
           Sign in
         </Link>
       ) : null}
-    </div>
+    </header>
   )
 }
 

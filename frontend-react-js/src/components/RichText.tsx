@@ -1,7 +1,8 @@
 import { Link } from 'react-router-dom'
 import { tokenize } from '../lib/text'
 
-/** A crud's text with #hashtags, @mentions and links made clickable (text is never parsed as HTML). */
+/** A crud's (or a bio's) text with #hashtags, @mentions and links made clickable (text is never parsed as HTML;
+ * links are only http(s), and marked as user content: rel nofollow ugc). */
 export function RichText({ text }: { text: string }) {
   return (
     <>
@@ -21,7 +22,7 @@ export function RichText({ text }: { text: string }) {
             )
           case 'link':
             return (
-              <a key={i} href={token.value} className="rich-link" target="_blank" rel="noopener noreferrer nofollow" onClick={stop}>
+              <a key={i} href={token.value} className="rich-link" target="_blank" rel="noopener noreferrer nofollow ugc" onClick={stop}>
                 {token.value.replace(/^https?:\/\//, '')}
               </a>
             )

@@ -140,7 +140,7 @@ function Conversation({ groupUuid, group, onSent }: { groupUuid: string; group?:
   const { me } = useAuth()
   const list = usePagedList<Message>(messagesPath(groupUuid), messagesPage)
   const { setItems } = list
-  const bottom = useRef<HTMLDivElement>(null)
+  const bottom = useRef<HTMLLIElement>(null)
   const scroller = useRef<HTMLOListElement>(null)
   const stickToBottom = useRef(true)
 
@@ -210,7 +210,8 @@ function Conversation({ groupUuid, group, onSent }: { groupUuid: string; group?:
           {ordered.map((m) =>
             m.kind === 'timer' ? <TimerLine key={m.uuid} m={m} /> : <Bubble key={m.uuid} m={m} mine={m.handle.toLowerCase() === me?.handle?.toLowerCase()} />,
           )}
-          <div ref={bottom} />
+          {/* An <ol> holds only <li>s (axe `list`): the scroll anchor is an empty, hidden item. */}
+          <li ref={bottom} className="bubbles__end" aria-hidden="true" />
         </ol>
       ) : null}
       {list.status !== 'error' && other?.handle === null ? (

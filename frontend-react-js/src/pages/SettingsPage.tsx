@@ -15,16 +15,18 @@ import { TtlOptions } from '../components/TtlOptions'
 import { usePagedList, type PagedList } from '../hooks/usePagedList'
 import { useTitle } from '../hooks/useTitle'
 import { DEFAULT_TTL, formatFull, ttlLabel, type Ttl } from '../lib/time'
+import { Appearance } from './settings/Appearance'
 import { DataExport } from './settings/DataExport'
 import { DeleteAccount } from './settings/DeleteAccount'
 import { ProfileSection } from './settings/ProfileSection'
 import { TwoFactor } from './settings/TwoFactor'
 
-export type SettingsTab = 'profile' | 'expiry' | 'blocked' | 'muted' | 'two-factor' | 'data' | 'delete'
+export type SettingsTab = 'profile' | 'appearance' | 'expiry' | 'blocked' | 'muted' | 'two-factor' | 'data' | 'delete'
 
 /** The sections, in the order the navigation lists them: each is `/settings/<tab>`. */
 const SECTIONS: { tab: SettingsTab; label: string; title: string; group: string }[] = [
   { tab: 'profile', label: 'Profile', title: 'Profile', group: 'Your account' },
+  { tab: 'appearance', label: 'Appearance', title: 'Appearance', group: 'Your account' },
   { tab: 'expiry', label: 'Default expiry', title: 'Default expiry', group: 'Posting' },
   { tab: 'blocked', label: 'Blocked', title: 'Blocked accounts', group: 'Privacy and safety' },
   { tab: 'muted', label: 'Muted', title: 'Muted accounts', group: 'Privacy and safety' },
@@ -59,6 +61,8 @@ function Section({ tab }: { tab: SettingsTab }) {
   switch (tab) {
     case 'profile':
       return <ProfileSection />
+    case 'appearance':
+      return <Appearance />
     case 'expiry':
       return <DefaultExpiry />
     case 'blocked':

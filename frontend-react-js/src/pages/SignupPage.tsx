@@ -42,6 +42,9 @@ export default function SignupPage() {
   const submit = async (event: FormEvent) => {
     event.preventDefault()
     setTouched(true)
+    // The first field with a problem takes focus, so its error is read out and can be fixed at once.
+    const first = (Object.keys(problems) as (keyof typeof problems)[]).find((key) => problems[key])
+    if (first) document.getElementById(`signup-${first}`)?.focus()
     if (invalid || busy) return
     setBusy(true)
     setError(null)

@@ -14,6 +14,7 @@ import { Modal } from '../components/Modal'
 import { PageHeader } from '../components/PageHeader'
 import { ProfileForm } from '../components/ProfileForm'
 import { ProfileMenu } from '../components/ProfileMenu'
+import { RichText } from '../components/RichText'
 import { EmptyState, ErrorState, Spinner } from '../components/States'
 import { useToast } from '../components/Toast'
 import { useAsync } from '../hooks/useAsync'
@@ -189,7 +190,11 @@ function ProfileHeading({ profile, isMe, signedIn, onChange, flags, onFlags }: H
       <div className="profile__info">
         <h2 className="profile__name">{profile.display_name}</h2>
         <p className="profile__handle">@{profile.handle}</p>
-        {profile.bio ? <p className="profile__bio">{profile.bio}</p> : null}
+        {profile.bio ? (
+          <p className="profile__bio">
+            <RichText text={profile.bio} />
+          </p>
+        ) : null}
         <p className="profile__counts">
           <span>
             <strong>{(profile.cruds_count ?? 0).toLocaleString()}</strong> {profile.cruds_count === 1 ? 'Crud' : 'Cruds'}
