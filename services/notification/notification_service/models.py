@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, DateTime, Identity, Index, String, Text, func
+from sqlalchemy import BigInteger, CheckConstraint, DateTime, Identity, Index, String, Text, func, text
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -30,6 +30,14 @@ class Notification(Base):
     __table_args__ = (
         Index("ix_notifications_recipient_uuid_actor_uuid", "recipient_uuid", "actor_uuid"),
         Index("ix_notifications_actor_uuid", "actor_uuid"),
+        Index(
+            "ix_notifications_group",
+            "recipient_sub",
+            "kind",
+            "activity_uuid",
+            "seq",
+            postgresql_where=text("kind IN ('like', 'repost')"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
