@@ -125,7 +125,7 @@ async def _store(session: AsyncSession, event: IngestEvent) -> tuple[IngestResul
         return IngestResult(status="dropped"), None
     if await notifications.event_exists(session, event.event_id):
         return IngestResult(status="duplicate"), None
-    if key is not None and await notifications.repeats_among(session, [key]):
+    if event.kind in notifications.GROUPED and key and await notifications.repeats_among(session, [key]):
         return IngestResult(status="dropped"), None  # like -> unlike -> like: one notification
     seq = await notifications.next_seq(session, event.recipient.sub)
     row = await notifications.insert_notification(session, _values(event, seq=seq))
@@ -223,9 +223,11 @@ async def ingest_batch(
 def _repeated(
     event: IngestEvent, repeats: dict[RepeatKey, bool], queued: dict[uuid.UUID, IngestEvent]
 ) -> bool:
-    """A like, repost or follow notified already, or earlier in this batch."""
+    """A like or repost notified already, or earlier in this batch (a crud is liked once per person)."""
     key = _repeat_key(event)
-    return key is not None and (key in repeats or any(_repeat_key(e) == key for e in queued.values()))
+    if event.kind not in notifications.GROUPED or key is None:  # a follow again after an unfollow is news
+        return False
+    return key in repeats or any(_repeat_key(e) == key for e in queued.values())
 
 
 def _recipients(events: list[IngestEvent]) -> set[str]:
