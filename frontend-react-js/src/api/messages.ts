@@ -1,5 +1,5 @@
 import { api, getPage, type Page } from './client'
-import type { CreateMessage, CreatedMessage, Message, MessageGroup, MessageGroupSettings, MessageTtl } from './types'
+import type { CreateMessage, CreatedMessage, Message, MessageGroup, MessageGroupSettings, MessageTtl, UnreadMessages } from './types'
 
 const enc = encodeURIComponent
 
@@ -30,4 +30,14 @@ export function sendMessage(body: CreateMessage): Promise<CreatedMessage> {
 /** Set or turn off (null) a conversation's message timer; a member only. */
 export function setMessageTimer(groupUuid: string, messageTtl: MessageTtl | null): Promise<MessageGroupSettings> {
   return api<MessageGroupSettings>(`/api/message_groups/${enc(groupUuid)}`, { method: 'PUT', body: { message_ttl: messageTtl }, auth: 'required' })
+}
+
+/** Unread messages in all my conversations (the Messages badge). */
+export function unreadMessages(signal?: AbortSignal): Promise<UnreadMessages> {
+  return api<UnreadMessages>('/api/message_groups/unread', { signal, auth: 'required' })
+}
+
+/** I have read this conversation; answers what stays unread in the others. */
+export function markGroupRead(groupUuid: string): Promise<UnreadMessages> {
+  return api<UnreadMessages>(`/api/message_groups/${enc(groupUuid)}/read`, { method: 'POST', auth: 'required' })
 }

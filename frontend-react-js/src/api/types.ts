@@ -48,6 +48,7 @@ export type MessageGroup = MessagingSchemas['MessageGroup']
 export type Message = MessagingSchemas['Message']
 export type CreateMessage = MessagingSchemas['CreateMessage']
 export type CreatedMessage = MessagingSchemas['CreatedMessage']
+export type UnreadMessages = MessagingSchemas['UnreadMessages']
 
 // notification service
 export type Notification = NotificationSchemas['Notification']
@@ -90,6 +91,8 @@ export type { MessageTtl } from '../lib/time'
  * one is composed from the generated Message type: `{message_group_uuid, message}`.
  */
 export type LiveMessageEvent = { message_group_uuid: string; message: Message }
+/** The `unread` server-sent event (issue 18): the unread notification count now, pushed to every tab. */
+export type LiveUnreadEvent = { unread_count: number }
 
 // user service, issue 16: account deletion and data export
 export type AccountDeletion = UserSchemas['DeletionStatus']

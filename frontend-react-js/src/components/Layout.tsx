@@ -96,7 +96,7 @@ function ComposerDialog({ onClose, onPosted }: { onClose: () => void; onPosted: 
 
 function Navigation({ onCrud }: { onCrud: () => void }) {
   const { status, me } = useAuth()
-  const { unread } = useLive()
+  const { unread, unreadMessages } = useLive()
   const signedIn = status === 'signedIn'
   return (
     <header className="shell__nav">
@@ -113,7 +113,7 @@ function Navigation({ onCrud }: { onCrud: () => void }) {
             {signedIn ? (
               <>
                 <NavItem to="/notifications" icon={<BellIcon />} label="Notifications" badge={unread} />
-                <NavItem to="/messages" icon={<MailIcon />} label="Messages" />
+                <NavItem to="/messages" icon={<MailIcon />} label="Messages" badge={unreadMessages} />
                 {me?.handle ? <NavItem to={`/@${me.handle}`} icon={<UserIcon />} label="Profile" end /> : null}
                 <NavItem to="/settings" icon={<SettingsIcon />} label="Settings" />
                 {me?.moderator ? <NavItem to="/moderation" icon={<ShieldIcon />} label="Moderation" /> : null}
@@ -256,7 +256,7 @@ function MobileHeader() {
 
 function MobileTabs() {
   const { status, me } = useAuth()
-  const { unread } = useLive()
+  const { unread, unreadMessages } = useLive()
   const signedIn = status === 'signedIn'
   const tab = (to: string, icon: React.ReactNode, label: string, end = false, badge = 0) => (
     <NavLink to={to} end={end} className={({ isActive }) => (isActive ? 'tab is-active' : 'tab')} aria-label={badge ? `${label}, ${badge} unread` : label}>
@@ -269,7 +269,7 @@ function MobileTabs() {
       {tab('/explore', <CompassIcon />, 'Explore')}
       {tab('/search', <SearchIcon />, 'Search')}
       {signedIn ? tab('/notifications', <BellIcon />, 'Notifications', false, unread) : null}
-      {signedIn ? tab('/messages', <MailIcon />, 'Messages') : null}
+      {signedIn ? tab('/messages', <MailIcon />, 'Messages', false, unreadMessages) : null}
       {signedIn && me?.handle ? tab(`/@${me.handle}`, <UserIcon />, 'Profile', true) : tab('/signup', <UserIcon />, 'Join')}
     </nav>
   )

@@ -39,12 +39,22 @@ class FakeEventSource {
   }
 }
 
-function Probe() {
-  const { unread } = useLive()
+function Probe({ name = '' }: { name?: string }) {
+  const { unread, unreadMessages, report } = useLive()
   useLiveEvent('message', (e) => {
     document.title = `message:${e.message_group_uuid}:${e.message.message}`
   })
-  return <p>unread:{unread}</p>
+  return (
+    <>
+      <p>
+        {name}unread:{unread}
+      </p>
+      <p>
+        {name}messages:{unreadMessages}
+      </p>
+      <button onClick={() => report({ notifications: 0, messages: 1 })}>{name}read</button>
+    </>
+  )
 }
 
 beforeEach(() => {
@@ -54,8 +64,11 @@ beforeEach(() => {
 afterEach(() => vi.useRealTimers())
 
 describe('LiveProvider', () => {
-  it('starts from the unread count, then counts live notifications and passes messages on', async () => {
-    mockFetch({ 'GET /api/notifications': () => json({ items: [], unread_count: 2, next_cursor: null }) })
+  it('starts from the unread counts, then takes the server count and passes messages on', async () => {
+    mockFetch({
+      'GET /api/notifications': () => json({ items: [], unread_count: 2, next_cursor: null }),
+      'GET /api/message_groups/unread': () => json({ unread_count: 4, conversations: 2 }),
+    })
     setTokenProvider(async () => 'tok-1')
     render(
       <AuthContextProvider value={authState()}>
@@ -68,19 +81,58 @@ describe('LiveProvider', () => {
     await vi.waitFor(() => expect(FakeEventSource.instances).toHaveLength(1))
     const es = FakeEventSource.instances[0]
     expect(es.url).toBe('/api/notifications/stream?access_token=tok-1')
+    expect(await screen.findByText('messages:4')).toBeInTheDocument()
     act(() => {
       es.open()
       es.emit('notification', { uuid: 'n1', kind: 'like' }, '41')
     })
+    expect(screen.getByText('unread:2')).toBeInTheDocument() // a grouped like may not add one: the server says
+    act(() => es.emit('unread', { unread_count: 3 }))
     expect(screen.getByText('unread:3')).toBeInTheDocument()
     act(() => es.emit('message', { message_group_uuid: 'g', message: { uuid: 'm1', handle: 'worf', message: 'hi' } }, '42'))
     expect(document.title).toBe('message:g:hi')
-    expect(screen.getByText('unread:4')).toBeInTheDocument()
+    expect(screen.getByText('messages:5')).toBeInTheDocument()
+    act(() => es.emit('message', { message_group_uuid: 'g', message: { uuid: 't1', handle: 'worf', message: 'timer', kind: 'timer' } }, '43'))
+    expect(screen.getByText('messages:5')).toBeInTheDocument() // a timer line is not an unread message
+  })
+
+  it('keeps the badges of two tabs in agreement', async () => {
+    mockFetch({
+      'GET /api/notifications': () => json({ items: [], unread_count: 2, next_cursor: null }),
+      'GET /api/message_groups/unread': () => json({ unread_count: 3, conversations: 1 }),
+    })
+    setTokenProvider(async () => 'tok-1')
+    const tab = (name: string) => (
+      <AuthContextProvider value={authState()}>
+        <LiveProvider>
+          <Probe name={name} />
+        </LiveProvider>
+      </AuthContextProvider>
+    )
+    render(
+      <>
+        {tab('a-')}
+        {tab('b-')}
+      </>,
+    )
+    expect(await screen.findByText('b-messages:3')).toBeInTheDocument()
+    expect(await screen.findByText('b-unread:2')).toBeInTheDocument()
+    act(() => screen.getByText('a-read').click()) // tab a marked read: the server answered these counts
+    expect(screen.getByText('a-unread:0')).toBeInTheDocument()
+    await vi.waitFor(() => expect(screen.getByText('b-unread:0')).toBeInTheDocument())
+    expect(screen.getByText('b-messages:1')).toBeInTheDocument()
+    // the server's count on a tab's own stream (another device read them) moves that tab's badge too
+    await vi.waitFor(() => expect(FakeEventSource.instances).toHaveLength(2))
+    act(() => FakeEventSource.instances[1].emit('unread', { unread_count: 7 }))
+    expect(screen.getByText('b-unread:7')).toBeInTheDocument()
   })
 
   it('reconnects with a fresh token and the last event id when the server closes the stream', async () => {
     vi.useFakeTimers({ shouldAdvanceTime: true })
-    mockFetch({ 'GET /api/notifications': () => json({ items: [], unread_count: 0, next_cursor: null }) })
+    mockFetch({
+      'GET /api/notifications': () => json({ items: [], unread_count: 0, next_cursor: null }),
+      'GET /api/message_groups/unread': () => json({ unread_count: 0, conversations: 0 }),
+    })
     let n = 0
     setTokenProvider(async () => `tok-${++n}`)
     render(

@@ -1,6 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
+import { unreadMessages as fetchUnreadMessages } from '../api/messages'
 import { notifications as fetchNotifications, streamUrl } from '../api/notifications'
-import type { LiveMessageEvent, Notification } from '../api/types'
+import type { LiveMessageEvent, LiveUnreadEvent, Notification } from '../api/types'
 import { getAccessToken } from '../api/client'
 import { useAuth } from '../auth/AuthContext'
 import { useLatest } from '../hooks/useLatest'
@@ -8,15 +9,23 @@ import { useLatest } from '../hooks/useLatest'
 type LiveEvents = { notification: Notification; message: LiveMessageEvent }
 type Listener<K extends keyof LiveEvents> = (payload: LiveEvents[K]) => void
 
+/** Counts the server answered (a mark-read's result): shown here and in the person's other tabs. */
+export type Counts = { notifications?: number; messages?: number }
+
 export type LiveState = {
   unread: number
   setUnread: (n: number | ((n: number) => number)) => void
+  /** Unread direct messages (the Messages badge). */
+  unreadMessages: number
+  /** Set the badges to counts the server answered, in this tab and the others (BroadcastChannel). */
+  report: (counts: Counts) => void
   connected: boolean
   subscribe: <K extends keyof LiveEvents>(kind: K, listener: Listener<K>) => () => void
 }
 
 const noop = () => () => {}
-const LiveContext = createContext<LiveState>({ unread: 0, setUnread: () => {}, connected: false, subscribe: noop })
+const LiveContext = createContext<LiveState>({ unread: 0, setUnread: () => {}, unreadMessages: 0, report: () => {}, connected: false, subscribe: noop })
+export const COUNTS_CHANNEL = 'cruddur-counts'
 
 export const useLive = () => useContext(LiveContext)
 export const LiveContextProvider = LiveContext.Provider
@@ -32,7 +41,34 @@ export function useLiveEvent<K extends keyof LiveEvents>(kind: K, listener: List
 export function LiveProvider({ children }: { children: ReactNode }) {
   const { status } = useAuth()
   const [unread, setUnread] = useState(0)
+  const [unreadMessages, setUnreadMessages] = useState(0)
   const [connected, setConnected] = useState(false)
+  const channel = useRef<BroadcastChannel | null>(null)
+
+  const apply = useCallback((counts: Counts) => {
+    if (counts.notifications !== undefined) setUnread(counts.notifications)
+    if (counts.messages !== undefined) setUnreadMessages(counts.messages)
+  }, [])
+  const report = useCallback(
+    (counts: Counts) => {
+      apply(counts)
+      channel.current?.postMessage(counts)
+    },
+    [apply],
+  )
+
+  // Tabs of one person agree: a count one tab got from the server is shown by all (the stream's
+  // `unread` event says the same for notifications; messages have only this).
+  useEffect(() => {
+    if (status !== 'signedIn' || typeof BroadcastChannel === 'undefined') return
+    const bc = new BroadcastChannel(COUNTS_CHANNEL)
+    bc.onmessage = (e: MessageEvent<Counts>) => apply(e.data)
+    channel.current = bc
+    return () => {
+      channel.current = null
+      bc.close()
+    }
+  }, [status, apply])
   const listeners = useRef(new Map<keyof LiveEvents, Set<Listener<keyof LiveEvents>>>())
 
   const subscribe = useCallback(<K extends keyof LiveEvents>(kind: K, listener: Listener<K>) => {
@@ -46,13 +82,17 @@ export function LiveProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     if (status !== 'signedIn') {
-      // eslint-disable-next-line react-hooks/set-state-in-effect -- signing out clears the badge that the fetch below fills when signed in
+      // eslint-disable-next-line react-hooks/set-state-in-effect -- signing out clears the badges that the fetches below fill when signed in
       setUnread(0)
+      setUnreadMessages(0)
       return
     }
     const controller = new AbortController()
     fetchNotifications(null, controller.signal)
       .then((list) => setUnread(list.unread_count ?? 0))
+      .catch(() => {})
+    fetchUnreadMessages(controller.signal)
+      .then((counts) => setUnreadMessages(counts.unread_count))
       .catch(() => {})
     return () => controller.abort()
   }, [status])
@@ -73,8 +113,9 @@ export function LiveProvider({ children }: { children: ReactNode }) {
       } catch {
         return
       }
-      // Direct messages are notifications too (the server counts them as unread).
-      setUnread((n) => n + 1)
+      // The bell's count comes from the server (the `unread` event); a message is one more unread
+      // message until its conversation is opened (which answers the real count).
+      if (kind === 'message' && (payload as LiveMessageEvent).message?.kind !== 'timer') setUnreadMessages((n) => n + 1)
       listeners.current.get(kind)?.forEach((l) => l(payload))
     }
 
@@ -87,9 +128,21 @@ export function LiveProvider({ children }: { children: ReactNode }) {
       es.onopen = () => {
         attempts = 0
         setConnected(true)
+        // a resumed stream replays what it missed but no count: ask for the count once
+        if (lastEventId)
+          fetchNotifications(null)
+            .then((list) => setUnread(list.unread_count ?? 0))
+            .catch(() => {})
       }
       es.addEventListener('notification', (e) => dispatch('notification', e as MessageEvent<string>))
       es.addEventListener('message', (e) => dispatch('message', e as MessageEvent<string>))
+      es.addEventListener('unread', (e) => {
+        try {
+          setUnread((JSON.parse((e as MessageEvent<string>).data) as LiveUnreadEvent).unread_count)
+        } catch {
+          // a malformed frame changes nothing
+        }
+      })
       es.onerror = () => {
         setConnected(false)
         // CONNECTING: the browser retries by itself (sending Last-Event-ID). CLOSED: the server
@@ -129,6 +182,9 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     }
   }, [status])
 
-  const value = useMemo<LiveState>(() => ({ unread, setUnread, connected, subscribe }), [unread, connected, subscribe])
+  const value = useMemo<LiveState>(
+    () => ({ unread, setUnread, unreadMessages, report, connected, subscribe }),
+    [unread, unreadMessages, report, connected, subscribe],
+  )
   return <LiveContext.Provider value={value}>{children}</LiveContext.Provider>
 }

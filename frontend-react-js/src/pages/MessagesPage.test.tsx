@@ -18,7 +18,7 @@ describe('MessagesPage', () => {
     expect(await screen.findByText('Qapla!', { selector: '.bubble__text' })).toBeInTheDocument()
     await userEvent.type(screen.getByLabelText('Send a direct message'), 'Hello Worf{Enter}')
     expect(await screen.findByText('Hello Worf', { selector: '.bubble__text' })).toBeInTheDocument()
-    expect(JSON.parse(String(calls.find((c) => c.method === 'POST')!.init.body))).toEqual({ message: 'Hello Worf', message_group_uuid: 'g-1' })
+    expect(JSON.parse(String(calls.find((c) => c.method === 'POST' && c.url === '/api/messages')!.init.body))).toEqual({ message: 'Hello Worf', message_group_uuid: 'g-1' })
     expect(screen.getAllByTestId('location')[0]).toHaveTextContent('/messages/g-1')
     expect(screen.getByText('Hello Worf', { selector: '.bubble__text' }).closest('li')).toHaveClass('bubble--mine')
     // The conversation list shows the new last message.

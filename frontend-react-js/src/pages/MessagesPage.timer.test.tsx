@@ -17,6 +17,8 @@ function liveHarness() {
   const state: LiveState = {
     unread: 0,
     setUnread: () => {},
+    unreadMessages: 0,
+    report: () => {},
     connected: true,
     subscribe: ((kind: string, l: (e: LiveMessageEvent) => void) => {
       if (kind !== 'message') return () => {}

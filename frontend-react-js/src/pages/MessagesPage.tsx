@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react'
 import { Link, useNavigate, useParams } from 'react-router-dom'
 import { errorMessage } from '../api/client'
-import { groupWith, messageGroups, messagesPage, messagesPath, sendMessage, setMessageTimer } from '../api/messages'
+import { groupWith, markGroupRead, messageGroups, messagesPage, messagesPath, sendMessage, setMessageTimer } from '../api/messages'
 import type { CreatedMessage, Message, MessageGroup, MessageTtl, Person } from '../api/types'
 import { getShort } from '../api/users'
 import { useAuth } from '../auth/AuthContext'
@@ -19,7 +19,7 @@ import { usePagedList } from '../hooks/usePagedList'
 import { useTitle } from '../hooks/useTitle'
 import { isExpired, useExpiryClock, useUnexpired } from '../hooks/useUnexpired'
 import { useToast } from '../components/Toast'
-import { useLiveEvent } from '../live/LiveContext'
+import { useLive, useLiveEvent } from '../live/LiveContext'
 import { MESSAGE_MAX } from '../lib/text'
 import { MESSAGE_TTL_OPTIONS, formatFull, messageTime } from '../lib/time'
 
@@ -32,22 +32,25 @@ export default function MessagesPage() {
   useTitle('Messages')
 
   const bump = useCallback(
-    (gid: string, m: Message, other?: Person) => {
+    (gid: string, m: Message, other?: Person, unread = 0) => {
       setGroups((items) => {
         const existing = items.find((g) => g.uuid === gid)
         if (!existing && !other) {
           queueMicrotask(reloadGroups)
           return items
         }
-        const base: MessageGroup = existing ?? { uuid: gid, handle: other!.handle, display_name: other!.display_name, avatar_url: other!.avatar_url, message: '', created_at: m.created_at }
+        const base: MessageGroup = existing ?? { uuid: gid, handle: other!.handle, display_name: other!.display_name, avatar_url: other!.avatar_url, message: '', created_at: m.created_at, unread_count: 0 }
         // A timer line changes the conversation's timer; every line becomes the preview, with its own end.
         const timer = m.kind === 'timer' ? { message_ttl: m.message_ttl ?? null } : {}
-        return [{ ...base, ...timer, message: m.message, created_at: m.created_at, expires_at: m.expires_at ?? null }, ...items.filter((g) => g.uuid !== gid)]
+        const unreadCount = (base.unread_count ?? 0) + unread
+        return [{ ...base, ...timer, message: m.message, created_at: m.created_at, expires_at: m.expires_at ?? null, unread_count: unreadCount }, ...items.filter((g) => g.uuid !== gid)]
       })
     },
     [setGroups, reloadGroups],
   )
-  useLiveEvent('message', (e) => bump(e.message_group_uuid, e.message))
+  // a message in a conversation that is not open is one more unread there (the open one reads it)
+  useLiveEvent('message', (e) => bump(e.message_group_uuid, e.message, undefined, e.message_group_uuid !== groupUuid && e.message.kind !== 'timer' ? 1 : 0))
+  const readGroup = useCallback((gid: string) => setGroups((items) => items.map((g) => (g.uuid === gid && g.unread_count ? { ...g, unread_count: 0 } : g))), [setGroups])
   const now = useExpiryClock(groups.items)
 
   return (
@@ -71,7 +74,7 @@ export default function MessagesPage() {
           ) : null}
           {groups.items.map((g) => (
             <li key={g.uuid}>
-              <Link to={`/messages/${g.uuid}`} className={g.uuid === groupUuid ? 'group is-active' : 'group'} aria-current={g.uuid === groupUuid ? 'page' : undefined}>
+              <Link to={`/messages/${g.uuid}`} className={['group', g.uuid === groupUuid ? 'is-active' : '', g.unread_count ? 'is-unread' : ''].filter(Boolean).join(' ')} aria-current={g.uuid === groupUuid ? 'page' : undefined}>
                 <Avatar url={g.avatar_url} handle={g.handle ?? g.uuid} name={g.display_name} size={44} />
                 <span className="group__text" title={g.handle ? `@${g.handle}` : g.display_name}>
                   <span className="group__top">
@@ -81,6 +84,12 @@ export default function MessagesPage() {
                     </time>
                   </span>
                   <span className="group__preview">{isExpired(g, now) ? '' : g.message}</span>
+                  {g.unread_count ? (
+                    <span className="group__unread" data-testid="unread-marker">
+                      <span aria-hidden="true">{g.unread_count > 99 ? '99+' : g.unread_count}</span>
+                      <span className="visually-hidden">, {g.unread_count} unread</span>
+                    </span>
+                  ) : null}
                 </span>
               </Link>
             </li>
@@ -90,7 +99,7 @@ export default function MessagesPage() {
       </section>
       <section className="messages__open" aria-label="Conversation">
         {groupUuid ? (
-          <Conversation key={groupUuid} groupUuid={groupUuid} group={groups.items.find((g) => g.uuid === groupUuid)} onSent={bump} />
+          <Conversation key={groupUuid} groupUuid={groupUuid} group={groups.items.find((g) => g.uuid === groupUuid)} onSent={bump} onRead={readGroup} />
         ) : handle ? (
           <NewConversation key={handle} handle={handle} onSent={bump} />
         ) : (
@@ -136,8 +145,17 @@ function ConversationHeader({ person, children }: { person?: Who | null; childre
   )
 }
 
-function Conversation({ groupUuid, group, onSent }: { groupUuid: string; group?: MessageGroup; onSent: (gid: string, m: Message) => void }) {
+function Conversation({ groupUuid, group, onSent, onRead }: { groupUuid: string; group?: MessageGroup; onSent: (gid: string, m: Message) => void; onRead?: (gid: string) => void }) {
   const { me } = useAuth()
+  const { report } = useLive()
+  // Opening a conversation reads it, and so does a message arriving while it is open (every tab's badge follows).
+  const read = useCallback(() => {
+    onRead?.(groupUuid)
+    markGroupRead(groupUuid)
+      .then((left) => report({ messages: left.unread_count }))
+      .catch(() => {})
+  }, [groupUuid, onRead, report])
+  useEffect(() => read(), [read])
   const list = usePagedList<Message>(messagesPath(groupUuid), messagesPage)
   const { setItems } = list
   const bottom = useRef<HTMLLIElement>(null)
@@ -156,7 +174,9 @@ function Conversation({ groupUuid, group, onSent }: { groupUuid: string; group?:
     [setItems],
   )
   useLiveEvent('message', (e) => {
-    if (e.message_group_uuid === groupUuid) append(e.message)
+    if (e.message_group_uuid !== groupUuid) return
+    append(e.message)
+    if (e.message.kind !== 'timer') read()
   })
 
   useLayoutEffect(() => {

@@ -24,14 +24,12 @@ async function fetchPage(path: string, signal: AbortSignal): Promise<Page<Notifi
 /** Replies, mentions, likes, reposts, follows and messages — live while the page is open. */
 export default function NotificationsPage() {
   useTitle('Notifications')
-  const { setUnread } = useLive()
+  const { report } = useLive()
   const list = usePagedList<Notification>(FIRST, fetchPage)
   const { setItems } = list
   const marked = useRef<number | null>(null)
 
-  useLiveEvent('notification', (n) => {
-    setItems((items) => (items.some((i) => i.uuid === n.uuid) ? items : [n, ...items]))
-  })
+  useLiveEvent('notification', (n) => setItems((items) => mergeLive(items, n)))
 
   // Seeing the page reads everything on it, including what arrives live while it is open.
   const newest = list.items[0]
@@ -39,11 +37,11 @@ export default function NotificationsPage() {
     if (!newest || marked.current === newest.id || document.visibilityState === 'hidden') return
     marked.current = newest.id
     markRead(newest.id)
-      .then((result) => setUnread(result?.unread_count ?? 0))
+      .then((result) => report({ notifications: result?.unread_count ?? 0 }))
       .catch(() => {
         marked.current = null
       })
-  }, [newest, setUnread])
+  }, [newest, report])
 
   return (
     <>
@@ -63,6 +61,26 @@ export default function NotificationsPage() {
       <InfiniteSentinel hasMore={list.hasMore} loading={list.loadingMore} error={list.moreError} onMore={list.loadMore} />
     </>
   )
+}
+
+const GROUPED = new Set(['like', 'repost'])
+
+/** A live notification on top; a like or repost of a crud already listed joins its group (as the server lists it). */
+export function mergeLive(items: Notification[], n: Notification): Notification[] {
+  if (items.some((i) => i.uuid === n.uuid)) return items
+  const group = GROUPED.has(n.kind) ? items.find((i) => i.kind === n.kind && i.activity_uuid === n.activity_uuid) : undefined
+  if (!group) return [n, ...items]
+  const others = [group.actor, ...(group.others ?? [])].filter((p) => p.uuid !== n.actor.uuid).slice(0, 2)
+  const joined = { ...n, others, others_count: (group.others_count ?? 0) + 1 }
+  return [joined, ...items.filter((i) => i !== group)]
+}
+
+/** "Bob", "Bob and Ann", "Bob and 3 others". */
+export function actorsText(n: Notification): string {
+  const count = n.others_count ?? 0
+  if (count === 0) return n.actor.display_name
+  if (count === 1 && n.others?.[0]) return `${n.actor.display_name} and ${n.others[0].display_name}`
+  return `${n.actor.display_name} and ${count} others`
 }
 
 const VERBS: Record<string, string> = {
@@ -106,7 +124,8 @@ function NotificationItem({ n }: { n: Notification }) {
       <Avatar url={n.actor.avatar_url} handle={n.actor.handle} name={n.actor.display_name} size={40} />
       <span className="notification__body">
         <span className="notification__text">
-          <strong>{n.actor.display_name}</strong> <span className="muted">@{n.actor.handle}</span> {VERBS[n.kind] ?? 'did something'}
+          <strong>{actorsText(n)}</strong> {n.others_count ? null : <span className="muted">@{n.actor.handle} </span>}
+          {VERBS[n.kind] ?? 'did something'}
           <span className="muted">
             {' · '}
             <time dateTime={n.created_at} title={formatFull(n.created_at)}>

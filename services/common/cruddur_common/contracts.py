@@ -116,6 +116,10 @@ ACTIVITY_KINDS = ("reply", "mention", "like", "repost")
 # Events about a crud, not for a person: `retract` (it was deleted: its notifications go) and `expire` (its
 # author gave it a new end: its notifications take it; events after this one carry it themselves).
 ABOUT_A_CRUD = ("retract", "expire")
+# A like, repost or follow happens once per actor and target however often it is toggled (issue 18): an
+# `undo` (unlike, un-repost, unfollow) takes back its notification while it is unread.
+UNDOABLE = ("like", "repost", "follow")
+Undoable = Literal["like", "repost", "follow"]
 
 
 class EventRecipient(BaseModel):
@@ -153,13 +157,16 @@ class EventTarget(BaseModel):
         description="Kind `message` only: `timer` is a conversation's timer change (live, never stored).",
     )
     message_ttl: str | None = Field(default=None, max_length=16, description="A `timer` line's new timer.")
+    undoes: Undoable | None = Field(
+        default=None, description="Kind `undo` only: the kind taken back (unlike, un-repost, unfollow)."
+    )
 
 
 class IngestEvent(BaseModel):
     """An event from another service (delivered at least once; `event_id` is the idempotency key)."""
 
     event_id: UUID
-    kind: Kind | Literal["retract", "expire"]
+    kind: Kind | Literal["retract", "expire", "undo"]
     recipient: EventRecipient | None = None
     actor: Person | None = None
     target: EventTarget = Field(default_factory=EventTarget)
@@ -184,6 +191,11 @@ class IngestEvent(BaseModel):
             raise ValueError(f"a {self.kind} event needs target.activity_uuid")
         if self.kind == "message" and self.target.message_group_uuid is None:
             raise ValueError("a message event needs target.message_group_uuid")
+        if self.kind == "undo":
+            if self.target.undoes is None:
+                raise ValueError("an undo event needs target.undoes")
+            if self.target.undoes in ACTIVITY_KINDS and self.target.activity_uuid is None:
+                raise ValueError(f"an undo of a {self.target.undoes} needs target.activity_uuid")
         return self
 
 

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
 
+from cruddur_common.people import PeopleDirectory
 from messaging_service.conversations.clients import UserDirectory
 from messaging_service.conversations.repository import Table
 from messaging_service.conversations.service import Messaging
@@ -25,6 +26,9 @@ async def open_messaging(app: FastAPI) -> None:
         table=table,
         users=UserDirectory(http=app.state.http, base_url=settings.user_url, ttl=settings.user_cache_seconds),
         cursor_secret=settings.cursor_secret,
+        people=PeopleDirectory(
+            http=app.state.http, base_url=settings.user_url, ttl=settings.people_cache_seconds
+        ),
     )
 
 

@@ -14,6 +14,8 @@ class Settings(CommonSettings):
 
     messages_table: str = "cruddur-messages"
     user_cache_seconds: float = Field(default=30.0, ge=0)
+    # how long a member's current name and avatar are reused in lists and threads (issue 18)
+    people_cache_seconds: float = Field(default=5.0, ge=0)
     stream_poll_seconds: float = Field(default=0.2, gt=0)
     stream_batch_size: int = Field(default=100, ge=1, le=1000)
     # Where poison records are parked: a queue name (local) or URL (the Lambda is given the URL).

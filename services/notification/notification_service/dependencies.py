@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
 
+from cruddur_common.people import PeopleDirectory
 from notification_service.live.broker import Broker, create_broker
 from notification_service.live.service import StreamContext
 from notification_service.settings import Settings
@@ -22,6 +23,9 @@ async def start_broker(app: FastAPI) -> None:
         broker=broker,
         keepalive_seconds=settings.sse_keepalive_seconds,
         max_streams_per_user=settings.max_streams_per_user,
+    )
+    app.state.people = PeopleDirectory(
+        http=app.state.http, base_url=settings.user_url, ttl=settings.people_cache_seconds
     )
 
 
@@ -49,5 +53,12 @@ def get_stream_context(request: Request) -> StreamContext:
     return context
 
 
+def get_people(request: Request) -> PeopleDirectory:
+    """The process's cached lookup of people's current names and avatars."""
+    people: PeopleDirectory = request.app.state.people
+    return people
+
+
+PeopleDep = Annotated[PeopleDirectory, Depends(get_people)]
 BrokerDep = Annotated[Broker, Depends(get_broker)]
 StreamContextDep = Annotated[StreamContext, Depends(get_stream_context)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, DateTime, Identity, Index, String, Text, func
+from sqlalchemy import BigInteger, CheckConstraint, DateTime, Identity, Index, String, Text, func, text
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -30,6 +30,14 @@ class Notification(Base):
     __table_args__ = (
         Index("ix_notifications_recipient_uuid_actor_uuid", "recipient_uuid", "actor_uuid"),
         Index("ix_notifications_actor_uuid", "actor_uuid"),
+        Index(
+            "ix_notifications_group",
+            "recipient_sub",
+            "kind",
+            "activity_uuid",
+            "seq",
+            postgresql_where=text("kind IN ('like', 'repost')"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
@@ -40,7 +48,7 @@ class Notification(Base):
     kind: Mapped[str] = mapped_column(String(16))
     actor_uuid: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     actor_handle: Mapped[str] = mapped_column(String(64))
-    actor_display_name: Mapped[str] = mapped_column(String(400))  # 50 characters (migration 0005)
+    actor_display_name: Mapped[str] = mapped_column(String(400))  # 50 characters (migration 0006)
     actor_avatar_url: Mapped[str | None] = mapped_column(Text)
     activity_uuid: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     activity_handle: Mapped[str | None] = mapped_column(String(64))

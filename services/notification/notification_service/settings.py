@@ -16,6 +16,9 @@ class Settings(CommonSettings):
     max_streams_per_user: int = Field(
         default=5, ge=1, le=100, description="Open streams per person and task; a new one closes the oldest"
     )
+    people_cache_seconds: float = Field(
+        default=5.0, ge=0, description="How long an actor's current name and avatar are reused (issue 18)"
+    )
 
 
 @functools.cache

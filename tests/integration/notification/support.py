@@ -127,6 +127,7 @@ class SseStream:
 
     response: httpx.Response
     events: asyncio.Queue[SseEvent] = field(default_factory=asyncio.Queue)
+    unread: asyncio.Queue[SseEvent] = field(default_factory=asyncio.Queue)  # the `unread` count events
     connected: asyncio.Event = field(default_factory=asyncio.Event)
     keepalives: int = 0
 
@@ -146,7 +147,8 @@ class SseStream:
                 continue
             if "data" in fields:
                 event_id = fields.get("id")
-                await self.events.put(
+                queue = self.unread if fields.get("event") == "unread" else self.events
+                await queue.put(
                     SseEvent(
                         id=int(event_id) if event_id else None,
                         event=fields.get("event", "message"),
@@ -159,6 +161,12 @@ class SseStream:
     async def next(self, timeout: float = 5.0) -> SseEvent:
         """The next event (fails after `timeout`)."""
         return await asyncio.wait_for(self.events.get(), timeout=timeout)
+
+    async def next_unread(self, timeout: float = 5.0) -> int:
+        """The next unread count pushed (fails after `timeout`)."""
+        got = await asyncio.wait_for(self.unread.get(), timeout=timeout)
+        assert got.id is None, "an unread count is not in the replayed sequence"
+        return int(got.data["unread_count"])
 
 
 @contextlib.asynccontextmanager

@@ -43,6 +43,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/message_groups/{message_group_uuid}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark a conversation read (members only)
+         * @description Nothing in it is unread for me any more; answers what stays unread in my other conversations.
+         */
+        post: operations["mark_message_group_read_api_message_groups__message_group_uuid__read_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/message_groups/@{handle}": {
         parameters: {
             query?: never;
@@ -55,6 +75,26 @@ export type paths = {
          * @description The conversation with `handle`; 404 `message_group_not_found` when there is none.
          */
         get: operations["find_message_group_api_message_groups___handle__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/message_groups/unread": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My unread messages (the Messages badge)
+         * @description Unread messages in all my conversations, and how many conversations have some.
+         */
+        get: operations["unread_messages_api_message_groups_unread_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -525,6 +565,12 @@ export type components = {
              */
             message_ttl?: "1-hour" | "1-day" | "7-days" | "30-days" | null;
             /**
+             * Unread Count
+             * @description Messages from the other person since I last read it.
+             * @default 0
+             */
+            unread_count: number;
+            /**
              * Uuid
              * Format: uuid
              * @description The conversation (message group) id.
@@ -628,6 +674,22 @@ export type components = {
              * Format: uuid
              */
             uuid: string;
+        };
+        /**
+         * UnreadMessages
+         * @description What is unread in my conversations (the Messages badge).
+         */
+        UnreadMessages: {
+            /**
+             * Conversations
+             * @description How many conversations have unread messages.
+             */
+            conversations: number;
+            /**
+             * Unread Count
+             * @description Unread messages in all my conversations.
+             */
+            unread_count: number;
         };
         /**
          * UpdateMessageGroup
@@ -833,6 +895,73 @@ export interface operations {
             };
         };
     };
+    mark_message_group_read_api_message_groups__message_group_uuid__read_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                message_group_uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadMessages"];
+                };
+            };
+            /** @description Missing or invalid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not a member (`message_group_not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is unavailable (`dependency_unavailable`); see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     find_message_group_api_message_groups___handle__get: {
         parameters: {
             query?: never;
@@ -865,6 +994,73 @@ export interface operations {
             };
             /** @description One of the two blocked the other (`blocked`) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is unavailable (`dependency_unavailable`); see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    unread_messages_api_message_groups_unread_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadMessages"];
+                };
+            };
+            /** @description Missing or invalid access token */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -314,6 +314,11 @@ export type components = {
             message_ttl?: string | null;
             /** Preview */
             preview?: string | null;
+            /**
+             * Undoes
+             * @description Kind `undo` only: the kind taken back (unlike, un-repost, unfollow).
+             */
+            undoes?: ("like" | "repost" | "follow") | null;
         };
         /**
          * Health
@@ -347,22 +352,23 @@ export type components = {
              */
             expires_at?: string | null;
             /** Kind */
-            kind: ("reply" | "mention" | "like" | "repost" | "follow" | "message") | ("retract" | "expire");
+            kind: ("reply" | "mention" | "like" | "repost" | "follow" | "message") | ("retract" | "expire" | "undo");
             recipient?: components["schemas"]["EventRecipient"] | null;
             target?: components["schemas"]["EventTarget"];
         };
         /**
          * IngestResult
          * @description What happened to an event: stored, a duplicate, dropped (expired or retracted), retracted, or
-         *     `expired` (the crud's notifications took the new end an `expire` event gave them), or pushed live only
-         *     (`live`: a conversation's timer line).
+         *     `expired` (the crud's notifications took the new end an `expire` event gave them), pushed live only
+         *     (`live`: a conversation's timer line), or `undone` (an unlike, un-repost or unfollow took its unread
+         *     notification back).
          */
         IngestResult: {
             /**
              * Status
              * @enum {string}
              */
-            status: "stored" | "duplicate" | "dropped" | "retracted" | "expired" | "live";
+            status: "stored" | "duplicate" | "dropped" | "retracted" | "expired" | "live" | "undone";
         };
         /**
          * MarkRead
@@ -404,6 +410,17 @@ export type components = {
             kind: "reply" | "mention" | "like" | "repost" | "follow" | "message";
             /** Message Group Uuid */
             message_group_uuid?: string | null;
+            /**
+             * Others
+             * @description Likes and reposts of one crud are one notification: the next actors after `actor`.
+             */
+            others?: components["schemas"]["Person"][];
+            /**
+             * Others Count
+             * @description How many more did it: "Bob and 3 others liked your crud".
+             * @default 0
+             */
+            others_count: number;
             /** Preview */
             preview?: string | null;
             /** Read */

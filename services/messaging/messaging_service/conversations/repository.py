@@ -108,6 +108,7 @@ def entry_item(*, owner: Person, other: Person, group_uuid: str, first: Item) ->
         "last_message": first["message"],
         "last_message_at": first["created_at"],
         "last_message_sk": first["sk"],
+        "unread_count": int(first.get("sender_uuid") != str(owner.uuid)),
     }
 
 
@@ -191,6 +192,37 @@ async def _query(
 async def query_entries(table: Table, *, user_uuid: str, limit: int, start: Item | None) -> list[Item]:
     """Up to `limit` of my conversation entries by last activity, newest first (one Query on gsi1)."""
     return await _query(table, pk=keys.user_pk(user_uuid), limit=limit, start=start, index=keys.GSI1)
+
+
+async def mark_entry_read(table: Table, *, owner_uuid: str, other_uuid: str) -> None:
+    """Nothing unread in my entry for the conversation with `other_uuid` (one UpdateItem)."""
+    await table.client.update_item(
+        TableName=table.name,
+        Key=serialize({"pk": keys.user_pk(owner_uuid), "sk": keys.entry_sk(other_uuid)}),
+        UpdateExpression="SET unread_count = :zero",
+        ConditionExpression="attribute_exists(pk)",
+        ExpressionAttributeValues=serialize({":zero": 0}),
+    )
+
+
+async def unread_counts(table: Table, *, user_uuid: str) -> list[int]:
+    """The unread count of each of my conversations that has any (Queries of my entries' partition)."""
+    counts: list[int] = []
+    start: dict[str, Any] | None = None
+    while True:
+        kwargs: dict[str, Any] = {"ExclusiveStartKey": start} if start else {}
+        response = await table.client.query(
+            TableName=table.name,
+            KeyConditionExpression="pk = :pk",
+            FilterExpression="unread_count > :zero",
+            ProjectionExpression="unread_count",
+            ExpressionAttributeValues=serialize({":pk": keys.user_pk(user_uuid), ":zero": 0}),
+            **kwargs,
+        )
+        counts += [int(deserialize(i)["unread_count"]) for i in response.get("Items", [])]
+        start = response.get("LastEvaluatedKey")
+        if not start:
+            return counts
 
 
 async def get_item(table: Table, *, pk: str, sk: str) -> Item | None:
@@ -369,8 +401,10 @@ def preview_shows(shown: Item | None) -> tuple[list[str], list[str], Item]:
 
 
 async def set_last_message(table: Table, *, owner_uuid: str, other_uuid: str, message: Item) -> bool:
-    """Move an entry's preview to `message` unless it already shows this or a newer one (one UpdateItem)."""
+    """Move an entry's preview to `message` unless it already shows this or a newer one (one UpdateItem);
+    a message from the other person counts as unread once (a redelivered record fails the condition)."""
     sk = message["sk"]
+    unread = int(message.get("kind", "message") == "message" and message.get("sender_uuid") != owner_uuid)
     expires_at = message.get("expires_at")
     values: Item = {":e": expires_at} if expires_at is not None else {}
     expiry, removed = (
@@ -381,7 +415,7 @@ async def set_last_message(table: Table, *, owner_uuid: str, other_uuid: str, me
             TableName=table.name,
             Key=serialize({"pk": keys.user_pk(owner_uuid), "sk": keys.entry_sk(other_uuid)}),
             UpdateExpression=f"SET {expiry}last_message = :m, last_message_at = :t, "
-            f"last_message_sk = :sk, gsi1sk = :g REMOVE shown_sk{removed}",
+            f"last_message_sk = :sk, gsi1sk = :g ADD unread_count :u REMOVE shown_sk{removed}",
             ConditionExpression="attribute_exists(pk) AND "
             "(attribute_not_exists(last_message_sk) OR last_message_sk < :sk)",
             ExpressionAttributeValues=serialize(
@@ -390,6 +424,7 @@ async def set_last_message(table: Table, *, owner_uuid: str, other_uuid: str, me
                     ":t": message["created_at"],
                     ":sk": sk,
                     ":g": keys.entry_gsi1sk(message["created_at"], message["message_group_uuid"]),
+                    ":u": unread,
                 }
                 | values
             ),

@@ -26,6 +26,7 @@ from messaging_service.conversations.schemas import (
     Message,
     MessageGroup,
     MessageGroupSettings,
+    UnreadMessages,
     UpdateMessageGroup,
 )
 from messaging_service.dependencies import MessagingDep
@@ -59,6 +60,29 @@ async def list_message_groups(
     found = await service.list_groups(messaging, principal, limit=page.limit, cursor=page.cursor)
     set_next_link(request, response, found.next_cursor)
     return found.items
+
+
+@router.get(
+    "/api/message_groups/unread",
+    response_model=UnreadMessages,
+    summary="My unread messages (the Messages badge)",
+)
+async def unread_messages(principal: CurrentUser, messaging: MessagingDep) -> UnreadMessages:
+    """Unread messages in all my conversations, and how many conversations have some."""
+    return await service.unread(messaging, principal)
+
+
+@router.post(
+    "/api/message_groups/{message_group_uuid}/read",
+    response_model=UnreadMessages,
+    responses={404: {"description": "Not a member (`message_group_not_found`)"}},
+    summary="Mark a conversation read (members only)",
+)
+async def mark_message_group_read(
+    message_group_uuid: uuid.UUID, principal: CurrentUser, messaging: MessagingDep
+) -> UnreadMessages:
+    """Nothing in it is unread for me any more; answers what stays unread in my other conversations."""
+    return await service.mark_read(messaging, principal, group_uuid=message_group_uuid)
 
 
 @router.get(

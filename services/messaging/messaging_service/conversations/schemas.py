@@ -53,6 +53,14 @@ class MessageGroup(BaseModel):
     expires_at: datetime | None = Field(
         default=None, description="When the last message disappears (null: it does not)."
     )
+    unread_count: int = Field(default=0, description="Messages from the other person since I last read it.")
+
+
+class UnreadMessages(BaseModel):
+    """What is unread in my conversations (the Messages badge)."""
+
+    unread_count: int = Field(description="Unread messages in all my conversations.")
+    conversations: int = Field(description="How many conversations have unread messages.")
 
 
 class Message(BaseModel):

@@ -12,6 +12,7 @@ from cruddur_common.errors import AppError
 from cruddur_common.expiry import MESSAGE_TTLS
 from cruddur_common.handles import known_handle
 from cruddur_common.pagination import InvalidCursor, Page, decode_cursor, encode_cursor, keyset_page
+from cruddur_common.people import Card, PeopleDirectory
 from cruddur_common.text import clean_text, is_blank, over_limit, text_length
 from messaging_service.conversations import keys, repository
 from messaging_service.conversations.clients import UserDirectory
@@ -29,6 +30,7 @@ from messaging_service.conversations.schemas import (
     Message,
     MessageGroup,
     MessageGroupSettings,
+    UnreadMessages,
     UpdateMessageGroup,
 )
 from messaging_service.conversations.schemas import Person as PersonModel
@@ -54,6 +56,7 @@ class Messaging:
     table: Table
     users: UserDirectory
     cursor_secret: str
+    people: PeopleDirectory  # current names and avatars (issue 18)
 
 
 async def list_groups(
@@ -75,7 +78,29 @@ async def list_groups(
 
     page = keyset_page(found, limit=limit, cursor_after=after)
     now = keys.now_ts()
-    return Page([render_group(e, now=now) for e in page.items], page.next_cursor)
+    cards = await _cards(ctx, page.items, "other_uuid")
+    return Page([render_group(e, now=now, cards=cards) for e in page.items], page.next_cursor)
+
+
+async def _cards(ctx: Messaging, items: list[Item], field: str) -> dict[uuid.UUID, Card]:
+    """The current cards of the people these items name in `field` (one cached batch call)."""
+    return await ctx.people.cards({uuid.UUID(i[field]) for i in items if i.get(field)})
+
+
+async def unread(ctx: Messaging, principal: Principal) -> UnreadMessages:
+    """My unread messages in total and how many conversations have some (the Messages badge)."""
+    me = await ctx.users.by_sub(principal.sub)
+    counts = await repository.unread_counts(ctx.table, user_uuid=str(me.uuid))
+    return UnreadMessages(unread_count=sum(counts), conversations=len(counts))
+
+
+async def mark_read(ctx: Messaging, principal: Principal, *, group_uuid: uuid.UUID) -> UnreadMessages:
+    """I have read this conversation (404 for non-members); what stays unread elsewhere."""
+    me = await ctx.users.by_sub(principal.sub)
+    group = await _member_group(ctx, me, str(group_uuid))
+    other = next(m for m in group["members"] if m.get("sub") != me.cognito_user_id)
+    await repository.mark_entry_read(ctx.table, owner_uuid=str(me.uuid), other_uuid=other["uuid"])
+    return await unread(ctx, principal)
 
 
 async def _refuse_blocked(ctx: Messaging, me: uuid.UUID, other: uuid.UUID) -> None:
@@ -94,7 +119,7 @@ async def find_group(ctx: Messaging, principal: Principal, handle: str) -> Messa
         entry = await repository.get_entry(ctx.table, user_uuid=str(me.uuid), other_uuid=str(other.uuid))
     if entry is None:
         raise MessageGroupNotFound(f"You have no conversation with @{other.handle}.")
-    return render_group(entry, now=keys.now_ts())
+    return render_group(entry, now=keys.now_ts(), cards=await _cards(ctx, [entry], "other_uuid"))
 
 
 async def list_messages(
@@ -130,7 +155,8 @@ async def list_messages(
     page = keyset_page(found, limit=limit, cursor_after=after)
     now = keys.now_ts()
     shown = [m for m in reversed(page.items) if not repository.is_expired(m, now=now)]
-    return Page([render_message(m) for m in shown], page.next_cursor)
+    cards = await _cards(ctx, shown, "sender_uuid")
+    return Page([render_message(m, cards=cards) for m in shown], page.next_cursor)
 
 
 def _text(message: str) -> str:

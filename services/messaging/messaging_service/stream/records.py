@@ -69,6 +69,8 @@ class StreamMessage(BaseModel):
             "created_at": self.created_at,
             "message_group_uuid": str(self.message_group_uuid),
             "expires_at": self.expires_at,
+            "sender_uuid": str(self.sender_uuid),  # whose it is: unread for the other member only
+            "kind": self.kind,
         }
 
 

@@ -12,10 +12,11 @@ from pydantic import BaseModel
 
 class IngestResult(BaseModel):
     """What happened to an event: stored, a duplicate, dropped (expired or retracted), retracted, or
-    `expired` (the crud's notifications took the new end an `expire` event gave them), or pushed live only
-    (`live`: a conversation's timer line)."""
+    `expired` (the crud's notifications took the new end an `expire` event gave them), pushed live only
+    (`live`: a conversation's timer line), or `undone` (an unlike, un-repost or unfollow took its unread
+    notification back)."""
 
-    status: Literal["stored", "duplicate", "dropped", "retracted", "expired", "live"]
+    status: Literal["stored", "duplicate", "dropped", "retracted", "expired", "live", "undone"]
 
 
 class PurgeResult(BaseModel):

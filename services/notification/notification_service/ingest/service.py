@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cruddur_common.contracts import (
     ABOUT_A_CRUD,
+    UNDOABLE,
     BatchResult,
     EventResult,
     IngestEvent,
@@ -22,9 +23,10 @@ from cruddur_common.contracts import (
 )
 from notification_service.ingest.schemas import IngestResult
 from notification_service.live.broker import Broker
-from notification_service.live.render import render_envelope
+from notification_service.live.render import render_envelope, render_unread
 from notification_service.models import Notification as Row
 from notification_service.notifications import repository as notifications
+from notification_service.notifications.repository import RepeatKey
 from notification_service.relations import repository as relations
 from notification_service.relations.repository import Hidden
 
@@ -84,6 +86,14 @@ def _pair(event: IngestEvent) -> tuple[uuid.UUID, uuid.UUID]:
     return (event.actor.uuid, event.recipient.uuid)
 
 
+def _repeat_key(event: IngestEvent) -> RepeatKey | None:
+    """What a like, repost or follow (or its `undo`) is about: notified once per key."""
+    kind = event.target.undoes if event.kind == "undo" else event.kind
+    if kind not in UNDOABLE or event.recipient is None or event.actor is None:
+        return None
+    return (event.recipient.uuid, event.actor.uuid, kind, event.target.activity_uuid)
+
+
 def _unwanted(event: IngestEvent, hidden: Hidden) -> bool:
     """Blocked either way or a suspended actor (every kind); muted by the recipient (all but messages)."""
     pair = _pair(event)
@@ -101,6 +111,11 @@ async def _store(session: AsyncSession, event: IngestEvent) -> tuple[IngestResul
         await notifications.set_expiry(session, {event.target.activity_uuid: event.expires_at})
         return IngestResult(status="expired"), None
     assert event.recipient is not None
+    key = _repeat_key(event)
+    if event.kind == "undo":
+        assert key is not None
+        await notifications.undo_unread(session, [key])
+        return IngestResult(status="undone"), None
     if _expired(event, now=_now()) or _live_only(event):  # a timer line is never stored (see ingest)
         return IngestResult(status="dropped"), None
     target = event.target
@@ -110,6 +125,8 @@ async def _store(session: AsyncSession, event: IngestEvent) -> tuple[IngestResul
         return IngestResult(status="dropped"), None
     if await notifications.event_exists(session, event.event_id):
         return IngestResult(status="duplicate"), None
+    if event.kind in notifications.GROUPED and key and await notifications.repeats_among(session, [key]):
+        return IngestResult(status="dropped"), None  # like -> unlike -> like: one notification
     seq = await notifications.next_seq(session, event.recipient.sub)
     row = await notifications.insert_notification(session, _values(event, seq=seq))
     if row is None:
@@ -128,6 +145,16 @@ async def _publish(broker: Broker, row: Row, *, event: IngestEvent | None = None
         await broker.publish(row.recipient_sub, envelope)
     except Exception as exc:  # stored is what counts: live streams catch up from Postgres
         log.warning("live publish failed: %s", exc, extra={"event_id": str(row.event_id)})
+
+
+async def _publish_unread(session: AsyncSession, broker: Broker, subs: set[str]) -> None:
+    """Push each person's new unread count to their streams (every tab shows the server's count)."""
+    try:
+        for sub in sorted(subs):
+            count = await notifications.unread_count(session, sub, now=_now())
+            await broker.publish(sub, render_unread(count))
+    except Exception as exc:  # the next list or notification brings the count
+        log.warning("live unread count failed: %s", exc)
 
 
 async def _push_live(session: AsyncSession, broker: Broker, event: IngestEvent) -> IngestResult:
@@ -157,6 +184,8 @@ async def ingest(session: AsyncSession, broker: Broker, event: IngestEvent) -> I
     await session.commit()
     if row is not None:
         await _publish(broker, row)
+    if event.recipient is not None and (row is not None or result.status == "undone"):
+        await _publish_unread(session, broker, {event.recipient.sub})
     return result
 
 
@@ -179,15 +208,31 @@ async def ingest_batch(
         async with sessions() as session:
             stored = await _store_all(session, valid)
             await session.commit()
+            for row in stored:
+                await _publish(broker, row)
+            await _publish_unread(session, broker, _recipients(valid))
     except _Duplicate:
         return await _store_each(sessions, broker, events)
     except Exception as exc:
         if not refused_by_database(exc):
             raise  # the call fails and is retried: the database is away
         return await _store_each(sessions, broker, events)
-    for row in stored:
-        await _publish(broker, row)
     return BatchResult(results=[e if isinstance(e, EventResult) else EventResult(ok=True) for e in parsed])
+
+
+def _repeated(
+    event: IngestEvent, repeats: dict[RepeatKey, bool], queued: dict[uuid.UUID, IngestEvent]
+) -> bool:
+    """A like or repost notified already, or earlier in this batch (a crud is liked once per person)."""
+    key = _repeat_key(event)
+    if event.kind not in notifications.GROUPED or key is None:  # a follow again after an unfollow is news
+        return False
+    return key in repeats or any(_repeat_key(e) == key for e in queued.values())
+
+
+def _recipients(events: list[IngestEvent]) -> set[str]:
+    """Whose unread count a batch may have changed."""
+    return {e.recipient.sub for e in events if e.recipient is not None and e.kind != "message"}
 
 
 async def _store_all(session: AsyncSession, events: list[IngestEvent]) -> list[Row]:
@@ -205,7 +250,10 @@ async def _store_all(session: AsyncSession, events: list[IngestEvent]) -> list[R
     personal = [e for e in events if e.kind not in ABOUT_A_CRUD]
     stored = await notifications.stored_among(session, [e.event_id for e in personal])
     hidden = await relations.hidden_among(session, {_pair(e) for e in personal}, now=now)
+    keys = {k for e in personal if (k := _repeat_key(e)) is not None}
+    repeats = await notifications.repeats_among(session, keys)  # key -> one of them was read
     queued: dict[uuid.UUID, IngestEvent] = {}  # by event id, in batch order
+    undos: list[RepeatKey] = []
     retracts: list[uuid.UUID] = []
     ends: dict[uuid.UUID, datetime] = {}  # `expire`: the last new end of each crud
     for event in events:
@@ -219,6 +267,13 @@ async def _store_all(session: AsyncSession, events: list[IngestEvent]) -> list[R
             assert activity is not None and event.expires_at is not None
             ends[activity] = event.expires_at  # earlier events of this batch about it take the new end too
             queued = {k: _ending(e, activity, event.expires_at) for k, e in queued.items()}
+        elif event.kind == "undo":
+            key = _repeat_key(event)
+            assert key is not None
+            undos.append(key)
+            queued = {k: e for k, e in queued.items() if _repeat_key(e) != key}
+            if repeats.get(key) is False:  # unread: deleted by the undo, so a like after it is notified
+                del repeats[key]
         elif not (
             _expired(event, now=now)
             or _live_only(event)  # timer lines come one at a time (ingest); a batch never stores one
@@ -226,8 +281,10 @@ async def _store_all(session: AsyncSession, events: list[IngestEvent]) -> list[R
             or activity in retracted
             or event.event_id in stored
             or event.event_id in queued
+            or _repeated(event, repeats, queued)
         ):
             queued[event.event_id] = event
+    await notifications.undo_unread(session, undos)
     if retracts:
         await notifications.retract_all(session, retracts)
     if ends:
@@ -267,8 +324,10 @@ async def _store_each(
 
         result = await consume(events, model=_EVENT, apply=apply)
         await session.commit()
-    for row in stored:
-        await _publish(broker, row)
+        for row in stored:
+            await _publish(broker, row)
+        valid = [e for e in validate_each(events, model=_EVENT) if not isinstance(e, EventResult)]
+        await _publish_unread(session, broker, _recipients(valid))
     return result
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from notification_service.live.broker import Envelope
-from notification_service.live.schemas import LiveMessage, MessageEvent, MessageKind
+from notification_service.live.schemas import LiveMessage, MessageEvent, MessageKind, UnreadEvent
 from notification_service.models import Notification as Row
 from notification_service.notifications.render import render_notification
 
@@ -30,3 +30,8 @@ def render_envelope(row: Row, *, kind: MessageKind = "message", message_ttl: str
         )
         return {"id": row.seq, "event": "message", "data": data.model_dump(mode="json")}
     return {"id": row.seq, "event": "notification", "data": render_notification(row).model_dump(mode="json")}
+
+
+def render_unread(count: int) -> Envelope:
+    """The `unread` SSE event: the person's unread count changed (no id: it is not replayed)."""
+    return {"id": None, "event": "unread", "data": UnreadEvent(unread_count=count).model_dump(mode="json")}

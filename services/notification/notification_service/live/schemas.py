@@ -30,3 +30,9 @@ class MessageEvent(BaseModel):
 
     message_group_uuid: UUID
     message: LiveMessage
+
+
+class UnreadEvent(BaseModel):
+    """Payload of the `unread` SSE event: the unread count now (every tab of the person shows it)."""
+
+    unread_count: int

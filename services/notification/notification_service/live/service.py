@@ -45,9 +45,10 @@ class StreamContext:
 
 
 def frame(envelope: Envelope) -> bytes:
-    """One SSE event."""
+    """One SSE event; one without an id (`unread`) leaves the client's Last-Event-ID as it was."""
     data = orjson.dumps(envelope["data"]).decode()
-    return f"id: {envelope['id']}\nevent: {envelope['event']}\ndata: {data}\n\n".encode()
+    event_id = "" if envelope["id"] is None else f"id: {envelope['id']}\n"
+    return f"{event_id}event: {envelope['event']}\ndata: {data}\n\n".encode()
 
 
 async def _after(ctx: StreamContext, sub: str, after_seq: int, up_to: int | None = None) -> list[Envelope]:
@@ -107,6 +108,9 @@ async def events(
                 yield b": keep-alive\n\n"
                 continue
             if envelope is CLOSED:
+                continue
+            if envelope["id"] is None:  # the unread count: not in the sequence, never replayed
+                yield frame(envelope)
                 continue
             if inbox.lagged or envelope["id"] > last + 1:
                 # dropped events (inbox overflow) are newer than queued ones: catch up on everything then

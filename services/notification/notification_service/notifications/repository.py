@@ -7,22 +7,109 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, func, or_, select, tuple_, update
+from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from notification_service.models import ErasedUser, Notification, Recipient, RetractedActivity, SuspendedUser
 
+# Likes and reposts of one crud show as one notification ("Bob and 3 others liked your crud"): the
+# newest is the group's head, listed and counted once; the others are named on it (`group_members`).
+GROUPED = ("like", "repost")
+# (recipient uuid, actor uuid, kind, crud or None): a like, repost or follow is notified once per key.
+RepeatKey = tuple[uuid.UUID, uuid.UUID, str, uuid.UUID | None]
 
-def _live(now: datetime) -> ColumnElement[bool]:
+
+def _live(now: datetime, row: Any = Notification) -> ColumnElement[bool]:
     """Not expired with its crud, and not from a suspended account (shown again when unsuspended) or
     an erased one (its rows are deleted; this hides one an ingest racing the erasure stored after it)."""
     return and_(
-        or_(Notification.expires_at.is_(None), Notification.expires_at > now),
-        Notification.actor_uuid.not_in(
-            select(SuspendedUser.user_uuid).union_all(select(ErasedUser.user_uuid))
+        or_(row.expires_at.is_(None), row.expires_at > now),
+        row.actor_uuid.not_in(select(SuspendedUser.user_uuid).union_all(select(ErasedUser.user_uuid))),
+    )
+
+
+def _head(now: datetime) -> ColumnElement[bool]:
+    """Not grouped, or the newest live one of its group."""
+    newer = aliased(Notification)
+    return or_(
+        Notification.kind.not_in(GROUPED),
+        ~exists().where(
+            newer.recipient_sub == Notification.recipient_sub,
+            newer.kind == Notification.kind,
+            newer.activity_uuid == Notification.activity_uuid,
+            newer.seq > Notification.seq,
+            _live(now, newer),
         ),
     )
+
+
+def _same(key: RepeatKey) -> ColumnElement[bool]:
+    recipient, actor, kind, activity = key
+    return and_(
+        Notification.recipient_uuid == recipient,
+        Notification.actor_uuid == actor,
+        Notification.kind == kind,
+        Notification.activity_uuid.is_(None) if activity is None else Notification.activity_uuid == activity,
+    )
+
+
+async def repeats_among(session: AsyncSession, keys: Collection[RepeatKey]) -> dict[RepeatKey, bool]:
+    """Which of these likes, reposts or follows were notified already: key -> whether one was read."""
+    if not keys:
+        return {}
+    query = select(
+        Notification.recipient_uuid,
+        Notification.actor_uuid,
+        Notification.kind,
+        Notification.activity_uuid,
+        func.bool_or(Notification.read_at.is_not(None)),
+    ).where(or_(*(_same(k) for k in keys)))
+    query = query.group_by(
+        Notification.recipient_uuid, Notification.actor_uuid, Notification.kind, Notification.activity_uuid
+    )
+    return {(r, a, k, c): bool(read) for r, a, k, c, read in (await session.execute(query)).all()}
+
+
+async def undo_unread(session: AsyncSession, keys: Collection[RepeatKey]) -> list[str]:
+    """Delete the unread notifications of these likes, reposts or follows; returns the recipients' subs."""
+    if not keys:
+        return []
+    statement = (
+        delete(Notification)
+        .where(Notification.read_at.is_(None), or_(*(_same(k) for k in keys)))
+        .returning(Notification.recipient_sub)
+    )
+    return sorted(set(await session.scalars(statement)))
+
+
+async def group_members(
+    session: AsyncSession, sub: str, groups: Collection[tuple[str, uuid.UUID]], *, now: datetime, shown: int
+) -> list[tuple[Notification, int]]:
+    """The newest `shown` live members of each (kind, crud) group, newest first, with the group's size."""
+    if not groups:
+        return []
+    position = func.row_number().over(
+        partition_by=(Notification.kind, Notification.activity_uuid), order_by=Notification.seq.desc()
+    )
+    size = func.count().over(partition_by=(Notification.kind, Notification.activity_uuid))
+    ranked = (
+        select(Notification.id, position.label("position"), size.label("size"))
+        .where(
+            Notification.recipient_sub == sub,
+            tuple_(Notification.kind, Notification.activity_uuid).in_(sorted(groups)),
+            _live(now),
+        )
+        .subquery()
+    )
+    query = (
+        select(Notification, ranked.c.size)
+        .join(ranked, ranked.c.id == Notification.id)
+        .where(ranked.c.position <= shown)
+        .order_by(Notification.seq.desc())
+    )
+    return [(row, int(n)) for row, n in (await session.execute(query)).all()]
 
 
 async def is_retracted(session: AsyncSession, activity_uuid: uuid.UUID) -> bool:
@@ -178,8 +265,8 @@ async def retract(session: AsyncSession, activity_uuid: uuid.UUID) -> int:
 async def page(
     session: AsyncSession, sub: str, *, limit: int, before_seq: int | None, now: datetime
 ) -> list[Notification]:
-    """Up to `limit` live notifications of `sub`, newest first, older than `before_seq`."""
-    query = select(Notification).where(Notification.recipient_sub == sub, _live(now))
+    """Up to `limit` live notifications of `sub`, newest first, older than `before_seq` (a group once)."""
+    query = select(Notification).where(Notification.recipient_sub == sub, _live(now), _head(now))
     if before_seq is not None:
         query = query.where(Notification.seq < before_seq)
     return list(await session.scalars(query.order_by(Notification.seq.desc()).limit(limit)))
@@ -199,9 +286,9 @@ async def after(
 
 
 async def unread_count(session: AsyncSession, sub: str, *, now: datetime) -> int:
-    """How many live notifications of `sub` are unread."""
+    """How many live notifications of `sub` are unread (a group counts once)."""
     query = select(func.count()).where(
-        Notification.recipient_sub == sub, Notification.read_at.is_(None), _live(now)
+        Notification.recipient_sub == sub, Notification.read_at.is_(None), _live(now), _head(now)
     )
     return int(await session.scalar(query) or 0)
 

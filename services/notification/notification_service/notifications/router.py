@@ -15,6 +15,7 @@ from cruddur_common.pagination import (
     set_next_link,
 )
 from cruddur_common.settings import CommonSettings
+from notification_service.dependencies import BrokerDep, PeopleDep
 from notification_service.notifications import service
 from notification_service.notifications.schemas import MarkRead, Notification, NotificationList, ReadResult
 
@@ -37,10 +38,11 @@ async def list_notifications(
     principal: CurrentUser,
     session: SessionDep,
     page: PageQuery,
+    people: PeopleDep,
 ) -> NotificationList:
     """Replies, mentions, likes, reposts, follows and messages; expired cruds' notifications are gone."""
     return await service.list_notifications(
-        session, principal.sub, limit=page.limit, cursor=page.cursor, secret=_secret(request)
+        session, principal.sub, limit=page.limit, cursor=page.cursor, secret=_secret(request), people=people
     )
 
 
@@ -64,10 +66,11 @@ async def list_notifications_original(
     principal: CurrentUser,
     session: SessionDep,
     page: PageQuery,
+    people: PeopleDep,
 ) -> list[Notification]:
     """Like GET /api/notifications; the next page in `Link`, the unread count in `X-Unread-Count`."""
     found = await service.list_notifications(
-        session, principal.sub, limit=page.limit, cursor=page.cursor, secret=_secret(request)
+        session, principal.sub, limit=page.limit, cursor=page.cursor, secret=_secret(request), people=people
     )
     set_next_link(request, response, found.next_cursor)
     response.headers["X-Unread-Count"] = str(found.unread_count)
@@ -75,6 +78,8 @@ async def list_notifications_original(
 
 
 @router.post("/api/notifications/read", response_model=ReadResult, summary="Mark notifications read")
-async def mark_read(principal: CurrentUser, session: SessionDep, body: MarkRead | None = None) -> ReadResult:
+async def mark_read(
+    principal: CurrentUser, session: SessionDep, broker: BrokerDep, body: MarkRead | None = None
+) -> ReadResult:
     """Up to a notification (`id` or `uuid`) or a `created_at` time; everything when `up_to` is absent."""
-    return await service.mark_read(session, principal.sub, body or MarkRead())
+    return await service.mark_read(session, broker, principal.sub, body or MarkRead())

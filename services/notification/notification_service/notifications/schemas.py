@@ -26,6 +26,13 @@ class Notification(BaseModel):
     read: bool
     created_at: datetime
     expires_at: datetime | None = None
+    others: list[Person] = Field(
+        default_factory=list,
+        description="Likes and reposts of one crud are one notification: the next actors after `actor`.",
+    )
+    others_count: int = Field(
+        default=0, description='How many more did it: "Bob and 3 others liked your crud".'
+    )
 
 
 class NotificationList(BaseModel):
