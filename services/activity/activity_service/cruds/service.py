@@ -27,6 +27,7 @@ from activity_service.media.schemas import MediaRef
 from activity_service.outbox import events
 from activity_service.schemas import ActivityItem
 from activity_service.timeline import repository as timeline
+from cruddur_common.contracts import Undoable
 from cruddur_common.expiry import MAX_LIFE, preset
 
 Notify = Callable[[], None]
@@ -175,7 +176,7 @@ async def _toggle(
     pool: asyncpg.Pool,
     *,
     table: str,
-    kind: str,
+    kind: Undoable,
     on: bool,
     reader: uuid.UUID,
     activity: uuid.UUID,
@@ -194,15 +195,16 @@ async def _toggle(
         )
         if changed and table == "reposts":
             await _timeline_repost(conn, on=on, activity=activity, reposter=reader)
-        send = changed and on and target["user_uuid"] != reader
-        if send:
+        send = changed and target["user_uuid"] != reader
+        if send:  # a like or repost notifies the author; taking it back undoes that while unread
             actor = events.person(await repository.actor(conn, reader))
             recipient = {"uuid": target["user_uuid"], "cognito_user_id": target["cognito_user_id"]}
             await events.queue(
                 conn,
                 [
                     events.event(
-                        kind,
+                        kind if on else "undo",
+                        undoes=None if on else kind,
                         actor=actor,
                         recipient=recipient,
                         activity_uuid=activity,

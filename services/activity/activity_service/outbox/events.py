@@ -10,7 +10,7 @@ from typing import Any
 import asyncpg
 
 from cruddur_common import outbox
-from cruddur_common.contracts import EventRecipient, EventTarget, IngestEvent, Kind, Person
+from cruddur_common.contracts import EventRecipient, EventTarget, IngestEvent, Kind, Person, Undoable
 
 NOTIFICATION = "notification"
 PREVIEW_CHARS = 140
@@ -35,6 +35,7 @@ def event(
     activity_handle: str | None,
     preview: str | None,
     expires_at: datetime | None,
+    undoes: Undoable | None = None,
 ) -> dict[str, Any]:
     """One event, checked against the contract; `recipient` is a row with uuid and cognito_user_id.
 
@@ -51,6 +52,7 @@ def event(
             activity_uuid=activity_uuid,
             activity_handle=activity_handle,
             preview=None if preview is None else preview[:PREVIEW_CHARS],
+            undoes=undoes,
         ),
         expires_at=expires_at,
         created_at=datetime.now(UTC),

@@ -53,11 +53,13 @@ async def publish_author(session: AsyncSession, user: User, *, assets_base_url: 
     await outbox.enqueue(session, destination=ACTIVITY, bodies=[body])
 
 
-def follow_notification(*, follower: User, followee: User, assets_base_url: str) -> dict[str, Any]:
-    """The notification of a new follower, checked against the contract."""
+def follow_notification(
+    *, follower: User, followee: User, assets_base_url: str, following: bool = True
+) -> dict[str, Any]:
+    """A new follower's notification (for an unfollow, the `undo` that takes it back while unread)."""
     event = IngestEvent(
         event_id=uuid.uuid4(),
-        kind="follow",
+        kind="follow" if following else "undo",
         recipient=EventRecipient(uuid=followee.uuid, sub=followee.cognito_user_id),
         actor=Person(
             uuid=follower.uuid,
@@ -65,7 +67,7 @@ def follow_notification(*, follower: User, followee: User, assets_base_url: str)
             display_name=follower.display_name,
             avatar_url=avatar_url(follower, assets_base_url=assets_base_url),
         ),
-        target=EventTarget(),
+        target=EventTarget() if following else EventTarget(undoes="follow"),
         created_at=datetime.now(UTC),
     )
     return event.model_dump(mode="json", exclude_none=True)
@@ -74,16 +76,17 @@ def follow_notification(*, follower: User, followee: User, assets_base_url: str)
 async def publish_follow(
     session: AsyncSession, *, follower: User, followee: User, following: bool, assets_base_url: str
 ) -> None:
-    """Queue a follow edge change for the activity service, and a notification for a new follow."""
+    """Queue a follow edge change for the activity service, and its notification (or its undo)."""
     edge = {
         "type": "follow" if following else "unfollow",
         "follower": author(follower, assets_base_url=assets_base_url),
         "followee": author(followee, assets_base_url=assets_base_url),
     }
     await outbox.enqueue(session, destination=ACTIVITY, bodies=[edge])
-    if following:
-        body = follow_notification(follower=follower, followee=followee, assets_base_url=assets_base_url)
-        await outbox.enqueue(session, destination=NOTIFICATION, bodies=[body])
+    body = follow_notification(
+        follower=follower, followee=followee, assets_base_url=assets_base_url, following=following
+    )
+    await outbox.enqueue(session, destination=NOTIFICATION, bodies=[body])
 
 
 async def publish_relation(session: AsyncSession, event: RelationEvent) -> None:
