@@ -3,6 +3,7 @@ confirmed sign-in whose handle went to someone else finishes its profile instead
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -11,7 +12,7 @@ import pytest
 from devstack import seed
 from devstack.stack import LocalStack
 from tests.integration.activity.support import Db
-from tests.support import PASSWORD, expect_error, sign_in, unique_handle
+from tests.support import PASSWORD, TestUser, expect_error, sign_in, unique_handle
 
 pytestmark = pytest.mark.integration
 
@@ -114,3 +115,12 @@ def test_a_confirmed_sign_in_without_a_profile_chooses_another_handle(
     assert (again.status_code, again.json()["handle"]) == (200, chosen), "an existing profile is kept"
     assert api.get("/api/users/me", headers=headers).json()["handle"] == chosen
     expect_error(api.post("/api/users/me/profile", json={"handle": chosen}), 401)
+
+
+def test_an_existing_account_signing_up_again_reserves_nothing(
+    stack: LocalStack, db: Db, make_user: Callable[..., TestUser]
+) -> None:
+    # as `make run` re-seeds its demo users: a reservation left here would outlive the account's own
+    user = make_user()
+    assert _sign_up(stack, user.handle, user.email).json()["__type"] == "UsernameExistsException"
+    assert _reservations(db, user.handle) == []

@@ -45,8 +45,9 @@ async def reserve_handle(session: AsyncSession, user: User, *, requested_at: dat
     statement = insert(HandleReservation).values(**values)
     statement = statement.on_conflict_do_update(
         index_elements=[HandleReservation.handle],
-        set_={k: statement.excluded[k] for k in values if k != "handle"},
-        where=HandleReservation.reserved_until <= func.now(),
+        set_={**{k: statement.excluded[k] for k in values if k != "handle"}, "email": None},
+        # a lapsed reservation, or a sign-up's (a leftover of this user's own, say): the leaver's wins
+        where=or_(HandleReservation.reserved_until <= func.now(), HandleReservation.user_uuid.is_(None)),
     )
     await session.execute(statement)
 

@@ -56,6 +56,9 @@ async def handle_available(session: AsyncSession, handle: str, *, email: str) ->
 
 async def reserve_for_sign_up(session: AsyncSession, handle: str, *, email: str, settings: Settings) -> None:
     """Hold the handle for this email's sign-up until it is confirmed; 409 `handle_taken` when it cannot."""
+    owner = await repository.get_by_handle(session, handle)
+    if owner is not None and owner.email.lower() == email.strip().lower():
+        return  # their own account signing up again: Cognito answers UsernameExistsException
     if not await handle_available(session, handle, email=email):
         raise handle_taken(handle)
     hours = settings.sign_up_reservation_hours
