@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import boto3
@@ -14,7 +15,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Request, expect
 
 from devstack import seed
 from devstack.stack import LocalStack
-from tests.e2e.browser import sign_in_in_browser
+from tests.e2e.browser import ARTIFACTS, shot, sign_in_in_browser
 from tests.e2e.conftest import TIMEOUT
 from tests.integration.activity.support import Db
 from tests.support import PASSWORD, TestUser, unique_handle
@@ -32,10 +33,12 @@ class Requests:
 
     def _record(self, request: Request) -> None:
         target = (request.headers.get("x-amz-target") or "").rsplit(".", 1)[-1]
+        if target == "InitiateAuth" and "REFRESH_TOKEN" not in (request.post_data or ""):
+            target = "InitiateAuth (sign-in)"
         self.seen.append((request.url, target))
 
     def refreshes(self) -> int:
-        """Refresh calls to the local Cognito (Amplify 6 uses GetTokensFromRefreshToken)."""
+        """Refresh calls to the local Cognito (Amplify 6 uses GetTokensFromRefreshToken); not sign-ins."""
         return sum(1 for url, target in self.seen if "/cognito/" in url and target in REFRESH_TARGETS)
 
     def total(self) -> int:
@@ -43,14 +46,21 @@ class Requests:
 
 
 @pytest.fixture
-def context(browser: Browser, gateway_url: str) -> Iterator[BrowserContext]:
-    """A context whose clock the test drives (installed before any page loads)."""
+def context(browser: Browser, gateway_url: str, request: pytest.FixtureRequest) -> Iterator[BrowserContext]:
+    """A context whose clock the test drives (installed before any page loads); its pages' console and
+    last screenshots land in artifacts/e2e/."""
     ctx = browser.new_context(base_url=gateway_url, viewport={"width": 1280, "height": 900})
     ctx.set_default_timeout(TIMEOUT)
     ctx.clock.install()
+    console: list[str] = []
+    ctx.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+    ctx.on("response", lambda r: console.append(f"http {r.status}: {r.url}") if r.status >= 400 else None)
     try:
         yield ctx
     finally:
+        for n, tab in enumerate(ctx.pages):
+            shot(tab, f"last-{request.node.name}-{n}")
+        (ARTIFACTS / f"console-{request.node.name}.log").write_text("\n".join(console))
         ctx.close()
 
 
@@ -168,6 +178,14 @@ def test_the_handle_race_is_refused_at_sign_up_and_a_new_code_can_be_sent(
     assert "/signup" in page.url
 
 
+def _drop_reservation(db_url: str, handle: str) -> None:
+    db = Db(db_url)
+    try:
+        db.execute("DELETE FROM users.handle_reservations WHERE handle = $1", handle.lower())
+    finally:
+        db.close()
+
+
 def test_a_confirmed_sign_in_without_a_profile_chooses_a_handle(stack: LocalStack, page: Page) -> None:
     assert stack.aws is not None
     handle, late = unique_handle("lost"), f"{unique_handle('a')}@example.com"
@@ -184,11 +202,9 @@ def test_a_confirmed_sign_in_without_a_profile_chooses_a_handle(stack: LocalStac
         },
     )
     assert signed_up.status_code == 200
-    db = Db(stack.cfg.db_url)
-    try:  # older data: no reservation, and someone else took the handle first
-        db.execute("DELETE FROM users.handle_reservations WHERE handle = $1", handle.lower())
-    finally:
-        db.close()
+    # older data: no reservation, and someone else took the handle first (asyncpg off Playwright's loop)
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(_drop_reservation, stack.cfg.db_url, handle).result()
     early = seed.DemoUser(handle, "Early", f"{unique_handle('b')}@example.com")
     seed.sign_up(gateway, client, early, PASSWORD)
     seed.cognito(gateway, "ConfirmSignUp", {"ClientId": client, "Username": late, "ConfirmationCode": "0"})
