@@ -2,6 +2,7 @@ import { lazy } from 'react'
 import { createBrowserRouter, Navigate, RouterProvider, type RouteObject } from 'react-router-dom'
 import { AuthProvider } from './auth/AuthContext'
 import { RequireAuth } from './auth/RequireAuth'
+import { SessionGate } from './auth/SessionGate'
 import { Layout } from './components/Layout'
 import { RouteError } from './components/RouteError'
 import { ToastProvider } from './components/Toast'
@@ -22,6 +23,7 @@ const SignupPage = lazy(() => import('./pages/SignupPage'))
 const ConfirmPage = lazy(() => import('./pages/ConfirmPage'))
 const SigninPage = lazy(() => import('./pages/SigninPage'))
 const ForgotPage = lazy(() => import('./pages/ForgotPage'))
+const CompleteProfilePage = lazy(() => import('./pages/CompleteProfilePage'))
 const AboutPage = lazy(() => import('./pages/StaticPages').then((m) => ({ default: m.AboutPage })))
 const TermsPage = lazy(() => import('./pages/StaticPages').then((m) => ({ default: m.TermsPage })))
 const PrivacyPage = lazy(() => import('./pages/StaticPages').then((m) => ({ default: m.PrivacyPage })))
@@ -29,7 +31,7 @@ const NotFoundPage = lazy(() => import('./pages/StaticPages').then((m) => ({ def
 
 export const routes: RouteObject[] = [
   {
-    element: <Layout />,
+    element: <SessionGate><Layout /></SessionGate>,
     errorElement: <RouteError />,
     children: [
       { path: '/', element: <HomePage /> },
@@ -55,6 +57,7 @@ export const routes: RouteObject[] = [
       { path: '/confirm', element: <ConfirmPage /> },
       { path: '/signin', element: <SigninPage /> },
       { path: '/forgot', element: <ForgotPage /> },
+      { path: '/complete-profile', element: <CompleteProfilePage /> },
       { path: '/about', element: <AboutPage /> },
       { path: '/terms', element: <TermsPage /> },
       { path: '/privacy', element: <PrivacyPage /> },

@@ -6,6 +6,7 @@ import { AuthProvider, useAuth } from './AuthContext'
 const session = vi.hoisted(() => ({
   claims: null as null | Record<string, unknown>,
   signOut: vi.fn(async () => {}),
+  expire: null as null | (() => void),
 }))
 
 vi.mock('./session', () => ({
@@ -13,13 +14,19 @@ vi.mock('./session', () => ({
   sessionClaims: async () => session.claims,
   doSignOut: session.signOut,
   onSessionChange: () => () => {},
+  keeper: {
+    start: (onExpired: () => void) => (session.expire = onExpired),
+    stop: () => {},
+  },
 }))
 
 function Who() {
-  const { status, me, signOut } = useAuth()
+  const { status, me, signOut, notice, profileIncomplete } = useAuth()
   return (
     <div>
       <p>status:{status}</p>
+      <p>notice:{notice ?? 'none'}</p>
+      <p>incomplete:{String(Boolean(profileIncomplete))}</p>
       <p>me:{me ? `${me.display_name} @${me.handle}` : 'nobody'}</p>
       <p>moderator:{String(Boolean(me?.moderator))}</p>
       <button onClick={() => void signOut()}>out</button>
@@ -29,6 +36,8 @@ function Who() {
 
 beforeEach(() => {
   session.claims = null
+  session.expire = null
+  session.signOut.mockClear()
 })
 
 describe('AuthProvider', () => {
@@ -58,6 +67,28 @@ describe('AuthProvider', () => {
     mockFetch({ 'GET /api/users/me': () => json({ error: { code: 'unavailable', message: 'down' } }, 503) })
     render(<AuthProvider><Who /></AuthProvider>)
     expect(await screen.findByText('me:Claim Name @claimer')).toBeInTheDocument()
+  })
+})
+
+describe('AuthProvider session end and missing profile (issue 18)', () => {
+  it('signs out once and says the session expired when the keeper gives up', async () => {
+    session.claims = { sub: 's-1', preferred_username: 'ada' }
+    mockFetch({ 'GET /api/users/me': () => json({ uuid: 'u-1', handle: 'ada', display_name: 'Ada', avatar_url: '' }) })
+    render(<AuthProvider><Who /></AuthProvider>)
+    expect(await screen.findByText('status:signedIn')).toBeInTheDocument()
+    await waitFor(() => expect(session.expire).not.toBeNull())
+    session.claims = null
+    session.expire?.()
+    expect(await screen.findByText('notice:expired')).toBeInTheDocument()
+    expect(screen.getByText('status:signedOut')).toBeInTheDocument()
+    expect(session.signOut).toHaveBeenCalledTimes(1)
+  })
+
+  it('knows when the signed-in person has no profile yet', async () => {
+    session.claims = { sub: 's-1', preferred_username: 'taken' }
+    mockFetch({ 'GET /api/users/me': () => json({ error: { code: 'profile_incomplete', message: 'Choose a handle.' } }, 409) })
+    render(<AuthProvider><Who /></AuthProvider>)
+    expect(await screen.findByText('incomplete:true')).toBeInTheDocument()
   })
 })
 

@@ -1,13 +1,16 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react'
-import { setTokenProvider } from '../api/client'
+import { ApiError, setTokenProvider } from '../api/client'
 import type { Me } from '../api/types'
 import { getMe } from '../api/users'
-import { accessToken, doSignOut, onSessionChange, sessionClaims } from './session'
+import { accessToken, doSignOut, keeper, onSessionChange, sessionClaims } from './session'
 
 /** The Cognito group of moderators (cruddur_common.auth.MODERATORS). */
 export const MODERATORS = 'moderators'
 
 export type AuthStatus = 'loading' | 'signedIn' | 'signedOut'
+
+/** Why the person was signed out without asking: the session could not be refreshed any more. */
+export type AuthNotice = 'expired'
 
 export type AuthState = {
   status: AuthStatus
@@ -18,6 +21,11 @@ export type AuthState = {
   /** Replace the cached profile after an edit. */
   setMe: (me: Me) => void
   signOut: () => Promise<void>
+  /** Set once when the session ended by itself (refresh refused); the sign-in page says so. */
+  notice?: AuthNotice | null
+  clearNotice?: () => void
+  /** Signed in, but the user service has no profile yet (409 `profile_incomplete`): choose a handle. */
+  profileIncomplete?: boolean
 }
 
 const AuthContext = createContext<AuthState | null>(null)
@@ -33,19 +41,27 @@ export const AuthContextProvider = AuthContext.Provider
 
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [status, setStatus] = useState<AuthStatus>('loading')
-  const [me, setMe] = useState<Me | null>(null)
+  const [me, setMeState] = useState<Me | null>(null)
+  const [notice, setNotice] = useState<AuthNotice | null>(null)
+  const [profileIncomplete, setProfileIncomplete] = useState(false)
+
+  const setMe = useCallback((profile: Me) => {
+    setMeState(profile)
+    setProfileIncomplete(false)
+  }, [])
 
   const refresh = useCallback(async () => {
     const claims = await sessionClaims()
     if (!claims) {
-      setMe(null)
+      setMeState(null)
+      setProfileIncomplete(false)
       setStatus('signedOut')
       return
     }
     // The access token's groups say who may see the Moderation page until /api/users/me answers
     // (the service reads the same claim; the page itself is only a view, the API enforces).
     const moderator = claims.groups?.includes(MODERATORS) ?? false
-    setMe(
+    setMeState(
       (prev) =>
         prev ?? {
           uuid: claims.sub,
@@ -57,31 +73,57 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         },
     )
     setStatus('signedIn')
+    setNotice(null)
     try {
       const profile = await getMe()
       setMe({ ...profile, moderator: profile.moderator ?? moderator })
-    } catch {
-      // The claims above keep the app usable while the user service is unreachable.
+    } catch (error) {
+      // The claims above keep the app usable while the user service is unreachable; a confirmed
+      // sign-in whose handle went to someone else first has no profile: it chooses a handle.
+      if (error instanceof ApiError && error.code === 'profile_incomplete') setProfileIncomplete(true)
     }
+  }, [setMe])
+
+  const endSession = useCallback((why: AuthNotice | null) => {
+    setMeState(null)
+    setProfileIncomplete(false)
+    setStatus('signedOut')
+    setNotice(why)
   }, [])
 
   const signOut = useCallback(async () => {
+    keeper.stop()
     try {
       await doSignOut()
     } finally {
-      setMe(null)
-      setStatus('signedOut')
+      endSession(null)
     }
-  }, [])
+  }, [endSession])
+
+  // The refresh token was refused (here or in another tab): one clean sign-out, and say why.
+  const expire = useCallback(() => {
+    void doSignOut()
+      .catch(() => {})
+      .finally(() => endSession('expired'))
+  }, [endSession])
 
   useEffect(() => {
     setTokenProvider(accessToken)
     // eslint-disable-next-line react-hooks/set-state-in-effect -- loads the session from Amplify's store (the external system) once on mount
     void refresh()
-    // A refresh token that expired or was revoked signs the person out everywhere in the app.
     return onSessionChange(() => void refresh())
   }, [refresh])
 
-  const value = useMemo<AuthState>(() => ({ status, me, refresh, setMe, signOut }), [status, me, refresh, signOut])
+  useEffect(() => {
+    if (status !== 'signedIn') return
+    keeper.start(expire)
+    return () => keeper.stop()
+  }, [status, expire])
+
+  const clearNotice = useCallback(() => setNotice(null), [])
+  const value = useMemo<AuthState>(
+    () => ({ status, me, refresh, setMe, signOut, notice, clearNotice, profileIncomplete }),
+    [status, me, refresh, setMe, signOut, notice, clearNotice, profileIncomplete],
+  )
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>
 }

@@ -21,7 +21,8 @@ export const TOTP_MISMATCH = 'That code is not right. Enter the 6-digit code you
 
 const FRIENDLY: Record<string, string> = {
   UsernameExistsException: 'An account with this email already exists. Try signing in.',
-  UserNotFoundException: 'No account with this email. Check it, or sign up.',
+  // Never say whether an email is registered (issue 18): a wrong email reads as a wrong password.
+  UserNotFoundException: 'Incorrect email or password.',
   NotAuthorizedException: 'Incorrect email or password.',
   UserNotConfirmedException: 'Confirm your email first.',
   CodeMismatchException: 'That code is not right. Check the email we sent and try again.',

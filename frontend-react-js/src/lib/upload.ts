@@ -1,5 +1,6 @@
 /** Browser upload of an image to an S3 presigned POST, with progress, and waiting for processing. */
 import { codeMessage } from '../api/client'
+import { sleep } from './backoff'
 
 export const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const
 export type ImageType = (typeof IMAGE_TYPES)[number]
@@ -51,15 +52,6 @@ export function uploadPresignedPost(
     xhr.onabort = () => reject(new DOMException('The upload was cancelled.', 'AbortError'))
     signal?.addEventListener('abort', () => xhr.abort(), { once: true })
     xhr.send(form)
-  })
-}
-
-/** Resolves after `ms`, or rejects with an AbortError when `signal` aborts first. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new DOMException('Aborted', 'AbortError'))
-    const t = setTimeout(resolve, ms)
-    signal?.addEventListener('abort', () => (clearTimeout(t), reject(new DOMException('Aborted', 'AbortError'))), { once: true })
   })
 }
 

@@ -5,6 +5,7 @@ import type { LiveMessageEvent, LiveUnreadEvent, Notification } from '../api/typ
 import { getAccessToken } from '../api/client'
 import { useAuth } from '../auth/AuthContext'
 import { useLatest } from '../hooks/useLatest'
+import { backoffDelay, type Backoff } from '../lib/backoff'
 
 type LiveEvents = { notification: Notification; message: LiveMessageEvent }
 type Listener<K extends keyof LiveEvents> = (payload: LiveEvents[K]) => void
@@ -24,6 +25,9 @@ export type LiveState = {
 }
 
 const noop = () => () => {}
+/** Reconnects of a stream the server closed: 0.5-1 s growing to 15-30 s, at most 10 in a row (src/lib/backoff.ts). */
+const LIVE_RETRY: Backoff = { baseMs: 1000, maxMs: 30_000 }
+const LIVE_ATTEMPTS = 10
 const LiveContext = createContext<LiveState>({ unread: 0, setUnread: () => {}, unreadMessages: 0, report: () => {}, connected: false, subscribe: noop })
 export const COUNTS_CHANNEL = 'cruddur-counts'
 
@@ -122,7 +126,8 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     const connect = async () => {
       retry = null
       const token = await getAccessToken()
-      if (stopped || !token) return
+      if (stopped) return
+      if (!token) return scheduleReconnect() // a refresh is failing: try again after its backoff
       const es = new EventSource(streamUrl(token, lastEventId))
       source = es
       es.onopen = () => {
@@ -154,10 +159,9 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     const scheduleReconnect = () => {
       source?.close()
       source = null
-      if (retry || stopped) return
-      const delay = Math.min(30_000, 1000 * 2 ** attempts) + Math.random() * 500
-      attempts++
-      retry = setTimeout(() => void connect(), delay)
+      // bounded: after LIVE_ATTEMPTS refusals in a row, wait until the tab is back online or in view
+      if (retry || stopped || attempts >= LIVE_ATTEMPTS) return
+      retry = setTimeout(() => void connect(), backoffDelay(attempts++, LIVE_RETRY))
     }
 
     const revive = () => {

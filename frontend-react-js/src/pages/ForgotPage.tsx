@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react'
 import { Link, useSearchParams } from 'react-router-dom'
-import { authMessage, doConfirmReset, doResetPassword } from '../auth/cognito'
+import { authMessage, doConfirmReset, doResetPassword, errorName } from '../auth/cognito'
 import { AuthCard, Field } from '../components/AuthCard'
 import { FormError } from '../components/States'
 import { useTitle } from '../hooks/useTitle'
@@ -28,7 +28,9 @@ export default function ForgotPage() {
       await doResetPassword(email)
       setStep('reset')
     } catch (err) {
-      setError(authMessage(err))
+      // As Cognito with PreventUserExistenceErrors: an unknown email reads like a known one.
+      if (errorName(err) === 'UserNotFoundException') setStep('reset')
+      else setError(authMessage(err))
     } finally {
       setBusy(false)
     }

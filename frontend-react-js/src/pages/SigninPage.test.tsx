@@ -60,3 +60,25 @@ describe('sign-in with two-factor', () => {
     expect(screen.getByLabelText('Password')).toHaveValue('')
   })
 })
+
+describe('sign-in after the session expired (issue 18)', () => {
+  it('says why, and returns to the page the person was on', async () => {
+    amplify.signIn.mockResolvedValueOnce({ isSignedIn: true, nextStep: { signInStep: 'DONE' } })
+    const auth = authState({ status: 'signedOut', me: null })
+    renderApp(<SigninPage />, { auth, route: '/signin-page?expired=1&next=%2Fmessages%2Fg-1', path: '/signin-page' })
+    expect(screen.getByText('Your session expired. Sign in again.')).toHaveAttribute('role', 'status')
+    await userEvent.type(screen.getByLabelText('Email'), 'ann@example.com')
+    await userEvent.type(screen.getByLabelText('Password'), 'pw')
+    await userEvent.click(screen.getByRole('button', { name: 'Sign in' }))
+    await waitFor(() => expect(screen.getAllByTestId('location').at(-1)).toHaveTextContent('/messages/g-1'))
+  })
+
+  it('does not say whether an email is registered', async () => {
+    amplify.signIn.mockRejectedValueOnce(cognitoError('UserNotFoundException'))
+    renderApp(<SigninPage />, { auth: authState({ status: 'signedOut', me: null }), route: '/signin-page', path: '/signin-page' })
+    await userEvent.type(screen.getByLabelText('Email'), 'nobody@example.com')
+    await userEvent.type(screen.getByLabelText('Password'), 'pw')
+    await userEvent.click(screen.getByRole('button', { name: 'Sign in' }))
+    expect(await screen.findByText('Incorrect email or password.')).toBeInTheDocument()
+  })
+})

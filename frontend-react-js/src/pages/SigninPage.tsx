@@ -106,7 +106,13 @@ export default function SigninPage() {
           Your email is confirmed. Sign in to continue.
         </p>
       ) : null}
-      {params.get('next') ? <p className="auth__text">Sign in to continue.</p> : null}
+      {params.get('expired') ? (
+        <p className="form-info" role="status">
+          Your session expired. Sign in again.
+        </p>
+      ) : params.get('next') ? (
+        <p className="auth__text">Sign in to continue.</p>
+      ) : null}
       <form className="form" onSubmit={submit} noValidate>
         <Field id="signin-email" label="Email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="username" required />
         <Field id="signin-password" label="Password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="current-password" required />

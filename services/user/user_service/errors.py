@@ -16,6 +16,12 @@ class HandleTaken(Conflict):
     code = "handle_taken"
 
 
+class ProfileIncomplete(Conflict):
+    """A confirmed sign-in without a Cruddur profile (its handle was taken first): choose another handle."""
+
+    code = "profile_incomplete"
+
+
 class EmailTaken(Conflict):
     """Another account already uses this email."""
 

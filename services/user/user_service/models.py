@@ -68,18 +68,25 @@ class User(Base):
 
 
 class HandleReservation(Base):
-    """A deleted account's handle, held until `reserved_until` so nobody can pass for the leaver."""
+    """A handle held until `reserved_until`: a deleted account's (nobody can pass for the leaver), or an
+    unconfirmed sign-up's (two sign-ups cannot claim one handle; `email` says whose, the sub is not known
+    before Cognito accepts the sign-up)."""
 
     __tablename__ = "handle_reservations"
     __table_args__ = (
         CheckConstraint("handle = lower(handle)", name="lower"),
+        CheckConstraint(
+            "(user_uuid IS NOT NULL AND cognito_user_id IS NOT NULL) OR email IS NOT NULL", name="holder"
+        ),
         Index("ix_handle_reservations_sub", "cognito_user_id"),
     )
 
     handle: Mapped[str] = mapped_column(String(30), primary_key=True)  # lower(handle)
     reserved_until: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    user_uuid: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
-    cognito_user_id: Mapped[str] = mapped_column(String(128))
+    user_uuid: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    cognito_user_id: Mapped[str | None] = mapped_column(String(128))
+    # lower(email) of a sign-up waiting for its confirmation; null for a deleted account's reservation
+    email: Mapped[str | None] = mapped_column(String(320))
     requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 

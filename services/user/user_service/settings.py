@@ -32,6 +32,8 @@ class Settings(CommonSettings):
     jobs_max_backoff_seconds: float = Field(default=60.0, gt=0)
     # How long a deleted account's handle stays reserved (nobody can take it and pass for the leaver).
     handle_reservation_days: int = Field(default=30, ge=0, le=365)
+    # How long an unconfirmed sign-up holds its handle: the confirmation code's lifetime (24 h).
+    sign_up_reservation_hours: int = Field(default=24, ge=1, le=168)
 
 
 @functools.cache

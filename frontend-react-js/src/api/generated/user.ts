@@ -357,6 +357,28 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/users/me/profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Finish a confirmed sign-in's missing profile
+         * @description Create the caller's profile with the chosen handle when `/me` answers 409 `profile_incomplete`.
+         *
+         *     409 `handle_taken` when someone has or holds the handle; 200 and the profile as it is when it exists.
+         */
+        post: operations["complete_profile_api_users_me_profile_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users/mutes": {
         parameters: {
             query?: never;
@@ -1036,6 +1058,16 @@ export type components = {
             items: components["schemas"]["Person"][];
             /** Next Cursor */
             next_cursor: string | null;
+        };
+        /**
+         * ProfileCompletion
+         * @description `POST /api/users/me/profile`: the handle (and name) of a confirmed sign-in that has no profile yet.
+         */
+        ProfileCompletion: {
+            /** Display Name */
+            display_name?: string | null;
+            /** Handle */
+            handle: string;
         };
         /**
          * ProfileUpdate
@@ -3366,6 +3398,95 @@ export interface operations {
             };
             /** @description An export asked for in the last 24 h is running or ready (`export_limit`, `Retry-After` in seconds) */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is unavailable (`dependency_unavailable`); see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    complete_profile_api_users_me_profile_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProfileCompletion"];
+            };
+        };
+        responses: {
+            /** @description The caller already had a profile (unchanged) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description The body is not valid JSON (`invalid_body`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

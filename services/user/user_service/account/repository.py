@@ -45,8 +45,9 @@ async def reserve_handle(session: AsyncSession, user: User, *, requested_at: dat
     statement = insert(HandleReservation).values(**values)
     statement = statement.on_conflict_do_update(
         index_elements=[HandleReservation.handle],
-        set_={k: statement.excluded[k] for k in values if k != "handle"},
-        where=HandleReservation.reserved_until <= func.now(),
+        set_={**{k: statement.excluded[k] for k in values if k != "handle"}, "email": None},
+        # a lapsed reservation, or a sign-up's (a leftover of this user's own, say): the leaver's wins
+        where=or_(HandleReservation.reserved_until <= func.now(), HandleReservation.user_uuid.is_(None)),
     )
     await session.execute(statement)
 
@@ -74,20 +75,67 @@ async def erased(session: AsyncSession, sub: str) -> bool:
     return found is not None
 
 
-async def handle_reserved(session: AsyncSession, handle: str) -> bool:
-    """True while a deleted account's reservation of this handle (case-insensitive) runs.
+async def handle_reserved(session: AsyncSession, handle: str, *, email: str | None = None) -> bool:
+    """True while a reservation of this handle (case-insensitive) runs that is not `email`'s own sign-up.
 
-    A lapsed reservation is removed on the way (lazily: nothing else sweeps the table).
+    A deleted account's reservation holds the handle against everyone. A lapsed reservation is removed on
+    the way (lazily: nothing else sweeps the table).
     """
     await session.execute(
         delete(HandleReservation).where(
             HandleReservation.handle == handle.lower(), HandleReservation.reserved_until <= func.now()
         )
     )
-    found = await session.scalar(
-        select(HandleReservation.handle).where(HandleReservation.handle == handle.lower())
+    holder = select(HandleReservation.handle).where(HandleReservation.handle == handle.lower())
+    if email is not None:
+        holder = holder.where(
+            or_(HandleReservation.email.is_(None), HandleReservation.email != email.strip().lower())
+        )
+    return await session.scalar(holder) is not None
+
+
+async def reserve_for_sign_up(session: AsyncSession, handle: str, *, email: str, hours: int) -> bool:
+    """Hold the handle for this email's unconfirmed sign-up for `hours`; False when someone else holds it.
+
+    The same email signing up again renews its reservation (and gives up any other handle it held); a
+    lapsed reservation is replaced. The primary key decides a race between two sign-ups.
+    """
+    owner = email.strip().lower()
+    await session.execute(
+        delete(HandleReservation).where(
+            HandleReservation.email == owner,
+            HandleReservation.user_uuid.is_(None),
+            HandleReservation.handle != handle.lower(),
+        )
     )
-    return found is not None
+    values = {
+        "handle": handle.lower(),
+        "reserved_until": func.now() + timedelta(hours=hours),
+        "email": owner,
+        "requested_at": func.now(),
+    }
+    statement = insert(HandleReservation).values(**values)
+    statement = statement.on_conflict_do_update(
+        index_elements=[HandleReservation.handle],
+        set_={k: statement.excluded[k] for k in values if k != "handle"},
+        where=or_(
+            HandleReservation.reserved_until <= func.now(),
+            (HandleReservation.email == owner) & HandleReservation.user_uuid.is_(None),
+        ),
+    )
+    held = await session.scalar(statement.returning(HandleReservation.handle))
+    return held is not None
+
+
+async def consume_sign_up_reservation(session: AsyncSession, handle: str, *, email: str) -> None:
+    """Drop the sign-up's reservation once its user row holds the handle."""
+    await session.execute(
+        delete(HandleReservation).where(
+            HandleReservation.handle == handle.lower(),
+            HandleReservation.email == email.strip().lower(),
+            HandleReservation.user_uuid.is_(None),
+        )
+    )
 
 
 async def deletion_of(session: AsyncSession, user: uuid.UUID) -> User | None:

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cruddur_common import auth
 from cruddur_common.db import SessionDep
 from cruddur_common.errors import ERROR_RESPONSES
 from cruddur_common.handles import HandlePath
-from user_service.dependencies import CurrentUser, OutboxNotify, Reader, SettingsDep
+from user_service.dependencies import CognitoDep, CurrentUser, OutboxNotify, Reader, SettingsDep
 from user_service.models import User
 from user_service.outbox.events import Notify
 from user_service.profiles import service
 from user_service.profiles.render import render_me, render_profile, render_short_user
-from user_service.profiles.schemas import Me, ProfileUpdate, ShortUser, UserProfile
+from user_service.profiles.schemas import Me, ProfileCompletion, ProfileUpdate, ShortUser, UserProfile
 from user_service.settings import Settings
 
 router = APIRouter(prefix="/api/users", tags=["users"], responses=ERROR_RESPONSES)
@@ -26,6 +26,39 @@ async def read_me(me: CurrentUser, principal: auth.CurrentUser, settings: Settin
     """The signed-in user's profile and whether they moderate (401 without a valid access token)."""
     moderator = auth.in_group(principal, auth.MODERATORS)
     return render_me(me, moderator=moderator, assets_base_url=settings.assets_base_url)
+
+
+@router.post(
+    "/me/profile",
+    response_model=Me,
+    status_code=201,
+    summary="Finish a confirmed sign-in's missing profile",
+    responses={200: {"model": Me, "description": "The caller already had a profile (unchanged)"}},
+)
+async def complete_profile(
+    body: ProfileCompletion,
+    principal: auth.CurrentUser,
+    session: SessionDep,
+    cognito: CognitoDep,
+    settings: SettingsDep,
+    response: Response,
+) -> Me:
+    """Create the caller's profile with the chosen handle when `/me` answers 409 `profile_incomplete`.
+
+    409 `handle_taken` when someone has or holds the handle; 200 and the profile as it is when it exists.
+    """
+    user, created = await service.complete_profile(
+        session,
+        principal=principal,
+        cognito=cognito,
+        handle=body.handle,
+        display_name=body.display_name,
+        settings=settings,
+    )
+    if not created:
+        response.status_code = 200
+    moderator = auth.in_group(principal, auth.MODERATORS)
+    return render_me(user, moderator=moderator, assets_base_url=settings.assets_base_url)
 
 
 @router.get("/@{handle}/short", response_model=ShortUser, summary="A user's name and avatar")

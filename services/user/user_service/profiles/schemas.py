@@ -125,6 +125,16 @@ class ShortUser(UserCard):
     muted: bool | None = None  # the reader mutes them now (null: signed out)
 
 
+class ProfileCompletion(BaseModel):
+    """`POST /api/users/me/profile`: the handle (and name) of a confirmed sign-in that has no profile yet."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    handle: str = Field(pattern=handles.HANDLE_PATTERN, max_length=30)
+    # null: the name given at sign-up; minLength in the docs only (blank is 422 `display_name_blank`)
+    display_name: str | None = Field(default=None, max_length=1000, json_schema_extra={"minLength": 1})
+
+
 class ProfileUpdate(BaseModel):
     """`PUT|POST /api/profile/update`: display name 1-50 and bio 0-160 characters (null bio = empty).
 

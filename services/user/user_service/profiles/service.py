@@ -6,6 +6,7 @@ import logging
 import uuid
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,6 +21,7 @@ from user_service.errors import (
     DisplayNameTooLong,
     EmailTaken,
     HandleTaken,
+    ProfileIncomplete,
     Suspended,
     UserNotFound,
 )
@@ -41,18 +43,32 @@ def handle_taken(handle: str) -> HandleTaken:
 
 
 async def handle_available(session: AsyncSession, handle: str, *, email: str) -> bool:
-    """False when someone else has the handle, or a deleted account's reservation holds it.
+    """False when someone else has the handle or holds it (a deleted account, another unconfirmed sign-up).
 
     The same person signing up again (same email) is Cognito's to answer (UsernameExistsException).
     """
     owner = await repository.get_by_handle(session, handle)
     if owner is not None and owner.email.lower() != email.strip().lower():
         return False
-    return not await account_repository.handle_reserved(session, handle)
+    return not await account_repository.handle_reserved(session, handle, email=email)
+
+
+async def reserve_for_sign_up(session: AsyncSession, handle: str, *, email: str, settings: Settings) -> None:
+    """Hold the handle for this email's sign-up until it is confirmed; 409 `handle_taken` when it cannot."""
+    owner = await repository.get_by_handle(session, handle)
+    if owner is not None and owner.email.lower() == email.strip().lower():
+        return  # their own account signing up again: Cognito answers UsernameExistsException
+    if not await handle_available(session, handle, email=email):
+        raise handle_taken(handle)
+    hours = settings.sign_up_reservation_hours
+    if not await account_repository.reserve_for_sign_up(session, handle, email=email, hours=hours):
+        await session.rollback()
+        raise handle_taken(handle)  # another sign-up reserved it between the check and now
+    await session.commit()
 
 
 async def register(session: AsyncSession, new: NewUser, *, settings: Settings) -> User:
-    """Create the user for a confirmed Cognito sign-up; retried events return the same user."""
+    """Create the user of a confirmed sign-up (consuming its reservation); retries return the same user."""
     existing = await repository.get_by_cognito_id(session, new.cognito_user_id)
     if existing is not None:
         if existing.deleted_at is not None:
@@ -60,11 +76,12 @@ async def register(session: AsyncSession, new: NewUser, *, settings: Settings) -
         return existing
     if await account_repository.erased(session, new.cognito_user_id):
         raise AccountDeleted()  # a late or repeated event of a deleted account must not bring it back
-    if await account_repository.handle_reserved(session, new.handle):
+    if await account_repository.handle_reserved(session, new.handle, email=new.email):
         raise handle_taken(new.handle)
     try:
         created = await repository.insert_if_absent(session, new)
         if created is not None:
+            await account_repository.consume_sign_up_reservation(session, new.handle, email=new.email)
             await events.publish_author(session, created, assets_base_url=settings.assets_base_url)
         await session.commit()
     except IntegrityError as exc:
@@ -98,12 +115,8 @@ async def update_profile(
     """
     if not keep_default_ttl and default_ttl is not None:
         preset(default_ttl)  # 422 `ttl_invalid`, as a crud's ttl
-    name = clean_text(display_name, field="display name", multiline=False)
+    name = _display_name(display_name)
     text = clean_text(bio or "", field="bio")
-    if is_blank(name):
-        raise DisplayNameBlank("The display name is blank.")
-    if over_limit(name, MAX_DISPLAY_NAME):
-        raise DisplayNameTooLong(f"At most {MAX_DISPLAY_NAME} characters.", details={"max": MAX_DISPLAY_NAME})
     if over_limit(text, MAX_BIO):
         raise BioTooLong(f"At most {MAX_BIO} characters.", details={"max": MAX_BIO})
     ttl = user.default_ttl if keep_default_ttl else default_ttl
@@ -117,6 +130,8 @@ async def update_profile(
 async def signed_in(session: AsyncSession, *, principal: Principal, cognito: Any, settings: Settings) -> User:
     """The caller's user row, repaired from Cognito when missing.
 
+    409 `profile_incomplete` when it cannot be (the sign-up's handle is taken): the caller chooses
+    another with `complete_profile`.
     401 `account_deleted` once they asked to delete the account (their token may still be valid), and
     never recreated after the row is gone; 403 `suspended` for a suspended account.
     """
@@ -131,7 +146,49 @@ async def signed_in(session: AsyncSession, *, principal: Principal, cognito: Any
         raise AccountDeleted()
     attributes = await clients.cognito_attributes(cognito, principal.token)
     log.warning("repairing missing user row", extra={"user_sub": principal.sub})
-    return await register(session, NewUser.from_cognito(principal.sub, attributes), settings=settings)
+    try:
+        return await register(session, NewUser.from_cognito(principal.sub, attributes), settings=settings)
+    except (HandleTaken, ValidationError) as exc:  # its sign-up's handle went to someone else first
+        raise ProfileIncomplete("Choose a handle to finish your profile.") from exc
+
+
+def _display_name(value: str) -> str:
+    """A display name as a profile keeps it: one clean line of 1-50 characters (422 otherwise)."""
+    name = clean_text(value, field="display name", multiline=False)
+    if is_blank(name):
+        raise DisplayNameBlank("The display name is blank.")
+    if over_limit(name, MAX_DISPLAY_NAME):
+        raise DisplayNameTooLong(f"At most {MAX_DISPLAY_NAME} characters.", details={"max": MAX_DISPLAY_NAME})
+    return name
+
+
+async def complete_profile(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    cognito: Any,
+    handle: str,
+    display_name: str | None,
+    settings: Settings,
+) -> tuple[User, bool]:
+    """Create the caller's missing profile with the handle they chose; (user, created).
+
+    A caller who has a profile gets it unchanged; 409 `handle_taken` when someone has or holds the handle.
+    """
+    existing = await repository.get_by_cognito_id(session, principal.sub)
+    if existing is not None:
+        if existing.deleted_at is not None:
+            raise AccountDeleted()
+        return existing, False
+    if await account_repository.erased(session, principal.sub):
+        raise AccountDeleted()
+    attributes = await clients.cognito_attributes(cognito, principal.token)
+    name = _display_name(display_name or attributes.get("name") or handle)
+    new = NewUser.from_cognito(principal.sub, {**attributes, "preferred_username": handle, "name": name})
+    if not await handle_available(session, handle, email=new.email):
+        raise handle_taken(handle)
+    log.info("completing a missing profile", extra={"user_sub": principal.sub, "handle": handle})
+    return await register(session, new, settings=settings), True
 
 
 def _no_user(handle: str) -> UserNotFound:

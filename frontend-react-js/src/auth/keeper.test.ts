@@ -1,0 +1,153 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { EARLY_MS, FORCE_INTERVAL_MS, JITTER_MS, MAX_FAILURES, SessionKeeper, type KeeperDeps, type SessionMessage, type StoredToken } from './keeper'
+
+const HOUR = 3_600_000
+
+/** Two or more tabs over one token store, one lock and one channel, as the browser gives them. */
+function world() {
+  let stored: StoredToken | null = { token: 't0', exp: (Date.now() + HOUR) / 1000, drift: 0 }
+  let queue = Promise.resolve()
+  const tabs: Array<(m: SessionMessage) => void> = []
+  const refresh = vi.fn(async (): Promise<boolean> => {
+    stored = { token: `t${refresh.mock.calls.length}`, exp: (Date.now() + HOUR) / 1000, drift: 0 }
+    return true
+  })
+  const tab = (): KeeperDeps & { index: number } => {
+    const index = tabs.length
+    tabs.push(() => {})
+    return {
+      index,
+      load: async () => stored,
+      refresh: () => refresh(),
+      lock: <T,>(fn: () => Promise<T>) => {
+        const run = queue.then(fn)
+        queue = run.then(
+          () => undefined,
+          () => undefined,
+        )
+        return run
+      },
+      post: (m) => tabs.forEach((deliver, i) => i !== index && deliver(m)),
+      listen: (onMessage) => {
+        tabs[index] = onMessage
+        return () => (tabs[index] = () => {})
+      },
+      random: () => 0.5,
+    }
+  }
+  return { tab, refresh, store: { get: () => stored, set: (s: StoredToken | null) => (stored = s) } }
+}
+
+let keepers: SessionKeeper[] = []
+beforeEach(() => vi.useFakeTimers())
+afterEach(() => {
+  keepers.forEach((k) => k.stop())
+  keepers = []
+  vi.useRealTimers()
+})
+
+function keep(deps: KeeperDeps, onExpired: () => void = () => {}): SessionKeeper {
+  const keeper = new SessionKeeper(deps)
+  keeper.start(onExpired)
+  keepers.push(keeper)
+  return keeper
+}
+
+describe('SessionKeeper', () => {
+  it('refreshes before expiry, again and again, for as long as the refresh token lives', async () => {
+    const w = world()
+    const keeper = keep(w.tab())
+    await vi.advanceTimersByTimeAsync(HOUR - EARLY_MS - JITTER_MS)
+    expect(w.refresh).not.toHaveBeenCalled()
+    await vi.advanceTimersByTimeAsync(JITTER_MS)
+    expect(w.refresh).toHaveBeenCalledTimes(1)
+    expect(await keeper.token()).toBe('t1')
+    await vi.advanceTimersByTimeAsync(5 * HOUR)
+    expect(w.refresh).toHaveBeenCalledTimes(6) // one an hour, never a loop
+    expect(await keeper.token()).toBe('t6')
+  })
+
+  it('refreshes once for two tabs: the other finds the fresh token', async () => {
+    const w = world()
+    const [a, b] = [keep(w.tab()), keep(w.tab())]
+    await vi.advanceTimersByTimeAsync(HOUR)
+    expect(w.refresh).toHaveBeenCalledTimes(1)
+    expect(await a.token()).toBe('t1')
+    expect(await b.token()).toBe('t1')
+  })
+
+  it('shares one refresh among every caller that meets an expired token', async () => {
+    const w = world()
+    const keeper = new SessionKeeper(w.tab())
+    w.store.set({ token: 'old', exp: (Date.now() - 1000) / 1000, drift: 0 })
+    const tokens = await Promise.all(Array.from({ length: 20 }, () => keeper.token()))
+    expect(w.refresh).toHaveBeenCalledTimes(1)
+    expect(new Set(tokens)).toEqual(new Set(['t1']))
+  })
+
+  it('corrects for the clock drift Amplify measured', async () => {
+    const w = world()
+    const keeper = new SessionKeeper(w.tab())
+    // the local clock is an hour ahead of the server: the token is not expired
+    w.store.set({ token: 'ok', exp: (Date.now() - 1000) / 1000 + 60, drift: -HOUR })
+    expect(await keeper.token()).toBe('ok')
+  })
+
+  it('retries a failing refresh with backoff, a bounded number of times, and gives no token meanwhile', async () => {
+    const w = world()
+    w.refresh.mockImplementation(async () => {
+      throw Object.assign(new Error('down'), { name: 'InternalErrorException' })
+    })
+    const keeper = keep(w.tab())
+    await vi.advanceTimersByTimeAsync(HOUR - EARLY_MS)
+    const before = w.refresh.mock.calls.length
+    expect(before).toBe(1)
+    // every request in the meantime: no new attempt of its own
+    const tokens = await Promise.all(Array.from({ length: 50 }, () => keeper.token()))
+    expect(w.refresh.mock.calls.length).toBeLessThanOrEqual(before + 1)
+    expect(new Set(tokens)).toEqual(new Set(['t0'])) // still valid: used while the refresh waits
+    await vi.advanceTimersByTimeAsync(6 * HOUR)
+    expect(w.refresh.mock.calls.length).toBeLessThanOrEqual(MAX_FAILURES + 1)
+  })
+
+  it('ends the session once, in every tab, when Cognito refuses the refresh token', async () => {
+    const w = world()
+    w.refresh.mockResolvedValue(false)
+    const [onA, onB] = [vi.fn(), vi.fn()]
+    keep(w.tab(), onA)
+    keep(w.tab(), onB)
+    await vi.advanceTimersByTimeAsync(3 * HOUR)
+    expect(w.refresh).toHaveBeenCalledTimes(1)
+    expect(onA).toHaveBeenCalledTimes(1)
+    expect(onB).toHaveBeenCalledTimes(1)
+  })
+
+  it('treats NotAuthorizedException as the end, not as something to retry', async () => {
+    const w = world()
+    w.refresh.mockRejectedValue(Object.assign(new Error('revoked'), { name: 'NotAuthorizedException' }))
+    const onExpired = vi.fn()
+    keep(w.tab(), onExpired)
+    await vi.advanceTimersByTimeAsync(3 * HOUR)
+    expect(w.refresh).toHaveBeenCalledTimes(1)
+    expect(onExpired).toHaveBeenCalledTimes(1)
+  })
+
+  it('forces at most one refresh per interval after 401s', async () => {
+    const w = world()
+    const keeper = new SessionKeeper(w.tab())
+    expect(await keeper.token({ forceRefresh: true })).toBe('t1')
+    expect(await keeper.token({ forceRefresh: true })).toBe('t1')
+    expect(w.refresh).toHaveBeenCalledTimes(1)
+    vi.advanceTimersByTime(FORCE_INTERVAL_MS)
+    expect(await keeper.token({ forceRefresh: true })).toBe('t2')
+  })
+
+  it('gives no token and does not refresh when signed out', async () => {
+    const w = world()
+    w.store.set(null)
+    const keeper = keep(w.tab())
+    expect(await keeper.token()).toBeNull()
+    await vi.advanceTimersByTimeAsync(HOUR)
+    expect(w.refresh).not.toHaveBeenCalled()
+  })
+})
