@@ -92,6 +92,7 @@ export const ERROR_WORDS: Record<string, Words> = {
   user_not_found: () => 'There is no one with that username.',
   profile_missing: () => 'Your profile is not ready yet. Reload the page in a moment.',
   handle_taken: () => 'That username is taken. Choose another.',
+  profile_incomplete: () => 'Your profile isn’t finished yet: choose a username.',
   email_taken: () => 'An account with this email already exists. Sign in instead.',
   invalid_user_attributes: () => 'Your name or username is not valid. Check them and try again.',
   display_name_blank: () => 'Tell us your name.',

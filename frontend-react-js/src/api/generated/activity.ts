@@ -249,7 +249,7 @@ export type paths = {
         };
         /**
          * Search cruds and people
-         * @description Full-text search over live cruds, best match first (422 `search_term_blank` for a blank term).
+         * @description Search live cruds: the newest 200 matches, best first (422 `search_term_blank` for a blank term).
          */
         get: operations["search_api_activities_search_get"];
         put?: never;
