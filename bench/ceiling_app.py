@@ -30,7 +30,7 @@ from starlette.routing import Route
 
 from activity_service.cruds.repository import ITEM_COLUMNS
 from activity_service.feeds import repository
-from activity_service.feeds.service import TOP
+from activity_service.feeds.repository import TOP
 from devstack.processes import Child
 
 if TYPE_CHECKING:
