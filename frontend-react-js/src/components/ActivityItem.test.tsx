@@ -23,7 +23,7 @@ describe('ActivityItem', () => {
     expect(screen.getByRole('button', { name: 'Like, 3 likes' })).toHaveAttribute('aria-pressed', 'true')
     await act(async () => release())
     await waitFor(() => expect(screen.getByRole('button', { name: 'Like, 2 likes' })).toHaveAttribute('aria-pressed', 'false'))
-    expect(await screen.findByText('This crud has expired.')).toBeInTheDocument()
+    expect(await screen.findByText('That crud is gone — it may have expired or been deleted.')).toBeInTheDocument()
   })
 
   it('keeps action clicks from opening the crud page, while the card itself opens it', async () => {
