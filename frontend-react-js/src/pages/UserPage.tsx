@@ -60,6 +60,17 @@ export default function UserPage({ handle }: { handle: string }) {
   }, [])
   const list = usePagedList<Activity>(status === 'loading' ? null : firstPage(activityPaths.user(handle)), fetchPage, undefined, { keepAs })
   const { setItems } = list
+  // A saved profile renames the person's own cards at once, not on the next load (issue 18 finding 6).
+  const onProfileChange = useCallback(
+    (next: Profile) => {
+      setProfile(next)
+      const own = next.handle.toLowerCase()
+      setItems((items) =>
+        items.map((a) => (a.handle.toLowerCase() === own && (a.display_name !== next.display_name || a.avatar_url !== next.avatar_url) ? { ...a, display_name: next.display_name, avatar_url: next.avatar_url } : a)),
+      )
+    },
+    [setItems],
+  )
 
   useEffect(
     () =>
@@ -102,7 +113,7 @@ export default function UserPage({ handle }: { handle: string }) {
   return (
     <>
       <PageHeader title={profile.display_name} subtitle={plural(profile.cruds_count ?? 0, 'crud')} back />
-      <ProfileHeading profile={profile} isMe={isMe} signedIn={signedIn} onChange={setProfile} flags={flags} onFlags={setFlags} />
+      <ProfileHeading profile={profile} isMe={isMe} signedIn={signedIn} onChange={onProfileChange} flags={flags} onFlags={setFlags} />
       {flags.blocking ? (
         <BlockedNotice handle={profile.handle} onUnblocked={() => setFlags({ ...flags, blocking: false })} />
       ) : (
