@@ -7,7 +7,7 @@ export UV_PYTHON_DOWNLOADS := never
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 
-.PHONY: help install run test test-unit test-py test-frontend lint spa openapi synth lambdas bench seed-large purge moderator deploy rollback clean
+.PHONY: help install run test test-unit test-py test-frontend lint spa openapi synth lambdas bench seed-large purge moderator deploy rollback replay-dlq clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -68,6 +68,9 @@ deploy: install ## deploy one service: make deploy SERVICE=activity
 
 rollback: install ## roll one service back: make rollback SERVICE=activity
 	@$(PY) -m devstack.deploy rollback --service "$(SERVICE)"
+
+replay-dlq: install ## replay the stream's dead-letter queue: make replay-dlq QUEUE=<url> FUNCTION=cruddur-messaging-stream
+	@$(PY) -m devstack.replay_dlq $(if $(QUEUE),--queue "$(QUEUE)") $(if $(FUNCTION),--function "$(FUNCTION)")
 
 clean: ## remove local data (Postgres, moto state) and build output
 	rm -rf .data .test-data build frontend-react-js/dist infra/cdk.out

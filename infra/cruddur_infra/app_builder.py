@@ -53,6 +53,7 @@ def build(app: App, *, settings: InfraSettings | None = None) -> CruddurStacks:
         vpc=network.vpc,
         database_sg=network.database_sg,
         cache_sg=network.cache_sg,
+        lambda_sg=network.lambda_sg,
         termination_protection=True,
     )
     functions = FunctionsStack(
@@ -70,7 +71,7 @@ def build(app: App, *, settings: InfraSettings | None = None) -> CruddurStacks:
         settings=settings,
         vpc=network.vpc,
         lambda_sg=network.lambda_sg,
-        database=data.database,
+        database_secret=data.service_db_secrets["user"],
     )
     compute = ComputeStack(
         app, "CruddurCompute", settings=settings, network=network, data=data, auth=auth, functions=functions

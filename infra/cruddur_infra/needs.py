@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass, field
 from typing import Literal
 
-from cruddur_common.registry import ServiceEntry, load_registry
+from cruddur_common.registry import ServiceEntry, load_registry, service
 from cruddur_infra.settings import internal_url
 
 
@@ -139,3 +140,8 @@ def needs_for(entry: ServiceEntry) -> ServiceNeeds:
         raise KeyError(
             f"service {entry.name!r} is in the routing registry but not in infra/cruddur_infra/needs.py"
         ) from None
+
+
+def postgres_schema(name: str) -> str:
+    """The schema of a Postgres service's models (`<package>.models.SCHEMA`, as the devstack reads it)."""
+    return str(importlib.import_module(f"{service(name).package}.models").SCHEMA)

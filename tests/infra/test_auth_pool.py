@@ -51,6 +51,14 @@ def test_both_triggers_are_wired_to_their_handlers_in_the_vpc(
     ), f"Cognito may not invoke the {trigger} trigger"
 
 
+def test_both_triggers_have_reserved_concurrency(synth: Synth, pool: dict[str, Any]) -> None:
+    """A flood of other Lambdas in the account cannot take every execution and fail sign-ups."""
+    functions = synth.resources(STACK, "AWS::Lambda::Function")
+    for trigger in ("PreSignUp", "PostConfirmation"):
+        props = functions[pool["LambdaConfig"][trigger]["Fn::GetAtt"][0]]["Properties"]
+        assert props.get("ReservedConcurrentExecutions", 0) >= 1, trigger
+
+
 def test_the_pre_sign_up_trigger_ships_in_the_post_confirmation_zip(
     synth: Synth, pool: dict[str, Any]
 ) -> None:

@@ -34,14 +34,15 @@ def _env(container: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def prod() -> dict[str, dict[str, Any]]:
+def prod(synth: Synth) -> dict[str, dict[str, Any]]:
     """The network and data templates of the prod profile (no compute: only what the profile changes)."""
     import aws_cdk as cdk
 
     from cruddur_infra.stacks.data import DataStack
     from cruddur_infra.stacks.network import NetworkStack
 
-    settings = InfraSettings.for_profile("prod", lambda_dir=Path("."), spa_dir=Path("."))
+    lambdas = synth.outdir.parent / "lambdas"  # the session's placeholder zips (the roles function's)
+    settings = InfraSettings.for_profile("prod", lambda_dir=lambdas, spa_dir=Path("."))
     app = cdk.App()
     network = NetworkStack(app, "Network", nat_gateways=settings.nat_gateways)
     data = DataStack(
@@ -51,6 +52,7 @@ def prod() -> dict[str, dict[str, Any]]:
         vpc=network.vpc,
         database_sg=network.database_sg,
         cache_sg=network.cache_sg,
+        lambda_sg=network.lambda_sg,
     )
     assembly = app.synth()
     return {name: assembly.get_stack_by_name(name).template for name in (network.stack_name, data.stack_name)}

@@ -29,6 +29,7 @@ class PythonFunction(Construct):
         security_group: ec2.ISecurityGroup | None = None,
         timeout: Duration = Duration.seconds(30),
         memory_mb: int = 256,
+        reserved_concurrency: int | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         log_group = month_of_logs(self, "Logs")
@@ -43,6 +44,7 @@ class PythonFunction(Construct):
             environment={"LOG_LEVEL": "INFO", **environment},
             timeout=timeout,
             memory_size=memory_mb,
+            reserved_concurrent_executions=reserved_concurrency,
             log_group=log_group,
             tracing=lambda_.Tracing.ACTIVE,
             vpc=vpc,

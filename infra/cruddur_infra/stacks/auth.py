@@ -8,7 +8,6 @@ from aws_cdk import Aws, CfnOutput, CfnParameter, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_rds as rds
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
@@ -25,6 +24,9 @@ SIGN_UP_TARGET = "AWSCognitoIdentityProviderService.SignUp"
 # WAF's rate-based rules count over 1-10 minutes with a floor of 10 requests: the closest AWS gets to the
 # local proxy's 5 sign-ups per 30 minutes is 10 SignUp calls per IP per 10 minutes (docs/rate-limits.md).
 SIGN_UP_WINDOW_SECONDS = 600
+# Executions set aside for each Cognito trigger: a flood of other Lambdas (the stream, the avatar
+# processor) cannot take the account's pool and fail sign-ups; it is also the most sign-ups in flight.
+TRIGGER_CONCURRENCY = 10
 
 
 class AuthStack(Stack):
@@ -38,13 +40,13 @@ class AuthStack(Stack):
         settings: InfraSettings,
         vpc: ec2.IVpc,
         lambda_sg: ec2.ISecurityGroup,
-        database: rds.DatabaseInstance,
+        database_secret: secretsmanager.ISecret,
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
-        secret = database.secret
-        assert secret is not None
-        # Both triggers ship in the post-confirmation zip (user_service.lambdas) and reach the database.
+        secret = database_secret
+        # Both triggers ship in the post-confirmation zip (user_service.lambdas) and reach the database as
+        # the user service (its login, `cruddur/database/user`), never as the admin.
         self.pre_sign_up, self.post_confirmation = (
             self._trigger(construct, name, settings=settings, secret=secret, vpc=vpc, lambda_sg=lambda_sg)
             for construct, name in (("PreSignUp", "pre_sign_up"), ("PostConfirmation", "post_confirmation"))
@@ -146,6 +148,7 @@ class AuthStack(Stack):
             },
             vpc=vpc,
             security_group=lambda_sg,
+            reserved_concurrency=TRIGGER_CONCURRENCY,
         ).function
         function.add_to_role_policy(grants.read_secret(secret))
         return function

@@ -218,8 +218,7 @@ class ComputeStack(Stack):
         }
         if not needs_for(entry).postgres:
             return common
-        secret = self._data.db_secret
-        assert secret is not None
+        secret = self._data.service_db_secrets[entry.name]  # its own login only (cruddur_common.db_roles)
         fields = {"DB_HOST": "host", "DB_PORT": "port", "DB_NAME": "dbname", "DB_USER": "username"}
         fields["DB_PASSWORD"] = "password"  # noqa: S105 - a JSON key name, not a password
         return common | {env: ecs.Secret.from_secrets_manager(secret, key) for env, key in fields.items()}

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from aws_cdk import CfnOutput, Duration, RemovalPolicy, Stack
+from aws_cdk import CfnOutput, Duration, RemovalPolicy, Stack, triggers
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecr as ecr
@@ -13,15 +14,23 @@ from aws_cdk import aws_rds as rds
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
+from cruddur_common.db_roles import role_name
 from cruddur_common.registry import load_registry
 from cruddur_infra import nag
+from cruddur_infra.components import grants
 from cruddur_infra.components.cache import Cache
+from cruddur_infra.components.python_function import PythonFunction
 from cruddur_infra.connections import max_connections
+from cruddur_infra.needs import needs_for, postgres_schema
 from cruddur_infra.settings import InfraSettings, repository_name
+from cruddur_infra.stacks.network import POSTGRES_PORT
 
 DATABASE_NAME = "cruddur"
 MESSAGES_INDEXES = ("gsi1",)
 MESSAGES_TTL_ATTRIBUTE = "ttl"  # messaging_service: the message's end as epoch seconds
+# Each service's database password: alternating users, so the login a running task holds stays valid
+# through the next rotation (docs/ops.md "Database users").
+ROTATION_DAYS = 30
 
 
 class DataStack(Stack):
@@ -36,9 +45,11 @@ class DataStack(Stack):
         vpc: ec2.IVpc,
         database_sg: ec2.ISecurityGroup,
         cache_sg: ec2.ISecurityGroup,
+        lambda_sg: ec2.ISecurityGroup,
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
+        self._vpc, self._database_sg = vpc, database_sg
         self.database = self._database(vpc=vpc, database_sg=database_sg, settings=settings)
         self.cache = Cache(
             self,
@@ -51,6 +62,15 @@ class DataStack(Stack):
         secret = self.database.secret
         assert secret is not None  # generated credentials: the instance always has its secret
         self.db_secret = secret
+        # The admin login: only the roles function and the rotations use it, each reading it when it runs.
+        self._rotate("AdminRotation", secret, lambda_sg=lambda_sg)
+        # One login per Postgres service, owner of its schema only; its secret alone goes to its tasks.
+        self.service_db_secrets = {
+            entry.name: self._service_secret(entry.name, lambda_sg=lambda_sg)
+            for entry in load_registry()
+            if needs_for(entry).postgres
+        }
+        self.roles = self._database_roles(settings=settings, vpc=vpc, lambda_sg=lambda_sg)
         self.messages_table = self._messages_table()
         self.cursor_secret = self._signing_key(
             "CursorSecret",
@@ -83,6 +103,85 @@ class DataStack(Stack):
         }
         CfnOutput(self, "DatabaseSecretArn", value=self.db_secret.secret_arn)
         CfnOutput(self, "MessagesTableName", value=self.messages_table.table_name)
+
+    def _service_secret(self, name: str, *, lambda_sg: ec2.ISecurityGroup) -> secretsmanager.ISecret:
+        """`cruddur/database/<service>`: the service's login, rotated with alternating users."""
+        secret = rds.DatabaseSecret(
+            self,
+            f"{name.capitalize()}DatabaseSecret",
+            username=role_name(name),
+            secret_name=f"cruddur/database/{name}",
+            master_secret=self.db_secret,  # the rotation's second user is created and altered by the admin
+            exclude_characters=" %+~`#$&*()|[]{}:;<>?!'/@\"\\",
+        ).attach(self.database)  # adds host, port, dbname and engine
+        self._rotate(f"{name.capitalize()}Rotation", secret, lambda_sg=lambda_sg, master=self.db_secret)
+        return secret
+
+    def _rotate(
+        self,
+        construct_id: str,
+        secret: secretsmanager.ISecret,
+        *,
+        lambda_sg: ec2.ISecurityGroup,
+        master: secretsmanager.ISecret | None = None,
+    ) -> None:
+        """Rotate `secret` every ROTATION_DAYS: alternating users with the `master` login, else in place."""
+        multi_user = secretsmanager.SecretRotationApplication.POSTGRES_ROTATION_MULTI_USER
+        single_user = secretsmanager.SecretRotationApplication.POSTGRES_ROTATION_SINGLE_USER
+        secretsmanager.SecretRotation(
+            self,
+            construct_id,
+            application=multi_user if master else single_user,
+            secret=secret,
+            master_secret=master,
+            # The Functions group already reaches Postgres (CruddurNetwork): naming the instance here
+            # would add that rule again with this stack's port token, a cycle between the two stacks.
+            target=ec2.Connections(
+                security_groups=[self._database_sg], default_port=ec2.Port.tcp(POSTGRES_PORT)
+            ),
+            vpc=self._vpc,
+            # Secrets Manager's API through the NAT: the database's isolated subnets have no way out.
+            vpc_subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS),
+            security_group=lambda_sg,
+            automatically_after=Duration.days(ROTATION_DAYS),
+        )
+
+    def _database_roles(
+        self, *, settings: InfraSettings, vpc: ec2.IVpc, lambda_sg: ec2.ISecurityGroup
+    ) -> triggers.Trigger:
+        """Run cruddur_common.db_roles as the admin on every deploy that changes the services or secrets."""
+        roles = {
+            name: {"schema": postgres_schema(name), "secret_arn": secret.secret_arn}
+            for name, secret in self.service_db_secrets.items()
+        }
+        function = PythonFunction(
+            self,
+            "DatabaseRoles",
+            name="db_roles",
+            handler="cruddur_common.db_roles.handler",
+            artifact=settings.lambda_zip("post_confirmation"),  # ships cruddur_common with asyncpg
+            environment={"DB_SECRET_ARN": self.db_secret.secret_arn, "DB_ROLES": json.dumps(roles)},
+            vpc=vpc,
+            security_group=lambda_sg,
+            timeout=Duration.minutes(2),
+        ).function
+        for secret in (self.db_secret, *self.service_db_secrets.values()):
+            function.add_to_role_policy(grants.read_secret(secret))
+        trigger = triggers.Trigger(
+            self,
+            "DatabaseRolesTrigger",
+            handler=function,
+            execute_after=[self.database, *self.service_db_secrets.values()],
+            execute_on_handler_change=True,
+            timeout=Duration.minutes(2),
+        )
+        nag.suppress_provider(
+            self,
+            "AWSCDK.TriggerCustomResourceProviderCustomResourceProvider",
+            "CDK's trigger provider invokes the roles function and nothing else",
+            managed=[nag.BASIC_EXECUTION],
+        )
+        return trigger
 
     def _signing_key(
         self, construct_id: str, *, name: str, description: str, length: int, by_hand: str
@@ -159,10 +258,6 @@ class DataStack(Stack):
         nag.suppress(
             database,
             ("AwsSolutions-RDS11", "Default port: the database is only reachable from two security groups"),
-            (
-                "AwsSolutions-SMG4",
-                "Tasks read the password at start; rotation needs a rolling restart (ops.md)",
-            ),
         )
         return database
 

@@ -49,7 +49,10 @@ def run_env(metadata: MetaData) -> None:
         return
 
     def do_run(connection: Connection) -> None:
-        connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+        # Only when missing: CREATE SCHEMA needs CREATE on the database even with IF NOT EXISTS, and a
+        # service's own role (cruddur_common.db_roles) owns its schema but may create no other.
+        if connection.scalar(text("SELECT to_regnamespace(:s)"), {"s": schema}) is None:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
         connection.execute(text(f'SET search_path TO "{schema}", public'))
         context.configure(
             connection=connection,
