@@ -37,13 +37,26 @@ def _in_data(synth: Synth, value: Any) -> str:
     return str(output["Value"]["Ref"])
 
 
-def _login(synth: Synth, logical_id: str) -> str:
-    """The username a secret (or its attachment to the instance) is generated with."""
+def _generated(synth: Synth, logical_id: str) -> dict[str, Any]:
+    """How a secret (or the one its attachment to the instance names) is generated."""
     resource = _resources(synth)[logical_id]
     if resource["Type"] == "AWS::SecretsManager::SecretTargetAttachment":
         assert resource["Properties"]["TargetType"] == "AWS::RDS::DBInstance"
         resource = _resources(synth)[resource["Properties"]["SecretId"]["Ref"]]
-    template = resource["Properties"]["GenerateSecretString"]["SecretStringTemplate"]
+    return dict(resource["Properties"].get("GenerateSecretString", {}))
+
+
+def _is_login(synth: Synth, logical_id: str) -> bool:
+    """Whether a secret holds a database login (a username template), not a bare key like the HMAC ones."""
+    resource = _resources(synth)[logical_id]
+    return resource["Type"].startswith("AWS::SecretsManager::") and "SecretStringTemplate" in _generated(
+        synth, logical_id
+    )
+
+
+def _login(synth: Synth, logical_id: str) -> str:
+    """The username a secret (or its attachment to the instance) is generated with."""
+    template = _generated(synth, logical_id)["SecretStringTemplate"]
     # {"username":"cruddur_user","masterarn":"<ref>"}: the literal parts alone are JSON too.
     text = (
         template
@@ -116,9 +129,7 @@ def test_nothing_outside_the_data_stack_reads_the_admin_secret(synth: Synth) -> 
         names = [name for name in _imports(template) if name.startswith(f"{DATA}:")]
         refs = [_exported_ref(synth, name) for name in names]
         secrets = [ref for ref in refs if ref is not None]
-        logins = {
-            _login(synth, s) for s in secrets if _resources(synth)[s]["Type"].startswith("AWS::SecretsMan")
-        }
+        logins = {_login(synth, s) for s in secrets if _is_login(synth, s)}
         assert "cruddur_admin" not in logins, f"{stack} reads the admin login"
 
 
