@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 from aws_cdk import CfnOutput, Duration, RemovalPolicy, Stack, triggers
 from aws_cdk import aws_dynamodb as dynamodb
@@ -171,7 +171,8 @@ class DataStack(Stack):
             self,
             "DatabaseRolesTrigger",
             handler=function,
-            execute_after=[self.database, *self.service_db_secrets.values()],
+            # each is the SecretTargetAttachment `attach` made: a construct, typed as the ISecret it is
+            execute_after=[self.database, *(cast(Construct, s) for s in self.service_db_secrets.values())],
             execute_on_handler_change=True,
             timeout=Duration.minutes(2),
         )
