@@ -18,13 +18,13 @@ pytestmark = pytest.mark.e2e
 def test_a_surname_finds_the_person(page: Page, gateway_url: str, make_user: Callable[..., TestUser]) -> None:
     surname = "".join(random.choices(string.ascii_lowercase, k=9)).title()
     person = make_user(name=f"Andrew {surname}")
-    api = httpx.Client(base_url=gateway_url, timeout=30)
+    with httpx.Client(base_url=gateway_url, timeout=30) as api:
 
-    def projected() -> bool:
-        found = api.get("/api/activities/search", params={"term": person.handle}).json()["users"]
-        return any(u["handle"] == person.handle for u in found)
+        def projected() -> bool:
+            found = api.get("/api/activities/search", params={"term": person.handle}).json()["users"]
+            return any(u["handle"] == person.handle for u in found)
 
-    wait_for(projected, what="the person projected into activity", timeout=30)
+        wait_for(projected, what="the person projected into activity", timeout=30)
     page.goto(f"/search?term={surname}")
     people = page.get_by_role("region", name="People")
     expect(people.get_by_text(f"Andrew {surname}")).to_be_visible()
