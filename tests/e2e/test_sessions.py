@@ -108,11 +108,6 @@ def test_a_session_crosses_token_expiry_without_a_flood(
     assert requests.total() - before < 10, "no flood: a quiet page stays quiet"
 
 
-@pytest.mark.xfail(
-    reason="the last run saw 2 refreshes for 2 tabs (the vitest of src/auth/keeper.ts sees 1): not yet "
-    "known whether the second is Amplify's own refresh in the other tab or the lock; to investigate",
-    strict=False,
-)
 def test_two_tabs_refresh_once(context: BrowserContext, make_user: Callable[..., TestUser]) -> None:
     me = make_user()
     requests = Requests(context)

@@ -3,13 +3,24 @@ import { EARLY_MS, FORCE_INTERVAL_MS, JITTER_MS, MAX_FAILURES, SessionKeeper, ty
 
 const HOUR = 3_600_000
 
-/** Two or more tabs over one token store, one lock and one channel, as the browser gives them. */
-function world() {
+/**
+ * Two or more tabs over one token store, one lock and one channel, as the browser gives them. With `lagMs`,
+ * a tab sees another tab's write to the store only that long after it (Chromium's localStorage across
+ * processes); a refresh takes `refreshMs`.
+ */
+function world({ lagMs = 0, refreshMs = 0 }: { lagMs?: number; refreshMs?: number } = {}) {
   let stored: StoredToken | null = { token: 't0', exp: (Date.now() + HOUR) / 1000, drift: 0 }
+  let before: StoredToken | null = stored
+  let written = { by: -1, at: -Infinity }
   let queue = Promise.resolve()
+  let held = 0
+  let refreshing = -1
   const tabs: Array<(m: SessionMessage) => void> = []
   const refresh = vi.fn(async (): Promise<boolean> => {
+    if (refreshMs) await new Promise((resolve) => setTimeout(resolve, refreshMs))
+    before = stored
     stored = { token: `t${refresh.mock.calls.length}`, exp: (Date.now() + HOUR) / 1000, drift: 0 }
+    written = { by: refreshing, at: Date.now() }
     return true
   })
   const tab = (): KeeperDeps & { index: number } => {
@@ -17,15 +28,20 @@ function world() {
     tabs.push(() => {})
     return {
       index,
-      load: async () => stored,
-      refresh: () => refresh(),
-      lock: <T,>(fn: () => Promise<T>) => {
-        const run = queue.then(fn)
+      load: async () => (written.by !== index && Date.now() - written.at < lagMs ? before : stored),
+      refresh: () => {
+        refreshing = index
+        return refresh()
+      },
+      lock: <T,>(fn: (waited: boolean) => Promise<T>) => {
+        const waited = held > 0
+        held++
+        const run = queue.then(() => fn(waited))
         queue = run.then(
           () => undefined,
           () => undefined,
         )
-        return run
+        return run.finally(() => held--)
       },
       post: (m) => tabs.forEach((deliver, i) => i !== index && deliver(m)),
       listen: (onMessage) => {
@@ -35,7 +51,7 @@ function world() {
       random: () => 0.5,
     }
   }
-  return { tab, refresh, store: { get: () => stored, set: (s: StoredToken | null) => (stored = s) } }
+  return { tab, refresh, store: { get: () => stored, set: (s: StoredToken | null) => (stored = before = s) } }
 }
 
 let keepers: SessionKeeper[] = []
@@ -76,6 +92,28 @@ describe('SessionKeeper', () => {
     expect(await b.token()).toBe('t1')
   })
 
+  it('refreshes once for two tabs whose timers fire at once, though the store reaches the other tab late', async () => {
+    const w = world({ lagMs: 300, refreshMs: 200 })
+    const [a, b] = [keep(w.tab()), keep(w.tab())]
+    await vi.advanceTimersByTimeAsync(HOUR)
+    expect(w.refresh).toHaveBeenCalledTimes(1)
+    expect(await a.token()).toBe('t1')
+    expect(await b.token()).toBe('t1')
+  })
+
+  it('refreshes itself when the tab it waited for left the store as it was', async () => {
+    const w = world()
+    const [a, b] = [w.tab(), w.tab()]
+    a.refresh = async () => {
+      throw new Error('network down')
+    }
+    const [ka, kb] = [keep(a), keep(b)]
+    await vi.advanceTimersByTimeAsync(HOUR - EARLY_MS)
+    expect(w.refresh).toHaveBeenCalledTimes(1) // b, after giving the store SETTLE_MS
+    expect(await kb.token()).toBe('t1')
+    expect(await ka.token()).toBe('t1')
+  })
+
   it('shares one refresh among every caller that meets an expired token', async () => {
     const w = world()
     const keeper = new SessionKeeper(w.tab())
@@ -99,7 +137,7 @@ describe('SessionKeeper', () => {
       throw Object.assign(new Error('down'), { name: 'InternalErrorException' })
     })
     const keeper = keep(w.tab())
-    await vi.advanceTimersByTimeAsync(HOUR - EARLY_MS)
+    await vi.advanceTimersByTimeAsync(HOUR - EARLY_MS - JITTER_MS / 2) // the timer (random 0.5)
     const before = w.refresh.mock.calls.length
     expect(before).toBe(1)
     // every request in the meantime: no new attempt of its own

@@ -2,7 +2,11 @@
  * Keeps a session alive for as long as its refresh token lives (issue 18 finding 1), in every tab:
  *
  * - a timer refreshes the access token EARLY_MS (+ jitter) before it expires, under a Web Lock, so one
- *   tab refreshes and the others find fresh tokens in the shared store (and are told on a BroadcastChannel);
+ *   tab refreshes and the others find fresh tokens in the shared store (and are told on a BroadcastChannel).
+ *   A tab that waited for the lock while another held it gives the store up to SETTLE_MS to show the other's
+ *   tokens before refreshing itself: Chromium hands a localStorage write to other tabs' processes
+ *   asynchronously, so the lock can reach a tab before the tokens do (two tabs whose timers fire at once —
+ *   a laptop waking — refreshed twice);
  * - every token the app sends comes from `token()`: the stored one while it is valid, else one refresh
  *   shared by all callers (never one per request);
  * - a refresh that fails for a while (network, a 5xx) is retried with the shared backoff, at most
@@ -19,6 +23,9 @@ export const JITTER_MS = 30_000
 export const FORCE_INTERVAL_MS = 30_000
 export const RETRY: Backoff = { baseMs: 2_000, maxMs: 60_000 }
 export const MAX_FAILURES = 8
+/** How long a tab that waited for another's refresh lock lets the shared store catch up before refreshing. */
+export const SETTLE_MS = 1_500
+const SETTLE_STEP_MS = 50
 export const LOCK_NAME = 'cruddur-token-refresh'
 export const CHANNEL_NAME = 'cruddur-session'
 
@@ -35,8 +42,8 @@ export type KeeperDeps = {
   load: () => Promise<StoredToken | null>
   /** Refresh now: true when new tokens are stored, false when Cognito refused the refresh token; throws otherwise. */
   refresh: () => Promise<boolean>
-  /** Run `fn` while holding the cross-tab refresh lock. */
-  lock: <T>(fn: () => Promise<T>) => Promise<T>
+  /** Run `fn` while holding the cross-tab refresh lock; `waited`: another tab held it first. */
+  lock: <T>(fn: (waited: boolean) => Promise<T>) => Promise<T>
   /** Tell the other tabs; `listen` returns the unsubscribe. */
   post: (message: SessionMessage) => void
   listen: (onMessage: (message: SessionMessage) => void) => () => void
@@ -107,7 +114,7 @@ export class SessionKeeper {
     if (!force && this.remaining(stored) > 0) return stored.token
     if (this.now() < this.retryAt) return null
     try {
-      await this.fresh({ force })
+      await this.fresh({ force, below: EARLY_MS })
     } catch {
       return null
     }
@@ -137,7 +144,8 @@ export class SessionKeeper {
 
   private async tick(): Promise<void> {
     try {
-      await this.fresh({ force: false })
+      // the timer fired EARLY_MS + jitter before expiry: refresh unless another tab already did (an hour left)
+      await this.fresh({ force: false, below: EARLY_MS + JITTER_MS })
       await this.schedule()
     } catch {
       // only a refresh that may still work is tried again (not after sign-out or expiry), a bounded number of times
@@ -147,19 +155,31 @@ export class SessionKeeper {
     }
   }
 
-  /** Make sure the stored token has more than EARLY_MS left (or refresh it anyway with `force`): one refresh for every caller and tab. */
-  private fresh({ force }: { force: boolean }): Promise<void> {
+  /**
+   * Make sure the stored token has more than `below` left (or refresh it anyway with `force`): one refresh
+   * for every caller and tab.
+   */
+  private fresh({ force, below }: { force: boolean; below: number }): Promise<void> {
     this.inflight ??= this.deps
-      .lock(async () => {
-        const stored = await this.deps.load()
+      .lock(async (waited) => {
+        const stored = waited ? await this.settled(below) : await this.deps.load()
         if (!stored) throw new Error('signed out')
-        if (!force && this.remaining(stored) > EARLY_MS) return // another tab refreshed it
+        if (!force && this.remaining(stored) > below) return // another tab refreshed it
         await this.refreshOnce()
       })
       .finally(() => {
         this.inflight = null
       })
     return this.inflight
+  }
+
+  /** The stored token once it has more than `below` left, or as it is after SETTLE_MS (another tab's refresh arriving). */
+  private async settled(below: number): Promise<StoredToken | null> {
+    for (let waited = 0; ; waited += SETTLE_STEP_MS) {
+      const stored = await this.deps.load()
+      if (!stored || this.remaining(stored) > below || waited >= SETTLE_MS) return stored
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_STEP_MS))
+    }
   }
 
   private async refreshOnce(): Promise<void> {

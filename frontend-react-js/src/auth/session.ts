@@ -36,10 +36,18 @@ async function loadStored(): Promise<StoredToken | null> {
   return { token: tokens.accessToken.toString(), exp, drift: tokens.clockDrift ?? 0 }
 }
 
-/** Run `fn` holding the cross-tab refresh lock (just run it where the Web Locks API is missing). */
-function withLock<T>(fn: () => Promise<T>): Promise<T> {
+const HELD = Symbol('held by another tab')
+
+/**
+ * Run `fn` holding the cross-tab refresh lock, telling it whether another tab held the lock first (just run
+ * it where the Web Locks API is missing).
+ */
+async function withLock<T>(fn: (waited: boolean) => Promise<T>): Promise<T> {
   const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined
-  return locks ? (locks.request(LOCK_NAME, fn) as Promise<T>) : fn()
+  if (!locks) return fn(false)
+  const now = await locks.request(LOCK_NAME, { ifAvailable: true }, (lock) => (lock ? fn(false) : HELD))
+  if (now !== HELD) return now as T
+  return locks.request(LOCK_NAME, () => fn(true)) as Promise<T>
 }
 
 const channel: BroadcastChannel | null = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(CHANNEL_NAME)
