@@ -14,6 +14,9 @@ from pydantic import AwareDatetime, BaseModel, Field, TypeAdapter, ValidationErr
 
 from cruddur_common.urls import PublicUrl
 
+# A crud's or message's first characters in a notification (`cruddur_common.text.shorten` cuts it).
+PREVIEW_MAX = 140
+
 T = TypeVar("T")
 
 # --- the outbox batch call -------------------------------------------------------------------------------
@@ -145,7 +148,7 @@ class EventTarget(BaseModel):
     activity_uuid: UUID | None = None
     activity_handle: str | None = Field(default=None, max_length=64, description="The crud author's handle")
     message_group_uuid: UUID | None = None
-    preview: str | None = Field(default=None, max_length=140)
+    preview: str | None = Field(default=None, max_length=PREVIEW_MAX)
     message: str | None = Field(
         default=None,
         max_length=16

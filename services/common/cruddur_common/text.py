@@ -75,6 +75,19 @@ def over_limit(value: str, max_chars: int) -> bool:
     return len(value) > max_chars * CODE_POINTS_PER_CHAR or text_length(value) > max_chars
 
 
+def shorten(value: str, max_code_points: int) -> str:
+    """The longest start of `value` in whole characters that fits in `max_code_points` code points (a
+    preview never ends in half an emoji)."""
+    if len(value) <= max_code_points:
+        return value
+    end = 0
+    for match in _GRAPHEME.finditer(value):
+        if match.end() > max_code_points:
+            break
+        end = match.end()
+    return value[:end]
+
+
 def clean_text(raw: str, *, field: str, multiline: bool = True) -> str:
     """`raw` trimmed of whitespace, after `check_text`; callers decide what blank and too long mean."""
     check_text(raw, field=field, multiline=multiline)

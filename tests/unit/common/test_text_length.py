@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from cruddur_common.text import over_limit, text_length
+from cruddur_common.text import over_limit, shorten, text_length
 from devstack.config import ROOT
 
 VECTORS = json.loads((ROOT / "frontend-react-js" / "src" / "test" / "text-length.json").read_text())[
@@ -31,3 +31,13 @@ def test_a_limit_also_caps_code_points() -> None:
     assert over_limit(family * 51, 50)
     assert over_limit("e" + "\u0301" * 400, 50)  # one character, 401 code points
     assert text_length("e" + "\u0301" * 400) == 1
+
+
+def test_a_preview_is_cut_between_characters() -> None:
+    """140 code points could end inside a family emoji; the preview stops before it, whole."""
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"  # 7 code points, 1 character
+    text = "a" * 137 + family + "tail"
+    assert shorten(text, 140) == "a" * 137
+    assert shorten("a" * 133 + family + "b", 140) == "a" * 133 + family
+    assert shorten("short", 140) == "short"
+    assert len(shorten(family * 30, 140)) == 140 and text_length(shorten(family * 30, 140)) == 20

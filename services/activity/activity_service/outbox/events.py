@@ -10,10 +10,10 @@ from typing import Any
 import asyncpg
 
 from cruddur_common import outbox
-from cruddur_common.contracts import EventRecipient, EventTarget, IngestEvent, Kind, Person, Undoable
+from cruddur_common.contracts import PREVIEW_MAX, EventRecipient, EventTarget, IngestEvent, Kind, Person, Undoable
+from cruddur_common.text import shorten
 
 NOTIFICATION = "notification"
-PREVIEW_CHARS = 140
 
 
 def person(row: asyncpg.Record | Mapping[str, Any]) -> dict[str, Any]:
@@ -51,7 +51,7 @@ def event(
         target=EventTarget(
             activity_uuid=activity_uuid,
             activity_handle=activity_handle,
-            preview=None if preview is None else preview[:PREVIEW_CHARS],
+            preview=None if preview is None else shorten(preview, PREVIEW_MAX),
             undoes=undoes,
         ),
         expires_at=expires_at,

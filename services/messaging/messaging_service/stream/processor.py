@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from cruddur_common.aws import AwsClients
-from cruddur_common.contracts import EventRecipient, EventTarget, IngestEvent, Person
+from cruddur_common.contracts import PREVIEW_MAX, EventRecipient, EventTarget, IngestEvent, Person
 from cruddur_common.http import create_internal_client
+from cruddur_common.text import shorten
 from messaging_service.conversations import keys
 from messaging_service.conversations import repository as conversations
 from messaging_service.conversations.repository import Table
@@ -30,7 +31,6 @@ from messaging_service.stream.failures import Verdict, classify, describe
 from messaging_service.stream.records import StreamMessage, decode_expired, decode_message
 
 log = logging.getLogger("messaging.stream")
-PREVIEW_CHARS = 140
 
 
 def message_event(message: StreamMessage) -> dict[str, Any]:
@@ -55,7 +55,7 @@ def message_event(message: StreamMessage) -> dict[str, Any]:
         ),
         target=EventTarget(
             message_group_uuid=message.message_group_uuid,
-            preview=message.message[:PREVIEW_CHARS],
+            preview=shorten(message.message, PREVIEW_MAX),
             message=message.message,
             message_kind="timer" if message.kind == "timer" else None,  # plain messages: as before
             message_ttl=message.message_ttl,
