@@ -10,7 +10,15 @@ from typing import Any
 import asyncpg
 
 from cruddur_common import outbox
-from cruddur_common.contracts import PREVIEW_MAX, EventRecipient, EventTarget, IngestEvent, Kind, Person, Undoable
+from cruddur_common.contracts import (
+    PREVIEW_MAX,
+    EventRecipient,
+    EventTarget,
+    IngestEvent,
+    Kind,
+    Person,
+    Undoable,
+)
 from cruddur_common.text import shorten
 
 NOTIFICATION = "notification"
