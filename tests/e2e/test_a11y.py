@@ -85,6 +85,8 @@ def world(gateway_url: str, make_user: Callable[..., TestUser]) -> dict[str, str
         )
         assert crud.status_code == 201, crud.text
         crud_uuid = crud.json()["uuid"]
+        ending = {"message": f"Ending soon #{tag}", "ttl": "1-hour"}  # its countdown shows as urgent
+        assert api.post("/api/activities", json=ending, headers=me.headers).status_code == 201
         reply = api.post(
             f"/api/activities/{crud_uuid}/reply", json={"message": "Looks fine"}, headers=other.headers
         )
