@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import httpx
 import pytest
@@ -35,20 +35,6 @@ def make_moderator(
         return user
 
     return factory
-
-
-@pytest.fixture
-def as_user(gateway_url: str) -> Iterator[Callable[[TestUser], httpx.Client]]:
-    """API clients signed in as given users, closed after the test."""
-    clients: list[httpx.Client] = []
-
-    def client(user: TestUser) -> httpx.Client:
-        clients.append(httpx.Client(base_url=gateway_url, headers=user.headers, timeout=30))
-        return clients[-1]
-
-    yield client
-    for c in clients:
-        c.close()
 
 
 def _post(api: httpx.Client, text: str) -> str:
