@@ -41,7 +41,7 @@ export const routes: RouteObject[] = [
       { path: '/messages', element: <RequireAuth><MessagesPage /></RequireAuth> },
       { path: '/messages/new/:handle', element: <RequireAuth><MessagesPage /></RequireAuth> },
       { path: '/messages/:groupUuid', element: <RequireAuth><MessagesPage /></RequireAuth> },
-      { path: '/settings', element: <Navigate to="/settings/blocked" replace /> },
+      { path: '/settings', element: <Navigate to="/settings/profile" replace /> },
       { path: '/settings/blocked', element: <RequireAuth><SettingsPage tab="blocked" /></RequireAuth> },
       { path: '/settings/muted', element: <RequireAuth><SettingsPage tab="muted" /></RequireAuth> },
       { path: '/settings/appearance', element: <RequireAuth><SettingsPage tab="appearance" /></RequireAuth> },

@@ -45,7 +45,7 @@ describe('UserPage', () => {
     mockFetch({ 'GET /api/activities/@worf': gone, 'GET /api/users/@worf/short': gone })
     renderApp(<UserPage handle="worf" />)
     expect(await screen.findByText('This account doesn’t exist')).toBeInTheDocument()
-    expect(screen.getByRole('link', { name: 'Settings' })).toHaveAttribute('href', '/settings')
+    expect(screen.getByRole('link', { name: 'Settings' })).toHaveAttribute('href', '/settings/blocked')
     expect(screen.queryByRole('button', { name: 'More actions for @worf' })).not.toBeInTheDocument()
   })
 

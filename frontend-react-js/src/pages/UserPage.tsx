@@ -92,7 +92,7 @@ export default function UserPage({ handle }: { handle: string }) {
             Try searching for another. <Link to="/search">Search</Link>
             {signedIn ? (
               <p className="muted small">
-                People you have blocked are listed in <Link to="/settings">Settings</Link>.
+                People you have blocked are listed in <Link to="/settings/blocked">Settings</Link>.
               </p>
             ) : null}
           </EmptyState>
