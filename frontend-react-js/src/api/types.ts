@@ -93,6 +93,11 @@ export type { MessageTtl } from '../lib/time'
 export type LiveMessageEvent = { message_group_uuid: string; message: Message }
 /** The `unread` server-sent event (issue 18): the unread notification count now, pushed to every tab. */
 export type LiveUnreadEvent = { unread_count: number }
+/**
+ * The `home` server-sent event (issue 18): a crud entered the reader's home timeline, posted or reposted
+ * (`reposter_uuid`) by someone they follow. Never stored; the home page counts it ("N new cruds").
+ */
+export type LiveHomeEvent = { activity_uuid: string; author_uuid: string; reposter_uuid: string | null; created_at: string }
 
 // user service, issue 16: account deletion and data export
 export type AccountDeletion = UserSchemas['DeletionStatus']

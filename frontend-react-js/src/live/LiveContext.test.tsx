@@ -158,6 +158,38 @@ describe('LiveProvider', () => {
     expect(FakeEventSource.instances[1].url).not.toContain('tok-1&')
   })
 
+  it('passes the id-less home event on without moving a badge', async () => {
+    mockFetch({
+      'GET /api/notifications': () => json({ items: [], unread_count: 1, next_cursor: null }),
+      'GET /api/message_groups/unread': () => json({ unread_count: 0, conversations: 0 }),
+    })
+    setTokenProvider(async () => 'tok-1')
+    const seen: string[] = []
+    function HomeProbe() {
+      useLiveEvent('home', (e) => seen.push(`${e.activity_uuid}:${e.reposter_uuid ?? '-'}`))
+      return null
+    }
+    render(
+      <AuthContextProvider value={authState()}>
+        <LiveProvider>
+          <Probe />
+          <HomeProbe />
+        </LiveProvider>
+      </AuthContextProvider>,
+    )
+    expect(await screen.findByText('unread:1')).toBeInTheDocument()
+    await vi.waitFor(() => expect(FakeEventSource.instances).toHaveLength(1))
+    const es = FakeEventSource.instances[0]
+    act(() => {
+      es.open()
+      es.emit('home', { activity_uuid: 'a-2', author_uuid: 'bob', reposter_uuid: null, created_at: 'now' })
+      es.emit('home', { activity_uuid: 'a-2', author_uuid: 'bob', reposter_uuid: 'carol', created_at: 'now' })
+    })
+    expect(seen).toEqual(['a-2:-', 'a-2:carol'])
+    expect(screen.getByText('unread:1')).toBeInTheDocument()
+    expect(screen.getByText('messages:0')).toBeInTheDocument()
+  })
+
   it('opens nothing for signed-out visitors', () => {
     mockFetch({})
     render(

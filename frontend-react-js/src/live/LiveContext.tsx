@@ -1,13 +1,13 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
 import { unreadMessages as fetchUnreadMessages } from '../api/messages'
 import { notifications as fetchNotifications, streamUrl } from '../api/notifications'
-import type { LiveMessageEvent, LiveUnreadEvent, Notification } from '../api/types'
+import type { LiveHomeEvent, LiveMessageEvent, LiveUnreadEvent, Notification } from '../api/types'
 import { getAccessToken } from '../api/client'
 import { useAuth } from '../auth/AuthContext'
 import { useLatest } from '../hooks/useLatest'
 import { backoffDelay, type Backoff } from '../lib/backoff'
 
-type LiveEvents = { notification: Notification; message: LiveMessageEvent }
+type LiveEvents = { notification: Notification; message: LiveMessageEvent; home: LiveHomeEvent }
 type Listener<K extends keyof LiveEvents> = (payload: LiveEvents[K]) => void
 
 /** Counts the server answered (a mark-read's result): shown here and in the person's other tabs. */
@@ -41,7 +41,7 @@ export function useLiveEvent<K extends keyof LiveEvents>(kind: K, listener: List
   useEffect(() => subscribe(kind, (payload) => ref.current(payload)), [subscribe, kind, ref])
 }
 
-/** Holds the SSE connection of the signed-in person: notification badge, live notifications and messages. */
+/** Holds the SSE connection of the signed-in person: notification badge, live notifications and messages, home news. */
 export function LiveProvider({ children }: { children: ReactNode }) {
   const { status } = useAuth()
   const [unread, setUnread] = useState(0)
@@ -141,6 +141,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
       }
       es.addEventListener('notification', (e) => dispatch('notification', e as MessageEvent<string>))
       es.addEventListener('message', (e) => dispatch('message', e as MessageEvent<string>))
+      es.addEventListener('home', (e) => dispatch('home', e as MessageEvent<string>))
       es.addEventListener('unread', (e) => {
         try {
           setUnread((JSON.parse((e as MessageEvent<string>).data) as LiveUnreadEvent).unread_count)

@@ -7,7 +7,7 @@ events with them, so producers and consumer cannot drift apart.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, Literal, TypeAlias, TypeVar
+from typing import Annotated, Any, Literal, TypeAlias, TypeVar
 from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, Field, TypeAdapter, ValidationError, model_validator
@@ -200,6 +200,28 @@ class IngestEvent(BaseModel):
             if self.target.undoes in ACTIVITY_KINDS and self.target.activity_uuid is None:
                 raise ValueError(f"an undo of a {self.target.undoes} needs target.activity_uuid")
         return self
+
+
+# --- the home event (issue 18: live "N new cruds") -------------------------------------------------------
+# The activity service queues one per crud (or repost) and chunk of recipients, in the posting
+# transaction, to its outbox destination `home`; the notification service pushes it to the recipients'
+# live streams as the `home` server-sent event. Never stored, never counted as a notification.
+
+HOME_BATCH_PATH = "/internal/notifications/home"  # the notification service's consumer
+HOME_RECIPIENTS_PER_EVENT = 500  # a chunk: ~20 KB of subs per outbox row
+
+
+class HomeEvent(BaseModel):
+    """A crud entered these people's home timelines: posted, or reposted (`reposter_uuid`) by someone they
+    follow. The producer leaves out the poster and everyone whose feeds hide the author or the reposter."""
+
+    activity_uuid: UUID
+    author_uuid: UUID
+    reposter_uuid: UUID | None = None
+    recipients: list[Annotated[str, Field(min_length=1, max_length=128)]] = Field(
+        min_length=1, max_length=HOME_RECIPIENTS_PER_EVENT, description="Cognito subs"
+    )
+    created_at: AwareDatetime
 
 
 # --- the relation events (issue 14: block, mute, suspension) ----------------------------------------------

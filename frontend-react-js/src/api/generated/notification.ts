@@ -161,6 +161,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/internal/notifications/home": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Tell followers live that a crud entered their home timelines (never stored)
+         * @description Each `HomeEvent` becomes the `home` server-sent event on its recipients' streams (issue 18).
+         */
+        post: operations["home_internal_notifications_home_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/internal/notifications/purge": {
         parameters: {
             query?: never;
@@ -773,7 +793,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Events `notification` and `message` (`id`: the per-person sequence number); `closed` (`data.reason`: `stream_limit`, `account_deleted`) ends the stream. */
+            /** @description Events `notification` and `message` (`id`: the per-person sequence number); without an id (never replayed): `unread` (the unread count) and `home` (a crud entered the person's home timeline); `closed` (`data.reason`: `stream_limit`, `account_deleted`) ends the stream. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1019,6 +1039,86 @@ export interface operations {
         };
     };
     ingest_batch_internal_notifications_events_batch_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchResult"];
+                };
+            };
+            /** @description The body is not valid JSON (`invalid_body`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is unavailable (`dependency_unavailable`); see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    home_internal_notifications_home_post: {
         parameters: {
             query?: never;
             header?: never;

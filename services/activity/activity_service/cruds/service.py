@@ -25,6 +25,7 @@ from activity_service.media import service as media_service
 from activity_service.media.render import render_media
 from activity_service.media.schemas import MediaRef
 from activity_service.outbox import events
+from activity_service.outbox import home as home_events
 from activity_service.schemas import ActivityItem
 from activity_service.timeline import repository as timeline
 from cruddur_common.contracts import Undoable
@@ -104,10 +105,11 @@ async def post(
         )
         await timeline.lock_author(conn, author, exclusive=False)
         await timeline.fan_out_crud(conn, row["uuid"])
+        news = await home_events.queue(conn, activity=row["uuid"])
         actor = events.person(await repository.actor(conn, author))
         queued = await _mention_events(conn, row, actor=actor, skip={author})
         await events.queue(conn, queued)
-    if queued:
+    if queued or news:
         notify()
     return _item(row, media=pictures, assets_base_url=assets_base_url)
 
@@ -164,12 +166,14 @@ async def reply(
 
 async def _timeline_repost(
     conn: asyncpg.Connection, *, on: bool, activity: uuid.UUID, reposter: uuid.UUID
-) -> None:
+) -> bool:
+    """Fan a repost out (with its home events: True when any was queued) or take it back."""
     if on:
         await timeline.lock_author(conn, reposter, exclusive=False)
         await timeline.fan_out_repost(conn, activity=activity, reposter=reposter)
-    else:
-        await timeline.remove_repost(conn, activity=activity, reposter=reposter)
+        return await home_events.queue(conn, activity=activity, reposter=reposter)
+    await timeline.remove_repost(conn, activity=activity, reposter=reposter)
+    return False
 
 
 async def _toggle(
@@ -193,8 +197,9 @@ async def _toggle(
         changed, count = await repository.toggle(
             conn, table=table, on=on, activity=activity, user_uuid=reader
         )
+        news = False  # a repost's home events were queued (issue 18's live "N new cruds")
         if changed and table == "reposts":
-            await _timeline_repost(conn, on=on, activity=activity, reposter=reader)
+            news = await _timeline_repost(conn, on=on, activity=activity, reposter=reader)
         send = changed and target["user_uuid"] != reader
         if send:  # a like or repost notifies the author; taking it back undoes that while unread
             actor = events.person(await repository.actor(conn, reader))
@@ -214,7 +219,7 @@ async def _toggle(
                     )
                 ],
             )
-    if send:
+    if send or news:
         notify()
     return count
 

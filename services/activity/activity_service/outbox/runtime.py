@@ -1,4 +1,4 @@
-"""The activity service's outbox: notification events to the notification service, supervised."""
+"""The activity service's outbox: notification and home events to the notification service, supervised."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from collections.abc import Callable
 from fastapi import FastAPI, Request
 
 from activity_service.outbox.events import NOTIFICATION
+from activity_service.outbox.home import HOME
 from cruddur_common import outbox
-from cruddur_common.contracts import NOTIFICATION_BATCH_PATH
+from cruddur_common.contracts import HOME_BATCH_PATH, NOTIFICATION_BATCH_PATH
 from cruddur_common.supervisor import BackgroundTask
 
 
@@ -18,7 +19,11 @@ def _deliverer(app: FastAPI) -> outbox.Deliverer:
         engine=app.state.engine,
         lock_namespace="activity",
         http=app.state.http,
-        destinations={NOTIFICATION: outbox.Destination(settings.notification_url, NOTIFICATION_BATCH_PATH)},
+        destinations={
+            NOTIFICATION: outbox.Destination(settings.notification_url, NOTIFICATION_BATCH_PATH),
+            # live "N new cruds" (issue 18): its own queue, so news never waits behind notifications
+            HOME: outbox.Destination(settings.notification_url, HOME_BATCH_PATH),
+        },
         policy=outbox.Policy(
             poll_seconds=settings.outbox_poll_seconds,
             batch_size=settings.outbox_batch_size,

@@ -6,12 +6,19 @@ import uuid
 
 from fastapi import APIRouter, Request, Response, status
 
-from cruddur_common.contracts import NOTIFICATION_BATCH_PATH, BatchIn, BatchResult, IngestEvent
+from cruddur_common.contracts import (
+    HOME_BATCH_PATH,
+    NOTIFICATION_BATCH_PATH,
+    BatchIn,
+    BatchResult,
+    IngestEvent,
+)
 from cruddur_common.db import SessionDep
 from cruddur_common.errors import ERROR_RESPONSES
 from notification_service.dependencies import BrokerDep
 from notification_service.ingest import service
 from notification_service.ingest.schemas import IngestResult, PurgeResult
+from notification_service.live import service as live_service
 
 router = APIRouter(prefix="/internal/notifications", tags=["internal"], responses=ERROR_RESPONSES)
 
@@ -36,6 +43,16 @@ async def ingest(event: IngestEvent, session: SessionDep, broker: BrokerDep) -> 
 async def ingest_batch(batch: BatchIn, request: Request, broker: BrokerDep) -> BatchResult:
     """One result per event; an event refused for good (invalid data) does not stop the ones after it."""
     return await service.ingest_batch(request.app.state.sessions, broker, batch.events)
+
+
+@router.post(
+    HOME_BATCH_PATH.removeprefix(router.prefix),
+    response_model=BatchResult,
+    summary="Tell followers live that a crud entered their home timelines (never stored)",
+)
+async def home(batch: BatchIn, broker: BrokerDep) -> BatchResult:
+    """Each `HomeEvent` becomes the `home` server-sent event on its recipients' streams (issue 18)."""
+    return await live_service.push_home(broker, batch.events)
 
 
 @router.delete(

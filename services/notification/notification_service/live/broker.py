@@ -9,13 +9,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
 import orjson
 
 log = logging.getLogger("notification.broker")
-Envelope = dict[str, Any]  # {"id": seq, "event": "notification" | "message", "data": {...}}
+Envelope = dict[str, Any]  # {"id": seq | None, "event": "notification" | "message" | ..., "data": {...}}
 QUEUE_SIZE = 256
 CHANNEL_PREFIX = "cruddur:notifications:"
 
@@ -109,6 +109,7 @@ class Broker(Protocol):
     async def start(self) -> None: ...
     async def stop(self) -> None: ...
     async def publish(self, sub: str, envelope: Envelope) -> None: ...
+    async def publish_many(self, subs: Sequence[str], envelope: Envelope) -> None: ...
     async def ping(self) -> None: ...
 
 
@@ -127,6 +128,11 @@ class LocalBroker:
     async def publish(self, sub: str, envelope: Envelope) -> None:
         """Deliver to this process's streams."""
         self.hub.dispatch(sub, envelope)
+
+    async def publish_many(self, subs: Sequence[str], envelope: Envelope) -> None:
+        """One event to many people's streams on this process."""
+        for sub in subs:
+            self.hub.dispatch(sub, envelope)
 
     async def ping(self) -> None:
         """Always ready."""
@@ -160,6 +166,14 @@ class RedisBroker:
     async def publish(self, sub: str, envelope: Envelope) -> None:
         """PUBLISH to the recipient's channel (every task's reader gets it)."""
         await self._redis.publish(CHANNEL_PREFIX + sub, orjson.dumps(envelope))
+
+    async def publish_many(self, subs: Sequence[str], envelope: Envelope) -> None:
+        """One PUBLISH per recipient channel, pipelined: one round trip for a whole chunk of recipients."""
+        data = orjson.dumps(envelope)
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for sub in subs:
+                pipe.publish(CHANNEL_PREFIX + sub, data)
+            await pipe.execute()
 
     async def ping(self) -> None:
         """Readiness: Redis answers."""

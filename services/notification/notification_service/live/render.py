@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from cruddur_common.contracts import HomeEvent
 from notification_service.live.broker import Envelope
-from notification_service.live.schemas import LiveMessage, MessageEvent, MessageKind, UnreadEvent
+from notification_service.live.schemas import (
+    HomeEntryEvent,
+    LiveMessage,
+    MessageEvent,
+    MessageKind,
+    UnreadEvent,
+)
 from notification_service.models import Notification as Row
 from notification_service.notifications.render import render_notification
 
@@ -35,3 +42,14 @@ def render_envelope(row: Row, *, kind: MessageKind = "message", message_ttl: str
 def render_unread(count: int) -> Envelope:
     """The `unread` SSE event: the person's unread count changed (no id: it is not replayed)."""
     return {"id": None, "event": "unread", "data": UnreadEvent(unread_count=count).model_dump(mode="json")}
+
+
+def render_home(event: HomeEvent) -> Envelope:
+    """The `home` SSE event: a crud entered the recipients' home timelines (no id: not stored or replayed)."""
+    data = HomeEntryEvent(
+        activity_uuid=event.activity_uuid,
+        author_uuid=event.author_uuid,
+        reposter_uuid=event.reposter_uuid,
+        created_at=event.created_at,
+    )
+    return {"id": None, "event": "home", "data": data.model_dump(mode="json")}

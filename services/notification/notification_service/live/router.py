@@ -23,7 +23,9 @@ router = APIRouter(tags=["notification"], responses=ERROR_RESPONSES)
         200: {
             "content": {"text/event-stream": {"schema": {"type": "string"}}},
             "description": "Events `notification` and `message` (`id`: the per-person sequence number); "
-            "`closed` (`data.reason`: `stream_limit`, `account_deleted`) ends the stream.",
+            "without an id (never replayed): `unread` (the unread count) and `home` (a crud entered the "
+            "person's home timeline); `closed` (`data.reason`: `stream_limit`, `account_deleted`) "
+            "ends the stream.",
         }
     },
     summary="Live notifications and direct messages (server-sent events)",

@@ -36,3 +36,15 @@ class UnreadEvent(BaseModel):
     """Payload of the `unread` SSE event: the unread count now (every tab of the person shows it)."""
 
     unread_count: int
+
+
+class HomeEntryEvent(BaseModel):
+    """Payload of the `home` SSE event (issue 18): a crud entered the person's home timeline (never stored).
+
+    `reposter_uuid` is set when it came as a repost by someone they follow; the SPA counts crud uuids
+    not already on screen ("N new cruds")."""
+
+    activity_uuid: UUID
+    author_uuid: UUID
+    reposter_uuid: UUID | None = None
+    created_at: datetime

@@ -8,19 +8,23 @@ Redis message, an overflowing inbox) triggers the same range query, so the clien
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import orjson
+from pydantic import TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from cruddur_common.contracts import BatchResult, EventResult, HomeEvent, validate_each
 from notification_service.live.broker import ACCOUNT_DELETED, CLOSED, Broker, Envelope
-from notification_service.live.render import render_envelope
+from notification_service.live.render import render_envelope, render_home
 from notification_service.notifications import repository as notifications
 from notification_service.relations import repository as relations
 
+log = logging.getLogger("notification.live")
 REPLAY_BATCH = 200
 RETRY_MS = 3000
 # A stream closed for a newer one of the same person asks its EventSource to come back slowly, so a
@@ -123,3 +127,24 @@ async def events(
             elif envelope["id"] > last:
                 yield frame(envelope)
                 last = envelope["id"]
+
+
+_HOME = TypeAdapter(HomeEvent)
+
+
+async def push_home(broker: Broker, events: list[object]) -> BatchResult:
+    """Push each `home` event to its recipients' streams: live only, so nothing is stored or counted.
+
+    Best effort like every live push: a failed publish is logged and the event still counts as
+    delivered (the home feed itself has the crud; a redelivery would only repeat the news late).
+    An event that does not fit the contract is refused alone.
+    """
+    parsed = validate_each(events, model=_HOME)
+    for event in parsed:
+        if isinstance(event, EventResult):
+            continue
+        try:
+            await broker.publish_many(event.recipients, render_home(event))
+        except Exception as exc:
+            log.warning("live home push failed: %s", exc, extra={"activity_uuid": str(event.activity_uuid)})
+    return BatchResult(results=[e if isinstance(e, EventResult) else EventResult(ok=True) for e in parsed])
