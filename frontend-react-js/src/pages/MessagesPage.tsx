@@ -128,22 +128,27 @@ function ConversationHeader({ person, children }: { person?: Who | null; childre
       <Link to="/messages" className="icon-btn only-narrow" aria-label="Back to conversations">
         <ArrowLeftIcon />
       </Link>
+      {/* The other person is the conversation's heading (on phones the list and its h1 are out of sight). */}
       {person && person.handle === null ? (
-        <span className="conversation__who">
-          <Avatar url={null} handle={person.display_name} name={person.display_name} size={36} />
-          <span>
-            <span className="page-header__title">{person.display_name}</span>
-            <span className="page-header__subtitle">This account was deleted</span>
+        <h2 className="conversation__heading">
+          <span className="conversation__who">
+            <Avatar url={null} handle={person.display_name} name={person.display_name} size={36} />
+            <span>
+              <span className="page-header__title">{person.display_name}</span>
+              <span className="page-header__subtitle">This account was deleted</span>
+            </span>
           </span>
-        </span>
+        </h2>
       ) : person?.handle ? (
-        <Link to={`/@${person.handle}`} className="conversation__who">
-          <Avatar url={person.avatar_url} handle={person.handle} name={person.display_name} size={36} />
-          <span>
-            <span className="page-header__title">{person.display_name}</span>
-            <span className="page-header__subtitle">@{person.handle}</span>
-          </span>
-        </Link>
+        <h2 className="conversation__heading">
+          <Link to={`/@${person.handle}`} className="conversation__who">
+            <Avatar url={person.avatar_url} handle={person.handle} name={person.display_name} size={36} />
+            <span>
+              <span className="page-header__title">{person.display_name}</span>
+              <span className="page-header__subtitle">@{person.handle}</span>
+            </span>
+          </Link>
+        </h2>
       ) : (
         <h2 className="page-header__title">Conversation</h2>
       )}
