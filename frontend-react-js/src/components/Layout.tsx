@@ -159,16 +159,10 @@ function NavIcon({ icon, badge }: { icon: React.ReactNode; badge: number }) {
 function NavItem({ to, icon, label, end, badge = 0 }: { to: string; icon: React.ReactNode; label: string; end?: boolean; badge?: number }) {
   return (
     <li>
-      <NavLink
-        to={to}
-        end={end}
-        title={label}
-        className={({ isActive }) => (isActive ? 'nav__link is-active' : 'nav__link')}
-        // the count in the name, like the phone's tabs ("Messages, 2 unread"; a hidden span read "Messages , 2 unread")
-        aria-label={badge > 0 ? `${label}, ${badge} unread` : undefined}
-      >
+      <NavLink to={to} end={end} title={label} className={({ isActive }) => (isActive ? 'nav__link is-active' : 'nav__link')}>
         <NavIcon icon={icon} badge={badge} />
         <span className="nav__label">{label}</span>
+        {badge > 0 ? <span className="visually-hidden">, {badge} unread</span> : null}
       </NavLink>
     </li>
   )
