@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Page, Response
 
 from devstack.chromium import launch
 from tests.e2e.browser import ARTIFACTS, shot
+from tests.support import TestUser
 
 TIMEOUT = 15_000
 
@@ -43,3 +45,18 @@ def page(browser: Browser, gateway_url: str, request: pytest.FixtureRequest) -> 
         (ARTIFACTS / f"console-{request.node.name}.log").write_text("\n".join(console))
         context.close()
     assert not errors, f"uncaught errors in the page: {errors}"
+
+
+@pytest.fixture
+def as_user(gateway_url: str) -> Iterator[Callable[[TestUser], httpx.Client]]:
+    """API clients signed in as given users, closed after the test (modules that still define their
+    own copy override this one)."""
+    clients: list[httpx.Client] = []
+
+    def client(user: TestUser) -> httpx.Client:
+        clients.append(httpx.Client(base_url=gateway_url, headers=user.headers, timeout=30))
+        return clients[-1]
+
+    yield client
+    for c in clients:
+        c.close()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -23,20 +23,6 @@ from tests.e2e.test_a11y import PHONE, axe_violations, describe
 from tests.support import TestUser, wait_for
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def as_user(gateway_url: str) -> Iterator[Callable[[TestUser], httpx.Client]]:
-    """API clients signed in as given users, closed after the test."""
-    clients: list[httpx.Client] = []
-
-    def client(user: TestUser) -> httpx.Client:
-        clients.append(httpx.Client(base_url=gateway_url, headers=user.headers, timeout=30))
-        return clients[-1]
-
-    yield client
-    for c in clients:
-        c.close()
 
 
 def _post(api: httpx.Client, text: str) -> str:
