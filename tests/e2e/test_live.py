@@ -17,9 +17,10 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
-from tests.e2e.browser import sign_in_in_browser
+from tests.e2e.browser import png, sign_in_in_browser
 from tests.e2e.conftest import TIMEOUT
 from tests.e2e.test_a11y import PHONE, axe_violations, describe
+from tests.integration.avatar.support import grant, upload, wait_settled
 from tests.support import TestUser, wait_for
 
 pytestmark = pytest.mark.e2e
@@ -82,9 +83,16 @@ def test_a_rename_reaches_the_conversation_and_the_notifications(
     assert api_bea.get("/api/message_groups").status_code == 200  # Bea has her messages open, too
     renamed = api_bea.put("/api/profile/update", json={"display_name": "Bea After", "bio": ""})
     assert renamed.status_code == 200, renamed.text
+    upload(grant(api_bea, bea, "image/png"), png(128))  # and a picture of her own
+    assert wait_settled(api_bea, bea)["status"] == "ready"
+    picture = api_bea.get("/api/users/me").json()["avatar_url"]
+    assert "/default/" not in picture, picture
     # The API: every list the reader can open names Bea as she is now (within the services' cache).
     wait_for(
-        lambda: _items(api_me.get("/api/message_groups"))[0]["display_name"] == "Bea After",
+        lambda: (
+            [(g["display_name"], g["avatar_url"]) for g in _items(api_me.get("/api/message_groups"))]
+            == [("Bea After", picture)]
+        ),
         what="the new name in the conversation list",
     )
     wait_for(
@@ -110,6 +118,9 @@ def test_a_rename_reaches_the_conversation_and_the_notifications(
     expect(conversation.locator(".conversation__header")).to_contain_text("Bea After")
     expect(conversations.get_by_role("link", name=re.compile("Bea After"))).to_contain_text("Still me")
     expect(page.get_by_role("main")).not_to_contain_text("Bea Before")
+    pictures = [conversations.locator("img.avatar"), conversation.locator(".conversation__header img.avatar")]
+    for img in [*pictures, *_bubbles(page).locator("img.avatar").all()]:
+        expect(img).to_have_attribute("src", picture)
 
     # After a navigation (names are resolved when a list is read: docs/frontend.md).
     _nav(page, "Notifications").click()
