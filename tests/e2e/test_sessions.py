@@ -183,7 +183,8 @@ def test_the_handle_race_is_refused_at_sign_up_and_a_new_code_can_be_sent(
     field = page.get_by_label("Username", exact=True)
     expect(field).to_be_focused()
     expect(field).to_have_attribute("aria-invalid", "true")
-    expect(field).to_have_accessible_description(re.compile(rf"@{handle} is taken\. Choose another username\.$"))
+    words = re.compile(rf"@{handle} is taken\. Choose another username\.$")
+    expect(field).to_have_accessible_description(words)
     expect(page.get_by_text("is taken")).to_have_count(1)
     assert ".." not in page.locator("body").inner_text()
     assert "/signup" in page.url
