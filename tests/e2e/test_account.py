@@ -14,7 +14,7 @@ import re
 import time
 import uuid
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import httpx
 import pyotp
@@ -36,20 +36,6 @@ EXPORT_FILES = {
     "followers.json",
     "messages.json",
 }
-
-
-@pytest.fixture
-def as_user(gateway_url: str) -> Iterator[Callable[[TestUser], httpx.Client]]:
-    """API clients signed in as given users, closed after the test."""
-    clients: list[httpx.Client] = []
-
-    def client(user: TestUser) -> httpx.Client:
-        clients.append(httpx.Client(base_url=gateway_url, headers=user.headers, timeout=30))
-        return clients[-1]
-
-    yield client
-    for c in clients:
-        c.close()
 
 
 class Authenticator:

@@ -174,7 +174,14 @@ def test_the_handle_race_is_refused_at_sign_up_and_a_new_code_can_be_sent(
     expect(page.get_by_text("A new code is on its way. Check your inbox.")).to_be_visible()
 
     _sign_up_in_browser(page, handle=handle, email=f"{unique_handle('b')}@example.com")  # B: same handle
-    expect(page.get_by_text(f"The handle @{handle} is taken.")).to_be_visible()
+    # Said once, with one period, under the Username field, which takes focus (finding 9).
+    field = page.get_by_label("Username", exact=True)
+    expect(field).to_be_focused()
+    expect(field).to_have_attribute("aria-invalid", "true")
+    words = re.compile(rf"@{handle} is taken\. Choose another username\.$")
+    expect(field).to_have_accessible_description(words)
+    expect(page.get_by_text("is taken")).to_have_count(1)
+    assert ".." not in page.locator("body").inner_text()
     assert "/signup" in page.url
 
 

@@ -6,6 +6,7 @@ import { AuthCard, Field } from '../components/AuthCard'
 import { FormError } from '../components/States'
 import { useTitle } from '../hooks/useTitle'
 import { isEmail } from '../lib/text'
+import { refusedHandle } from './authErrors'
 
 /** Confirm the email (prefilled from ?email=), then land signed in. */
 export default function ConfirmPage() {
@@ -34,7 +35,10 @@ export default function ConfirmPage() {
         navigate(`/signin?confirmed=1&email=${encodeURIComponent(email.trim())}`, { replace: true })
       }
     } catch (err) {
-      setError(authMessage(err))
+      // The email is confirmed, but the handle went to someone else first (older data): signed in,
+      // the session gate leads to choosing another one (/complete-profile), so no dead end here.
+      if (refusedHandle(err)) navigate(`/signin?confirmed=1&email=${encodeURIComponent(email.trim())}`, { replace: true })
+      else setError(authMessage(err))
     } finally {
       setBusy(false)
     }

@@ -42,8 +42,10 @@ export default function MessagesPage() {
         const base: MessageGroup = existing ?? { uuid: gid, handle: other!.handle, display_name: other!.display_name, avatar_url: other!.avatar_url, message: '', created_at: m.created_at, unread_count: 0 }
         // A timer line changes the conversation's timer; every line becomes the preview, with its own end.
         const timer = m.kind === 'timer' ? { message_ttl: m.message_ttl ?? null } : {}
+        // A line from the other member names them as they are now: the entry takes their current name.
+        const who = base.handle && m.handle.toLowerCase() === base.handle.toLowerCase() ? { display_name: m.display_name, avatar_url: m.avatar_url } : {}
         const unreadCount = (base.unread_count ?? 0) + unread
-        return [{ ...base, ...timer, message: m.message, created_at: m.created_at, expires_at: m.expires_at ?? null, unread_count: unreadCount }, ...items.filter((g) => g.uuid !== gid)]
+        return [{ ...base, ...timer, ...who, message: m.message, created_at: m.created_at, expires_at: m.expires_at ?? null, unread_count: unreadCount }, ...items.filter((g) => g.uuid !== gid)]
       })
     },
     [setGroups, reloadGroups],
@@ -72,28 +74,33 @@ export default function MessagesPage() {
               </span>
             </li>
           ) : null}
-          {groups.items.map((g) => (
-            <li key={g.uuid}>
-              <Link to={`/messages/${g.uuid}`} className={['group', g.uuid === groupUuid ? 'is-active' : '', g.unread_count ? 'is-unread' : ''].filter(Boolean).join(' ')} aria-current={g.uuid === groupUuid ? 'page' : undefined}>
-                <Avatar url={g.avatar_url} handle={g.handle ?? g.uuid} name={g.display_name} size={44} />
-                <span className="group__text" title={g.handle ? `@${g.handle}` : g.display_name}>
-                  <span className="group__top">
-                    <span className="group__name">{g.display_name}</span>
-                    <time className="group__time" dateTime={g.created_at} title={formatFull(g.created_at)}>
-                      {messageTime(g.created_at)}
-                    </time>
-                  </span>
-                  <span className="group__preview">{isExpired(g, now) ? '' : g.message}</span>
-                  {g.unread_count ? (
-                    <span className="group__unread" data-testid="unread-marker">
-                      <span aria-hidden="true">{g.unread_count > 99 ? '99+' : g.unread_count}</span>
-                      <span className="visually-hidden">, {g.unread_count} unread</span>
+          {groups.items.map((g) => {
+            // The open conversation is read (Conversation marks it): no marker, even when the list
+            // arrives after the mark-read with the count from before it.
+            const unread = g.uuid === groupUuid ? 0 : (g.unread_count ?? 0)
+            return (
+              <li key={g.uuid}>
+                <Link to={`/messages/${g.uuid}`} className={['group', g.uuid === groupUuid ? 'is-active' : '', unread ? 'is-unread' : ''].filter(Boolean).join(' ')} aria-current={g.uuid === groupUuid ? 'page' : undefined}>
+                  <Avatar url={g.avatar_url} handle={g.handle ?? g.uuid} name={g.display_name} size={44} />
+                  <span className="group__text" title={g.handle ? `@${g.handle}` : g.display_name}>
+                    <span className="group__top">
+                      <span className="group__name">{g.display_name}</span>
+                      <time className="group__time" dateTime={g.created_at} title={formatFull(g.created_at)}>
+                        {messageTime(g.created_at)}
+                      </time>
                     </span>
-                  ) : null}
-                </span>
-              </Link>
-            </li>
-          ))}
+                    <span className="group__preview">{isExpired(g, now) ? '' : g.message}</span>
+                    {unread ? (
+                      <span className="group__unread" data-testid="unread-marker">
+                        <span aria-hidden="true">{unread > 99 ? '99+' : unread}</span>
+                        <span className="visually-hidden">, {unread} unread</span>
+                      </span>
+                    ) : null}
+                  </span>
+                </Link>
+              </li>
+            )
+          })}
         </ul>
         <InfiniteSentinel hasMore={groups.hasMore} loading={groups.loadingMore} error={groups.moreError} onMore={groups.loadMore} />
       </section>
@@ -121,22 +128,27 @@ function ConversationHeader({ person, children }: { person?: Who | null; childre
       <Link to="/messages" className="icon-btn only-narrow" aria-label="Back to conversations">
         <ArrowLeftIcon />
       </Link>
+      {/* The other person is the conversation's heading (on phones the list and its h1 are out of sight). */}
       {person && person.handle === null ? (
-        <span className="conversation__who">
-          <Avatar url={null} handle={person.display_name} name={person.display_name} size={36} />
-          <span>
-            <span className="page-header__title">{person.display_name}</span>
-            <span className="page-header__subtitle">This account was deleted</span>
+        <h2 className="conversation__heading">
+          <span className="conversation__who">
+            <Avatar url={null} handle={person.display_name} name={person.display_name} size={36} />
+            <span>
+              <span className="page-header__title">{person.display_name}</span>
+              <span className="page-header__subtitle">This account was deleted</span>
+            </span>
           </span>
-        </span>
+        </h2>
       ) : person?.handle ? (
-        <Link to={`/@${person.handle}`} className="conversation__who">
-          <Avatar url={person.avatar_url} handle={person.handle} name={person.display_name} size={36} />
-          <span>
-            <span className="page-header__title">{person.display_name}</span>
-            <span className="page-header__subtitle">@{person.handle}</span>
-          </span>
-        </Link>
+        <h2 className="conversation__heading">
+          <Link to={`/@${person.handle}`} className="conversation__who">
+            <Avatar url={person.avatar_url} handle={person.handle} name={person.display_name} size={36} />
+            <span>
+              <span className="page-header__title">{person.display_name}</span>
+              <span className="page-header__subtitle">@{person.handle}</span>
+            </span>
+          </Link>
+        </h2>
       ) : (
         <h2 className="page-header__title">Conversation</h2>
       )}
@@ -152,7 +164,10 @@ function Conversation({ groupUuid, group, onSent, onRead }: { groupUuid: string;
   const read = useCallback(() => {
     onRead?.(groupUuid)
     markGroupRead(groupUuid)
-      .then((left) => report({ messages: left.unread_count }))
+      .then((left) => {
+        onRead?.(groupUuid) // again: a list that arrived meanwhile has the count from before
+        report({ messages: left.unread_count })
+      })
       .catch(() => {})
   }, [groupUuid, onRead, report])
   useEffect(() => read(), [read])
@@ -169,7 +184,12 @@ function Conversation({ groupUuid, group, onSent, onRead }: { groupUuid: string;
   const append = useCallback(
     (m: Message) => {
       stickToBottom.current = true
-      setItems((items) => (items.some((i) => i.uuid === m.uuid) ? items : [...items, m]))
+      // The newest line names its sender as they are now: their earlier lines follow (one name per person).
+      setItems((items) =>
+        items.some((i) => i.uuid === m.uuid)
+          ? items
+          : [...items.map((i) => (i.handle === m.handle && (i.display_name !== m.display_name || i.avatar_url !== m.avatar_url) ? { ...i, display_name: m.display_name, avatar_url: m.avatar_url } : i)), m],
+      )
     },
     [setItems],
   )

@@ -6,6 +6,7 @@ import { AuthCard, Field } from '../components/AuthCard'
 import { FormError } from '../components/States'
 import { useTitle } from '../hooks/useTitle'
 import { DISPLAY_NAME_MAX, charCount, handleProblem, isEmail } from '../lib/text'
+import { refusedHandle, takenWords } from './authErrors'
 
 export const PASSWORD_HINT = 'At least 8 characters, with upper and lower case letters, a digit and a symbol.'
 
@@ -28,13 +29,15 @@ export default function SignupPage() {
   const [touched, setTouched] = useState(false)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
+  // The server's word on the handle (taken), shown under the field until the handle changes.
+  const [taken, setTaken] = useState<{ handle: string; words: string } | null>(null)
 
   if (status === 'signedIn') return <Navigate to="/" replace />
 
   const problems = {
     name: name.trim() ? (charCount(name) > DISPLAY_NAME_MAX ? `Use at most ${DISPLAY_NAME_MAX} characters.` : null) : 'Tell us your name.',
     email: isEmail(email) ? null : 'Enter a valid email address.',
-    handle: handleProblem(handle.trim()),
+    handle: handleProblem(handle.trim()) ?? (taken && taken.handle === handle.trim() ? taken.words : null),
     password: passwordProblem(password),
   }
   const invalid = Object.values(problems).some(Boolean)
@@ -52,7 +55,11 @@ export default function SignupPage() {
       await doSignUp({ email, password, name, handle: handle.trim() })
       navigate(`/confirm?email=${encodeURIComponent(email.trim().toLowerCase())}`)
     } catch (err) {
-      setError(authMessage(err))
+      const refused = refusedHandle(err)
+      if (refused) {
+        setTaken({ handle: handle.trim(), words: takenWords(refused) })
+        document.getElementById('signup-handle')?.focus()
+      } else setError(authMessage(err))
     } finally {
       setBusy(false)
     }

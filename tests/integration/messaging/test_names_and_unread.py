@@ -38,6 +38,24 @@ def test_a_rename_shows_in_the_list_and_the_bubbles(
     assert [m["display_name"] for m in thread] == ["Bob Renamed", alice.name], "one name per person"
 
 
+def test_a_line_written_after_a_rename_carries_the_new_name(
+    api: httpx.Client, pair: tuple[TestUser, TestUser]
+) -> None:
+    alice, bob = pair
+    group = send(api, bob, "before the rename", handle=alice.handle)["message_group_uuid"]
+    assert api.put("/api/profile/update", json={"display_name": "Bob Anew"}, headers=bob.headers).is_success
+    wait_for(lambda: [g["display_name"] for g in groups(api, alice)] == ["Bob Anew"], what="the new name")
+
+    # Bob's lookup by sub is still cached from his first line (30 s); what he writes now, live on
+    # Alice's screen and in her notification, has the name her lists show.
+    after = send(api, bob, "after the rename", message_group_uuid=group)
+    assert after["display_name"] == "Bob Anew"
+    timer = api.put(f"/api/message_groups/{group}", json={"message_ttl": "1-day"}, headers=bob.headers)
+    assert timer.status_code == 200, timer.text
+    stored = api.get(f"/api/messages/{group}", headers=alice.headers).json()
+    assert stored[-1]["message"] == "Bob Anew set messages to disappear after 1 day"
+
+
 def test_unread_counts_and_marking_read(
     api: httpx.Client, pair: tuple[TestUser, TestUser], make_user: Callable[..., TestUser]
 ) -> None:

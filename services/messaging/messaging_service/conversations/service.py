@@ -87,6 +87,15 @@ async def _cards(ctx: Messaging, items: list[Item], field: str) -> dict[uuid.UUI
     return await ctx.people.cards({uuid.UUID(i[field]) for i in items if i.get(field)})
 
 
+async def _as_now(ctx: Messaging, person: PersonModel) -> PersonModel:
+    """The person with their current name and avatar, as lists show them (the lookup by sub is kept
+    30 s, so a line written just after a rename would carry the old name onto the other's screen)."""
+    card = (await ctx.people.cards({person.uuid})).get(person.uuid)
+    if card is None:
+        return person
+    return person.model_copy(update={"display_name": card.display_name, "avatar_url": card.avatar_url or ""})
+
+
 async def unread(ctx: Messaging, principal: Principal) -> UnreadMessages:
     """My unread messages in total and how many conversations have some (the Messages badge)."""
     me = await ctx.users.by_sub(principal.sub)
@@ -176,7 +185,7 @@ async def send(ctx: Messaging, principal: Principal, body: CreateMessage) -> Cre
     text = _text(body.message)
     if (body.message_group_uuid is None) == (body.handle is None or not body.handle.strip()):
         raise RecipientRequired("Give either `message_group_uuid` or `handle`.")
-    sender = await ctx.users.by_sub(principal.sub)
+    sender = await _as_now(ctx, await ctx.users.by_sub(principal.sub))
     if body.message_group_uuid is not None:
         return await _send_in_group(ctx, sender, group_uuid=str(body.message_group_uuid), text=text)
     assert body.handle is not None
@@ -290,7 +299,7 @@ async def set_timer(
             f"The message timer is one of {', '.join(MESSAGE_TTLS)}, or null.",
             details={"allowed": list(MESSAGE_TTLS)},
         )
-    me = await ctx.users.by_sub(principal.sub)
+    me = await _as_now(ctx, await ctx.users.by_sub(principal.sub))
     for attempt in range(_CREATE_ATTEMPTS):
         group = await _member_group(ctx, me, str(group_uuid))
         if group.get("message_ttl") == body.message_ttl:
