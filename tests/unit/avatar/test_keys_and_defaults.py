@@ -66,6 +66,17 @@ def test_a_default_avatar_has_no_variants_and_a_url_per_handle() -> None:
     assert avatar_url(user, assets_base_url="/assets/") == f"/assets/{default_key('ada_l')}"
 
 
+def test_a_default_avatar_shows_the_name_s_letter_in_the_handle_s_colour() -> None:
+    """Issue 18 finding 9: the letter came from the handle ("x" for "Worf" with handle x_worf)."""
+    named = default_key("x_worf", "Worf")
+    assert named.endswith("-W.svg")
+    assert named.split("-")[0] == default_key("x_worf").split("-")[0]  # the colour stays the handle's
+    assert default_key("el", "Élodie").endswith("-E.svg")
+    assert default_key("lu", "Łukasz").endswith("-L.svg")  # Ł has no picture: the handle's l, not the u
+    assert default_key("x_worf", "🙂").endswith("-X.svg")  # no letter in the name: the handle's
+    assert avatar_url(User(handle="x_worf", display_name="Worf"), assets_base_url="") == f"/{named}"
+
+
 def test_default_is_stable_per_handle_and_uses_its_first_letter() -> None:
     assert default_key("andrew_brown") == default_key("Andrew_Brown")
     assert default_key("andrew_brown").endswith("-A.svg")

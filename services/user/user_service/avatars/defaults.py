@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import hashlib
 import logging
+import unicodedata
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -20,9 +21,17 @@ SENTINEL = f"{DEFAULTS_PREFIX}complete"
 CACHE = "public, max-age=31536000, immutable"
 
 
-def default_key(handle: str) -> str:
-    """The generated default of a handle: its first letter on a colour derived from the whole handle."""
-    letter = next((ch for ch in handle.upper() if ch in LETTERS), "0")
+def _letter(text: str) -> str | None:
+    """The first letter or digit of `text`, accents folded ("Élodie" → E), when we have a picture for it."""
+    first = next((ch for ch in text if ch.isalnum()), "")
+    folded = unicodedata.normalize("NFKD", first)[:1].upper()
+    return folded if folded and folded in LETTERS else None
+
+
+def default_key(handle: str, display_name: str | None = None) -> str:
+    """The generated default: the display name's first letter (else the handle's) on a colour derived from
+    the handle, so a rename changes the letter but not the colour."""
+    letter = _letter(display_name or "") or _letter(handle) or "0"
     colour = int.from_bytes(hashlib.sha256(handle.lower().encode()).digest()[:4], "big") % len(PALETTE)
     return f"{DEFAULTS_PREFIX}{colour}-{letter}.svg"
 

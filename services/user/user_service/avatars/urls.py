@@ -9,7 +9,7 @@ from user_service.models import User
 
 def avatar_key(user: User) -> str:
     """The object key of the avatar everyone sees: the processed 512 JPEG, else the default."""
-    return user.avatar_key or default_key(user.handle)
+    return user.avatar_key or default_key(user.handle, user.display_name)
 
 
 def avatar_url(user: User, *, assets_base_url: str) -> str:
