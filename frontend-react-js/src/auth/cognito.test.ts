@@ -58,6 +58,8 @@ describe('cognito flows', () => {
     expect(authMessage({ name: 'UsernameExistsException', message: 'x' })).toMatch(/already exists/)
     expect(authMessage({ name: 'NotAuthorizedException', message: 'Incorrect username or password.' })).toBe('Incorrect email or password.')
     expect(authMessage({ name: 'Weird', message: 'Raw message' })).toBe('Raw message')
+    const refused = { name: 'UserLambdaValidationException', message: 'PreSignUp failed with error This email may not sign up..' }
+    expect(authMessage(refused)).toBe('This email may not sign up.') // one period, not Cognito's second
   })
 
   it('stops at the two-factor step and answers it with the code', async () => {

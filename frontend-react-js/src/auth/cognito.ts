@@ -44,7 +44,8 @@ export function authMessage(error: unknown): string {
   if (error && typeof error === 'object') {
     const { name, message } = error as { name?: string; message?: string }
     if (name === 'UserLambdaValidationException' || name === 'PreSignUpLambdaValidationException') {
-      return message?.replace(/^.*failed with error\s*/i, '') || 'That sign-up was refused.'
+      // Cognito adds its own period after the trigger's sentence ("…is taken.."): one is enough.
+      return message?.replace(/^.*failed with error\s*/i, '').replace(/\.{2,}$/, '.') || 'That sign-up was refused.'
     }
     if (name && FRIENDLY[name]) {
       if (name === 'NotAuthorizedException' && message && /limit|attempts/i.test(message)) return message

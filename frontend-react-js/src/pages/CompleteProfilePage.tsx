@@ -7,6 +7,7 @@ import { AuthCard, Field } from '../components/AuthCard'
 import { FormError, Spinner } from '../components/States'
 import { useTitle } from '../hooks/useTitle'
 import { handleProblem, safeNext } from '../lib/text'
+import { takenWords } from './authErrors'
 
 /**
  * A confirmed sign-in whose handle someone else took first (or older data without a profile) chooses a
@@ -43,7 +44,7 @@ export default function CompleteProfilePage() {
       navigate(next, { replace: true })
     } catch (err) {
       if (err instanceof ApiError && err.code === 'handle_taken') {
-        setHandleError(`@${handle.trim()} is taken. Choose another username.`)
+        setHandleError(takenWords(handle.trim()))
         document.getElementById('complete-handle')?.focus()
       } else setError(errorMessage(err))
     } finally {
