@@ -20,6 +20,9 @@ from pydantic import BaseModel
 log = logging.getLogger("cruddur.people")
 BATCH_PATH = "/internal/users/batch"
 MAX_BATCH = 100  # the route's limit per list
+# Cards kept per process. Past it, the expired ones go (then the oldest): a long-lived process otherwise
+# kept a card for everyone it ever looked up. Expired cards are kept until then for when the lookup fails.
+MAX_CACHED = 20_000
 
 
 class Card(BaseModel):
@@ -63,5 +66,14 @@ class PeopleDirectory:
             for card in fresh:
                 found[card.uuid] = card
                 if self._ttl > 0:
+                    self._cache.pop(card.uuid, None)  # re-inserted last: the dict's order is the age order
                     self._cache[card.uuid] = (now, card)
+        if len(self._cache) > MAX_CACHED:
+            self._sweep(now)
         return found
+
+    def _sweep(self, now: float) -> None:
+        """Drop the expired cards, then the oldest, down to MAX_CACHED."""
+        self._cache = {u: hit for u, hit in self._cache.items() if now - hit[0] < self._ttl}
+        for u in list(self._cache)[: max(0, len(self._cache) - MAX_CACHED)]:
+            del self._cache[u]
