@@ -77,7 +77,7 @@ def over_limit(value: str, max_chars: int) -> bool:
 
 def shorten(value: str, max_code_points: int) -> str:
     """The longest start of `value` in whole characters that fits in `max_code_points` code points (a
-    preview never ends in half an emoji)."""
+    preview never ends in half an emoji); a first character longer than that alone is cut in code points."""
     if len(value) <= max_code_points:
         return value
     end = 0
@@ -85,7 +85,7 @@ def shorten(value: str, max_code_points: int) -> str:
         if match.end() > max_code_points:
             break
         end = match.end()
-    return value[:end]
+    return value[: end or max_code_points]
 
 
 def clean_text(raw: str, *, field: str, multiline: bool = True) -> str:

@@ -41,3 +41,5 @@ def test_a_preview_is_cut_between_characters() -> None:
     assert shorten("a" * 133 + family + "b", 140) == "a" * 133 + family
     assert shorten("short", 140) == "short"
     assert len(shorten(family * 30, 140)) == 140 and text_length(shorten(family * 30, 140)) == 20
+    endless = "e" + "\u0301" * 300  # one character of 301 code points: cut, never an empty preview
+    assert shorten(endless, 140) == endless[:140]
