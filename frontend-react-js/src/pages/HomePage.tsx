@@ -32,18 +32,27 @@ export function HomePage() {
   const feed = useRef<HTMLDivElement>(null)
   // "N new cruds" clicked: the newest page goes on top (the list as it is below it when that page reaches
   // it; else the whole list starts again, so nothing in between is skipped), then the top, with focus.
+  // Focus moves only once the click's own items are in (not when a scrolled-to page lands meanwhile); a
+  // page left meanwhile cancels the fetch.
+  const pending = useRef<AbortController | null>(null)
+  useEffect(() => () => pending.current?.abort(), [])
   const showNew = useCallback(() => {
     if (!firstPath) return
     const top = items[0]?.uuid
     clearNew()
-    focusTop.current = true
-    homePage(firstPath, new AbortController().signal)
+    pending.current?.abort()
+    const request = new AbortController()
+    pending.current = request
+    homePage(firstPath, request.signal)
       .then((page) => {
+        focusTop.current = true
         if (top && !page.items.some((a) => a.uuid === top)) return reload()
         const fresh = new Set(page.items.map((a) => a.uuid))
         setItems((old) => [...page.items, ...old.filter((a) => !fresh.has(a.uuid))])
       })
-      .catch(() => reload()) // the reload shows its own error state
+      .catch(() => {
+        if (!request.signal.aborted) reload() // the reload shows its own error state
+      })
   }, [firstPath, items, clearNew, reload, setItems])
   useEffect(() => {
     if (!focusTop.current || list.status !== 'ready') return
