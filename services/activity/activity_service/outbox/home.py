@@ -18,8 +18,9 @@ NONE = uuid.UUID(int=0)  # the timeline's reposter of an original crud
 # One INSERT … SELECT: the recipients never travel to Python, and a crud with many followers is one outbox
 # row per chunk of HOME_RECIPIENTS_PER_EVENT, not a row (or a call) per follower. The recipients are the
 # timeline rows this transaction's fan-out wrote (so the event says exactly "it is in your home feed"),
-# minus the poster and the crud's author (a repost of my crud is not news to me) and minus anyone whose feeds hide the author or the reposter (blocked either way, an
-# active mute: the home query's HIDDEN_IN_FEEDS); nobody when either is suspended. Who hides the two is
+# minus the poster and the crud's author (a repost of my crud is not news to me) and minus anyone whose
+# feeds hide the author or the reposter (blocked either way, an active mute: the home query's
+# HIDDEN_IN_FEEDS); nobody when either is suspended. Who hides the two is
 # one array computed once (ix_hidden_author; empty for almost every author), not a probe per follower;
 # per follower it costs one index-only probe of ix_timeline_activity_owner and one of authors' primary key
 # (the sub). Measured with `python -m bench.home_news` (docs/performance.md).
