@@ -32,12 +32,17 @@ UNREACHABLE_LIMITS = {
 
 
 def bench_config() -> c.StackConfig:
-    """Its own ports and data dir (.bench-data), 2 uvicorn workers per service, no demo seed."""
+    """Its own ports and data dir (.bench-data), 2 uvicorn workers per service, no demo seed.
+
+    BENCH_SLOT=N (0-9) shifts every port by N*200, as CRUDDUR_TEST_SLOT does for tests, so two checkouts
+    can each run a bench stack (their .bench-data dirs are already apart).
+    """
+    shift = int(os.environ.get("BENCH_SLOT", "0")) * 200
     return c.StackConfig(
-        gateway_port=28080,
-        port_offset=20000,
-        moto_port=24566,
-        pg_port=25433,
+        gateway_port=28080 + shift,
+        port_offset=20000 + shift,
+        moto_port=24566 + shift,
+        pg_port=25433 + shift,
         data_dir=BENCH_DATA,
         seed_demo=False,
         workers_per_service=2,
