@@ -38,11 +38,16 @@ if want python; then
     .tools/bin/pip install --quiet --disable-pip-version-check "uv==$UV_VERSION"
   fi
   stamp=.venv/.cruddur-synced
-  py_id=$("$PY" -c 'import sys; print(sys.version.split()[0])')
+  # The stamp names the Python and that site-packages was compiled: an environment synced before it was
+  # compiled is synced (and compiled) once more.
+  py_id="$("$PY" -c 'import sys; print(sys.version.split()[0])') bytecode"
   if [ ! -f "$stamp" ] || [ uv.lock -nt "$stamp" ] || [ pyproject.toml -nt "$stamp" ] \
       || [ "$(cat "$stamp")" != "$py_id" ]; then
-    echo "bootstrap: syncing the Python environment (uv.lock, Python $py_id)"
-    .tools/bin/uv sync --frozen --all-packages --python "$PY" --quiet
+    echo "bootstrap: syncing the Python environment (uv.lock, Python ${py_id% *})"
+    # Compiled once here, not on every start: where PYTHONDONTWRITEBYTECODE is set (it is on our dev and
+    # CI machines) nothing caches the bytecode, and each of `make run`'s ten processes compiled FastAPI,
+    # SQLAlchemy, botocore ... from source every start (docs/performance.md, "Warm start").
+    .tools/bin/uv sync --frozen --all-packages --python "$PY" --quiet --compile-bytecode
     echo "$py_id" > "$stamp"
   fi
 fi

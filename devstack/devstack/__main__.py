@@ -12,13 +12,14 @@ import time
 
 from cruddur_common.registry import load_registry
 from devstack import config as c
-from devstack.seed import DEMO_USERS, seed_demo
 from devstack.stack import LocalStack
 
 log = logging.getLogger("devstack")
 
 
 def _banner(stack: LocalStack, elapsed: float) -> str:
+    from devstack.seed import DEMO_USERS
+
     cfg = stack.cfg
     lines = [
         "",
@@ -59,6 +60,8 @@ def run() -> None:
     crashed = False
     try:
         if stack.cfg.seed_demo and stack.aws:
+            from devstack.seed import seed_demo  # after the start: boto3 and httpx are loaded by then
+
             seed_demo(
                 gateway_url=stack.cfg.gateway_url,
                 client_id=stack.aws.client_id,

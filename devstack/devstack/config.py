@@ -39,9 +39,19 @@ class StackConfig:
 
     @classmethod
     def for_run(cls) -> StackConfig:
-        """`make run`: 8080 unless CRUDDUR_PORT says otherwise; DATABASE_URL etc. replace embedded parts."""
+        """`make run`: 8080 unless CRUDDUR_PORT says otherwise; DATABASE_URL etc. replace embedded parts.
+
+        CRUDDUR_PORT_SHIFT=N moves every port by N and CRUDDUR_DATA_DIR the data: a second stack beside
+        the first (`make bench`'s warm-start area starts `make run`'s own code this way).
+        """
+        shift = int(os.environ.get("CRUDDUR_PORT_SHIFT", "0"))
+        data_dir = os.environ.get("CRUDDUR_DATA_DIR")
         return cls(
-            gateway_port=int(os.environ.get("CRUDDUR_PORT", "8080")),
+            gateway_port=int(os.environ.get("CRUDDUR_PORT", str(8080 + shift))),
+            port_offset=shift,
+            moto_port=4566 + shift,
+            pg_port=5433 + shift,
+            data_dir=Path(data_dir) if data_dir else ROOT / ".data",
             database_url=os.environ.get("DATABASE_URL") or None,
             aws_endpoint_url=os.environ.get("AWS_ENDPOINT_URL") or None,
             redis_url=os.environ.get("REDIS_URL") or None,

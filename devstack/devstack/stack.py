@@ -10,27 +10,42 @@ import os
 import secrets
 import shutil
 import socket
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
-from pydantic import SecretStr
 
-from cruddur_common.internal_auth import InternalAuth
-from cruddur_common.migrations import is_up_to_date, migrations_dir, upgrade
 from cruddur_common.registry import ServiceEntry, load_registry
 from devstack import config as c
-from devstack.aws_bootstrap import AwsResources, bootstrap
 from devstack.postgres import LocalPostgres
 from devstack.processes import Child
 from devstack.supervisor import RestartPolicy, Supervisor, Watched
 
+if TYPE_CHECKING:
+    from devstack.aws_bootstrap import AwsResources
+
+# What the start needs only after Postgres and moto are up: boto3 (the AWS bootstrap), Alembic and
+# SQLAlchemy (the migrations) and the services' models. Imported on a thread while those two boot (a warm
+# start spends seconds of CPU on these imports alone), not before the first child is spawned; the methods
+# import them again, which costs nothing once loaded.
+_LATER = ("devstack.aws_bootstrap", "cruddur_common.migrations", "cruddur_common.internal_auth")
+
 log = logging.getLogger("devstack")
 # Background workers `make run` starts when their module exists (each runs the same code as its Lambda).
 WORKERS = ("messaging_service.stream_poller", "user_service.avatar_worker")
+
+
+def _import_later() -> None:
+    for module in _LATER:
+        importlib.import_module(module)
+    for entry in load_registry():  # the models whose SCHEMA `migrate` reads
+        if importlib.util.find_spec(f"{entry.package}.models"):
+            importlib.import_module(f"{entry.package}.models")
 
 
 def _wait_port(port: int, *, timeout: float, child: Child | None = None) -> None:
@@ -151,6 +166,10 @@ class LocalStack:
 
     def internal_auth(self, caller: str = "devstack") -> httpx.Auth:
         """httpx auth that signs calls to /internal routes as a service of this stack would (bench, tests)."""
+        from pydantic import SecretStr
+
+        from cruddur_common.internal_auth import InternalAuth
+
         return InternalAuth(secret=SecretStr(self.internal_secret), caller=caller)
 
     def service_env(self) -> dict[str, str]:
@@ -193,6 +212,8 @@ class LocalStack:
     def start_datastores(self) -> None:
         """Postgres and moto (unless DATABASE_URL / AWS_ENDPOINT_URL replace them), then the AWS resources."""
         self.cfg.data_dir.mkdir(parents=True, exist_ok=True)
+        later = threading.Thread(target=_import_later, name="devstack-imports", daemon=True)
+        later.start()
         moto = None
         if not self.cfg.aws_endpoint_url:  # moto boots while Postgres starts
             _ensure_free(self.cfg.moto_port, "moto")
@@ -213,10 +234,15 @@ class LocalStack:
             self.postgres.start()
         if moto is not None:
             _wait_port(self.cfg.moto_port, timeout=30, child=moto)
+        later.join()
+        from devstack.aws_bootstrap import bootstrap
+
         self.aws = bootstrap(self.cfg.aws_url, out_file=self.cfg.data_dir / "aws.json")
 
     def migrate(self) -> None:
         """Apply every Postgres-owning service's Alembic migrations."""
+        from cruddur_common.migrations import is_up_to_date, migrations_dir, upgrade
+
         os.environ.setdefault("DATABASE_URL", self.cfg.db_url)
         for entry in load_registry():
             migrations = migrations_dir(entry.package)
@@ -228,7 +254,12 @@ class LocalStack:
                 upgrade(migrations_dir=migrations, url=url, schema=schema)
 
     def start_services(self) -> None:
-        """One uvicorn process group per service, the workers, then the gateway."""
+        """One uvicorn process group per service and the gateway; the workers once the services answer.
+
+        On two cores every process that starts at once slows the others' imports: the background
+        workers (stream poller, avatar worker, janitor) serve nobody who is waiting for the banner, so
+        they start after the services are ready (docs/performance.md, "Warm start").
+        """
         env = self.service_env()
         _ensure_free(self.cfg.gateway_port, "gateway")
         for entry in load_registry():
@@ -239,11 +270,6 @@ class LocalStack:
                 entry, port=self.cfg.service_port(entry), workers=self.cfg.workers_per_service
             )
             started.append((entry, self._spawn(entry.name, ["-m", "uvicorn", *args], env)))
-        for module in WORKERS:
-            if importlib.util.find_spec(module.rsplit(".", 1)[0]) and importlib.util.find_spec(module):
-                self._spawn(module.rsplit(".", 1)[1], ["-m", module], env)
-        if self.cfg.janitor:
-            self._spawn("janitor", ["-m", "devstack.janitor"], env)
         gateway_cfg = {
             "port": self.cfg.gateway_port,
             "services": {e.name: self.cfg.service_url(e) for e in load_registry()},
@@ -255,6 +281,11 @@ class LocalStack:
         gateway = self._spawn("gateway", ["-m", "devstack.gateway", "--config", str(cfg_file)], env)
         for entry, child in started:
             self._wait_ready(entry, child)
+        for module in WORKERS:
+            if importlib.util.find_spec(module.rsplit(".", 1)[0]) and importlib.util.find_spec(module):
+                self._spawn(module.rsplit(".", 1)[1], ["-m", module], env)
+        if self.cfg.janitor:
+            self._spawn("janitor", ["-m", "devstack.janitor"], env)
         _wait_port(self.cfg.gateway_port, timeout=30, child=gateway)
 
     def _wait_ready(self, entry: ServiceEntry, child: Child, timeout: float = 120) -> None:
@@ -297,6 +328,8 @@ class LocalStack:
     def _after_restart(self, part: Watched) -> None:
         if part.name == "moto":  # its state is saved every 30 s: make sure the resources exist again
             _wait_port(self.cfg.moto_port, timeout=30)
+            from devstack.aws_bootstrap import bootstrap
+
             bootstrap(self.cfg.aws_url, out_file=self.cfg.data_dir / "aws.json")
 
     @contextmanager
