@@ -2,13 +2,15 @@
 
 - `pg` (asyncpg): every route and use case but one; plain SQL without ORM or session overhead, Postgres'
   default plan caching.
-- `pg_timeline` (asyncpg, `plan_cache_mode=force_generic_plan`): only the signed-in home feed's timeline
-  query. Left to itself Postgres re-plans that query on every execution (~0.4 ms of planning for a 0.15 ms
-  query) although the generic plan is the same index scans. It is a pool of its own because generic plans
-  are wrong for the other queries: with a parameter for LIMIT the planner guesses a tenth of the table and
-  sorts it (explore fell from 1,250 to 55 requests/s when one pool forced them; docs/performance.md). Its
-  one statement per request runs through a `StatementPool` (below), which lends the connections without
-  asyncpg's per-checkout cost (kept because it pays: docs/activity.md, "Postgres connections").
+- `pg_timeline` (asyncpg, `plan_cache_mode=force_generic_plan`): the signed-in home feed's timeline
+  query, and the signed-out first page of the global feed (a statement without parameters, planned once
+  whatever the mode). Left to itself Postgres re-plans the timeline query on every execution (~0.4 ms of
+  planning for a 0.15 ms query) although the generic plan is the same index scans. It is a pool of its
+  own because generic plans are wrong for the other queries: with a parameter for LIMIT the planner
+  guesses a tenth of the table and sorts it (explore fell from 1,250 to 55 requests/s when one pool forced
+  them; docs/performance.md). Its one statement per request runs through a `StatementPool` (below),
+  which lends the connections without asyncpg's per-checkout cost (kept because it pays:
+  docs/activity.md, "Postgres connections").
 - the SQLAlchemy engine (`app.state.engine`, opened by cruddur_common.app for every service with a
   schema): the migrations' advisory lock and the outbox's delivery loop (cruddur_common.outbox speaks
   SQLAlchemy Core), a few connections at most (`db_pool_size` in settings.py), never a request.

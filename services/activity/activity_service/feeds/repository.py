@@ -235,11 +235,20 @@ GROUP BY tag ORDER BY count(*) DESC, tag LIMIT $1
 
 
 async def explore(
-    db: Db, *, reader: uuid.UUID | None, before: tuple[datetime, uuid.UUID], limit: int
+    db: Db,
+    *,
+    reader: uuid.UUID | None,
+    before: tuple[datetime, uuid.UUID],
+    limit: int,
+    top_db: Statements | None = None,
 ) -> list[asyncpg.Record]:
-    """Everyone's live cruds, newest first."""
+    """Everyone's live cruds, newest first.
+
+    The signed-out first page runs on `top_db` when given (the statement pool: one statement without
+    parameters, so the pool's generic plans change nothing, and it skips asyncpg's per-checkout cost).
+    """
     if reader is None and before == TOP:  # the signed-out first page: planned once (see above)
-        rows: list[asyncpg.Record] = await db.fetch(_explore_top_signed_out(int(limit)))
+        rows: list[asyncpg.Record] = await (top_db or db).fetch(_explore_top_signed_out(int(limit)))
     else:
         rows = await db.fetch(_EXPLORE, reader, *before, limit)
     return rows

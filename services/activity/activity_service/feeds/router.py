@@ -111,6 +111,7 @@ async def explore(
         limit=limit,
         secret=_secret(request),
         assets_base_url=_assets(request),
+        top_db=request.app.state.pg_timeline,
     )
     return _json({"items": items, "next_cursor": next_cursor})
 

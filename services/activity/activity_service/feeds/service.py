@@ -85,11 +85,12 @@ async def explore(
     limit: int,
     secret: str,
     assets_base_url: str,
+    top_db: repository.Statements | None = None,
 ) -> tuple[list[dict[str, Any]], str | None]:
-    """Everyone's live cruds, newest first."""
+    """Everyone's live cruds, newest first (the signed-out first page on `top_db`: repository.explore)."""
     position = _position(cursor, secret=secret, kind="explore")
     before = _key(position, "t", "u") if position else TOP
-    rows = await repository.explore(db, reader=reader, before=before, limit=limit + 1)
+    rows = await repository.explore(db, reader=reader, before=before, limit=limit + 1, top_db=top_db)
     page = keyset_page(rows, limit=limit, cursor_after=_after("explore", secret))
     return render_items(
         page.items, signed_in=reader is not None, assets_base_url=assets_base_url
@@ -113,7 +114,13 @@ async def home(
     """
     if reader is None:
         return await explore(
-            db, reader=None, cursor=cursor, limit=limit, secret=secret, assets_base_url=assets_base_url
+            db,
+            reader=None,
+            cursor=cursor,
+            limit=limit,
+            secret=secret,
+            assets_base_url=assets_base_url,
+            top_db=timeline_db,
         )
     position = _position(cursor, secret=secret, kind="home")
     before = _key(position, "t", "u", "r") if position else (*TOP, TOP[1])
