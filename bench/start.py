@@ -63,9 +63,10 @@ def _descendants(root: int) -> dict[int, tuple[str, float]]:
 def _label(argv: list[bytes]) -> str:
     """A short name for a process: its module (`-m x`), the uvicorn app's package, or its program."""
     words = [a.decode(errors="replace") for a in argv if a]
-    for i, word in enumerate(words):
+    for word in words:
         if word.endswith(".main:create_app"):
             return word.split(".", 1)[0]
+    for i, word in enumerate(words):
         if word == "-m" and i + 1 < len(words):
             module = words[i + 1]
             return "devstack (parent)" if module == "devstack" else module.rsplit(".", 1)[-1]

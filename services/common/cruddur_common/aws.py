@@ -1,12 +1,14 @@
-"""aioboto3 clients opened once in the lifespan and shared by the requests of a process."""
+"""aioboto3 clients opened once in the lifespan and shared by the requests of a process.
+
+aioboto3 is imported when clients are opened, not with this module: every service imports this module
+(cruddur_common.app), and a service without AWS clients (notification) would otherwise spend a second of
+CPU on every start loading boto3 and aiobotocore for nothing (docs/performance.md, "Warm start").
+"""
 
 from __future__ import annotations
 
 from contextlib import AsyncExitStack
 from typing import Any
-
-import aioboto3
-from botocore.config import Config
 
 from cruddur_common.settings import CommonSettings
 
@@ -20,6 +22,9 @@ class AwsClients:
 
     async def open(self, settings: CommonSettings, *names: str) -> None:
         """Open one client per AWS service name."""
+        import aioboto3
+        from botocore.config import Config
+
         session = aioboto3.Session()
         config = Config(
             retries={"max_attempts": 3, "mode": "standard"},
