@@ -279,8 +279,11 @@ class LocalStack:
         cfg_file = self.cfg.data_dir / "gateway.json"
         cfg_file.write_text(json.dumps(gateway_cfg, indent=2))
         gateway = self._spawn("gateway", ["-m", "devstack.gateway", "--config", str(cfg_file)], env)
-        for entry, child in started:
-            self._wait_ready(entry, child)
+        # One client for every poll: `httpx.get` builds a client, and its TLS context, per call: seconds of
+        # the parent's CPU over a start's few hundred polls (docs/performance.md, "Warm start").
+        with httpx.Client(timeout=1) as http:
+            for entry, child in started:
+                self._wait_ready(entry, child, http)
         for module in WORKERS:
             if importlib.util.find_spec(module.rsplit(".", 1)[0]) and importlib.util.find_spec(module):
                 self._spawn(module.rsplit(".", 1)[1], ["-m", module], env)
@@ -288,14 +291,16 @@ class LocalStack:
             self._spawn("janitor", ["-m", "devstack.janitor"], env)
         _wait_port(self.cfg.gateway_port, timeout=30, child=gateway)
 
-    def _wait_ready(self, entry: ServiceEntry, child: Child, timeout: float = 120) -> None:
+    def _wait_ready(
+        self, entry: ServiceEntry, child: Child, http: httpx.Client, timeout: float = 120
+    ) -> None:
         url = f"{self.cfg.service_url(entry)}{entry.ready_path}"
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if not child.alive():
                 raise RuntimeError(f"{entry.name} exited during start:\n{child.tail()}")
             try:
-                if httpx.get(url, timeout=1).status_code == 200:
+                if http.get(url).status_code == 200:
                     return
             except httpx.HTTPError:
                 pass
