@@ -19,7 +19,7 @@ import pytest
 
 from cruddur_common.registry import load_registry
 from devstack.processes import Child
-from devstack.stack import LocalStack, uvicorn_args
+from devstack.stack import LocalStack, uvicorn_args, wait_ready
 
 
 @contextmanager
@@ -56,19 +56,6 @@ def _wait_listening(port: int, child: Child | None = None, timeout: float = 10) 
     raise AssertionError(f"nothing listens on 127.0.0.1:{port} after {timeout} s")
 
 
-def _wait_ready(url: str, child: Child, timeout: float = 120) -> None:  # as the stack waits
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert child.alive(), child.tail()
-        try:
-            if httpx.get(f"{url}/ready", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError(f"{url} not ready:\n{child.tail()}")
-
-
 @contextmanager
 def service_tasks(stack: LocalStack, service: str, base_port: int) -> Iterator[Callable[..., str]]:
     """`start(name, port_shift, **env)` starts one more task of `service` on the stack's datastores, with
@@ -83,7 +70,8 @@ def service_tasks(stack: LocalStack, service: str, base_port: int) -> Iterator[C
         child.start()
         children.append(child)
         url = f"http://127.0.0.1:{port}"
-        _wait_ready(url, child)
+        with httpx.Client(timeout=1) as http:
+            wait_ready(f"{url}/ready", child, http=http)
         return url
 
     try:

@@ -61,6 +61,23 @@ def _wait_port(port: int, *, timeout: float, child: Child | None = None) -> None
     raise RuntimeError(f"nothing listens on 127.0.0.1:{port} after {timeout}s")
 
 
+def wait_ready(
+    url: str, child: Child, *, http: httpx.Client, name: str | None = None, timeout: float = 120
+) -> None:
+    """Poll a service's readiness URL until it answers 200; fail if its process dies or time runs out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not child.alive():
+            raise RuntimeError(f"{name or url} exited during start:\n{child.tail()}")
+        try:
+            if http.get(url).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{name or url} not ready after {timeout}s:\n{child.tail()}")
+
+
 def uvicorn_args(entry: ServiceEntry, *, port: int, workers: int) -> list[str]:
     """uvicorn's arguments for one service of the local stack.
 
@@ -291,21 +308,8 @@ class LocalStack:
             self._spawn("janitor", ["-m", "devstack.janitor"], env)
         _wait_port(self.cfg.gateway_port, timeout=30, child=gateway)
 
-    def _wait_ready(
-        self, entry: ServiceEntry, child: Child, http: httpx.Client, timeout: float = 120
-    ) -> None:
-        url = f"{self.cfg.service_url(entry)}{entry.ready_path}"
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if not child.alive():
-                raise RuntimeError(f"{entry.name} exited during start:\n{child.tail()}")
-            try:
-                if http.get(url).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"{entry.name} not ready after {timeout}s:\n{child.tail()}")
+    def _wait_ready(self, entry: ServiceEntry, child: Child, http: httpx.Client) -> None:
+        wait_ready(f"{self.cfg.service_url(entry)}{entry.ready_path}", child, http=http, name=entry.name)
 
     def start(self) -> None:
         """Everything, in dependency order, then the supervisor that keeps it up."""
