@@ -26,6 +26,7 @@ AREAS: list[str] = [
     "bench.messaging",
     "bench.frontend",
     "bench.outbox",
+    "bench.live",
     "bench.start",
 ]
 

@@ -102,25 +102,58 @@ def test_an_event_stored_concurrently_sends_the_batch_the_slow_way_without_losin
     published: list[int] = []
 
     class Broker:
-        async def publish(self, sub: str, envelope: Any) -> None:
-            published.append(envelope["id"])
+        async def publish_each(self, items: list[tuple[str, Any]]) -> None:
+            published.extend(envelope["id"] for _, envelope in items)
+
+    assert _ingest_batch(stack, Broker(), [raced, fresh]) == [True, True]
+    assert [(n["uuid"], n["id"]) for n in _items(api, user)] == [
+        (fresh["event_id"], 2),
+        (raced["event_id"], 1),
+    ]
+    assert [i for i in published if i is not None] == [2]  # None: the unread count that follows it
+
+
+def test_each_recipient_of_a_batch_gets_its_own_unread_count_in_one_dispatch(
+    api: httpx.Client, make_user: Callable[..., TestUser], stack: LocalStack
+) -> None:
+    """Issue 19: one query counts every recipient's unread (a group once), one dispatch pushes them."""
+    one, two, bob, carol = (identity(api, make_user()) for _ in range(4))
+    like = event("like", one, bob)
+    same_crud = event("like", one, carol, target=like["target"])  # grouped with the first: counts once
+    calls: list[list[tuple[str, Any]]] = []
+
+    class Broker:
+        async def publish_each(self, items: list[tuple[str, Any]]) -> None:
+            calls.append(list(items))
+
+    batch = [like, event("follow", two, bob), same_crud, event("mention", one, carol)]
+    assert _ingest_batch(stack, Broker(), batch) == [True] * 4
+    rows, counts = calls
+    assert [(sub, e["id"]) for sub, e in rows] == [
+        (one["sub"], 1),
+        (two["sub"], 1),
+        (one["sub"], 2),
+        (one["sub"], 3),
+    ]
+    assert sorted((sub, e["data"]["unread_count"]) for sub, e in counts) == sorted(
+        [(one["sub"], 2), (two["sub"], 1)]
+    )
+
+
+def _ingest_batch(stack: LocalStack, broker: object, events: list[dict[str, Any]]) -> list[bool]:
+    """`service.ingest_batch` in this process against the stack's database, with a stand-in broker."""
 
     async def scenario() -> list[bool]:
         url = stack.cfg.db_url.replace("postgresql://", "postgresql+asyncpg://", 1)
         engine = db.create_engine(url, schema=SCHEMA, pool_size=1)
         try:
             sessions = db.session_factory(engine)
-            result = await service.ingest_batch(sessions, Broker(), [raced, fresh])  # type: ignore[arg-type]
+            result = await service.ingest_batch(sessions, broker, list(events))  # type: ignore[arg-type]
             return [r.ok for r in result.results]
         finally:
             await engine.dispose()
 
-    assert asyncio.run(scenario()) == [True, True]
-    assert [(n["uuid"], n["id"]) for n in _items(api, user)] == [
-        (fresh["event_id"], 2),
-        (raced["event_id"], 1),
-    ]
-    assert [i for i in published if i is not None] == [2]  # None: the unread count that follows it
+    return asyncio.run(scenario())
 
 
 @pytest.mark.parametrize("body", [{"events": []}, {"events": "x"}, {}])

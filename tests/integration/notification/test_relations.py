@@ -196,7 +196,7 @@ def test_an_ingest_batch_asks_about_relations_once_whatever_its_size(
     monkeypatch.setattr(relations, "hidden_among", counted)
 
     class Broker:
-        async def publish(self, sub: str, envelope: Any) -> None:
+        async def publish_each(self, items: Any) -> None:
             """Nobody listens."""
 
     async def scenario() -> list[bool]:

@@ -26,8 +26,8 @@ async def test_a_home_event_reaches_its_recipients_only_without_an_id() -> None:
     with local.hub.subscribe("a") as a, local.hub.subscribe("b") as b, local.hub.subscribe("c") as c:
         result = await push_home(local, [body])
         assert [r.ok for r in result.results] == [True]
-        assert b.queue.empty() and a.queue.qsize() == c.queue.qsize() == 1
-        envelope = a.queue.get_nowait()
+        assert not b.pending and len(a.pending) == len(c.pending) == 1
+        envelope = a.pending.popleft()
     assert envelope["id"] is None and envelope["event"] == "home"
     assert envelope["data"]["activity_uuid"] == body["activity_uuid"]
     assert envelope["data"]["reposter_uuid"] == body["reposter_uuid"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections import Counter
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -134,25 +135,29 @@ async def _store(session: AsyncSession, event: IngestEvent) -> tuple[IngestResul
     return IngestResult(status="stored"), row
 
 
-async def _publish(broker: Broker, row: Row, *, event: IngestEvent | None = None) -> None:
-    """Push a row live; `event` given: the timer line it was made from (not stored)."""
+async def _publish(broker: Broker, rows: Sequence[Row], *, event: IngestEvent | None = None) -> None:
+    """Push rows live, all in one dispatch; `event` given: the timer line the row was made from."""
+    if not rows:
+        return
     try:
-        envelope = (
-            render_envelope(row)
-            if event is None
-            else render_envelope(row, kind="timer", message_ttl=event.target.message_ttl)
-        )
-        await broker.publish(row.recipient_sub, envelope)
+        if event is None:
+            items = [(row.recipient_sub, render_envelope(row)) for row in rows]
+        else:
+            ttl = event.target.message_ttl
+            items = [(row.recipient_sub, render_envelope(row, kind="timer", message_ttl=ttl)) for row in rows]
+        await broker.publish_each(items)
     except Exception as exc:  # stored is what counts: live streams catch up from Postgres
-        log.warning("live publish failed: %s", exc, extra={"event_id": str(row.event_id)})
+        log.warning("live publish failed: %s", exc, extra={"event_id": str(rows[0].event_id)})
 
 
 async def _publish_unread(session: AsyncSession, broker: Broker, subs: set[str]) -> None:
-    """Push each person's new unread count to their streams (every tab shows the server's count)."""
+    """Push each person's new unread count to their streams (every tab shows the server's count).
+
+    One query and one dispatch for a whole batch's recipients (issue 19: a query and a publish per
+    recipient, one after another, was most of an ingested event's cost)."""
     try:
-        for sub in sorted(subs):
-            count = await notifications.unread_count(session, sub, now=_now())
-            await broker.publish(sub, render_unread(count))
+        counts = await notifications.unread_counts(session, sorted(subs), now=_now())
+        await broker.publish_each([(sub, render_unread(count)) for sub, count in counts.items()])
     except Exception as exc:  # the next list or notification brings the count
         log.warning("live unread count failed: %s", exc)
 
@@ -168,7 +173,7 @@ async def _push_live(session: AsyncSession, broker: Broker, event: IngestEvent) 
         return IngestResult(status="dropped")
     seq = await notifications.next_seq(session, event.recipient.sub)
     await session.commit()
-    await _publish(broker, Row(**_values(event, seq=seq)), event=event)
+    await _publish(broker, [Row(**_values(event, seq=seq))], event=event)
     return IngestResult(status="live")
 
 
@@ -183,7 +188,7 @@ async def ingest(session: AsyncSession, broker: Broker, event: IngestEvent) -> I
         return IngestResult(status="duplicate")
     await session.commit()
     if row is not None:
-        await _publish(broker, row)
+        await _publish(broker, [row])
     if event.recipient is not None and (row is not None or result.status == "undone"):
         await _publish_unread(session, broker, {event.recipient.sub})
     return result
@@ -208,8 +213,7 @@ async def ingest_batch(
         async with sessions() as session:
             stored = await _store_all(session, valid)
             await session.commit()
-            for row in stored:
-                await _publish(broker, row)
+            await _publish(broker, stored)
             await _publish_unread(session, broker, _recipients(valid))
     except _Duplicate:
         return await _store_each(sessions, broker, events)
@@ -324,8 +328,7 @@ async def _store_each(
 
         result = await consume(events, model=_EVENT, apply=apply)
         await session.commit()
-        for row in stored:
-            await _publish(broker, row)
+        await _publish(broker, stored)
         valid = [e for e in validate_each(events, model=_EVENT) if not isinstance(e, EventResult)]
         await _publish_unread(session, broker, _recipients(valid))
     return result

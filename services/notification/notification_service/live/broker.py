@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
+import time
+from collections import deque
 from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
@@ -18,6 +21,13 @@ log = logging.getLogger("notification.broker")
 Envelope = dict[str, Any]  # {"id": seq | None, "event": "notification" | "message" | ..., "data": {...}}
 QUEUE_SIZE = 256
 CHANNEL_PREFIX = "cruddur:notifications:"
+# A stream's objects live as long as it does (hours); streams that went live within this many seconds of
+# each other are frozen out of the collector's view together (`Hub.settled`).
+FREEZE_AFTER_SECONDS = 1.0
+# A reference cycle that was alive when frozen is never collected while frozen: every this many seconds
+# (at a freeze) everything is unfrozen and collected once before freezing again, so such garbage is held
+# for at most this long, at the cost of one full collection per period.
+SWEEP_EVERY_SECONDS = 600.0
 
 
 # Put in an inbox to wake its stream when the stream is closed (for a newer one, or its account is gone).
@@ -34,28 +44,62 @@ def closing_envelope(reason: str) -> Envelope:
 
 class Subscription:
     """One SSE connection's inbox; when it overflows it is flagged `lagged` (the stream catches up from
-    Postgres instead of losing events)."""
+    Postgres instead of losing events).
+
+    Its objects live as long as the stream, so there are few of them (issue 19: 5,000 streams per
+    process, every full garbage collection walks them all): a deque and, only while the stream waits, one
+    future, instead of an `asyncio.Queue` (a queue, three deques and an event of its own).
+    """
+
+    __slots__ = ("_waiter", "closed", "lagged", "pending", "reason", "sub")
 
     def __init__(self, sub: str) -> None:
         self.sub = sub
-        self.queue: asyncio.Queue[Envelope] = asyncio.Queue(maxsize=QUEUE_SIZE)
+        self.pending: deque[Envelope] = deque()  # at most QUEUE_SIZE
         self.lagged = False
         self.closed = False
         self.reason = STREAM_LIMIT
+        self._waiter: asyncio.Future[None] | None = None
 
     def offer(self, envelope: Envelope) -> None:
         """Enqueue without blocking the publisher."""
-        try:
-            self.queue.put_nowait(envelope)
-        except asyncio.QueueFull:
+        if len(self.pending) >= QUEUE_SIZE:
             self.lagged = True
+            return
+        self.pending.append(envelope)
+        self._wake()
 
     def close(self, reason: str = STREAM_LIMIT) -> None:
-        """Ask its stream to end (a full inbox wakes its stream anyway; it checks `closed` every turn)."""
+        """Ask its stream to end (it checks `closed` every turn); CLOSED is queued when there is room."""
         self.closed = True
         self.reason = reason
-        with contextlib.suppress(asyncio.QueueFull):
-            self.queue.put_nowait(CLOSED)
+        if len(self.pending) < QUEUE_SIZE:
+            self.pending.append(CLOSED)
+        self._wake()
+
+    async def next(self, seconds: float) -> Envelope | None:
+        """The next envelope; None when none came within `seconds` (time for a keep-alive)."""
+        if not self.pending:
+            loop = asyncio.get_running_loop()
+            self._waiter = waiter = loop.create_future()
+            timer = loop.call_later(seconds, _wake, waiter)
+            try:
+                await waiter
+            finally:
+                timer.cancel()
+                self._waiter = None
+            if not self.pending:
+                return None
+        return self.pending.popleft()
+
+    def _wake(self) -> None:
+        if self._waiter is not None:
+            _wake(self._waiter)
+
+
+def _wake(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
 
 
 class Hub:
@@ -63,6 +107,32 @@ class Hub:
 
     def __init__(self) -> None:
         self._subs: dict[str, list[Subscription]] = {}  # oldest first
+        self._freeze: asyncio.TimerHandle | None = None
+        self._swept = time.monotonic()
+
+    def settled(self) -> None:
+        """A stream went live: soon (FREEZE_AFTER_SECONDS, once for every stream settling meanwhile) move
+        what the process holds into the collector's permanent generation, as startup does.
+
+        Issue 19: a stream's objects live as long as it does; with 5,000 streams every full collection
+        walked them all (seconds each on the loaded bench machine), a stall for every stream. Frozen, a full
+        collection walks only what came after. Objects still die by reference count when their stream
+        ends; a reference cycle frozen while alive is collected only at the next sweep (every
+        SWEEP_EVERY_SECONDS: unfreeze, one full collection, freeze), and the young generations are
+        collected before each freeze (docs/performance.md "Live delivery" has the figures).
+        """
+        if self._freeze is None:
+            self._freeze = asyncio.get_running_loop().call_later(FREEZE_AFTER_SECONDS, self._frozen)
+
+    def _frozen(self) -> None:
+        self._freeze = None
+        if time.monotonic() - self._swept >= SWEEP_EVERY_SECONDS:
+            gc.unfreeze()  # the cycles frozen while alive that died since: one full collection finds them
+            gc.collect()
+            self._swept = time.monotonic()
+        else:
+            gc.collect(1)  # the young generations' garbage, so little of it is frozen (milliseconds)
+        gc.freeze()
 
     @contextlib.contextmanager
     def subscribe(self, sub: str, *, limit: int | None = None) -> Iterator[Subscription]:
@@ -110,6 +180,7 @@ class Broker(Protocol):
     async def stop(self) -> None: ...
     async def publish(self, sub: str, envelope: Envelope) -> None: ...
     async def publish_many(self, subs: Sequence[str], envelope: Envelope) -> None: ...
+    async def publish_each(self, items: Sequence[tuple[str, Envelope]]) -> None: ...
     async def ping(self) -> None: ...
 
 
@@ -132,6 +203,11 @@ class LocalBroker:
     async def publish_many(self, subs: Sequence[str], envelope: Envelope) -> None:
         """One event to many people's streams on this process."""
         for sub in subs:
+            self.hub.dispatch(sub, envelope)
+
+    async def publish_each(self, items: Sequence[tuple[str, Envelope]]) -> None:
+        """Each (recipient, event) to that person's streams on this process (an ingested batch at once)."""
+        for sub, envelope in items:
             self.hub.dispatch(sub, envelope)
 
     async def ping(self) -> None:
@@ -173,6 +249,13 @@ class RedisBroker:
         async with self._redis.pipeline(transaction=False) as pipe:
             for sub in subs:
                 pipe.publish(CHANNEL_PREFIX + sub, data)
+            await pipe.execute()
+
+    async def publish_each(self, items: Sequence[tuple[str, Envelope]]) -> None:
+        """Each (recipient, event) to its channel, pipelined: one round trip for an ingested batch."""
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for sub, envelope in items:
+                pipe.publish(CHANNEL_PREFIX + sub, orjson.dumps(envelope))
             await pipe.execute()
 
     async def ping(self) -> None:

@@ -7,7 +7,6 @@ Redis message, an overflowing inbox) triggers the same range query, so the clien
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -96,6 +95,7 @@ async def events(
         for envelope in await _after(ctx, sub, last):
             yield frame(envelope)
             last = envelope["id"]
+        ctx.broker.hub.settled()  # live from here on, maybe for hours
         while True:
             if inbox.closed:  # a newer stream of this person took its place, or the account is gone
                 yield goodbye(inbox.reason)
@@ -106,11 +106,11 @@ async def events(
                 if remaining <= 0:
                     return
                 timeout = min(timeout, remaining)
-            try:
-                envelope = await asyncio.wait_for(inbox.queue.get(), timeout=timeout)
-            except TimeoutError:
+            got = await inbox.next(timeout)
+            if got is None:
                 yield b": keep-alive\n\n"
                 continue
+            envelope = got
             if envelope is CLOSED:
                 continue
             if envelope["id"] is None:  # the unread count: not in the sequence, never replayed

@@ -287,10 +287,26 @@ async def after(
 
 async def unread_count(session: AsyncSession, sub: str, *, now: datetime) -> int:
     """How many live notifications of `sub` are unread (a group counts once)."""
-    query = select(func.count()).where(
-        Notification.recipient_sub == sub, Notification.read_at.is_(None), _live(now), _head(now)
+    return (await unread_counts(session, [sub], now=now))[sub]
+
+
+async def unread_counts(session: AsyncSession, subs: Collection[str], *, now: datetime) -> dict[str, int]:
+    """`unread_count` of many people in one query (an ingested batch's recipients): sub -> count."""
+    if not subs:
+        return {}
+    query = (
+        select(Notification.recipient_sub, func.count())
+        .where(
+            Notification.recipient_sub.in_(list(subs)),
+            Notification.read_at.is_(None),
+            _live(now),
+            _head(now),
+        )
+        .group_by(Notification.recipient_sub)
     )
-    return int(await session.scalar(query) or 0)
+    counts = dict.fromkeys(subs, 0)
+    counts.update({sub: int(n) for sub, n in (await session.execute(query)).all()})
+    return counts
 
 
 async def seq_of(session: AsyncSession, sub: str, event_id: uuid.UUID) -> int | None:
