@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import httpx
 from pydantic import SecretStr
@@ -23,6 +24,7 @@ from cruddur_common.internal_auth import InternalAuth
 from cruddur_common.migrations import is_up_to_date, migrations_dir, upgrade
 from cruddur_common.registry import ServiceEntry, load_registry
 from devstack import config as c
+from devstack import edge
 from devstack.aws_bootstrap import AwsResources, bootstrap
 from devstack.postgres import LocalPostgres
 from devstack.processes import Child
@@ -228,9 +230,13 @@ class LocalStack:
                 upgrade(migrations_dir=migrations, url=url, schema=schema)
 
     def start_services(self) -> None:
-        """One uvicorn process group per service, the workers, then the gateway."""
+        """One uvicorn process group per service, the workers, then the gateway (behind the edge if any)."""
         env = self.service_env()
+        nginx = edge.find_nginx()
+        gateway_port = self.cfg.gateway_app_port if nginx else self.cfg.gateway_port
         _ensure_free(self.cfg.gateway_port, "gateway")
+        if nginx:
+            _ensure_free(gateway_port, "gateway behind the edge")
         for entry in load_registry():
             _ensure_free(self.cfg.service_port(entry), entry.name)
         started: list[tuple[ServiceEntry, Child]] = []
@@ -245,7 +251,7 @@ class LocalStack:
         if self.cfg.janitor:
             self._spawn("janitor", ["-m", "devstack.janitor"], env)
         gateway_cfg = {
-            "port": self.cfg.gateway_port,
+            "port": gateway_port,
             "services": {e.name: self.cfg.service_url(e) for e in load_registry()},
             "aws": asdict(self.aws) if self.aws else {},
             "spa_dir": str(c.ROOT / "frontend-react-js" / "dist"),
@@ -253,9 +259,29 @@ class LocalStack:
         cfg_file = self.cfg.data_dir / "gateway.json"
         cfg_file.write_text(json.dumps(gateway_cfg, indent=2))
         gateway = self._spawn("gateway", ["-m", "devstack.gateway", "--config", str(cfg_file)], env)
+        front = self._start_edge(nginx, gateway_cfg, env) if nginx else None
+        if nginx is None:
+            log.warning("nginx not installed (scripts/bootstrap.sh): the Python gateway serves every request")
         for entry, child in started:
             self._wait_ready(entry, child)
-        _wait_port(self.cfg.gateway_port, timeout=30, child=gateway)
+        _wait_port(gateway_port, timeout=30, child=gateway)
+        if front is not None:
+            _wait_port(self.cfg.gateway_port, timeout=30, child=front)
+
+    def _start_edge(self, nginx: edge.Nginx, gateway_cfg: dict[str, Any], env: dict[str, str]) -> Child:
+        """nginx on the public port: the registry's paths to their services, the rest to the gateway."""
+        conf = edge.write_config(
+            self.cfg.data_dir / "edge",
+            edge.render_config(
+                listen_port=self.cfg.gateway_port,
+                gateway_url=f"http://127.0.0.1:{gateway_cfg['port']}",
+                services=gateway_cfg["services"],
+                headers=edge.gateway_headers(gateway_cfg),
+                data_dir=self.cfg.data_dir / "edge",
+                modules=nginx.modules,
+            ),
+        )
+        return self._spawn("edge", ["-m", "devstack.edge", str(conf)], env)
 
     def _wait_ready(self, entry: ServiceEntry, child: Child, timeout: float = 120) -> None:
         url = f"{self.cfg.service_url(entry)}{entry.ready_path}"
