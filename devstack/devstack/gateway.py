@@ -2,7 +2,9 @@
 
 Also serves what CloudFront serves in AWS (the SPA at `/`, the assets bucket at `/assets/`), the SPA's
 runtime `/config.json`, each service's docs at `/docs/<service>` and the local Cognito at `/cognito/`.
-Run as `python -m devstack.gateway --config <data_dir>/gateway.json`.
+Run as `python -m devstack.gateway --config <data_dir>/gateway.json`. Where nginx is installed, the edge
+(devstack/edge.py) listens on the public port in front of it and sends the registry's paths straight to the
+services; the rest, and anything with a `%` escape in its path, still comes here.
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ def _child(stack: LocalStack, name: str) -> Child:
     return next(child for child in stack.children if child.name == name)
 
 
-def _wait_port(port: int, timeout: float = 30) -> None:
+def _wait_port(port: int, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         with socket.socket() as sock:
