@@ -133,7 +133,7 @@ def render_config(
     hosts = "\n".join(f"    {name} {_host_port(url)};" for name, url in services.items())
     pools = "\n".join(
         f"  upstream {name} {{\n    server {_host_port(url)};\n    keepalive 64;\n"
-        f"    keepalive_timeout {KEEPALIVE_SECONDS}s;\n  }}"
+        f"    keepalive_timeout {KEEPALIVE_SECONDS}s;\n    keepalive_requests 100000;\n  }}"
         for name, url in upstreams.items()
     )
     missing: list[str] = []  # a header the response lacks is added, one it has is left alone
