@@ -6,7 +6,6 @@ import contextlib
 import os
 import signal
 import socket
-import time
 from collections.abc import Callable, Iterator
 
 import httpx
@@ -14,8 +13,8 @@ import pytest
 
 from cruddur_common.registry import service
 from devstack import edge
-from devstack.processes import Child
 from devstack.stack import LocalStack
+from tests.chaos.faults import child_named, wait_port
 from tests.support import TestUser, expect_error
 
 pytestmark = [
@@ -26,25 +25,10 @@ pytestmark = [
 ]
 
 
-def _child(stack: LocalStack, name: str) -> Child:
-    return next(child for child in stack.children if child.name == name)
-
-
-def _wait_port(port: int, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            sock.settimeout(0.2)
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise TimeoutError(f"nothing listens on 127.0.0.1:{port}")
-
-
 @contextlib.contextmanager
 def _down(stack: LocalStack, name: str) -> Iterator[None]:
     """Child `name` killed for the block, then started again and ready (or listening: the gateway)."""
-    child = _child(stack, name)
+    child = child_named(stack, name)
     assert child.proc is not None
     with stack.unsupervised(name):
         os.killpg(child.proc.pid, signal.SIGKILL)
@@ -54,7 +38,7 @@ def _down(stack: LocalStack, name: str) -> Iterator[None]:
         finally:
             child.start()
             if name == "gateway":
-                _wait_port(stack.cfg.gateway_app_port)
+                wait_port(stack.cfg.gateway_app_port, timeout=120)
             else:
                 stack._wait_ready(service(name), child)
 
