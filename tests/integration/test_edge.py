@@ -11,10 +11,9 @@ from collections.abc import Callable, Iterator
 import httpx
 import pytest
 
-from cruddur_common.registry import service
 from devstack import edge
 from devstack.stack import LocalStack
-from tests.chaos.faults import child_named, wait_port
+from tests.chaos.faults import child_named, wait_port, wait_ready
 from tests.support import TestUser, expect_error
 
 pytestmark = [
@@ -40,7 +39,7 @@ def _down(stack: LocalStack, name: str) -> Iterator[None]:
             if name == "gateway":
                 wait_port(stack.cfg.gateway_app_port, timeout=120)
             else:
-                stack._wait_ready(service(name), child)
+                wait_ready(stack, timeout=120)
 
 
 def test_the_edge_listens_in_front_of_the_python_gateway(stack: LocalStack) -> None:
