@@ -75,7 +75,7 @@ def main() -> None:
             [asdict(r) | {"rps": r.rps, "p50_ms": r.p50_ms, "p99_ms": r.p99_ms} for r in results], indent=2
         )
     )
-    print(table(results, cpu=("activity", "gateway", "ceiling", "postgres")))
+    print(table(results, cpu=("activity", "gateway", "edge", "ceiling", "postgres")))
     for text in filter(None, verdicts):
         print(f"\n{text}")
     print(f"\n(raw runs in {out})")

@@ -77,3 +77,20 @@ if [ ${#apt_packages[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
   $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${apt_packages[@]}" >/dev/null
 fi
+
+# The local edge (devstack/edge.py): nginx, with the headers-more module (to drop `Server`), forwards the
+# API to the services in front of the Python gateway. `make run` works without it (the Python gateway then
+# serves everything, at about half the throughput), so a failed install only warns.
+edge_packages=()
+if want python; then
+  { command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; } || edge_packages+=(nginx)
+  [ -f /usr/lib/nginx/modules/ngx_http_headers_more_filter_module.so ] || edge_packages+=(libnginx-mod-http-headers-more-filter)
+fi
+if [ ${#edge_packages[@]} -gt 0 ]; then
+  echo "bootstrap: installing the local edge's Debian packages: ${edge_packages[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo -n"
+  if ! { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
+      --no-install-recommends "${edge_packages[@]}" >/dev/null; } 2>/dev/null; then
+    echo "bootstrap: could not install ${edge_packages[*]}: the Python gateway will serve every request" >&2
+  fi
+fi

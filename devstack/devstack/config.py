@@ -16,6 +16,8 @@ MESSAGES_TABLE = "cruddur-messages"
 UPLOADS_BUCKET = "cruddur-uploads"
 ASSETS_BUCKET = "cruddur-assets"
 AVATAR_QUEUE = "cruddur-avatar-uploads"
+# The Python gateway's port when the edge (nginx, devstack/edge.py) takes the public one: beside the services.
+GATEWAY_APP_PORT = 8100
 DEMO_PASSWORD = "Cruddur-demo-1"  # noqa: S105 - printed on start, local only
 
 
@@ -89,6 +91,11 @@ class StackConfig:
     def gateway_url(self) -> str:
         """The product's one public address."""
         return f"http://127.0.0.1:{self.gateway_port}"
+
+    @property
+    def gateway_app_port(self) -> int:
+        """Where the Python gateway listens behind the edge (with no nginx it takes gateway_port itself)."""
+        return GATEWAY_APP_PORT + self.port_offset
 
     @property
     def aws_url(self) -> str:

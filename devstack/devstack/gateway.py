@@ -2,7 +2,9 @@
 
 Also serves what CloudFront serves in AWS (the SPA at `/`, the assets bucket at `/assets/`), the SPA's
 runtime `/config.json`, each service's docs at `/docs/<service>` and the local Cognito at `/cognito/`.
-Run as `python -m devstack.gateway --config <data_dir>/gateway.json`.
+Run as `python -m devstack.gateway --config <data_dir>/gateway.json`. Where nginx is installed, the edge
+(devstack/edge.py) listens on the public port in front of it and sends the registry's paths straight to the
+services; the rest, and anything with a `%` escape in its path, still comes here.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from cruddur_common.logging import accept_request_id
 from cruddur_common.registry import load_registry, route
 from cruddur_common.security_headers import security_headers
 from devstack.cognito_proxy import CognitoProxy
+from devstack.edge import connect_src, gateway_headers
 
 log = logging.getLogger("devstack.gateway")
 SWAGGER_DIR = Path(__file__).resolve().parents[2] / ".tools" / "swagger" / "node_modules" / "swagger-ui-dist"
@@ -57,6 +60,9 @@ HOP_BY_HOP = {
     "upgrade",
     "host",
 }
+# The gateway sets these itself: a client's (or the edge's, in front) would reach the service twice. Behind
+# the edge, uvicorn's proxy headers make the edge's X-Forwarded-For/-Proto the request's client and scheme.
+OWN_REQUEST_HEADERS = {"x-request-id", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"}
 # The gateway's own server sets these; passing the service's on too sent each header twice.
 OWN_HEADERS = {"server", "date"}
 # The SPA's text files go out gzipped to clients that take it (CloudFront compresses in AWS). Each file is
@@ -152,18 +158,13 @@ class Gateway:
         self.upstream: aiohttp.ClientSession | None = None
         self.streams: aiohttp.ClientSession | None = None
         aws = cfg["aws"]
-        self.headers = security_headers(tls=False, connect_src=self._connect_src())
+        self.headers = gateway_headers(cfg)
         self.cognito = CognitoProxy(
             aws_url=aws["endpoint_url"],
             pool_id=aws["user_pool_id"],
             client_id=aws["client_id"],
             http=self.http,
         )
-
-    def _connect_src(self) -> tuple[str, ...]:
-        """Origins the SPA calls besides the gateway: the AWS endpoint of presigned avatar uploads."""
-        endpoint = self.cfg["aws"].get("endpoint_url")
-        return (str(URL(endpoint).origin()),) if endpoint else ()
 
     async def open(self) -> None:
         """The upstream connection pools (aiohttp: its C parser keeps the proxy hop cheap).
@@ -204,11 +205,8 @@ class Gateway:
     async def proxy(self, request: Request, base_url: str, path: str) -> Response:
         """Forward method, headers, body and query untouched; stream the response back."""
         request_id = accept_request_id(request.headers.get("x-request-id"))
-        headers = [
-            (k, v)
-            for k, v in request.headers.items()
-            if k.lower() not in HOP_BY_HOP and k.lower() != "x-request-id"
-        ]
+        dropped = HOP_BY_HOP | OWN_REQUEST_HEADERS
+        headers = [(k, v) for k, v in request.headers.items() if k.lower() not in dropped]
         headers += [
             ("x-request-id", request_id),
             ("x-forwarded-for", request.client.host if request.client else ""),
@@ -329,7 +327,7 @@ class Gateway:
             base = f"{SWAGGER_CDN}/npm/swagger-ui-dist@5"
             headers["content-security-policy"] = security_headers(
                 tls=False,
-                connect_src=self._connect_src(),
+                connect_src=connect_src(self.cfg),
                 script_src=(SWAGGER_CDN,),
                 style_src=(SWAGGER_CDN,),
             )["content-security-policy"]

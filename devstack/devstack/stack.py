@@ -16,12 +16,13 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from cruddur_common.registry import ServiceEntry, load_registry
 from devstack import config as c
+from devstack import edge
 from devstack.postgres import LocalPostgres
 from devstack.processes import Child
 from devstack.supervisor import RestartPolicy, Supervisor, Watched
@@ -271,14 +272,19 @@ class LocalStack:
                 upgrade(migrations_dir=migrations, url=url, schema=schema)
 
     def start_services(self) -> None:
-        """One uvicorn process group per service and the gateway; the workers once the services answer.
+        """One uvicorn process group per service and the gateway (behind the edge if any); the workers once
+        the services answer.
 
         On two cores every process that starts at once slows the others' imports: the background
         workers (stream poller, avatar worker, janitor) serve nobody who is waiting for the banner, so
         they start after the services are ready (docs/performance.md, "Warm start").
         """
         env = self.service_env()
+        nginx = edge.find_nginx()
+        gateway_port = self.cfg.gateway_app_port if nginx else self.cfg.gateway_port
         _ensure_free(self.cfg.gateway_port, "gateway")
+        if nginx:
+            _ensure_free(gateway_port, "gateway behind the edge")
         for entry in load_registry():
             _ensure_free(self.cfg.service_port(entry), entry.name)
         started: list[tuple[ServiceEntry, Child]] = []
@@ -288,7 +294,7 @@ class LocalStack:
             )
             started.append((entry, self._spawn(entry.name, ["-m", "uvicorn", *args], env)))
         gateway_cfg = {
-            "port": self.cfg.gateway_port,
+            "port": gateway_port,
             "services": {e.name: self.cfg.service_url(e) for e in load_registry()},
             "aws": asdict(self.aws) if self.aws else {},
             "spa_dir": str(c.ROOT / "frontend-react-js" / "dist"),
@@ -296,6 +302,9 @@ class LocalStack:
         cfg_file = self.cfg.data_dir / "gateway.json"
         cfg_file.write_text(json.dumps(gateway_cfg, indent=2))
         gateway = self._spawn("gateway", ["-m", "devstack.gateway", "--config", str(cfg_file)], env)
+        front = self._start_edge(nginx, gateway_cfg, env) if nginx else None
+        if nginx is None:
+            log.warning("nginx not installed (scripts/bootstrap.sh): the Python gateway serves every request")
         # One client for every poll: `httpx.get` builds a client, and its TLS context, per call: seconds of
         # the parent's CPU over a start's few hundred polls (docs/performance.md, "Warm start").
         with httpx.Client(timeout=1) as http:
@@ -306,7 +315,24 @@ class LocalStack:
                 self._spawn(module.rsplit(".", 1)[1], ["-m", module], env)
         if self.cfg.janitor:
             self._spawn("janitor", ["-m", "devstack.janitor"], env)
-        _wait_port(self.cfg.gateway_port, timeout=30, child=gateway)
+        _wait_port(gateway_port, timeout=30, child=gateway)
+        if front is not None:
+            _wait_port(self.cfg.gateway_port, timeout=30, child=front)
+
+    def _start_edge(self, nginx: edge.Nginx, gateway_cfg: dict[str, Any], env: dict[str, str]) -> Child:
+        """nginx on the public port: the registry's paths to their services, the rest to the gateway."""
+        conf = edge.write_config(
+            self.cfg.data_dir / "edge",
+            edge.render_config(
+                listen_port=self.cfg.gateway_port,
+                gateway_url=f"http://127.0.0.1:{gateway_cfg['port']}",
+                services=gateway_cfg["services"],
+                headers=edge.gateway_headers(gateway_cfg),
+                data_dir=self.cfg.data_dir / "edge",
+                modules=nginx.modules,
+            ),
+        )
+        return self._spawn("edge", ["-m", "devstack.edge", str(conf)], env)
 
     def _wait_ready(self, entry: ServiceEntry, child: Child, http: httpx.Client) -> None:
         wait_ready(f"{self.cfg.service_url(entry)}{entry.ready_path}", child, http=http, name=entry.name)

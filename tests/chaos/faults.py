@@ -113,8 +113,9 @@ def kill_child(stack: LocalStack, name: str, *, sig: signal.Signals = signal.SIG
                 os.killpg(child.proc.pid, signal.SIGKILL)  # leftovers of the group (uvicorn workers)
             child.proc.wait()
             child.start()
-        if name == "gateway":
-            wait_port(stack.cfg.gateway_port)
+        if name == "gateway":  # its own port: behind the edge (nginx) the public one never went down
+            behind_edge = any(c.name == "edge" for c in stack.children)
+            wait_port(stack.cfg.gateway_app_port if behind_edge else stack.cfg.gateway_port)
         elif name == "moto":
             wait_port(stack.cfg.moto_port)
         wait_ready(stack)
