@@ -47,18 +47,19 @@ def wait_ready(stack: LocalStack, *, timeout: float = READY_TIMEOUT) -> float:
     started = time.monotonic()
     deadline = started + timeout
     pending = list(load_registry())
-    while pending:
-        entry = pending[0]
-        try:
-            ok = httpx.get(f"{stack.cfg.service_url(entry)}{entry.ready_path}", timeout=1).status_code == 200
-        except httpx.HTTPError:
-            ok = False
-        if ok:
-            pending.pop(0)
-            continue
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"{entry.name} not ready {timeout}s after the fault was undone")
-        time.sleep(0.1)
+    with httpx.Client(timeout=1) as http:  # one client: httpx.get makes one (and a TLS context) per poll
+        while pending:
+            entry = pending[0]
+            try:
+                ok = http.get(f"{stack.cfg.service_url(entry)}{entry.ready_path}").status_code == 200
+            except httpx.HTTPError:
+                ok = False
+            if ok:
+                pending.pop(0)
+                continue
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{entry.name} not ready {timeout}s after the fault was undone")
+            time.sleep(0.1)
     return time.monotonic() - started
 
 
