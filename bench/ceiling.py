@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import logging
 import os
-import statistics
 from typing import TYPE_CHECKING
 
 from bench import ceiling_app
 from bench.cruds import prepare
-from bench.harness import Result, watched_pids, wrk
+from bench.harness import Result, ratio_line, watched_pids, wrk
 
 if TYPE_CHECKING:
     from bench.run import Context
@@ -26,29 +25,15 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 TARGETS = {"global feed, signed out": 1.0, "home, signed in": 0.95}
 
 
-def _ratios(results: list[Result], name: str) -> tuple[float, list[float]] | None:
-    by_target = {r.target: r for r in results if r.name == name}
-    product, ceiling = by_target.get("direct"), by_target.get("ceiling")
-    if product is None or ceiling is None or not product.runs:
-        return None
-    rounds = [p.rps / c.rps for p, c in zip(product.runs, ceiling.runs, strict=True)]
-    return product.rps / ceiling.rps, rounds
-
-
 def verdict(results: list[Result]) -> str:
     """Product / ceiling for each feed: of the medians, per round, and against issue 19's target."""
     lines = []
     for name, target in TARGETS.items():
-        found = _ratios(results, name)
-        if found is None:
+        by_target = {r.target: r for r in results if r.name == name}
+        product, ceiling = by_target.get("direct"), by_target.get("ceiling")
+        if product is None or ceiling is None or not product.runs:
             continue
-        ratio, rounds = found
-        per_round = ", ".join(f"{r:.2f}" for r in rounds)
-        met = "met" if ratio >= target else "NOT met"
-        lines.append(
-            f"{name}: product / ceiling {ratio:.2f}x of the medians (rounds {per_round}; "
-            f"median of rounds {statistics.median(rounds):.2f}x; target >= {target:.2f}x: {met})"
-        )
+        lines.append(ratio_line(f"{name}: product / ceiling", (product.runs, ceiling.runs), target=target))
     return "\n".join(lines)
 
 

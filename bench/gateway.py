@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import logging
 import os
-import statistics
 from typing import TYPE_CHECKING
 
 from bench.cruds import prepare
-from bench.harness import Result, watched_pids, wrk
+from bench.harness import Result, ratio_line, watched_pids, wrk
 
 if TYPE_CHECKING:
     from bench.run import Context
@@ -30,31 +29,18 @@ TARGETS = {HOME: 0.8}
 PYTHON_GATEWAY = "python gateway (behind the edge)"
 
 
-def _ratios(results: list[Result], name: str, via: str) -> tuple[float, list[float]] | None:
-    by_target = {r.target: r for r in results if r.name == name}
-    direct, proxied = by_target.get("direct"), by_target.get(via)
-    if direct is None or proxied is None or not direct.runs:
-        return None
-    rounds = [g.rps / d.rps for d, g in zip(direct.runs, proxied.runs, strict=True)]
-    return proxied.rps / direct.rps, rounds
-
-
 def verdict(results: list[Result]) -> str:
     """Gateway / direct for each scenario: of the medians, per round, and against issue 19's target."""
     lines = []
     for name in (HOME, TRENDING):
+        by_target = {r.target: r for r in results if r.name == name}
+        direct = by_target.get("direct")
         for via in ("gateway", PYTHON_GATEWAY):
-            found = _ratios(results, name, via)
-            if found is None:
+            proxied = by_target.get(via)
+            if direct is None or proxied is None or not direct.runs:
                 continue
-            ratio, rounds = found
-            per_round = ", ".join(f"{r:.2f}" for r in rounds)
             target = TARGETS.get(name) if via == "gateway" else None
-            goal = f"; target >= {target:.2f}x: {'met' if ratio >= target else 'NOT met'}" if target else ""
-            lines.append(
-                f"{name}: {via} / direct {ratio:.2f}x of the medians (rounds {per_round}; "
-                f"median of rounds {statistics.median(rounds):.2f}x{goal})"
-            )
+            lines.append(ratio_line(f"{name}: {via} / direct", (proxied.runs, direct.runs), target=target))
     return "\n".join(lines)
 
 

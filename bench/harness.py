@@ -75,10 +75,11 @@ class Run:
     cpu_ms: dict[str, float] = field(default_factory=dict)
 
 
-def tree_cpu_seconds(root: int) -> float:
-    """User + system CPU seconds of a process and all its descendants (Linux /proc)."""
+def process_tree(root: int) -> dict[int, float]:
+    """A process and all its descendants (Linux /proc): pid -> user + system CPU seconds so far."""
     parents: dict[int, int] = {}
-    ticks: dict[int, int] = {}
+    seconds: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -88,7 +89,7 @@ def tree_cpu_seconds(root: int) -> float:
             continue
         pid = int(entry.name)
         parents[pid] = int(fields[1])
-        ticks[pid] = int(fields[11]) + int(fields[12])
+        seconds[pid] = (int(fields[11]) + int(fields[12])) / tick
     tree, frontier = {root}, [root]
     while frontier:
         current = frontier.pop()
@@ -96,7 +97,25 @@ def tree_cpu_seconds(root: int) -> float:
             if parent == current and pid not in tree:
                 tree.add(pid)
                 frontier.append(pid)
-    return sum(ticks.get(pid, 0) for pid in tree) / os.sysconf("SC_CLK_TCK")
+    return {pid: seconds[pid] for pid in tree if pid in seconds}
+
+
+def tree_cpu_seconds(root: int) -> float:
+    """User + system CPU seconds of a process and all its descendants."""
+    return sum(process_tree(root).values())
+
+
+def ratio_line(label: str, runs: tuple[list[Run], list[Run]], *, target: float | None = None) -> str:
+    """`label A.AAx of the medians (rounds …; median of rounds …)`: req/s of one scenario over another's,
+    run in the same interleaved rounds, with the verdict against `target` when there is one."""
+    top, bottom = runs
+    ratio = statistics.median(r.rps for r in top) / statistics.median(r.rps for r in bottom)
+    rounds = [a.rps / b.rps for a, b in zip(top, bottom, strict=True)]
+    goal = f"; target >= {target:.2f}x: {'met' if ratio >= target else 'NOT met'}" if target else ""
+    return (
+        f"{label} {ratio:.2f}x of the medians (rounds {', '.join(f'{r:.2f}' for r in rounds)}; "
+        f"median of rounds {statistics.median(rounds):.2f}x{goal})"
+    )
 
 
 @dataclass

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.harness import BENCH_DATA, RUNS, Result, Run
+from bench.harness import BENCH_DATA, RUNS, Result, Run, process_tree
 from devstack import config as c
 
 DATA_DIR = BENCH_DATA / "start"
@@ -36,28 +36,14 @@ _extra: dict[str, float] = {}
 
 def _descendants(root: int) -> dict[int, tuple[str, float]]:
     """Every process under `root` (itself included): pid -> (what it runs, CPU seconds so far)."""
-    parents: dict[int, int] = {}
-    info: dict[int, tuple[str, float]] = {}
-    tick = os.sysconf("SC_CLK_TCK")
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
+    found: dict[int, tuple[str, float]] = {}
+    for pid, seconds in process_tree(root).items():
         try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            argv = (entry / "cmdline").read_bytes().split(b"\0")
-        except OSError:
+            argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:  # ended meanwhile
             continue
-        pid = int(entry.name)
-        parents[pid] = int(fields[1])
-        info[pid] = (_label(argv), (int(fields[11]) + int(fields[12])) / tick)
-    tree, frontier = {root}, [root]
-    while frontier:
-        current = frontier.pop()
-        for pid, parent in parents.items():
-            if parent == current and pid not in tree:
-                tree.add(pid)
-                frontier.append(pid)
-    return {pid: info[pid] for pid in tree if pid in info}
+        found[pid] = (_label(argv), seconds)
+    return found
 
 
 def _label(argv: list[bytes]) -> str:

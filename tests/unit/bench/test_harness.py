@@ -48,3 +48,33 @@ def test_cruds_verdict_states_both_targets() -> None:
     missed = verdict(_home_and_health([2400, 2450, 2500], [10000, 10000, 10000], [61, 70, 30]))
     assert "target <= 60 ms: NOT met" in missed and "target >= 25 %: NOT met" in missed
     assert verdict([]) == ""
+
+
+def test_ratio_line_states_medians_rounds_and_target() -> None:
+    from bench.harness import Run, ratio_line
+
+    def runs(*rps: float) -> list[Run]:
+        return [Run(rps=r, p50_ms=1, p99_ms=2, errors=0) for r in rps]
+
+    line = ratio_line("home: gateway / direct", (runs(80, 90, 100), runs(100, 100, 100)), target=0.8)
+    assert line == (
+        "home: gateway / direct 0.90x of the medians (rounds 0.80, 0.90, 1.00; "
+        "median of rounds 0.90x; target >= 0.80x: met)"
+    )
+    assert "NOT met" in ratio_line("x", (runs(70, 70, 70), runs(100, 100, 100)), target=0.8)
+    assert "target" not in ratio_line("x", (runs(70, 70, 70), runs(100, 100, 100)))
+
+
+def test_gateway_and_ceiling_verdicts_use_their_targets() -> None:
+    from bench import ceiling, gateway
+    from bench.harness import Result, Run
+
+    def result(name: str, target: str, rps: float) -> Result:
+        return Result(area="a", name=name, target=target, runs=[Run(rps=rps, p50_ms=1, p99_ms=2, errors=0)])
+
+    text = gateway.verdict([result(gateway.HOME, "direct", 100), result(gateway.HOME, "gateway", 85)])
+    assert "home, signed in: gateway / direct 0.85x" in text and "target >= 0.80x: met" in text
+    text = ceiling.verdict(
+        [result("global feed, signed out", "direct", 95), result("global feed, signed out", "ceiling", 100)]
+    )
+    assert "product / ceiling 0.95x" in text and "target >= 1.00x: NOT met" in text
