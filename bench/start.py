@@ -40,15 +40,21 @@ def _descendants(root: int) -> dict[int, tuple[str, float]]:
     for pid, seconds in process_tree(root).items():
         try:
             argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+            comm = Path(f"/proc/{pid}/comm").read_text().strip()
         except OSError:  # ended meanwhile
             continue
-        found[pid] = (_label(argv), seconds)
+        found[pid] = (_label(argv, comm), seconds)
     return found
 
 
-def _label(argv: list[bytes]) -> str:
-    """A short name for a process: its module (`-m x`), the uvicorn app's package, or its program."""
+def _label(argv: list[bytes], comm: str = "") -> str:
+    """A short name for a process: its module (`-m x`), the uvicorn app's package, or its program.
+
+    A child forked by the zygote has the zygote's command line; the name it was given (`comm`) tells it apart.
+    """
     words = [a.decode(errors="replace") for a in argv if a]
+    if "devstack.zygote" in words and comm and not comm.startswith("python"):
+        return f"{comm} (forked)"
     for word in words:
         if word.endswith(".main:create_app"):
             return word.split(".", 1)[0]

@@ -24,7 +24,7 @@ from cruddur_common.registry import ServiceEntry, load_registry
 from devstack import config as c
 from devstack import edge
 from devstack.postgres import LocalPostgres
-from devstack.processes import Child
+from devstack.processes import Child, Zygote, running
 from devstack.supervisor import RestartPolicy, Supervisor, Watched
 
 if TYPE_CHECKING:
@@ -145,10 +145,9 @@ class _PostgresPart:
         """
         try:
             pid = int(self._pid_file.read_text().split("\n", 1)[0])
-            stat = Path(f"/proc/{pid}/stat").read_text()
         except (OSError, ValueError):
             return False
-        return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+        return running(pid)
 
     def exit_code(self) -> int | None:
         """pg_ctl's server is not our child: its status is unknown."""
@@ -176,6 +175,7 @@ class LocalStack:
         self.aws: AwsResources | None = None
         self.log_dir = cfg.data_dir / "logs"
         self.supervisor: Supervisor | None = None
+        self.zygote: Zygote | None = None
 
     @property
     def internal_secret(self) -> str:
@@ -221,15 +221,27 @@ class LocalStack:
             env["REDIS_URL"] = self.cfg.redis_url
         return env
 
-    def _spawn(self, name: str, args: list[str], env: dict[str, str]) -> Child:
-        child = Child(name, args, env=env, log_dir=self.log_dir)
+    def _spawn(self, name: str, args: list[str], env: dict[str, str], *, forked: bool = False) -> Child:
+        """Start a child: its own interpreter, or (`forked`) forked from the zygote's pre-loaded one."""
+        zygote = self._zygote() if forked else None
+        child = Child(name, args, env=env, log_dir=self.log_dir, zygote=zygote)
         child.start()
         self.children.append(child)
         return child
 
+    def _zygote(self) -> Zygote:
+        """The pre-loaded parent the services are forked from (devstack/zygote.py), started on first use."""
+        if self.zygote is None or not self.zygote.alive():
+            self.zygote = Zygote(env=dict(os.environ), log_dir=self.log_dir)
+        return self.zygote
+
     def start_datastores(self) -> None:
-        """Postgres and moto (unless DATABASE_URL / AWS_ENDPOINT_URL replace them), then the AWS resources."""
+        """Postgres and moto (unless DATABASE_URL / AWS_ENDPOINT_URL replace them), then the AWS resources.
+
+        The zygote starts first: it imports what the services need while Postgres and moto boot.
+        """
         self.cfg.data_dir.mkdir(parents=True, exist_ok=True)
+        self._zygote()
         later = threading.Thread(target=_import_later, name="devstack-imports", daemon=True)
         later.start()
         moto = None
@@ -292,7 +304,7 @@ class LocalStack:
             args = uvicorn_args(
                 entry, port=self.cfg.service_port(entry), workers=self.cfg.workers_per_service
             )
-            started.append((entry, self._spawn(entry.name, ["-m", "uvicorn", *args], env)))
+            started.append((entry, self._spawn(entry.name, ["-m", "uvicorn", *args], env, forked=True)))
         gateway_cfg = {
             "port": gateway_port,
             "services": {e.name: self.cfg.service_url(e) for e in load_registry()},
@@ -301,7 +313,8 @@ class LocalStack:
         }
         cfg_file = self.cfg.data_dir / "gateway.json"
         cfg_file.write_text(json.dumps(gateway_cfg, indent=2))
-        gateway = self._spawn("gateway", ["-m", "devstack.gateway", "--config", str(cfg_file)], env)
+        gateway_args = ["-m", "devstack.gateway", "--config", str(cfg_file)]
+        gateway = self._spawn("gateway", gateway_args, env, forked=True)
         front = self._start_edge(nginx, gateway_cfg, env) if nginx else None
         if nginx is None:
             log.warning("nginx not installed (scripts/bootstrap.sh): the Python gateway serves every request")
@@ -312,9 +325,9 @@ class LocalStack:
                 self._wait_ready(entry, child, http)
         for module in WORKERS:
             if importlib.util.find_spec(module.rsplit(".", 1)[0]) and importlib.util.find_spec(module):
-                self._spawn(module.rsplit(".", 1)[1], ["-m", module], env)
+                self._spawn(module.rsplit(".", 1)[1], ["-m", module], env, forked=True)
         if self.cfg.janitor:
-            self._spawn("janitor", ["-m", "devstack.janitor"], env)
+            self._spawn("janitor", ["-m", "devstack.janitor"], env, forked=True)
         _wait_port(gateway_port, timeout=30, child=gateway)
         if front is not None:
             _wait_port(self.cfg.gateway_port, timeout=30, child=front)
@@ -391,6 +404,9 @@ class LocalStack:
         for child in [*others, *moto]:
             child.stop()
         self.children.clear()
+        if self.zygote is not None:
+            self.zygote.stop()
+            self.zygote = None
         if self.postgres is not None:
             self.postgres.stop()
 

@@ -28,6 +28,12 @@ def test_label(argv: list[bytes], label: str) -> None:
     assert _label(argv) == label
 
 
+def test_a_forked_child_is_told_apart_from_its_zygote_by_its_name() -> None:
+    zygote = [b"/v/bin/python", b"-m", b"devstack.zygote"]
+    assert _label(zygote, "python") == "zygote"
+    assert _label(zygote, "activity") == "activity (forked)"
+
+
 def test_descendants_include_the_root_with_its_cpu() -> None:
     found = _descendants(os.getpid())
     assert os.getpid() in found

@@ -1,0 +1,20 @@
+"""A child for tests/unit/devstack/test_zygote.py, run as `-m tests.unit.devstack.zygote_child <what>`."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+if __name__ == "__main__":
+    comm = Path("/proc/self/comm").read_text().strip()
+    print(f"probe={os.environ.get('ZYGOTE_PROBE')} leader={os.getpgid(0) == os.getpid()} comm={comm}")
+    print(f"argv={sys.argv[1:]} path_set={'PATH' in os.environ}")
+    what = sys.argv[1]
+    if what == "sleep":
+        time.sleep(60)
+    elif what == "raise":
+        raise RuntimeError("boom in the child")
+    else:
+        sys.exit(int(what))
