@@ -15,21 +15,34 @@ WANTS=("$@"); [ ${#WANTS[@]} -eq 0 ] && WANTS=(python frontend)
 # pyproject's requires-python, ruff's and mypy's target) is used, with a warning.
 PY_VERSION=$(tr -d '[:space:]' < .python-version)
 FLOOR=3.11
-is_py_version() { "$1" -c "import sys; sys.exit('%d.%d' % sys.version_info[:2] != '$2')" 2>/dev/null; }
-at_least_floor() { "$1" -c "import sys; sys.exit(sys.version_info[:2] < tuple(map(int, '$FLOOR'.split('.'))))" 2>/dev/null; }
-PY=${PYTHON:-}
-if [ -z "$PY" ]; then
+# One call per candidate, which also resolves a pyenv shim (about a second a call under load) to the real
+# interpreter: `make run` with nothing changed runs this script first (docs/performance.md, "Warm start").
+probe() { "$1" -c "import sys; print(sys.executable, '%d.%d' % sys.version_info[:2], sys.version.split()[0])" 2>/dev/null; }
+minor() { echo "${1#*.}"; }
+PY="" PY_FULL=""
+choose() {  # choose <candidate> <exact X.Y, or empty for FLOOR or later>
+  local found exe mm full
+  command -v "$1" >/dev/null || return 1
+  found=$(probe "$1") || return 1
+  read -r exe mm full <<< "$found"
+  if [ -n "$2" ]; then [ "$mm" = "$2" ] || return 1
+  else [ "${mm%%.*}" -eq 3 ] && [ "$(minor "$mm")" -ge "$(minor "$FLOOR")" ] || return 1; fi
+  PY=$exe PY_FULL=$full
+}
+if [ -n "${PYTHON:-}" ]; then
+  choose "$PYTHON" "" || { echo "bootstrap: PYTHON=$PYTHON is not Python $FLOOR+" >&2; exit 1; }
+else
   for cand in "python$PY_VERSION" "${PYENV_ROOT:-$HOME/.pyenv}"/versions/"$PY_VERSION".*/bin/python"$PY_VERSION"; do
-    if command -v "$cand" >/dev/null && is_py_version "$cand" "$PY_VERSION"; then PY=$(command -v "$cand"); break; fi
+    choose "$cand" "$PY_VERSION" && break
   done
 fi
 if [ -z "$PY" ]; then
   for cand in python3.13 python3.12 python3.11 python3; do
-    if command -v "$cand" >/dev/null && at_least_floor "$cand"; then PY=$(command -v "$cand"); break; fi
+    choose "$cand" "" && break
   done
-  [ -n "$PY" ] && echo "bootstrap: Python $PY_VERSION (.python-version, what ships) not found; using $("$PY" --version 2>&1)" >&2
+  [ -n "$PY" ] && echo "bootstrap: Python $PY_VERSION (.python-version, what ships) not found; using Python $PY_FULL ($PY)" >&2
 fi
-[ -n "$PY" ] && at_least_floor "$PY" || { echo "bootstrap: Python $FLOOR+ is required ($PY_VERSION preferred)" >&2; exit 1; }
+[ -n "$PY" ] || { echo "bootstrap: Python $FLOOR+ is required ($PY_VERSION preferred)" >&2; exit 1; }
 
 if want python; then
   if [ ! -x .tools/bin/uv ] || [ "$(.tools/bin/uv --version | cut -d' ' -f2)" != "$UV_VERSION" ]; then
@@ -40,7 +53,7 @@ if want python; then
   stamp=.venv/.cruddur-synced
   # The stamp names the Python and that site-packages was compiled: an environment synced before it was
   # compiled is synced (and compiled) once more.
-  py_id="$("$PY" -c 'import sys; print(sys.version.split()[0])') bytecode"
+  py_id="$PY_FULL bytecode"
   if [ ! -f "$stamp" ] || [ uv.lock -nt "$stamp" ] || [ pyproject.toml -nt "$stamp" ] \
       || [ "$(cat "$stamp")" != "$py_id" ]; then
     echo "bootstrap: syncing the Python environment (uv.lock, Python ${py_id% *})"
