@@ -66,7 +66,7 @@ def service_tasks(stack: LocalStack, service: str, base_port: int) -> Iterator[C
     def start(name: str, port_shift: int, **env: str) -> str:
         port = base_port + port_shift + stack.cfg.port_offset
         args = ["-m", "uvicorn", *uvicorn_args(entry, port=port, workers=1)]
-        child = Child(name, args, env=stack.service_env() | env, log_dir=stack.log_dir)
+        child = Child(name, args, env=stack.service_env() | env, log_dir=stack.log_dir, zygote=stack.zygote)
         child.start()
         children.append(child)
         url = f"http://127.0.0.1:{port}"
@@ -89,7 +89,7 @@ def gateway_task(stack: LocalStack, port_shift: int, **env: str) -> Iterator[str
     environment = {k: v for k, v in (stack.service_env() | env).items() if v}
     config = str(stack.cfg.data_dir / "gateway.json")
     args = ["-m", "devstack.gateway", "--config", config, "--port", str(port)]
-    child = Child(f"gateway-{port_shift}", args, env=environment, log_dir=stack.log_dir)
+    child = Child(f"gateway-{port_shift}", args, env=environment, log_dir=stack.log_dir, zygote=stack.zygote)
     child.start()
     try:
         _wait_listening(port, child, timeout=30)
