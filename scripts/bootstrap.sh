@@ -82,13 +82,15 @@ if want frontend && ! grep -qs "\"version\": \"$SWAGGER_UI_VERSION\"" "$swagger_
   npm install --silent --no-audit --no-fund --no-save --prefix .tools/swagger "swagger-ui-dist@$SWAGGER_UI_VERSION" >/dev/null
 fi
 
+# Another apt (a parallel checkout's bootstrap, an unattended upgrade) may hold dpkg's lock: wait for it.
+APT=(apt-get -o DPkg::Lock::Timeout=300)
 apt_packages=()
 if want browser && [ ! -x /usr/bin/chromium ]; then apt_packages+=(chromium); fi   # the SPA's browser tests
 if want redis && ! command -v redis-server >/dev/null; then apt_packages+=(redis-server); fi  # multi-task SSE test
 if [ ${#apt_packages[@]} -gt 0 ]; then
   echo "bootstrap: installing Debian packages for the tests: ${apt_packages[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
-  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${apt_packages[@]}" >/dev/null
+  $SUDO "${APT[@]}" update -qq && DEBIAN_FRONTEND=noninteractive $SUDO "${APT[@]}" install -y -qq "${apt_packages[@]}" >/dev/null
 fi
 
 # The local edge (devstack/edge.py): nginx, with the headers-more module (to drop `Server`), forwards the
@@ -102,7 +104,7 @@ fi
 if [ ${#edge_packages[@]} -gt 0 ]; then
   echo "bootstrap: installing the local edge's Debian packages: ${edge_packages[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo -n"
-  if ! { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
+  if ! { $SUDO "${APT[@]}" update -qq && DEBIAN_FRONTEND=noninteractive $SUDO "${APT[@]}" install -y -qq \
       --no-install-recommends "${edge_packages[@]}" >/dev/null; } 2>/dev/null; then
     echo "bootstrap: could not install ${edge_packages[*]}: the Python gateway will serve every request" >&2
   fi
