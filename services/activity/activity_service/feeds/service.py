@@ -217,7 +217,9 @@ async def search(
         raise SearchTermBlank("Type something to search for.")
     position = _position(cursor, secret=secret, kind="search")
     before = _key(position, "s", "t", "u") if position else (float("inf"), *TOP)
-    rows = await repository.search(db, term=term, reader=reader, before=before, limit=limit + 1)
+    window = await repository.search_window(db, term=term)  # the same for everyone, briefly cached
+    rest = [key for key in window if key < before]  # the window is in (rank, time, uuid) order, descending
+    rows = await repository.search_page(db, window=rest, reader=reader, limit=limit + 1)
 
     def after(last: asyncpg.Record) -> str:
         return _cursor("search", secret, s=last["rank"], t=last["created_at"].isoformat(), u=last["uuid"])
