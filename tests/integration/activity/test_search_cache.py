@@ -35,7 +35,8 @@ async def conn(stack: LocalStack) -> AsyncIterator[asyncpg.Connection]:
 
 
 def _long_lived(conn: asyncpg.Connection) -> RecentByKey[Any]:
-    """The search cache of `conn`, made before the service's first use with an hour's TTL."""
+    """The search caches of `conn` (windows, people), made before the service uses them: an hour's TTL."""
+    recent_cache(conn, name="people", ttl=3600, size=repository.SEARCH_CACHE_TERMS)
     return recent_cache(conn, name="search", ttl=3600, size=repository.SEARCH_CACHE_TERMS)
 
 
@@ -57,7 +58,11 @@ async def _found(conn: asyncpg.Connection, term: str, reader: str | None) -> lis
     return [str(a["uuid"]) for a in (await _search(conn, term, reader))["activities"]]
 
 
-async def test_a_cached_window_still_hides_blocked_muted_and_expired(
+async def _people(conn: asyncpg.Connection, term: str, reader: str | None) -> list[str]:
+    return [u["handle"] for u in (await _search(conn, term, reader))["users"]]
+
+
+async def test_a_cached_search_still_hides_blocked_muted_and_expired(
     conn: asyncpg.Connection, api: httpx.Client, stack: LocalStack, make_user: Any, post: Any
 ) -> None:
     word = f"cached{uuid.uuid4().hex[:8]}"
@@ -68,6 +73,7 @@ async def test_a_cached_window_still_hides_blocked_muted_and_expired(
 
     assert sorted(await _found(conn, word, ids[reader.handle])) == sorted(cruds.values())
     assert cache.entry(word).computed == 1
+    assert blocked.handle in await _people(conn, blocked.handle, ids[reader.handle])
     # After the window is cached: a new match (absent until the window is recomputed, which proves the
     # pages below come from the cache), a block, a mute and an expiry.
     late = post(leaving, f"{word} posted after the window was cached")["uuid"]
@@ -84,6 +90,8 @@ async def test_a_cached_window_still_hides_blocked_muted_and_expired(
     both_ways = await _found(conn, word, ids[blocked.handle])  # the blocked no longer see the blocker
     assert sorted(both_ways) == sorted([cruds[blocked.handle], cruds[muted.handle]])
     assert cache.entry(word).computed == 1 and late not in signed_out, "served from the cached window"
+    assert blocked.handle not in await _people(conn, blocked.handle, ids[reader.handle])
+    assert blocked.handle in await _people(conn, blocked.handle, None)
 
 
 async def test_a_page_is_full_when_the_reader_hides_some_of_the_window(

@@ -196,15 +196,24 @@ SELECT ts_rank(search, websearch_to_tsquery('english', $1))::float8 AS rank, cre
 ORDER BY rank DESC, created_at DESC, uuid DESC
 """  # noqa: S608 - constant SQL fragments, values are bind parameters
 
+# The people a search finds ($5: the term's cached candidates, `people_window`) that the reader may see, in
+# order: an uncorrelated subquery, run once per statement (an InitPlan).
+_VISIBLE_PEOPLE = f"""(
+    SELECT coalesce(array_agg(p ORDER BY n), '{{}}') FROM unnest($5::uuid[]) WITH ORDINALITY AS q(p, n)
+    WHERE p <> ALL({HIDDEN_ON_PAGES})
+)"""  # noqa: S608 - constant SQL fragments, values are bind parameters
+
 # A page of the window: the candidates after the cursor, in the window's order ($2, $3), each a primary-key
-# probe, kept only if still live and not hidden from the reader.
+# probe, kept only if still live and not hidden from the reader; each row also carries the visible people
+# (one statement per request, not two: the second statement cost the worker more than its rows).
 _SEARCH_PAGE = f"""
-SELECT {ITEM}, c.rank
+SELECT {ITEM}, c.rank, {_VISIBLE_PEOPLE} AS people
 FROM unnest($2::uuid[], $3::float8[]) WITH ORDINALITY AS c(uuid, rank, n)
 JOIN activities a ON a.uuid = c.uuid JOIN authors au ON au.uuid = a.user_uuid
 WHERE a.expires_at > now() AND a.user_uuid <> ALL({HIDDEN_IN_FEEDS})
 ORDER BY c.n LIMIT $4
 """  # noqa: S608 - constant SQL fragments, values are bind parameters
+_ONLY_PEOPLE = f"SELECT {_VISIBLE_PEOPLE.replace('$5', '$2')} AS people"  # no crud on the page
 
 # People search (issue 18): any part of a handle or a name, and near misses ("Molari" finds Mollari),
 # through the trigram GIN indexes of migration 0010 (a BitmapOr of the two; EXPLAIN in docs/activity.md).
@@ -306,9 +315,10 @@ async def search_window(db: Db, *, term: str) -> list[SearchKey]:
 
 
 async def search_page(
-    db: Db, *, window: list[SearchKey], reader: uuid.UUID | None, limit: int
-) -> list[asyncpg.Record]:
-    """Up to `limit` rows of the window's candidates, in order, that are live and the reader may see.
+    db: Db, *, window: list[SearchKey], people: list[uuid.UUID], reader: uuid.UUID | None, limit: int
+) -> tuple[list[asyncpg.Record], set[uuid.UUID]]:
+    """Up to `limit` rows of the window's candidates, in order, that are live and the reader may see; and
+    which of `people` the reader may see.
 
     The next `limit` candidates first; when some were dropped, twice as many of the rest, and so on.
     """
@@ -317,18 +327,34 @@ async def search_page(
     while start < len(window) and len(rows) < limit:
         chunk = window[start : start + size]
         uuids, ranks = [c[2] for c in chunk], [c[0] for c in chunk]
-        rows += await db.fetch(_SEARCH_PAGE, reader, uuids, ranks, limit - len(rows))
+        rows += await db.fetch(_SEARCH_PAGE, reader, uuids, ranks, limit - len(rows), people)
         start, size = start + len(chunk), size * 2
-    return rows
+    if not people:
+        return rows, set()
+    visible = rows[0]["people"] if rows else await db.fetchval(_ONLY_PEOPLE, reader, people)
+    return rows, set(visible)
 
 
-async def people(db: Db, *, term: str, reader: uuid.UUID | None, limit: int) -> list[asyncpg.Record]:
-    """Users whose handle or name holds the term, best match first (not those hidden from the reader)."""
+PEOPLE_WINDOW = 20  # people candidates kept per term: the reader's page shows the first 10 they may see
+
+
+async def people_window(db: Db, *, term: str) -> list[asyncpg.Record]:
+    """Users whose handle or name holds the term, best match first (up to SEARCH_TTL_SECONDS old).
+
+    The same for everyone (only suspended users are left out here): `search_page` applies the reader's
+    blocks; a change of name or avatar shows within the TTL.
+    """
     lowered = term.lower()
     escaped = lowered.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     part, prefix, word = f"%{escaped}%", f"{escaped}%", f"% {escaped}%"
-    rows: list[asyncpg.Record] = await db.fetch(_PEOPLE, reader, lowered, part, prefix, word, limit)
-    return rows
+
+    async def compute() -> list[asyncpg.Record]:
+        rows: list[asyncpg.Record] = await db.fetch(_PEOPLE, None, lowered, part, prefix, word, PEOPLE_WINDOW)
+        return rows
+
+    cache = recent_cache(db, name="people", ttl=SEARCH_TTL_SECONDS, size=SEARCH_CACHE_TERMS)
+    found: list[asyncpg.Record] = await cache.get(lowered, compute)
+    return found
 
 
 # Trending is the same answer for everyone and grows with the last 24 hours' hashtags (≈ 4 ms of Postgres at
