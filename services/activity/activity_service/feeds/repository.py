@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import TypeAlias
 
 import asyncpg
+import orjson
 
 from activity_service.cruds.repository import ITEM_COLUMNS
 from activity_service.db import StatementPool
@@ -196,11 +197,15 @@ SELECT ts_rank(search, websearch_to_tsquery('english', $1))::float8 AS rank, cre
 ORDER BY rank DESC, created_at DESC, uuid DESC
 """  # noqa: S608 - constant SQL fragments, values are bind parameters
 
-# The people a search finds ($5: the term's cached candidates, `people_window`) that the reader may see, in
-# order: an uncorrelated subquery, run once per statement (an InitPlan).
+# The people a search finds ($5: the term's cached candidates, `people_window`) as the reader may see them
+# now, in order, as JSON in `Person`'s shape: read afresh (a new name, an erased account show at once) and
+# without those blocked either way or suspended. An uncorrelated subquery: run once per statement.
 _VISIBLE_PEOPLE = f"""(
-    SELECT coalesce(array_agg(p ORDER BY n), '{{}}') FROM unnest($5::uuid[]) WITH ORDINALITY AS q(p, n)
-    WHERE p <> ALL({HIDDEN_ON_PAGES})
+    SELECT coalesce(json_agg(json_build_object(
+        'uuid', au.uuid, 'handle', au.handle, 'display_name', au.display_name, 'avatar_url', au.avatar_url
+    ) ORDER BY q.n), '[]')
+    FROM unnest($5::uuid[]) WITH ORDINALITY AS q(p, n) JOIN authors au ON au.uuid = q.p
+    WHERE au.erased_at IS NULL AND q.p <> ALL({HIDDEN_ON_PAGES})
 )"""  # noqa: S608 - constant SQL fragments, values are bind parameters
 
 # A page of the window: the candidates after the cursor, in the window's order ($2, $3), each a primary-key
@@ -316,9 +321,9 @@ async def search_window(db: Db, *, term: str) -> list[SearchKey]:
 
 async def search_page(
     db: Db, *, window: list[SearchKey], people: list[uuid.UUID], reader: uuid.UUID | None, limit: int
-) -> tuple[list[asyncpg.Record], set[uuid.UUID]]:
+) -> tuple[list[asyncpg.Record], list[dict[str, str]]]:
     """Up to `limit` rows of the window's candidates, in order, that are live and the reader may see; and
-    which of `people` the reader may see.
+    those of `people` the reader may see (`Person` data).
 
     The next `limit` candidates first; when some were dropped, twice as many of the rest, and so on.
     """
@@ -330,30 +335,30 @@ async def search_page(
         rows += await db.fetch(_SEARCH_PAGE, reader, uuids, ranks, limit - len(rows), people)
         start, size = start + len(chunk), size * 2
     if not people:
-        return rows, set()
+        return rows, []
     visible = rows[0]["people"] if rows else await db.fetchval(_ONLY_PEOPLE, reader, people)
-    return rows, set(visible)
+    found: list[dict[str, str]] = orjson.loads(visible)
+    return rows, found
 
 
 PEOPLE_WINDOW = 20  # people candidates kept per term: the reader's page shows the first 10 they may see
 
 
-async def people_window(db: Db, *, term: str) -> list[asyncpg.Record]:
+async def people_window(db: Db, *, term: str) -> list[uuid.UUID]:
     """Users whose handle or name holds the term, best match first (up to SEARCH_TTL_SECONDS old).
 
-    The same for everyone (only suspended users are left out here): `search_page` applies the reader's
-    blocks; a change of name or avatar shows within the TTL.
+    The same for everyone: `search_page` reads them afresh and applies the reader's blocks.
     """
     lowered = term.lower()
     escaped = lowered.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     part, prefix, word = f"%{escaped}%", f"{escaped}%", f"% {escaped}%"
 
-    async def compute() -> list[asyncpg.Record]:
-        rows: list[asyncpg.Record] = await db.fetch(_PEOPLE, None, lowered, part, prefix, word, PEOPLE_WINDOW)
-        return rows
+    async def compute() -> list[uuid.UUID]:
+        rows = await db.fetch(_PEOPLE, None, lowered, part, prefix, word, PEOPLE_WINDOW)
+        return [r["uuid"] for r in rows]
 
     cache = recent_cache(db, name="people", ttl=SEARCH_TTL_SECONDS, size=SEARCH_CACHE_TERMS)
-    found: list[asyncpg.Record] = await cache.get(lowered, compute)
+    found: list[uuid.UUID] = await cache.get(lowered, compute)
     return found
 
 

@@ -219,20 +219,17 @@ async def search(
     before = _key(position, "s", "t", "u") if position else (float("inf"), *TOP)
     window = await repository.search_window(db, term=term)  # the same for everyone, briefly cached
     rest = [key for key in window if key < before]  # the window is in (rank, time, uuid) order, descending
-    people: list[asyncpg.Record] = []
+    people: list[uuid.UUID] = []
     if position is None and not term.startswith("#"):  # a #hashtag names no one
         people = await repository.people_window(db, term=term.lstrip("@"))  # as briefly cached
-    rows, visible = await repository.search_page(
-        db, window=rest, people=[p["uuid"] for p in people], reader=reader, limit=limit + 1
-    )
+    rows, users = await repository.search_page(db, window=rest, people=people, reader=reader, limit=limit + 1)
 
     def after(last: asyncpg.Record) -> str:
         return _cursor("search", secret, s=last["rank"], t=last["created_at"].isoformat(), u=last["uuid"])
 
     page = keyset_page(rows, limit=limit, cursor_after=after)
-    users = [dict(p) for p in people if p["uuid"] in visible][:PEOPLE_LIMIT]  # columns = Person's fields
     activities = render_items(page.items, signed_in=reader is not None, assets_base_url=assets_base_url)
-    return {"activities": activities, "users": users, "next_cursor": page.next_cursor}
+    return {"activities": activities, "users": users[:PEOPLE_LIMIT], "next_cursor": page.next_cursor}
 
 
 async def trending(db: repository.Db) -> list[Trend]:
