@@ -224,7 +224,7 @@ _ONLY_PEOPLE = f"SELECT {_VISIBLE_PEOPLE.replace('$5', '$2')} AS people"  # no c
 # through the trigram GIN indexes of migration 0010 (a BitmapOr of the two; EXPLAIN in docs/activity.md).
 # Ranked: the exact handle, then handles that start with the term, then names with a word that starts
 # with it, then any other substring, then near misses; ties by similarity, then handle. $2 is the
-# lower-cased term; $3-$5 are LIKE patterns made from it (`people`): part, prefix, word prefix.
+# lower-cased term; $3-$5 are LIKE patterns made from it (`people_window`): part, prefix, word prefix.
 _PEOPLE = f"""
 SELECT uuid, handle, display_name, avatar_url FROM (
     SELECT uuid, handle, display_name, avatar_url,
