@@ -188,8 +188,12 @@ def wrk(
     duration: int = DURATION_S,
     connections: int = CONNECTIONS,
     watch: dict[str, int] | None = None,
+    lua: str | None = None,
 ) -> Run:
-    """One wrk run (2 threads, `connections` connections, --latency); CPU per request of `watch` trees."""
+    """One wrk run (2 threads, `connections` connections, --latency); CPU per request of `watch` trees.
+
+    `lua` is added to wrk's script (e.g. a `request` function that varies the path).
+    """
     args = [ensure_wrk(), f"-t{THREADS}", f"-c{connections}", f"-d{duration}s", "--latency"]
     for name, value in (headers or {}).items():
         args += ["-H", f"{name}: {value}"]
@@ -199,6 +203,8 @@ def wrk(
             if body is not None:
                 script.write(f"wrk.body = [[{body}]]\n")
             script.write('wrk.headers["Content-Type"] = "application/json"\n')
+        if lua is not None:
+            script.write(lua)
         path = Path(script.name)
     try:
         args += ["-s", str(path), url]

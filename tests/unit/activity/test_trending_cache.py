@@ -1,4 +1,4 @@
-"""Trending is computed at most once per TTL per process, however many callers ask at once (issue 19)."""
+"""Trending and search windows: computed at most once per TTL per process and key (issue 19)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from activity_service.feeds import repository
-from activity_service.feeds.repository import Recent
+from activity_service.feeds.recent import Recent, RecentByKey
 
 
 class _Db:
@@ -70,5 +70,20 @@ def test_each_limit_and_pool_has_its_own_copy() -> None:
         await repository.trending(one, limit=5)
         await repository.trending(other, limit=10)
         assert (one.calls, other.calls) == (2, 1)
+
+    asyncio.run(main())
+
+
+def test_each_key_has_its_own_copy_and_the_least_recently_asked_goes_first() -> None:
+    async def main() -> None:
+        cache: RecentByKey[list[Any]] = RecentByKey(ttl=60, size=2)
+        db = _Db()
+        for key in ("a", "b", "a", "c"):  # "b" was asked least recently when "c" came
+            await cache.get(key, lambda: db.fetch(""))
+        assert db.calls == 3 and len(cache) == 2
+        await cache.get("a", lambda: db.fetch(""))
+        assert db.calls == 3, "a is still cached"
+        await cache.get("b", lambda: db.fetch(""))
+        assert db.calls == 4, "b was evicted and is computed again"
 
     asyncio.run(main())

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 import functools
-import time
 import uuid
-import weakref
-from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TypeAlias
 
 import asyncpg
+import orjson
 
 from activity_service.cruds.repository import ITEM_COLUMNS
 from activity_service.db import StatementPool
+from activity_service.feeds.recent import recent_cache
 
 Db: TypeAlias = asyncpg.Pool | asyncpg.Connection
 Statements: TypeAlias = Db | StatementPool  # what can run the one-statement reads (home)
@@ -175,39 +173,58 @@ WHERE a.reply_to_activity_uuid = $2 AND a.expires_at > now() AND (a.created_at, 
 ORDER BY a.created_at, a.uuid LIMIT $5
 """  # noqa: S608 - constant SQL fragments, values are bind parameters
 
-# Search ranks a bounded window, not every match (issue 19): the newest SEARCH_WINDOW live matches the reader
-# may see, best match first (`ts_rank`) within them; older matches are not returned. The window's cost is
-# bounded either way the planner goes: for a common word, `ix_activities_recent` read newest first until the
-# window is full (a few thousand index entries however large the table); for a rare one, the GIN bitmap of
-# its few matches, sorted by time. A page is then the window's top rows after the cursor, and only those
-# are joined to their authors and probed for likes and reposts. `search` is carried out of the window and
-# ranked outside it, so the bitmap path does not rank matches the window drops.
+# Search ranks a bounded window, not every match (issue 19): the newest SEARCH_WINDOW live matches, best match
+# first (`ts_rank`, then newest) within them; older matches are not returned. The window's cost is bounded
+# either way the planner goes: for a common word, `ix_activities_recent` read newest first until the window is
+# full (a few thousand index entries however large the table); for a rare one, the GIN bitmap of its few
+# matches, sorted by time. The subquery's LIMIT keeps `ts_rank` to the window's rows.
+#
+# The window is the same for every reader, so each process keeps it per term for SEARCH_TTL_SECONDS
+# (feeds/recent.py, as trending): it holds only (rank, created_at, uuid), never a row to show. Each request
+# then reads its page's rows afresh (_SEARCH_PAGE) and applies the reader's rules there: expired, hidden
+# from the reader (blocked, muted) and suspended authors are dropped before the LIMIT. So a cached window
+# can miss a crud posted in the last SEARCH_TTL_SECONDS, and never shows one that is gone or hidden.
 SEARCH_WINDOW = 200
-_SEARCH = f"""
-WITH recent AS MATERIALIZED (
+SEARCH_TTL_SECONDS = 5.0
+SEARCH_CACHE_TERMS = 512  # terms per process; ~200 (float, datetime, uuid) each: ~25 MB at most
+_SEARCH_WINDOW = f"""
+SELECT ts_rank(search, websearch_to_tsquery('english', $1))::float8 AS rank, created_at, uuid FROM (
     SELECT a.uuid, a.created_at, a.search FROM activities a
-    WHERE a.search @@ websearch_to_tsquery('english', $2) AND a.expires_at > now()
-      AND a.user_uuid <> ALL({HIDDEN_IN_FEEDS})
+    WHERE a.search @@ websearch_to_tsquery('english', $1) AND a.expires_at > now()
+      AND a.user_uuid <> ALL(ARRAY(SELECT uuid FROM authors WHERE suspended))
     ORDER BY a.created_at DESC, a.uuid DESC LIMIT {SEARCH_WINDOW}
-),
-page AS MATERIALIZED (
-    SELECT uuid, created_at, rank FROM (
-        SELECT uuid, created_at, ts_rank(search, websearch_to_tsquery('english', $2))::float8 AS rank
-        FROM recent
-    ) ranked
-    WHERE (rank, created_at, uuid) < ($3, $4, $5)
-    ORDER BY rank DESC, created_at DESC, uuid DESC LIMIT $6
-)
-SELECT {ITEM}, p.rank
-FROM page p JOIN activities a ON a.uuid = p.uuid JOIN authors au ON au.uuid = a.user_uuid
-ORDER BY p.rank DESC, p.created_at DESC, p.uuid DESC
+) recent
+ORDER BY rank DESC, created_at DESC, uuid DESC
 """  # noqa: S608 - constant SQL fragments, values are bind parameters
+
+# The people a search finds ($5: the term's cached candidates, `people_window`) as the reader may see them
+# now, in order, as JSON in `Person`'s shape: read afresh (a new name, an erased account show at once) and
+# without those blocked either way or suspended. An uncorrelated subquery: run once per statement.
+_VISIBLE_PEOPLE = f"""(
+    SELECT coalesce(json_agg(json_build_object(
+        'uuid', au.uuid, 'handle', au.handle, 'display_name', au.display_name, 'avatar_url', au.avatar_url
+    ) ORDER BY q.n), '[]')
+    FROM unnest($5::uuid[]) WITH ORDINALITY AS q(p, n) JOIN authors au ON au.uuid = q.p
+    WHERE au.erased_at IS NULL AND q.p <> ALL({HIDDEN_ON_PAGES})
+)"""  # noqa: S608 - constant SQL fragments, values are bind parameters
+
+# A page of the window: the candidates after the cursor, in the window's order ($2, $3), each a primary-key
+# probe, kept only if still live and not hidden from the reader; each row also carries the visible people
+# (one statement per request, not two: the second statement cost the worker more than its rows).
+_SEARCH_PAGE = f"""
+SELECT {ITEM}, c.rank, {_VISIBLE_PEOPLE} AS people
+FROM unnest($2::uuid[], $3::float8[]) WITH ORDINALITY AS c(uuid, rank, n)
+JOIN activities a ON a.uuid = c.uuid JOIN authors au ON au.uuid = a.user_uuid
+WHERE a.expires_at > now() AND a.user_uuid <> ALL({HIDDEN_IN_FEEDS})
+ORDER BY c.n LIMIT $4
+"""  # noqa: S608 - constant SQL fragments, values are bind parameters
+_ONLY_PEOPLE = f"SELECT {_VISIBLE_PEOPLE.replace('$5', '$2')} AS people"  # no crud on the page
 
 # People search (issue 18): any part of a handle or a name, and near misses ("Molari" finds Mollari),
 # through the trigram GIN indexes of migration 0010 (a BitmapOr of the two; EXPLAIN in docs/activity.md).
 # Ranked: the exact handle, then handles that start with the term, then names with a word that starts
 # with it, then any other substring, then near misses; ties by similarity, then handle. $2 is the
-# lower-cased term; $3-$5 are LIKE patterns made from it (`people`): part, prefix, word prefix.
+# lower-cased term; $3-$5 are LIKE patterns made from it (`people_window`): part, prefix, word prefix.
 _PEOPLE = f"""
 SELECT uuid, handle, display_name, avatar_url FROM (
     SELECT uuid, handle, display_name, avatar_url,
@@ -288,71 +305,67 @@ async def replies(
     return rows
 
 
-async def search(
-    db: Db, *, term: str, reader: uuid.UUID | None, before: tuple[float, datetime, uuid.UUID], limit: int
-) -> list[asyncpg.Record]:
-    """Live cruds matching the term: the newest SEARCH_WINDOW matches, best match first."""
-    rows: list[asyncpg.Record] = await db.fetch(_SEARCH, reader, term, *before, limit)
-    return rows
+SearchKey: TypeAlias = tuple[float, datetime, uuid.UUID]  # (rank, created_at, uuid): the window's order
 
 
-async def people(db: Db, *, term: str, reader: uuid.UUID | None, limit: int) -> list[asyncpg.Record]:
-    """Users whose handle or name holds the term, best match first (not those hidden from the reader)."""
+async def search_window(db: Db, *, term: str) -> list[SearchKey]:
+    """The newest SEARCH_WINDOW live matches of the term, best first (up to SEARCH_TTL_SECONDS old)."""
+
+    async def compute() -> list[SearchKey]:
+        return [(r[0], r[1], r[2]) for r in await db.fetch(_SEARCH_WINDOW, term)]
+
+    cache = recent_cache(db, name="search", ttl=SEARCH_TTL_SECONDS, size=SEARCH_CACHE_TERMS)
+    window: list[SearchKey] = await cache.get(term, compute)
+    return window
+
+
+async def search_page(
+    db: Db, *, window: list[SearchKey], people: list[uuid.UUID], reader: uuid.UUID | None, limit: int
+) -> tuple[list[asyncpg.Record], list[dict[str, str]]]:
+    """Up to `limit` rows of the window's candidates, in order, that are live and the reader may see; and
+    those of `people` the reader may see (`Person` data).
+
+    The next `limit` candidates first; when some were dropped, twice as many of the rest, and so on.
+    """
+    rows: list[asyncpg.Record] = []
+    start, size = 0, limit
+    while start < len(window) and len(rows) < limit:
+        chunk = window[start : start + size]
+        uuids, ranks = [c[2] for c in chunk], [c[0] for c in chunk]
+        rows += await db.fetch(_SEARCH_PAGE, reader, uuids, ranks, limit - len(rows), people)
+        start, size = start + len(chunk), size * 2
+    if not people:
+        return rows, []
+    visible = rows[0]["people"] if rows else await db.fetchval(_ONLY_PEOPLE, reader, people)
+    found: list[dict[str, str]] = orjson.loads(visible)
+    return rows, found
+
+
+PEOPLE_WINDOW = 20  # people candidates kept per term: the reader's page shows the first 10 they may see
+
+
+async def people_window(db: Db, *, term: str) -> list[uuid.UUID]:
+    """Users whose handle or name holds the term, best match first (up to SEARCH_TTL_SECONDS old).
+
+    The same for everyone: `search_page` reads them afresh and applies the reader's blocks.
+    """
     lowered = term.lower()
     escaped = lowered.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     part, prefix, word = f"%{escaped}%", f"{escaped}%", f"% {escaped}%"
-    rows: list[asyncpg.Record] = await db.fetch(_PEOPLE, reader, lowered, part, prefix, word, limit)
-    return rows
+
+    async def compute() -> list[uuid.UUID]:
+        rows = await db.fetch(_PEOPLE, None, lowered, part, prefix, word, PEOPLE_WINDOW)
+        return [r["uuid"] for r in rows]
+
+    cache = recent_cache(db, name="people", ttl=SEARCH_TTL_SECONDS, size=SEARCH_CACHE_TERMS)
+    found: list[uuid.UUID] = await cache.get(lowered, compute)
+    return found
 
 
 # Trending is the same answer for everyone and grows with the last 24 hours' hashtags (≈ 4 ms of Postgres at
 # today's data, ten times that at ten times the data): each process computes it at most once per TTL and
 # serves that copy, up to TRENDING_TTL_SECONDS old; nothing invalidates it early (issue 19).
 TRENDING_TTL_SECONDS = 10.0
-
-
-class Recent:
-    """One value, recomputed at most once per `ttl` seconds however many callers ask at once.
-
-    A caller that finds the value stale takes the lock and recomputes; callers arriving meanwhile wait for
-    that one computation instead of starting their own (no stampede on expiry). A failed computation keeps
-    nothing: the next caller tries again.
-    """
-
-    def __init__(self, ttl: float) -> None:
-        self.ttl = ttl
-        self.computed = 0  # how many times the value was computed (tests)
-        self._value: list[asyncpg.Record] = []
-        self._until = float("-inf")
-        self._lock = asyncio.Lock()
-
-    async def get(self, compute: Callable[[], Awaitable[list[asyncpg.Record]]]) -> list[asyncpg.Record]:
-        """The value, computed by `compute` when older than the TTL."""
-        if time.monotonic() < self._until:
-            return self._value
-        async with self._lock:
-            if time.monotonic() < self._until:  # computed while this caller waited
-                return self._value
-            self._value = await compute()
-            self.computed += 1
-            self._until = time.monotonic() + self.ttl
-            return self._value
-
-
-# Per event loop (an asyncio.Lock belongs to one loop; a worker process has one), then per pool and limit.
-_recent: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple[int, int], Recent]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def trending_cache(db: Db, *, limit: int) -> Recent:
-    """This process's cached trending for `db` and `limit`."""
-    by_key = _recent.setdefault(asyncio.get_running_loop(), {})
-    key = (id(db), limit)
-    found = by_key.get(key)
-    if found is None:
-        found = by_key[key] = Recent(TRENDING_TTL_SECONDS)
-    return found
 
 
 async def trending(db: Db, *, limit: int) -> list[asyncpg.Record]:
@@ -362,4 +375,6 @@ async def trending(db: Db, *, limit: int) -> list[asyncpg.Record]:
         rows: list[asyncpg.Record] = await db.fetch(_TRENDING, limit)
         return rows
 
-    return await trending_cache(db, limit=limit).get(compute)
+    cache = recent_cache(db, name="trending", ttl=TRENDING_TTL_SECONDS, size=4)
+    found: list[asyncpg.Record] = await cache.get(limit, compute)
+    return found

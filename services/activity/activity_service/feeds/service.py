@@ -217,20 +217,19 @@ async def search(
         raise SearchTermBlank("Type something to search for.")
     position = _position(cursor, secret=secret, kind="search")
     before = _key(position, "s", "t", "u") if position else (float("inf"), *TOP)
-    rows = await repository.search(db, term=term, reader=reader, before=before, limit=limit + 1)
+    window = await repository.search_window(db, term=term)  # the same for everyone, briefly cached
+    rest = [key for key in window if key < before]  # the window is in (rank, time, uuid) order, descending
+    people: list[uuid.UUID] = []
+    if position is None and not term.startswith("#"):  # a #hashtag names no one
+        people = await repository.people_window(db, term=term.lstrip("@"))  # as briefly cached
+    rows, users = await repository.search_page(db, window=rest, people=people, reader=reader, limit=limit + 1)
 
     def after(last: asyncpg.Record) -> str:
         return _cursor("search", secret, s=last["rank"], t=last["created_at"].isoformat(), u=last["uuid"])
 
     page = keyset_page(rows, limit=limit, cursor_after=after)
-    users: list[dict[str, Any]] = []
-    if position is None and not term.startswith("#"):  # a #hashtag names no one; columns = Person's fields
-        users = [
-            dict(r)
-            for r in await repository.people(db, term=term.lstrip("@"), reader=reader, limit=PEOPLE_LIMIT)
-        ]
     activities = render_items(page.items, signed_in=reader is not None, assets_base_url=assets_base_url)
-    return {"activities": activities, "users": users, "next_cursor": page.next_cursor}
+    return {"activities": activities, "users": users[:PEOPLE_LIMIT], "next_cursor": page.next_cursor}
 
 
 async def trending(db: repository.Db) -> list[Trend]:
