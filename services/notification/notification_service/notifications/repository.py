@@ -9,9 +9,9 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    FromClause,
     Select,
     String,
-    Table,
     Text,
     and_,
     bindparam,
@@ -181,7 +181,7 @@ async def take_seqs(session: AsyncSession, counts: Mapping[str, int]) -> dict[st
     return {sub: int(last) for sub, last in (await session.execute(_TAKE_SEQS, params)).all()}
 
 
-def _arrays(table: Table, names: Sequence[str]) -> Select[Any]:
+def _arrays(table: FromClause, names: Sequence[str]) -> Select[Any]:
     """`SELECT * FROM unnest(:a::type[], :b::type[], …)`: one array parameter per column (named like it).
 
     Issue 19: a multi-row `VALUES` is a new statement for each row count, compiled by SQLAlchemy every
