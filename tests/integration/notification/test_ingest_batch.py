@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import text
 
 from cruddur_common import db
 from cruddur_common.contracts import NOTIFICATION_BATCH_PATH
@@ -176,3 +177,19 @@ def _items(api: httpx.Client, user: TestUser) -> list[dict[str, Any]]:
     response = api.get("/api/notifications", headers=user.headers)
     assert response.status_code == 200, response.text
     return list(response.json()["items"])
+
+
+def test_service_connections_run_without_jit(stack: LocalStack) -> None:
+    """Issue 19: a batch's unread count crossed `jit_above_cost` as the table grew and spent 190 ms of its
+    430 compiling on every batch; the services' engines turn JIT off, as the activity pool does."""
+
+    async def setting() -> str:
+        url = stack.cfg.db_url.replace("postgresql://", "postgresql+asyncpg://", 1)
+        engine = db.create_engine(url, schema=SCHEMA, pool_size=1)
+        try:
+            async with engine.connect() as conn:
+                return str(await conn.scalar(text("SHOW jit")))
+        finally:
+            await engine.dispose()
+
+    assert asyncio.run(setting()) == "off"
