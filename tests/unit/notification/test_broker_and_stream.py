@@ -21,6 +21,8 @@ async def test_local_broker_fans_out_to_every_stream_of_the_recipient() -> None:
     with hub.subscribe("a") as first, hub.subscribe("a") as second, hub.subscribe("b") as other:
         await hub_broker.publish("a", {"id": 1, "event": "notification", "data": {}})
         assert len(first.pending) == len(second.pending) == 1 and not other.pending
+        assert first.pending[0] is second.pending[0], "framed once for all of the person's streams"
+        assert first.pending[0].data == b"id: 1\nevent: notification\ndata: {}\n\n"
         assert hub.connections == 3
     assert hub_broker.hub.connections == 0
 
@@ -28,7 +30,7 @@ async def test_local_broker_fans_out_to_every_stream_of_the_recipient() -> None:
 def test_an_overflowing_inbox_is_flagged_not_blocking() -> None:
     inbox = broker.Subscription("a")
     for i in range(broker.QUEUE_SIZE + 5):
-        inbox.offer({"id": i, "event": "notification", "data": {}})
+        inbox.offer(broker.framed({"id": i, "event": "notification", "data": {}}))
     assert inbox.lagged and len(inbox.pending) == broker.QUEUE_SIZE
 
 

@@ -27,12 +27,14 @@ async def test_a_home_event_reaches_its_recipients_only_without_an_id() -> None:
         result = await push_home(local, [body])
         assert [r.ok for r in result.results] == [True]
         assert not b.pending and len(a.pending) == len(c.pending) == 1
-        envelope = a.pending.popleft()
+        item = a.pending.popleft()
+    envelope = item.envelope
+    assert item is c.pending.popleft(), "framed once for every recipient's streams"
     assert envelope["id"] is None and envelope["event"] == "home"
     assert envelope["data"]["activity_uuid"] == body["activity_uuid"]
     assert envelope["data"]["reposter_uuid"] == body["reposter_uuid"]
     assert "recipients" not in envelope["data"]  # nobody learns who else follows the author
-    assert frame(envelope).startswith(b"event: home\n")  # no `id:` line: Last-Event-ID stays put
+    assert item.data == frame(envelope) and item.data.startswith(b"event: home\n")  # no `id:` line
 
 
 async def test_a_bad_event_is_refused_alone_and_a_failed_publish_still_counts_as_delivered() -> None:

@@ -6,7 +6,6 @@ import asyncio
 import gc
 from collections.abc import Collection, Sequence
 from datetime import datetime
-from typing import Any
 
 import pytest
 
@@ -32,7 +31,7 @@ class Recorder(broker.LocalBroker):
         await super().publish_each(items)
 
 
-async def test_unread_counts_of_a_batch_are_one_query_and_one_dispatch(
+async def test_a_batch_is_one_count_query_and_one_dispatch_of_rows_and_counts(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     queries: list[list[str]] = []
@@ -43,28 +42,31 @@ async def test_unread_counts_of_a_batch_are_one_query_and_one_dispatch(
 
     monkeypatch.setattr(repository, "unread_counts", unread_counts)
     local = Recorder()
+    rows = [row("follow", recipient_sub="a"), row("follow", recipient_sub="b", seq=8)]
+    rows_then_counts = [("a", 7, "notification"), ("b", 8, "notification")]
+    rows_then_counts += [("a", None, "unread"), ("b", None, "unread"), ("c", None, "unread")]
     with local.hub.subscribe("b") as b:
-        await ingest._publish_unread(None, local, {"c", "a", "b"})  # type: ignore[arg-type]
+        await ingest._push(None, local, rows, unread={"c", "a", "b"})  # type: ignore[arg-type]
         assert queries == [["a", "b", "c"]], "one query for every recipient of the batch"
-        assert [[sub for sub, _ in call] for call in local.calls] == [["a", "b", "c"]], "one dispatch"
-        assert b.pending.popleft() == {"id": None, "event": "unread", "data": {"unread_count": 2}}
+        assert [[(sub, e["id"], e["event"]) for sub, e in call] for call in local.calls] == [
+            [*rows_then_counts]
+        ], "one dispatch: the rows, then the counts"
+        assert [item.id for item in b.pending] == [8, None], "the stream wakes once for both"
+        assert b.pending[1].envelope == {"id": None, "event": "unread", "data": {"unread_count": 2}}
 
 
-async def test_the_rows_of_a_batch_are_one_dispatch() -> None:
+async def test_nothing_stored_or_counted_is_nothing_pushed() -> None:
     local = Recorder()
-    rows: list[Any] = []
-    await ingest._publish(local, rows)
-    assert local.calls == [], "nothing stored, nothing pushed"
-    await ingest._publish(local, [row("follow", recipient_sub="a"), row("follow", recipient_sub="b", seq=8)])
-    assert [[(sub, e["id"]) for sub, e in call] for call in local.calls] == [[("a", 7), ("b", 8)]]
+    await ingest._push(None, local, [], unread=set())  # type: ignore[arg-type]
+    assert local.calls == []
 
 
 async def test_a_waiting_stream_is_woken_by_an_offer_and_by_close() -> None:
     inbox = broker.Subscription("a")
     waiting = asyncio.create_task(inbox.next(5))
     await asyncio.sleep(0)
-    inbox.offer({"id": 1, "event": "notification", "data": {}})
-    assert (await asyncio.wait_for(waiting, 1))["id"] == 1
+    inbox.offer(broker.framed({"id": 1, "event": "notification", "data": {}}))
+    assert (await asyncio.wait_for(waiting, 1)).id == 1
     waiting = asyncio.create_task(inbox.next(5))
     await asyncio.sleep(0)
     inbox.close(broker.ACCOUNT_DELETED)
@@ -74,14 +76,16 @@ async def test_a_waiting_stream_is_woken_by_an_offer_and_by_close() -> None:
 async def test_a_quiet_stream_gets_none_after_its_seconds_and_keeps_nothing_waiting() -> None:
     inbox = broker.Subscription("a")
     assert await inbox.next(0.01) is None, "time for a keep-alive"
-    inbox.offer({"id": 1, "event": "notification", "data": {}})
-    assert (await inbox.next(0.01))["id"] == 1, "a queued envelope is returned without waiting"
+    inbox.offer(broker.framed({"id": 1, "event": "notification", "data": {}}))
+    assert (await inbox.next(0.01)).id == 1, "a queued envelope is returned without waiting"
     waiting = asyncio.create_task(inbox.next(5))
     await asyncio.sleep(0)
     waiting.cancel()
     with pytest.raises(asyncio.CancelledError):
         await waiting
-    inbox.offer({"id": 2, "event": "notification", "data": {}})  # no waiter left to wake: no error
+    inbox.offer(
+        broker.framed({"id": 2, "event": "notification", "data": {}})
+    )  # no waiter left to wake: no error
     assert len(inbox.pending) == 1
 
 

@@ -24,7 +24,7 @@ def test_a_stream_past_the_limit_closes_the_oldest() -> None:
 def test_closing_a_full_inbox_still_flags_it() -> None:
     inbox = broker.Subscription("a")
     for i in range(broker.QUEUE_SIZE):
-        inbox.offer({"id": i, "event": "notification", "data": {}})
+        inbox.offer(broker.framed({"id": i, "event": "notification", "data": {}}))
     inbox.close()
     assert inbox.closed and len(inbox.pending) == broker.QUEUE_SIZE
 

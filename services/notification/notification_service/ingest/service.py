@@ -23,7 +23,7 @@ from cruddur_common.contracts import (
     validate_each,
 )
 from notification_service.ingest.schemas import IngestResult
-from notification_service.live.broker import Broker
+from notification_service.live.broker import Broker, Envelope
 from notification_service.live.render import render_envelope, render_unread
 from notification_service.models import Notification as Row
 from notification_service.notifications import repository as notifications
@@ -135,31 +135,37 @@ async def _store(session: AsyncSession, event: IngestEvent) -> tuple[IngestResul
     return IngestResult(status="stored"), row
 
 
-async def _publish(broker: Broker, rows: Sequence[Row], *, event: IngestEvent | None = None) -> None:
-    """Push rows live, all in one dispatch; `event` given: the timer line the row was made from."""
-    if not rows:
+def _rendered(rows: Sequence[Row], *, event: IngestEvent | None = None) -> list[tuple[str, Envelope]]:
+    """Each row as its recipient's live event; `event` given: the timer line the row was made from."""
+    if event is None:
+        return [(row.recipient_sub, render_envelope(row)) for row in rows]
+    ttl = event.target.message_ttl
+    return [(row.recipient_sub, render_envelope(row, kind="timer", message_ttl=ttl)) for row in rows]
+
+
+async def _push(session: AsyncSession, broker: Broker, rows: Sequence[Row], *, unread: set[str]) -> None:
+    """Push stored rows and the new unread counts of `unread` live, in ONE dispatch after the commit.
+
+    Issue 19: one query for every recipient's count (not a query and a publish per recipient), and one
+    dispatch for rows and counts together, so each stream wakes once per batch and writes its
+    `notification` and `unread` events at once (it woke and wrote twice before). Best effort: stored is
+    what counts, live streams catch up from Postgres, and the next list or event brings the count.
+    """
+    items = _rendered(rows)
+    if unread:
+        try:
+            counts = await notifications.unread_counts(session, sorted(unread), now=_now())
+            items += [(sub, render_unread(count)) for sub, count in counts.items()]
+        except Exception as exc:
+            log.warning("live unread count failed: %s", exc)
+    if not items:
         return
     try:
-        if event is None:
-            items = [(row.recipient_sub, render_envelope(row)) for row in rows]
-        else:
-            ttl = event.target.message_ttl
-            items = [(row.recipient_sub, render_envelope(row, kind="timer", message_ttl=ttl)) for row in rows]
         await broker.publish_each(items)
-    except Exception as exc:  # stored is what counts: live streams catch up from Postgres
-        log.warning("live publish failed: %s", exc, extra={"event_id": str(rows[0].event_id)})
-
-
-async def _publish_unread(session: AsyncSession, broker: Broker, subs: set[str]) -> None:
-    """Push each person's new unread count to their streams (every tab shows the server's count).
-
-    One query and one dispatch for a whole batch's recipients (issue 19: a query and a publish per
-    recipient, one after another, was most of an ingested event's cost)."""
-    try:
-        counts = await notifications.unread_counts(session, sorted(subs), now=_now())
-        await broker.publish_each([(sub, render_unread(count)) for sub, count in counts.items()])
-    except Exception as exc:  # the next list or notification brings the count
-        log.warning("live unread count failed: %s", exc)
+    except Exception as exc:
+        log.warning(
+            "live publish failed: %s", exc, extra={"event_id": str(rows[0].event_id) if rows else None}
+        )
 
 
 async def _push_live(session: AsyncSession, broker: Broker, event: IngestEvent) -> IngestResult:
@@ -173,7 +179,10 @@ async def _push_live(session: AsyncSession, broker: Broker, event: IngestEvent) 
         return IngestResult(status="dropped")
     seq = await notifications.next_seq(session, event.recipient.sub)
     await session.commit()
-    await _publish(broker, [Row(**_values(event, seq=seq))], event=event)
+    try:  # best effort, like every live push
+        await broker.publish_each(_rendered([Row(**_values(event, seq=seq))], event=event))
+    except Exception as exc:
+        log.warning("live publish failed: %s", exc, extra={"event_id": str(event.event_id)})
     return IngestResult(status="live")
 
 
@@ -187,10 +196,9 @@ async def ingest(session: AsyncSession, broker: Broker, event: IngestEvent) -> I
         await session.rollback()
         return IngestResult(status="duplicate")
     await session.commit()
-    if row is not None:
-        await _publish(broker, [row])
-    if event.recipient is not None and (row is not None or result.status == "undone"):
-        await _publish_unread(session, broker, {event.recipient.sub})
+    counted = row is not None or result.status == "undone"
+    recipient = event.recipient.sub if event.recipient is not None and counted else None
+    await _push(session, broker, [row] if row else [], unread={recipient} if recipient else set())
     return result
 
 
@@ -213,8 +221,7 @@ async def ingest_batch(
         async with sessions() as session:
             stored = await _store_all(session, valid)
             await session.commit()
-            await _publish(broker, stored)
-            await _publish_unread(session, broker, _recipients(valid))
+            await _push(session, broker, stored, unread=_recipients(valid))
     except _Duplicate:
         return await _store_each(sessions, broker, events)
     except Exception as exc:
@@ -328,9 +335,8 @@ async def _store_each(
 
         result = await consume(events, model=_EVENT, apply=apply)
         await session.commit()
-        await _publish(broker, stored)
         valid = [e for e in validate_each(events, model=_EVENT) if not isinstance(e, EventResult)]
-        await _publish_unread(session, broker, _recipients(valid))
+        await _push(session, broker, stored, unread=_recipients(valid))
     return result
 
 

@@ -12,8 +12,8 @@ import gc
 import logging
 import time
 from collections import deque
-from collections.abc import Iterator, Sequence
-from typing import Any, Protocol
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, NamedTuple, Protocol
 
 import orjson
 
@@ -30,8 +30,35 @@ FREEZE_AFTER_SECONDS = 1.0
 SWEEP_EVERY_SECONDS = 600.0
 
 
+def frame(envelope: Envelope) -> bytes:
+    """One SSE event; one without an id (`unread`) leaves the client's Last-Event-ID as it was."""
+    data = orjson.dumps(envelope["data"])
+    event: bytes = envelope["event"].encode()
+    if envelope["id"] is None:
+        return b"event: " + event + b"\ndata: " + data + b"\n\n"
+    return b"id: %d\nevent: %s\ndata: %s\n\n" % (envelope["id"], event, data)
+
+
+class Frame(NamedTuple):
+    """An envelope and its SSE bytes, framed once for every stream it is handed to (issue 19)."""
+
+    envelope: Envelope
+    data: bytes
+
+    @property
+    def id(self) -> int | None:
+        """The event id (the recipient's sequence number), None for events outside the sequence."""
+        seq: int | None = self.envelope["id"]
+        return seq
+
+
+def framed(envelope: Envelope) -> Frame:
+    """`envelope` with its bytes."""
+    return Frame(envelope, frame(envelope))
+
+
 # Put in an inbox to wake its stream when the stream is closed (for a newer one, or its account is gone).
-CLOSED: Envelope = {"id": -1, "event": "closed", "data": {}}
+CLOSED = Frame({"id": -1, "event": "closed", "data": {}}, b"")
 # Why a stream was closed: the SSE `closed` event's `reason`.
 STREAM_LIMIT = "stream_limit"
 ACCOUNT_DELETED = "account_deleted"
@@ -55,18 +82,18 @@ class Subscription:
 
     def __init__(self, sub: str) -> None:
         self.sub = sub
-        self.pending: deque[Envelope] = deque()  # at most QUEUE_SIZE
+        self.pending: deque[Frame] = deque()  # at most QUEUE_SIZE
         self.lagged = False
         self.closed = False
         self.reason = STREAM_LIMIT
         self._waiter: asyncio.Future[None] | None = None
 
-    def offer(self, envelope: Envelope) -> None:
+    def offer(self, item: Frame) -> None:
         """Enqueue without blocking the publisher."""
         if len(self.pending) >= QUEUE_SIZE:
             self.lagged = True
             return
-        self.pending.append(envelope)
+        self.pending.append(item)
         self._wake()
 
     def close(self, reason: str = STREAM_LIMIT) -> None:
@@ -77,8 +104,8 @@ class Subscription:
             self.pending.append(CLOSED)
         self._wake()
 
-    async def next(self, seconds: float) -> Envelope | None:
-        """The next envelope; None when none came within `seconds` (time for a keep-alive)."""
+    async def next(self, seconds: float) -> Frame | None:
+        """The next event; None when none came within `seconds` (time for a keep-alive)."""
         if not self.pending:
             loop = asyncio.get_running_loop()
             self._waiter = waiter = loop.create_future()
@@ -91,6 +118,12 @@ class Subscription:
             if not self.pending:
                 return None
         return self.pending.popleft()
+
+    def drain(self) -> list[Frame]:
+        """Every event queued now (a stream sends them in one write)."""
+        items = list(self.pending)
+        self.pending.clear()
+        return items
 
     def _wake(self) -> None:
         if self._waiter is not None:
@@ -134,9 +167,8 @@ class Hub:
             gc.collect(1)  # the young generations' garbage, so little of it is frozen (milliseconds)
         gc.freeze()
 
-    @contextlib.contextmanager
-    def subscribe(self, sub: str, *, limit: int | None = None) -> Iterator[Subscription]:
-        """Register a subscription for the duration of a stream; past `limit`, close the oldest ones."""
+    def join(self, sub: str, *, limit: int | None = None) -> Subscription:
+        """Register a stream's inbox (`leave` it when the stream ends); past `limit`, close the oldest."""
         subscription = Subscription(sub)
         members = self._subs.setdefault(sub, [])
         open_ones = [m for m in members if not m.closed]
@@ -144,22 +176,45 @@ class Hub:
             for oldest in open_ones[: max(0, len(open_ones) - limit + 1)]:
                 oldest.close()
         members.append(subscription)
+        return subscription
+
+    def leave(self, subscription: Subscription) -> None:
+        """Unregister a subscription (again: nothing)."""
+        members = self._subs.get(subscription.sub, [])
+        if subscription in members:
+            members.remove(subscription)
+        if not members:
+            self._subs.pop(subscription.sub, None)
+
+    @contextlib.contextmanager
+    def subscribe(self, sub: str, *, limit: int | None = None) -> Iterator[Subscription]:
+        """`join` for the duration of a block."""
+        subscription = self.join(sub, limit=limit)
         try:
             yield subscription
         finally:
-            members = self._subs.get(sub, [])
-            if subscription in members:
-                members.remove(subscription)
-            if not members:
-                self._subs.pop(sub, None)
+            self.leave(subscription)
 
     def dispatch(self, sub: str, envelope: Envelope) -> None:
         """Hand an event to every local subscription of `sub` (a `closing_envelope` closes them instead)."""
-        for subscription in list(self._subs.get(sub, ())):
-            if envelope["event"] == "closed":
+        members = self._subs.get(sub)
+        if not members:
+            return
+        if envelope["event"] == "closed":
+            for subscription in list(members):
                 subscription.close(str(envelope["data"].get("reason", STREAM_LIMIT)))
-            else:
-                subscription.offer(envelope)
+            return
+        item = framed(envelope)
+        for subscription in list(members):
+            subscription.offer(item)
+
+    def dispatch_many(self, subs: Iterable[str], envelope: Envelope) -> None:
+        """One event to the local subscriptions of many people, framed once (only if one of them is here)."""
+        item: Frame | None = None
+        for sub in subs:
+            for subscription in list(self._subs.get(sub, ())):
+                item = item or framed(envelope)
+                subscription.offer(item)
 
     @property
     def connections(self) -> int:
@@ -202,8 +257,7 @@ class LocalBroker:
 
     async def publish_many(self, subs: Sequence[str], envelope: Envelope) -> None:
         """One event to many people's streams on this process."""
-        for sub in subs:
-            self.hub.dispatch(sub, envelope)
+        self.hub.dispatch_many(subs, envelope)
 
     async def publish_each(self, items: Sequence[tuple[str, Envelope]]) -> None:
         """Each (recipient, event) to that person's streams on this process (an ingested batch at once)."""

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query
 from fastapi.responses import StreamingResponse
+from starlette.types import Receive, Scope, Send
 
 from cruddur_common.auth import StreamUser
 from cruddur_common.errors import ERROR_RESPONSES
@@ -47,14 +49,25 @@ async def live(
     """
     resume = last_event_id_header if last_event_id_header is not None else last_event_id
     exp = principal.claims.get("exp")
-    body = service.events(
-        context,
-        sub=principal.sub,
-        last_event_id=resume,
-        expires_at=float(exp) if isinstance(exp, int | float) else None,
-    )
-    return StreamingResponse(
-        body,
-        media_type="text/event-stream",
-        headers={"cache-control": "no-cache, no-transform", "x-accel-buffering": "no"},
-    )
+    opened = await service.open_stream(context, sub=principal.sub, last_event_id=resume)
+    body = service.events(context, opened, expires_at=float(exp) if isinstance(exp, int | float) else None)
+    return EventStream(body, leave=lambda: context.broker.hub.leave(opened.inbox))
+
+
+class EventStream(StreamingResponse):
+    """`text/event-stream` that unsubscribes its stream however the response ends (even unstarted)."""
+
+    def __init__(self, body: AsyncIterator[bytes], *, leave: Callable[[], None]) -> None:
+        super().__init__(
+            body,
+            media_type="text/event-stream",
+            headers={"cache-control": "no-cache, no-transform", "x-accel-buffering": "no"},
+        )
+        self._leave = leave
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Stream, then leave the hub."""
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self._leave()

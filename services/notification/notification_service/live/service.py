@@ -13,12 +13,19 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import orjson
 from pydantic import TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cruddur_common.contracts import BatchResult, EventResult, HomeEvent, validate_each
-from notification_service.live.broker import ACCOUNT_DELETED, CLOSED, Broker, Envelope
+from notification_service.live.broker import (
+    ACCOUNT_DELETED,
+    CLOSED,
+    Broker,
+    Envelope,
+    Frame,
+    Subscription,
+    frame,
+)
 from notification_service.live.render import render_envelope, render_home
 from notification_service.notifications import repository as notifications
 from notification_service.relations import repository as relations
@@ -47,86 +54,115 @@ class StreamContext:
     max_streams_per_user: int = 5
 
 
-def frame(envelope: Envelope) -> bytes:
-    """One SSE event; one without an id (`unread`) leaves the client's Last-Event-ID as it was."""
-    data = orjson.dumps(envelope["data"]).decode()
-    event_id = "" if envelope["id"] is None else f"id: {envelope['id']}\n"
-    return f"{event_id}event: {envelope['event']}\ndata: {data}\n\n".encode()
+@dataclass(kw_only=True)
+class OpenStream:
+    """A stream subscribed and placed: where its person is, and what they missed (None: account deleted)."""
+
+    inbox: Subscription
+    last: int | None
+    replay: list[Envelope]
 
 
 async def _after(ctx: StreamContext, sub: str, after_seq: int, up_to: int | None = None) -> list[Envelope]:
+    async with ctx.sessions() as session:
+        return await _rows_after(session, sub, after_seq, up_to)
+
+
+async def _rows_after(session: AsyncSession, sub: str, after_seq: int, up_to: int | None) -> list[Envelope]:
     out: list[Envelope] = []
-    async with ctx.sessions() as session:
-        while True:
-            rows = await notifications.after(
-                session, sub, after_seq=after_seq, limit=REPLAY_BATCH, now=datetime.now(UTC)
-            )
-            out.extend(render_envelope(r) for r in rows if up_to is None or r.seq <= up_to)
-            if len(rows) < REPLAY_BATCH or (up_to is not None and rows[-1].seq >= up_to):
-                return out
-            after_seq = rows[-1].seq
+    while True:
+        rows = await notifications.after(
+            session, sub, after_seq=after_seq, limit=REPLAY_BATCH, now=datetime.now(UTC)
+        )
+        out.extend(render_envelope(r) for r in rows if up_to is None or r.seq <= up_to)
+        if len(rows) < REPLAY_BATCH or (up_to is not None and rows[-1].seq >= up_to):
+            return out
+        after_seq = rows[-1].seq
 
 
-async def _baseline(ctx: StreamContext, sub: str) -> int | None:
-    """The person's last sequence number; None when they deleted their account (one session)."""
-    async with ctx.sessions() as session:
-        if await relations.is_erased_sub(session, sub):
-            return None
-        return await notifications.last_seq(session, sub)
+async def open_stream(ctx: StreamContext, *, sub: str, last_event_id: int | None) -> OpenStream:
+    """Subscribe first, then read where the person is and what they missed, in one short session.
 
-
-async def events(
-    ctx: StreamContext, *, sub: str, last_event_id: int | None, expires_at: float | None
-) -> AsyncIterator[bytes]:
-    """The stream: subscribe first, then replay what the client missed, then live events and keep-alives.
-
-    It ends when the access token expires (the client reconnects with a fresh one and Last-Event-ID),
-    when the person opens more than `max_streams_per_user` streams on this task (the oldest ends), or
-    when they deleted their account (at once; checked after the headers, in the baseline's session, so
-    that opening many streams never waits on the pool before answering).
+    Done before the response starts: a stream that cannot get its state (the pool is exhausted, Postgres is
+    away) is refused with 503 and Retry-After like any request, instead of failing after its 200 (issue 19,
+    100 streams opened at once). The connection goes back to the pool before anything is streamed.
     """
-    with ctx.broker.hub.subscribe(sub, limit=ctx.max_streams_per_user) as inbox:
-        yield f"retry: {RETRY_MS}\n: connected\n\n".encode()
-        current = await _baseline(ctx, sub)
-        if current is None:  # their access token is valid a while yet: the stream ends at once
-            yield goodbye(ACCOUNT_DELETED)
+    inbox = ctx.broker.hub.join(sub, limit=ctx.max_streams_per_user)
+    try:
+        async with ctx.sessions() as session:
+            if await relations.is_erased_sub(session, sub):  # their access token is valid a while yet
+                return OpenStream(inbox=inbox, last=None, replay=[])
+            current = await notifications.last_seq(session, sub)
+            last = current if last_event_id is None else min(last_event_id, current)
+            # Nothing to replay from the newest: what commits from now on is in the inbox already.
+            replay = [] if last == current else await _rows_after(session, sub, last, None)
+    except BaseException:
+        ctx.broker.hub.leave(inbox)
+        raise
+    return OpenStream(inbox=inbox, last=last, replay=replay)
+
+
+async def events(ctx: StreamContext, opened: OpenStream, *, expires_at: float | None) -> AsyncIterator[bytes]:
+    """The stream of an `open_stream`: what the client missed, then live events and keep-alives.
+
+    Every write carries all the events queued for the stream by then (one send for a batch's
+    `notification` and `unread`). It ends when the access token expires (the client reconnects with a
+    fresh one and Last-Event-ID), when the person opens more than `max_streams_per_user` streams on this
+    task (the oldest ends), or when they deleted their account (at once). The caller `leave`s the hub.
+    """
+    inbox = opened.inbox
+    if opened.last is None:
+        yield f"retry: {RETRY_MS}\n: connected\n\n".encode() + goodbye(ACCOUNT_DELETED)
+        return
+    last = opened.last
+    out = [f"retry: {RETRY_MS}\n: connected\n\n".encode()]
+    for envelope in opened.replay:
+        out.append(frame(envelope))
+        last = envelope["id"]
+    yield b"".join(out)
+    ctx.broker.hub.settled()  # live from here on, maybe for hours
+    while True:
+        if inbox.closed:  # a newer stream of this person took its place, or the account is gone
+            yield goodbye(inbox.reason)
             return
-        last = current if last_event_id is None else min(last_event_id, current)
-        for envelope in await _after(ctx, sub, last):
-            yield frame(envelope)
-            last = envelope["id"]
-        ctx.broker.hub.settled()  # live from here on, maybe for hours
-        while True:
-            if inbox.closed:  # a newer stream of this person took its place, or the account is gone
-                yield goodbye(inbox.reason)
+        timeout = ctx.keepalive_seconds
+        if expires_at is not None:
+            remaining = expires_at - time.time()
+            if remaining <= 0:
                 return
-            timeout = ctx.keepalive_seconds
-            if expires_at is not None:
-                remaining = expires_at - time.time()
-                if remaining <= 0:
-                    return
-                timeout = min(timeout, remaining)
-            got = await inbox.next(timeout)
-            if got is None:
-                yield b": keep-alive\n\n"
-                continue
-            envelope = got
-            if envelope is CLOSED:
-                continue
-            if envelope["id"] is None:  # the unread count: not in the sequence, never replayed
-                yield frame(envelope)
-                continue
-            if inbox.lagged or envelope["id"] > last + 1:
-                # dropped events (inbox overflow) are newer than queued ones: catch up on everything then
-                up_to = None if inbox.lagged else envelope["id"]
-                inbox.lagged = False
-                for missed in await _after(ctx, sub, last, up_to=up_to):
-                    yield frame(missed)
-                    last = missed["id"]
-                last = max(last, envelope["id"])
-            elif envelope["id"] > last:
-                yield frame(envelope)
-                last = envelope["id"]
+            timeout = min(timeout, remaining)
+        got = await inbox.next(timeout)
+        if got is None:
+            yield b": keep-alive\n\n"
+            continue
+        chunk, last = await _written(ctx, inbox, [got, *inbox.drain()], last=last)
+        if chunk:
+            yield chunk
+
+
+async def _written(
+    ctx: StreamContext, inbox: Subscription, items: list[Frame], *, last: int
+) -> tuple[bytes, int]:
+    """What a stream writes for the events it found queued (in order, each once), and its last id then."""
+    out: list[bytes] = []
+    for item in items:
+        seq = item.id
+        if item is CLOSED:
+            continue
+        if seq is None:  # the unread count, home news: not in the sequence, never replayed
+            out.append(item.data)
+        elif inbox.lagged or seq > last + 1:
+            # dropped events (inbox overflow) are newer than queued ones: catch up on everything then
+            up_to = None if inbox.lagged else seq
+            inbox.lagged = False
+            for missed in await _after(ctx, inbox.sub, last, up_to=up_to):
+                out.append(frame(missed))
+                last = missed["id"]
+            last = max(last, seq)
+        elif seq > last:
+            out.append(item.data)
+            last = seq
+    return b"".join(out), last
 
 
 _HOME = TypeAdapter(HomeEvent)
