@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 
+from activity_service.db import asyncpg_dsn
 from devstack.stack import LocalStack
 from tests.integration.activity.support import Db
 from tests.support import TestUser
@@ -21,6 +23,18 @@ def db(stack: LocalStack) -> Iterator[Db]:
         yield helper
     finally:
         helper.close()
+
+
+@pytest.fixture
+async def conn(stack: LocalStack) -> AsyncIterator[asyncpg.Connection]:
+    """An asyncpg connection as the service's pool opens one (the activity schema first, UTC)."""
+    conn = await asyncpg.connect(
+        asyncpg_dsn(stack.cfg.db_url), server_settings={"search_path": "activity,public", "timezone": "UTC"}
+    )
+    try:
+        yield conn
+    finally:
+        await conn.close()
 
 
 @pytest.fixture

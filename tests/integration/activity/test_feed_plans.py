@@ -2,27 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import asyncpg
 import pytest
 
-from activity_service.db import asyncpg_dsn
 from activity_service.feeds import repository, service
-from devstack.stack import LocalStack
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-async def conn(stack: LocalStack) -> AsyncIterator[asyncpg.Connection]:
-    conn = await asyncpg.connect(
-        asyncpg_dsn(stack.cfg.db_url), server_settings={"search_path": "activity,public", "timezone": "UTC"}
-    )
-    try:
-        yield conn
-    finally:
-        await conn.close()
 
 
 async def _plans(conn: asyncpg.Connection) -> list[tuple[int, int]]:

@@ -7,31 +7,18 @@ every search after the first is then served from the cached window, however slow
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from typing import Any
 
 import asyncpg
 import httpx
 import pytest
 
-from activity_service.db import asyncpg_dsn
 from activity_service.feeds import repository, service
 from activity_service.feeds.recent import RecentByKey, recent_cache
 from devstack.stack import LocalStack
 from tests.integration.activity.safety import block, mute, send, user_uuid
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-async def conn(stack: LocalStack) -> AsyncIterator[asyncpg.Connection]:
-    conn = await asyncpg.connect(
-        asyncpg_dsn(stack.cfg.db_url), server_settings={"search_path": "activity,public", "timezone": "UTC"}
-    )
-    try:
-        yield conn
-    finally:
-        await conn.close()
 
 
 def _long_lived(conn: asyncpg.Connection) -> RecentByKey[Any]:

@@ -10,19 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from devstack.processes import Child
+from devstack.processes import Child, Zygote
 from devstack.supervisor import RestartPolicy, Supervisor, describe_exit
+from tests.support import wait_for
 
 FAST = RestartPolicy(first=0.05, cap=0.2, max_restarts=3, window=60, poll=0.02)
-
-
-def _wait(predicate: object, timeout: float = 10) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():  # type: ignore[operator]
-            return
-        time.sleep(0.02)
-    raise AssertionError("condition not met in time")
 
 
 def test_the_backoff_doubles_up_to_its_cap() -> None:
@@ -35,10 +27,13 @@ def test_exits_are_described_by_code_or_signal() -> None:
     assert describe_exit(-9) == "killed by signal 9 (exit code -9)"
 
 
+@pytest.mark.parametrize("forked", [False, True], ids=["own interpreter", "forked by the zygote"])
 def test_a_killed_child_is_restarted_with_a_log_line(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+    forked: bool, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    child = Child("sleeper", ["-c", "import time; time.sleep(60)"], env=dict(os.environ), log_dir=tmp_path)
+    zygote = Zygote(env=dict(os.environ), log_dir=tmp_path, preload=["json"]) if forked else None
+    args = ["-m", "tests.unit.devstack.zygote_child", "sleep"]
+    child = Child("sleeper", args, env=dict(os.environ), log_dir=tmp_path, zygote=zygote)
     child.start()
     supervisor = Supervisor(lambda: [child], policy=FAST)
     supervisor.start()
@@ -47,12 +42,18 @@ def test_a_killed_child_is_restarted_with_a_log_line(
         first = child.proc.pid
         with caplog.at_level(logging.WARNING, logger="devstack.supervisor"):
             os.kill(first, signal.SIGKILL)
-            _wait(lambda: child.alive() and child.proc is not None and child.proc.pid != first)
+            wait_for(
+                lambda: child.alive() and child.proc is not None and child.proc.pid != first,
+                what="the restart",
+            )
+        assert child.zygote is zygote  # forked again from the same zygote
         assert supervisor.restarts("sleeper") == 1 and not supervisor.failed.is_set()
         assert "sleeper died (killed by signal 9 (exit code -9))" in caplog.text
     finally:
         supervisor.stop()
         child.stop()
+        if zygote is not None:
+            zygote.stop()
 
 
 def test_a_crash_loop_stops_with_the_last_log_lines(tmp_path: Path) -> None:

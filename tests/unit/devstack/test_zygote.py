@@ -10,14 +10,14 @@ import logging
 import os
 import signal
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from devstack.processes import Child, Zygote, running
-from devstack.supervisor import RestartPolicy, Supervisor
+from devstack.supervisor import RestartPolicy
+from tests.support import wait_for
 
 CHILD = ["-m", "tests.unit.devstack.zygote_child"]
 FAST = RestartPolicy(first=0.05, cap=0.2, max_restarts=3, window=60, poll=0.02)
@@ -33,15 +33,6 @@ def zygote(tmp_path: Path) -> Iterator[Zygote]:
 def _child(zygote: Zygote, tmp_path: Path, what: str, name: str = "probe") -> Child:
     env = {"ZYGOTE_PROBE": "own environment"}  # no PATH: the child gets this, not the zygote's
     return Child(name, [*CHILD, what], env=env, log_dir=tmp_path, zygote=zygote)
-
-
-def _wait(predicate: object, timeout: float = 10) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():  # type: ignore[operator]
-            return
-        time.sleep(0.02)
-    raise AssertionError("condition not met in time")
 
 
 def test_a_forked_child_has_its_own_environment_argv_name_log_and_group(
@@ -67,7 +58,7 @@ def test_a_signal_is_reported_as_popen_does_and_wait_can_time_out(zygote: Zygote
     child = _child(zygote, tmp_path, "sleep")
     child.start()
     assert child.proc is not None
-    _wait(lambda: "comm=probe" in child.log_path.read_text())
+    wait_for(lambda: "comm=probe" in child.log_path.read_text(), what="the child to start")
     assert child.alive() and child.proc.poll() is None
     with pytest.raises(subprocess.TimeoutExpired):
         child.proc.wait(0.1)
@@ -75,31 +66,15 @@ def test_a_signal_is_reported_as_popen_does_and_wait_can_time_out(zygote: Zygote
     assert child.exit_code() == -signal.SIGTERM
 
 
-def test_the_supervisor_restarts_a_killed_child_from_the_zygote(zygote: Zygote, tmp_path: Path) -> None:
-    child = _child(zygote, tmp_path, "sleep")
-    child.start()
-    supervisor = Supervisor(lambda: [child], policy=FAST)
-    supervisor.start()
-    try:
-        assert child.proc is not None
-        first = child.proc.pid
-        os.killpg(first, signal.SIGKILL)
-        _wait(lambda: child.alive() and child.proc is not None and child.proc.pid != first)
-        assert supervisor.restarts("probe") == 1 and child.zygote is zygote
-    finally:
-        supervisor.stop()
-        child.stop()
-
-
 def test_children_end_with_the_zygote(zygote: Zygote, tmp_path: Path) -> None:
     child = _child(zygote, tmp_path, "sleep")
     child.start()
     assert child.proc is not None
     pid = child.proc.pid
-    _wait(lambda: "comm=probe" in child.log_path.read_text())
+    wait_for(lambda: "comm=probe" in child.log_path.read_text(), what="the child to start")
     zygote.proc.kill()  # as if the stack died: the zygote sees EOF, or is killed with it
     zygote.proc.wait()
-    _wait(lambda: not running(pid))
+    wait_for(lambda: not running(pid), what="the child to end with the zygote")
     assert child.exit_code() == -signal.SIGTERM
 
 

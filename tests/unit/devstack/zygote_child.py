@@ -1,4 +1,4 @@
-"""A child for tests/unit/devstack/test_zygote.py, run as `-m tests.unit.devstack.zygote_child <what>`."""
+"""A child for the zygote and supervisor tests, run as `-m tests.unit.devstack.zygote_child <what>`."""
 
 from __future__ import annotations
 
