@@ -78,11 +78,13 @@ class Zygote:
                 stdout=subprocess.PIPE,
                 stderr=err,
                 preexec_fn=die_with_parent,
+                start_new_session=True,  # Ctrl-C is the stack's to handle; the zygote ends at EOF
             )
         self._replies: queue.Queue[dict[str, Any]] = queue.Queue()
         self._exits: dict[int, int] = {}
         self._changed = threading.Condition()
         self._ask = threading.Lock()
+        self.ready = threading.Event()  # set once it has preloaded and serves forks
         assert self.proc.stdout is not None
         out = self.proc.stdout
         self._reader = threading.Thread(target=self._read, args=(out,), name="zygote-replies", daemon=True)
@@ -90,12 +92,18 @@ class Zygote:
 
     def _read(self, out: IO[bytes]) -> None:
         for line in out:
-            message = json.loads(line)
+            try:
+                message = json.loads(line)
+            except ValueError:  # not the zygote's (it keeps stray output off this pipe): ignore it
+                logger.warning("zygote: unexpected output %r", line[:200])
+                continue
             if "exit" in message:
                 with self._changed:
                     self._exits[message["exit"]] = message["code"]
                     self._changed.notify_all()
-            elif "ready" not in message:
+            elif "ready" in message:
+                self.ready.set()
+            else:
                 if "pid" in message:  # a pid the kernel gave again: forget the exit of its earlier holder
                     with self._changed:
                         self._exits.pop(message["pid"], None)

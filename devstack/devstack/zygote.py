@@ -97,9 +97,16 @@ def _reap(out: Any) -> None:
 
 
 def serve(preload: list[str]) -> None:
-    """The zygote's loop: fork on each request line, report each exit; return at EOF."""
+    """The zygote's loop: fork on each request line, report each exit; return at EOF.
+
+    Replies go to a copy of the stdout it was started with; fd 1 itself then points at stderr
+    (zygote.log), so a module that prints while it is imported cannot break the protocol. Ctrl-C in
+    `make run`'s terminal is the stack's to handle: the zygote ignores SIGINT and ends at EOF.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    out = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)
     _preload(preload)
-    out = sys.stdout
     wake_r, wake_w = os.pipe()
     os.set_blocking(wake_r, False)
     os.set_blocking(wake_w, False)
@@ -110,6 +117,8 @@ def serve(preload: list[str]) -> None:
     with selectors.DefaultSelector() as selector:
         selector.register(0, selectors.EVENT_READ, "request")
         selector.register(wake_r, selectors.EVENT_READ, "exit")
+        # What a child must not keep open: the stack would never see the zygote's replies end.
+        inherited = [wake_r, wake_w, out.fileno(), selector.fileno()]
         while True:
             for key, _ in selector.select():
                 if key.data == "exit":
@@ -122,19 +131,19 @@ def serve(preload: list[str]) -> None:
                     return
                 *lines, pending = (pending + chunk).split(b"\n")
                 for line in lines:
-                    _answer(out, line, wake_r, wake_w)
+                    _answer(out, line, inherited)
 
 
-def _answer(out: Any, line: bytes, wake_r: int, wake_w: int) -> None:
+def _answer(out: Any, line: bytes, inherited: list[int]) -> None:
     try:
-        pid = _fork(json.loads(line), wake_r, wake_w)
+        pid = _fork(json.loads(line), inherited)
     except Exception as exc:  # a bad request is answered, never the zygote's end
         _write(out, {"error": f"{type(exc).__name__}: {exc}"})
     else:
         _write(out, {"pid": pid})
 
 
-def _fork(request: dict[str, Any], wake_r: int, wake_w: int) -> int:
+def _fork(request: dict[str, Any], inherited: list[int]) -> int:
     argv = request["argv"]
     if len(argv) < 2 or argv[0] != "-m":
         raise ValueError(f"only `-m module args...` runs in the zygote, not {argv!r}")
@@ -142,20 +151,21 @@ def _fork(request: dict[str, Any], wake_r: int, wake_w: int) -> int:
     try:
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the child never returns (measured by the tests through its output)
-            _become(request, log_fd, wake_r, wake_w)
+            _become(request, log_fd, inherited)
     finally:
         os.close(log_fd)
     return pid
 
 
-def _become(request: dict[str, Any], log_fd: int, wake_r: int, wake_w: int) -> None:
+def _become(request: dict[str, Any], log_fd: int, inherited: list[int]) -> None:
     """In the child: what `subprocess.Popen([python, -m, ...], start_new_session=True)` would have set up."""
     code: int = 1
     try:
         signal.set_wakeup_fd(-1)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-        os.close(wake_r)
-        os.close(wake_w)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        for fd in inherited:
+            os.close(fd)
         os.setsid()
         from devstack.processes import die_with_parent, name_process
 
@@ -164,7 +174,7 @@ def _become(request: dict[str, Any], log_fd: int, wake_r: int, wake_w: int) -> N
         null = os.open(os.devnull, os.O_RDONLY)
         os.dup2(null, 0)  # the zygote's request pipe
         os.close(null)
-        os.dup2(log_fd, 1)  # the zygote's reply pipe
+        os.dup2(log_fd, 1)
         os.dup2(log_fd, 2)
         os.close(log_fd)
         for stream in (sys.stdout, sys.stderr):

@@ -45,6 +45,21 @@ def test_a_forked_child_has_its_own_environment_argv_name_log_and_group(
     log = child.log_path.read_text()
     assert "probe=own environment leader=True comm=probe" in log
     assert "argv=['3'] path_set=False" in log
+    assert "ctrl_c_interrupts=True" in log  # not the zygote's SIG_IGN
+
+
+def test_output_while_preloading_and_ctrl_c_leave_the_zygote_serving(tmp_path: Path) -> None:
+    noisy = Zygote(env=dict(os.environ), log_dir=tmp_path, preload=["this"])  # `import this` prints
+    try:
+        assert noisy.ready.wait(30)
+        os.kill(noisy.proc.pid, signal.SIGINT)  # as Ctrl-C in `make run`'s terminal would, if it reached it
+        child = _child(noisy, tmp_path, "0")
+        child.start()
+        assert child.zygote is noisy and child.proc is not None and child.proc.wait(10) == 0
+        assert noisy.alive()
+        assert "Beautiful is better than ugly." in (tmp_path / "zygote.log").read_text()
+    finally:
+        noisy.stop()
 
 
 def test_an_uncaught_exception_is_logged_and_exits_1(zygote: Zygote, tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -11,6 +12,7 @@ if __name__ == "__main__":
     comm = Path("/proc/self/comm").read_text().strip()
     print(f"probe={os.environ.get('ZYGOTE_PROBE')} leader={os.getpgid(0) == os.getpid()} comm={comm}")
     print(f"argv={sys.argv[1:]} path_set={'PATH' in os.environ}")
+    print(f"ctrl_c_interrupts={signal.getsignal(signal.SIGINT) is signal.default_int_handler}")
     what = sys.argv[1]
     if what == "sleep":
         time.sleep(60)
