@@ -96,10 +96,14 @@ def test_an_event_stored_concurrently_sends_the_batch_the_slow_way_without_losin
     raced, fresh = event("follow", recipient, actor), event("like", recipient, actor)
     assert ingest(notification_url, raced).json() == {"status": "stored"}
 
-    async def nothing_stored(*_: object) -> set[Any]:
-        return set()  # as if `raced` was stored by another delivery after the batch looked
+    prechecks = repository.prechecks
 
-    monkeypatch.setattr(repository, "stored_among", nothing_stored)
+    async def nothing_stored(*args: Any, **kwargs: Any) -> repository.Prechecks:
+        found = await prechecks(*args, **kwargs)
+        found.stored.clear()  # as if `raced` was stored by another delivery after the batch looked
+        return found
+
+    monkeypatch.setattr(repository, "prechecks", nothing_stored)
     published: list[int] = []
 
     class Broker:

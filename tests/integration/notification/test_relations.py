@@ -15,7 +15,7 @@ from cruddur_common.contracts import RELATIONS_BATCH_PATH
 from devstack.stack import LocalStack
 from notification_service.ingest import service
 from notification_service.models import SCHEMA
-from notification_service.relations import repository as relations
+from notification_service.notifications import repository as notifications
 from tests.integration.notification.support import (
     event,
     identity,
@@ -187,13 +187,13 @@ def test_an_ingest_batch_asks_about_relations_once_whatever_its_size(
     relate(notification_url, {"type": "block", "blocker": people[0]["uuid"], "blocked": people[1]["uuid"]})
     batch = [event(kind, to, by) for kind in KINDS for to in people for by in people if to is not by]
     calls: list[int] = []
-    hidden_among = relations.hidden_among
+    prechecks = notifications.prechecks
 
-    async def counted(*args: Any, **kwargs: Any) -> relations.Hidden:
-        calls.append(len(args[1]))
-        return await hidden_among(*args, **kwargs)
+    async def counted(*args: Any, **kwargs: Any) -> notifications.Prechecks:
+        calls.append(len(kwargs["pairs"]))
+        return await prechecks(*args, **kwargs)
 
-    monkeypatch.setattr(relations, "hidden_among", counted)
+    monkeypatch.setattr(notifications, "prechecks", counted)
 
     class Broker:
         async def publish_each(self, items: Any) -> None:

@@ -255,14 +255,17 @@ async def _store_all(session: AsyncSession, events: list[IngestEvent]) -> list[R
     before the one INSERT and the commit, so that lock lasts two statements.
     """
     now = _now()
-    retracted = await notifications.retracted_among(
-        session, {e.target.activity_uuid for e in events if e.target.activity_uuid is not None}
-    )
     personal = [e for e in events if e.kind not in ABOUT_A_CRUD]
-    stored = await notifications.stored_among(session, [e.event_id for e in personal])
-    hidden = await relations.hidden_among(session, {_pair(e) for e in personal}, now=now)
-    keys = {k for e in personal if (k := _repeat_key(e)) is not None}
-    repeats = await notifications.repeats_among(session, keys)  # key -> one of them was read
+    checks = await notifications.prechecks(  # one round trip for the four
+        session,
+        activities={e.target.activity_uuid for e in events if e.target.activity_uuid is not None},
+        events=[e.event_id for e in personal],
+        pairs={_pair(e) for e in personal},
+        keys={k for e in personal if (k := _repeat_key(e)) is not None},
+        now=now,
+    )
+    retracted, stored, hidden = checks.retracted, checks.stored, checks.hidden
+    repeats = checks.repeats  # key -> one of them was read
     queued: dict[uuid.UUID, IngestEvent] = {}  # by event id, in batch order
     undos: list[RepeatKey] = []
     retracts: list[uuid.UUID] = []

@@ -6,8 +6,9 @@ import uuid
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import column, delete, exists, or_, select, tuple_, values
+from sqlalchemy import ColumnElement, column, delete, exists, or_, select, tuple_, values
 from sqlalchemy.dialects.postgresql import UUID, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -85,19 +86,22 @@ class Hidden:
     blocked: set[Pair] = field(default_factory=set)
     muted: set[Pair] = field(default_factory=set)  # the recipient mutes the actor (until > now, or ever)
 
+    def add(self, actor: uuid.UUID, recipient: uuid.UUID, *, blocked: bool, muted: bool) -> None:
+        """Record one pair's flags as the query returned them."""
+        if blocked:
+            self.blocked.add((actor, recipient))
+        if muted:
+            self.muted.add((actor, recipient))
 
-async def hidden_among(session: AsyncSession, pairs: Collection[Pair], *, now: datetime) -> Hidden:
-    """Which (actor, recipient) pairs are blocked or muted: ONE query for any number of pairs.
 
-    Each pair is five primary-key probes (a block either way, the actor's suspension, either one's
-    erasure) and one for the mute, so a batch costs one round trip whatever its size (docs/performance.md,
-    issue 12's ingest).
+def hidden_flags(
+    actor: ColumnElement[uuid.UUID], recipient: ColumnElement[uuid.UUID], *, now: Any
+) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """Of an (actor, recipient) pair: (blocked, muted) as SQL, for `hidden_among` and the ingest pre-checks.
+
+    Blocked is five primary-key probes (a block either way, the actor's suspension, either one's
+    erasure), muted one more; `now` a datetime or a bind parameter.
     """
-    if not pairs:
-        return Hidden()
-    given = values(column("actor", UUID(as_uuid=True)), column("recipient", UUID(as_uuid=True)), name="given")
-    given = given.data(sorted(pairs))
-    actor, recipient = given.c.actor, given.c.recipient
     blocked = or_(
         exists().where(SuspendedUser.user_uuid == actor),
         exists().where(Block.blocker == actor, Block.blocked == recipient),
@@ -108,13 +112,25 @@ async def hidden_among(session: AsyncSession, pairs: Collection[Pair], *, now: d
     muted = exists().where(
         Mute.muter == recipient, Mute.muted == actor, or_(Mute.until.is_(None), Mute.until > now)
     )
+    return blocked, muted
+
+
+async def hidden_among(session: AsyncSession, pairs: Collection[Pair], *, now: datetime) -> Hidden:
+    """Which (actor, recipient) pairs are blocked or muted: ONE query for any number of pairs.
+
+    A batch costs one round trip whatever its size (docs/performance.md, issue 12's ingest); the batch
+    path asks this inside its one pre-check statement (`notifications.repository.prechecks`).
+    """
+    if not pairs:
+        return Hidden()
+    given = values(column("actor", UUID(as_uuid=True)), column("recipient", UUID(as_uuid=True)), name="given")
+    given = given.data(sorted(pairs))
+    actor, recipient = given.c.actor, given.c.recipient
+    blocked, muted = hidden_flags(actor, recipient, now=now)
     query = select(actor, recipient, blocked.label("blocked"), muted.label("muted")).where(
         or_(blocked, muted)
     )
     found = Hidden()
     for a, r, is_blocked, is_muted in (await session.execute(query)).all():
-        if is_blocked:
-            found.blocked.add((a, r))
-        if is_muted:
-            found.muted.add((a, r))
+        found.add(a, r, blocked=is_blocked, muted=is_muted)
     return found
