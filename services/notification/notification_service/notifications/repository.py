@@ -462,7 +462,7 @@ async def unread_count(session: AsyncSession, sub: str, *, now: datetime) -> int
     return (await unread_counts(session, [sub], now=now))[sub]
 
 
-def _unread_counts() -> Select[Any]:
+def _unread_counts() -> Select[str, int]:
     """`unread_counts`' statement, built once: `_live` and `_head` (an aliased subquery) cost 12 % of the
     process's busy CPU under ingest when built per batch (issue 19, py-spy)."""
     now = bindparam("now", type_=DateTime(timezone=True))
