@@ -23,6 +23,7 @@ from botocore.exceptions import ConnectionError as BotoConnectionError
 LIBRARY_ERRORS: tuple[type[Exception], ...] = (
     asyncpg.PostgresError,
     asyncpg.InterfaceError,
+    asyncpg.InternalClientError,
     sqlalchemy.exc.SQLAlchemyError,
     BotoCoreError,
     ClientError,
@@ -37,6 +38,9 @@ _POSTGRES_DOWN: tuple[type[BaseException], ...] = (
     asyncpg.exceptions.CrashShutdownError,
     asyncpg.exceptions.TooManyConnectionsError,
     asyncpg.InterfaceError,  # "connection is closed", "released back to the pool"
+    # "cannot switch to state 15; another operation (2) is in progress": a pooled connection that got the
+    # server's FATAL while idle, handed out before asyncpg saw it close (a Postgres fast shutdown, chaos test)
+    asyncpg.InternalClientError,
     sqlalchemy.exc.TimeoutError,  # no pooled connection within pool_timeout
 )
 _NETWORK_DOWN = (ConnectionError, TimeoutError, socket.gaierror)  # OSErrors of a dead socket

@@ -40,6 +40,10 @@ def _router() -> APIRouter:
             "connection was closed in the middle of operation"
         )
 
+    @router.get("/postgres/mid-shutdown")
+    async def postgres_mid_shutdown() -> None:
+        raise asyncpg.InternalClientError("cannot switch to state 15; another operation (2) is in progress")
+
     @router.get("/postgres/refused")
     async def postgres_refused() -> None:
         await asyncpg.connect(f"postgresql://cruddur@{DEAD}/cruddur", timeout=2)
@@ -156,6 +160,7 @@ def assert_unavailable(response: httpx.Response, dependency: str) -> None:
     ("path", "dependency"),
     [
         ("/postgres/gone", "postgres"),
+        ("/postgres/mid-shutdown", "postgres"),
         ("/postgres/refused", "postgres"),
         ("/postgres/engine", "postgres"),
         ("/dynamodb", "dynamodb"),
