@@ -67,7 +67,11 @@ def _preload(names: list[str]) -> None:
                 continue
         except ModuleNotFoundError:  # its parent package is not installed
             continue
-        importlib.import_module(name)
+        try:
+            importlib.import_module(name)
+        except Exception:  # one service's bug at import: the others are still forked from here
+            print(f"zygote: {name} not preloaded, it raised:", file=sys.stderr)
+            traceback.print_exc()  # the child that runs it raises again, in its own log
     # What the zygote imported stays shared, page for page, by every child it forks: keep the collector from
     # touching it (and copying every page) in each child.
     gc.collect()

@@ -62,6 +62,22 @@ def test_output_while_preloading_and_ctrl_c_leave_the_zygote_serving(tmp_path: P
         noisy.stop()
 
 
+def test_a_module_that_raises_at_preload_leaves_the_others_forked(tmp_path: Path) -> None:
+    broken = Zygote(
+        env=dict(os.environ), log_dir=tmp_path, preload=["tests.unit.devstack.zygote_broken", "json"]
+    )
+    try:
+        assert broken.ready.wait(30)
+        child = _child(broken, tmp_path, "0")
+        child.start()
+        assert child.zygote is broken and child.proc is not None and child.proc.wait(10) == 0
+        log = (tmp_path / "zygote.log").read_text()
+        assert "tests.unit.devstack.zygote_broken not preloaded" in log and "broken at import" in log
+        assert "2 modules and their imports preloaded" in log
+    finally:
+        broken.stop()
+
+
 def test_an_uncaught_exception_is_logged_and_exits_1(zygote: Zygote, tmp_path: Path) -> None:
     child = _child(zygote, tmp_path, "raise")
     child.start()
