@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -9,10 +10,14 @@ import statistics
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
+
 from cruddur_common.rate_limits import ACTIONS
+from cruddur_common.registry import service
 from devstack import config as c
 from devstack.stack import LocalStack
 
@@ -31,13 +36,17 @@ UNREACHABLE_LIMITS = {
 }
 
 
+def _shift() -> int:
+    return int(os.environ.get("BENCH_SLOT", "0")) * 200
+
+
 def bench_config() -> c.StackConfig:
     """Its own ports and data dir (.bench-data), 2 uvicorn workers per service, no demo seed.
 
     BENCH_SLOT=N (0-9) shifts every port by N*200, as CRUDDUR_TEST_SLOT does for tests, so two checkouts
     can each run a bench stack (their .bench-data dirs are already apart).
     """
-    shift = int(os.environ.get("BENCH_SLOT", "0")) * 200
+    shift = _shift()
     return c.StackConfig(
         gateway_port=28080 + shift,
         port_offset=20000 + shift,
@@ -249,6 +258,64 @@ def watched_pids(stack: LocalStack) -> dict[str, int]:
     if postmaster.exists():
         pids["postgres"] = int(postmaster.read_text().split()[0])
     return pids
+
+
+@contextlib.contextmanager
+def redis_server() -> Iterator[str | None]:
+    """A throwaway `redis-server` for the bench stack (no persistence); yields its URL, None when missing.
+
+    `make bench` installs it (scripts/bootstrap.sh `redis`); its port moves with BENCH_SLOT like the rest.
+    """
+    binary = shutil.which("redis-server")
+    if binary is None:
+        yield None
+        return
+    port = 26390 + _shift()
+    proc = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def restarted(
+    stack: LocalStack, name: str, *, workers: int | None = None, env: dict[str, str] | None = None
+) -> Iterator[int]:
+    """Service `name` restarted with `workers` uvicorn workers and `env` added, left unsupervised while the
+    body runs; yields the pid of its top process once it is ready, and puts it back as it was after."""
+    child = next(c for c in stack.children if c.name == name)
+    entry = service(name)
+    args, original_env = list(child.args), dict(child.env)
+    if workers is not None:
+        at = args.index("--workers") + 1
+        args = [*args[:at], str(workers), *args[at + 1 :]]
+
+    def restart(with_args: list[str], with_env: dict[str, str]) -> None:
+        child.stop()
+        child.args, child.env = with_args, with_env
+        child.start()
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(stack.cfg.service_url(entry) + entry.ready_path, timeout=1).status_code == 200:
+                    return
+            time.sleep(0.2)
+        raise RuntimeError(f"{name} did not come back:\n{child.tail()}")
+
+    original_args = list(child.args)
+    with stack.unsupervised(name):
+        restart(args, original_env | (env or {}))
+        try:
+            assert child.proc is not None
+            yield child.proc.pid
+        finally:
+            restart(original_args, original_env)
 
 
 def start_stack() -> LocalStack:

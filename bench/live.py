@@ -34,7 +34,6 @@ import resource
 import statistics
 import time
 import uuid
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -43,7 +42,17 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from bench.harness import BENCH_DATA, RUNS, Result, Run, tree_cpu_seconds, watched_pids
+from bench.harness import (
+    BENCH_DATA,
+    RUNS,
+    Result,
+    Run,
+    process_tree,
+    redis_server,
+    restarted,
+    tree_cpu_seconds,
+    watched_pids,
+)
 from cruddur_common.contracts import NOTIFICATION_BATCH_PATH
 from devstack.aws_bootstrap import client as aws_client
 
@@ -252,9 +261,23 @@ class Figures:
     full_gc_ms: list[float] = field(default_factory=list)  # the notification process's, during the runs
     open_s: float = 0.0
     load: list[float] = field(default_factory=list)
+    streams_per_process: list[int] = field(default_factory=list)
 
 
-_last: Figures | None = None
+@dataclass(frozen=True)
+class Scenario:
+    """How the notification service runs for a set of runs."""
+
+    label: str  # the results' target column
+    workers: int
+    redis: bool  # REDIS_URL set: an event ingested by one worker reaches the streams on every worker
+
+
+SCENARIOS = (
+    Scenario("1 process", workers=1, redis=False),
+    Scenario("2 processes + Redis", workers=2, redis=True),
+)
+_figures: dict[str, Figures] = {}  # by scenario label, for the verdict
 
 
 def _cpu(watch: dict[str, int]) -> dict[str, float]:
@@ -354,8 +377,36 @@ class Bench:
         return run
 
 
-async def _measure(ctx: Context, url: str, pid: int, people: list[dict[str, Any]]) -> list[Result]:
-    global _last
+def _streams_per_process(root: int, port: int) -> list[int]:
+    """How many established connections to `port` each process under `root` holds (Linux /proc)."""
+    local = f":{port:04X} "
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError):
+            for line in Path(table).read_text().splitlines()[1:]:
+                fields = line.split()
+                if (fields[1] + " ").endswith(local) and fields[3] == "01":  # 01: ESTABLISHED
+                    inodes.add(f"socket:[{fields[9]}]")
+    counts = []
+    for pid in sorted(process_tree(root)):
+        fds = Path(f"/proc/{pid}/fd")
+        with contextlib.suppress(OSError):
+            held = sum(1 for fd in fds.iterdir() if _link(fd) in inodes)
+            if held:
+                counts.append(held)
+    return sorted(counts, reverse=True)
+
+
+def _link(fd: Path) -> str:
+    try:
+        return os.readlink(fd)
+    except OSError:
+        return ""
+
+
+async def _measure(
+    ctx: Context, url: str, pid: int, people: list[dict[str, Any]], scenario: Scenario
+) -> list[Result]:
     limits = httpx.Limits(max_connections=PRODUCERS + 2)
     auth = ctx.stack.internal_auth("bench")
     async with httpx.AsyncClient(base_url=url, timeout=120, limits=limits, auth=auth) as producer:
@@ -371,12 +422,19 @@ async def _measure(ctx: Context, url: str, pid: int, people: list[dict[str, Any]
         started = time.monotonic()
         streams = await _open_streams(url, people, bench.deliveries)
         bench.figures.open_s = time.monotonic() - started
-        log.info("%d streams open in %.1f s", len(streams), bench.figures.open_s)
+        port = httpx.URL(url).port or 80
+        bench.figures.streams_per_process = _streams_per_process(pid, port)
+        log.info(
+            "%d streams open in %.1f s, per process %s",
+            len(streams),
+            bench.figures.open_s,
+            bench.figures.streams_per_process,
+        )
         await asyncio.sleep(3)  # every stream's baseline query done
         name = f"burst: {BURST_EVENTS} events at once, {STREAMS} streams"
-        burst = Result(area="live", name=name, target="1 process")
+        burst = Result(area="live", name=name, target=scenario.label)
         name = f"ingest: {PRODUCERS} producers, batches of {INGEST_BATCH}"
-        ingest = Result(area="live", name=name, target="1 process")
+        ingest = Result(area="live", name=name, target=scenario.label)
         for result, measure, maxima in (
             (burst, bench.burst, bench.figures.burst_max_ms),
             (ingest, bench.ingest, bench.figures.ingest_max_ms),
@@ -403,84 +461,78 @@ async def _measure(ctx: Context, url: str, pid: int, people: list[dict[str, Any]
         if stream.transport is not None:
             stream.transport.close()
     bench.figures.load.append(os.getloadavg()[0])
-    _last = bench.figures
+    _figures[scenario.label] = bench.figures
     return [burst, ingest]
 
 
-@contextlib.contextmanager
-def _one_process(ctx: Context, gc_log: Path) -> Iterator[int]:
-    """The notification service restarted with ONE uvicorn worker (its pid), put back as it was after.
-
-    The process logs its full collections to `gc_log` (bench/live_gc/sitecustomize.py)."""
-    from cruddur_common.registry import service
-
-    child = next(c for c in ctx.stack.children if c.name == "notification")
-    entry = service("notification")
-    args, env = list(child.args), dict(child.env)
-    at = args.index("--workers") + 1
-    path = os.pathsep.join(filter(None, [str(GC_HOOK), env.get("PYTHONPATH")]))
-    gc_log.unlink(missing_ok=True)
-
-    def restart(with_args: list[str], with_env: dict[str, str]) -> None:
-        child.stop()
-        child.args, child.env = with_args, with_env
-        child.start()
-        deadline = time.monotonic() + 300
-        while time.monotonic() < deadline:
-            with contextlib.suppress(httpx.HTTPError):
-                ready = httpx.get(ctx.service_url("notification") + entry.ready_path, timeout=1)
-                if ready.status_code == 200:
-                    return
-            time.sleep(0.2)
-        raise RuntimeError(f"the notification service did not come back:\n{child.tail()}")
-
-    with ctx.stack.unsupervised("notification"):
-        restart([*args[:at], "1", *args[at + 1 :]], env | {"PYTHONPATH": path, "LIVE_GC_LOG": str(gc_log)})
-        try:
-            assert child.proc is not None
-            yield child.proc.pid
-        finally:
-            restart(args, env)
-
-
 def verdict(results: list[Result]) -> str:
-    """The live figures against issue 19's target 3."""
-    if _last is None or len(results) < 2:
-        return ""
-    burst, ingest = results[0], results[1]
-    worst = statistics.median(_last.burst_max_ms)
-    full = _last.full_gc_ms
+    """The live figures of each scenario against issue 19's target 3."""
+    lines = []
+    for scenario in SCENARIOS:
+        mine = [r for r in results if r.target == scenario.label]
+        figures = _figures.get(scenario.label)
+        if figures is not None and len(mine) == 2:
+            lines.append(_verdict(scenario, figures, mine[0], mine[1]))
+    return "\n".join(lines)
+
+
+def _verdict(scenario: Scenario, figures: Figures, burst: Result, ingest: Result) -> str:
+    worst = statistics.median(figures.burst_max_ms)
+    full = figures.full_gc_ms
     gcs = f"{len(full)} full collections" + (
         f" (max {max(full):.0f} ms, median {statistics.median(full):.0f} ms)" if full else ""
     )
-    met = burst.p99_ms <= TARGET_P99_MS and worst <= TARGET_MAX_MS and ingest.rps >= TARGET_EVENTS_S
+    per_process = ingest.rps / scenario.workers
+    met = burst.p99_ms <= TARGET_P99_MS and worst <= TARGET_MAX_MS and per_process >= TARGET_EVENTS_S
 
     def cpu(r: Result, name: str) -> str:
         value = r.cpu_ms(name)
         return "-" if value is None else f"{value:.2f}"
 
+    where = (
+        "one process"
+        if scenario.workers == 1
+        else f"{scenario.workers} processes with Redis pub/sub (streams per process: "
+        f"{', '.join(map(str, figures.streams_per_process))})"
+    )
     return (
-        f"live, {STREAMS} streams ({RECIPIENTS} people) on one process, opened in {_last.open_s:.0f} s: "
+        f"live, {STREAMS} streams ({RECIPIENTS} people) on {where}, opened in {figures.open_s:.0f} s: "
         f"burst p99 {burst.p99_ms:.0f} ms, max {worst:.0f} ms (medians of {len(burst.runs)}; maxima "
-        f"{', '.join(f'{m:.0f}' for m in _last.burst_max_ms)}), {cpu(burst, 'notification')} ms CPU/event "
+        f"{', '.join(f'{m:.0f}' for m in figures.burst_max_ms)}), {cpu(burst, 'notification')} ms CPU/event "
         f"(postgres {cpu(burst, 'postgres')}, client {cpu(burst, 'client')}); "
-        f"ingest {ingest.rps:.0f} events/s, p99 {ingest.p99_ms:.0f} ms, maxima "
-        f"{', '.join(f'{m:.0f}' for m in _last.ingest_max_ms)} ms, {cpu(ingest, 'notification')} ms "
+        f"ingest {ingest.rps:.0f} events/s ({per_process:.0f} per process), p99 {ingest.p99_ms:.0f} ms, "
+        f"maxima {', '.join(f'{m:.0f}' for m in figures.ingest_max_ms)} ms, {cpu(ingest, 'notification')} ms "
         f"CPU/event (postgres {cpu(ingest, 'postgres')}, client {cpu(ingest, 'client')}); missing "
-        f"deliveries {burst.errors} + {ingest.errors}; {'; '.join(_last.delivered)}; {gcs}; load average "
-        f"{_last.load[0]:.1f} -> {_last.load[-1]:.1f}. Target (p99 <= {TARGET_P99_MS:.0f} ms, max <= "
-        f"{TARGET_MAX_MS:.0f} ms, >= {TARGET_EVENTS_S:.0f} events/s): {'met' if met else 'NOT met'}"
+        f"deliveries {burst.errors} + {ingest.errors}; {'; '.join(figures.delivered)}; {gcs}; load average "
+        f"{figures.load[0]:.1f} -> {figures.load[-1]:.1f}. Target (p99 <= {TARGET_P99_MS:.0f} ms, max <= "
+        f"{TARGET_MAX_MS:.0f} ms, >= {TARGET_EVENTS_S:.0f} events/s per process): "
+        f"{'met' if met else 'NOT met'}"
     )
 
 
 def run(ctx: Context) -> list[Result]:
-    """People and tokens, the single-worker notification process, then the bursts and the ingest runs."""
+    """People and tokens, then for each scenario: the notification service restarted that way, the bursts
+    and the ingest runs. LIVE_SCENARIOS=1 runs only the first (one process)."""
     logging.getLogger("httpx").setLevel(logging.WARNING)
     people = _people(ctx, RECIPIENTS)
-    gc_log = BENCH_DATA / "live-gc.log"
-    with _one_process(ctx, gc_log) as pid:
-        results = asyncio.run(_measure(ctx, ctx.service_url("notification"), pid, people))
-    if _last is not None and gc_log.exists():
-        _last.full_gc_ms = [float(line.split()[0]) for line in gc_log.read_text().splitlines() if line]
+    results: list[Result] = []
+    for scenario in SCENARIOS[: int(os.environ.get("LIVE_SCENARIOS", len(SCENARIOS)))]:
+        gc_log = BENCH_DATA / "live-gc.log"
+        gc_log.unlink(missing_ok=True)
+        service_env = next(c for c in ctx.stack.children if c.name == "notification").env
+        path = os.pathsep.join(filter(None, [str(GC_HOOK), service_env.get("PYTHONPATH")]))
+        with contextlib.ExitStack() as stack:
+            env = {"PYTHONPATH": path, "LIVE_GC_LOG": str(gc_log)}
+            if scenario.redis:
+                url = stack.enter_context(redis_server())
+                if url is None:
+                    log.warning("no redis-server: the %s scenario is skipped", scenario.label)
+                    continue
+                env["REDIS_URL"] = url
+            pid = stack.enter_context(restarted(ctx.stack, "notification", workers=scenario.workers, env=env))
+            results += asyncio.run(_measure(ctx, ctx.service_url("notification"), pid, people, scenario))
+        figures = _figures.get(scenario.label)
+        if figures is not None and gc_log.exists():
+            figures.full_gc_ms = [float(line.split()[0]) for line in gc_log.read_text().splitlines() if line]
     log.info("%s", verdict(results))
     return results

@@ -10,9 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import shutil
 import statistics
-import subprocess
 import time
 import uuid
 from datetime import UTC, datetime
@@ -20,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from bench.harness import RUNS, Result, Run, wrk
+from bench.harness import RUNS, Result, Run, redis_server, restarted, wrk
 from devstack import seed
 
 if TYPE_CHECKING:
@@ -33,7 +31,6 @@ HISTORY = 200
 FAN_OUT = (1, 10, 100)
 EVENTS_PER_FAN_OUT = 20
 DM_ROUNDS = 40
-REDIS_PORT = 26390
 
 
 def _user(ctx: Context, handle: str) -> dict[str, Any]:
@@ -71,32 +68,6 @@ def _seed(ctx: Context) -> tuple[dict[str, Any], dict[str, Any], str, str]:
         listed = api.get("/api/message_groups", params={"limit": 100}, headers=alice["headers"]).json()
         other = next(g["uuid"] for g in listed if g["uuid"] != group)
     return alice, bob, group, other
-
-
-def _redis(ctx: Context) -> subprocess.Popen[bytes] | None:
-    """Give the notification workers Redis pub/sub (the bench stack runs 2 workers per service)."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        log.warning("no redis-server: live events reach only streams on the ingesting worker")
-        return None
-    proc = subprocess.Popen(
-        [binary, "--port", str(REDIS_PORT), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    child = next(c for c in ctx.stack.children if c.name == "notification")
-    child.stop()
-    child.env = child.env | {"REDIS_URL": f"redis://127.0.0.1:{REDIS_PORT}/0"}
-    child.start()
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{ctx.service_url('notification')}/ready", timeout=1).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError("the notification service did not come back with Redis")
 
 
 def _drain(ctx: Context, alice: dict[str, Any], bob: dict[str, Any], group: str) -> None:
@@ -233,8 +204,8 @@ def run(ctx: Context) -> list[Result]:
             for result, (name, target, url, method, payload) in zip(batch, batch_scenarios, strict=True):
                 result.runs.append(wrk(url, headers=auth, method=method, body=payload))
                 log.info("round %d %s (%s): %.0f req/s", round_no + 1, name, target, result.runs[-1].rps)
-    redis = _redis(ctx)
-    try:
+    # Redis pub/sub for the notification workers (2 in the bench stack), so events reach streams on both.
+    with redis_server() as redis_url, restarted(ctx.stack, "notification", env=_redis_env(redis_url)):
         started = time.monotonic()
         _drain(ctx, alice, bob, group)
         log.info("stream processor caught up %.1f s after the sends", time.monotonic() - started)
@@ -242,7 +213,11 @@ def run(ctx: Context) -> list[Result]:
             results.append(asyncio.run(_fan_out(ctx, alice, bob, clients)))
             log.info("%s: p50 %.1f ms", results[-1].name, results[-1].p50_ms)
         results.append(asyncio.run(_dm_delivery(ctx, alice, bob, group)))
-    finally:
-        if redis is not None:
-            redis.terminate()
     return results
+
+
+def _redis_env(url: str | None) -> dict[str, str]:
+    if url is None:
+        log.warning("no redis-server: live events reach only streams on the ingesting worker")
+        return {}
+    return {"REDIS_URL": url}
