@@ -52,6 +52,7 @@ lambdas: install ## build one deployable zip per Lambda into build/lambdas
 	@$(PY) -m devstack.lambdas build
 
 bench: install spa ## run the benchmarks and print the figures for docs/performance.md
+	@scripts/bootstrap.sh redis
 	@$(PY) -m bench.run
 
 seed-large: install ## load the large data set (1,000 users, 100,000 cruds; SCALE=10: ten times the cruds)

@@ -19,6 +19,7 @@ import httpx
 from cruddur_common.rate_limits import ACTIONS
 from cruddur_common.registry import service
 from devstack import config as c
+from devstack import processes
 from devstack.stack import LocalStack
 
 BENCH_DATA = c.ROOT / ".bench-data"
@@ -262,25 +263,15 @@ def watched_pids(stack: LocalStack) -> dict[str, int]:
 
 @contextlib.contextmanager
 def redis_server() -> Iterator[str | None]:
-    """A throwaway `redis-server` for the bench stack (no persistence); yields its URL, None when missing.
+    """devstack's throwaway `redis-server` for the bench stack; yields its URL, None when it is not installed.
 
     `make bench` installs it (scripts/bootstrap.sh `redis`); its port moves with BENCH_SLOT like the rest.
     """
-    binary = shutil.which("redis-server")
-    if binary is None:
+    if shutil.which("redis-server") is None:
         yield None
         return
-    port = 26390 + _shift()
-    proc = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    with processes.redis_server(26390 + _shift(), BENCH_DATA) as url:
+        yield url
 
 
 @contextlib.contextmanager

@@ -7,9 +7,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,42 +15,23 @@ import httpx
 import pytest
 
 from cruddur_common.registry import load_registry
+from devstack import processes
 from devstack.processes import Child
 from devstack.stack import LocalStack, uvicorn_args, wait_ready
 
 
 @contextmanager
 def redis_server(port: int, data_dir: Path) -> Iterator[str]:
-    """A redis-server on 127.0.0.1:`port` for the block's duration; yields its REDIS_URL.
+    """devstack's throwaway redis-server for the block's duration; yields its REDIS_URL.
 
     Needs Debian's `redis-server` (installed by `make test`): skipped without it, failed in CI.
     """
-    binary = shutil.which("redis-server")
-    if binary is None:
+    if shutil.which("redis-server") is None:
         if os.environ.get("CI"):  # `make test` installs it; in CI a missing server is a failure, not a skip
             pytest.fail("redis-server is not installed (scripts/bootstrap.sh redis)")
         pytest.skip("redis-server is not installed (apt-get install redis-server)")
-    args = ["--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-    proc = subprocess.Popen(
-        [binary, *args, "--dir", str(data_dir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    _wait_listening(port)
-    try:
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-
-
-def _wait_listening(port: int, child: Child | None = None, timeout: float = 10) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert child is None or child.alive(), child.tail()
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.05)
-    raise AssertionError(f"nothing listens on 127.0.0.1:{port} after {timeout} s")
+    with processes.redis_server(port, data_dir) as url:
+        yield url
 
 
 @contextmanager
@@ -92,7 +70,7 @@ def gateway_task(stack: LocalStack, port_shift: int, **env: str) -> Iterator[str
     child = Child(f"gateway-{port_shift}", args, env=environment, log_dir=stack.log_dir, zygote=stack.zygote)
     child.start()
     try:
-        _wait_listening(port, child, timeout=30)
+        processes.wait_port(port, timeout=30, child=child)
         yield f"http://127.0.0.1:{port}"
     finally:
         child.stop()

@@ -24,7 +24,7 @@ from cruddur_common.registry import ServiceEntry, load_registry
 from devstack import config as c
 from devstack import edge
 from devstack.postgres import LocalPostgres
-from devstack.processes import Child, Zygote, running
+from devstack.processes import Child, Zygote, running, wait_port
 from devstack.supervisor import RestartPolicy, Supervisor, Watched
 
 if TYPE_CHECKING:
@@ -47,19 +47,6 @@ def _import_later() -> None:
     for entry in load_registry():  # the models whose SCHEMA `migrate` reads
         if importlib.util.find_spec(f"{entry.package}.models"):
             importlib.import_module(f"{entry.package}.models")
-
-
-def _wait_port(port: int, *, timeout: float, child: Child | None = None) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if child is not None and not child.alive():
-            raise RuntimeError(f"{child.name} exited during start:\n{child.tail()}")
-        with socket.socket() as sock:
-            sock.settimeout(0.2)
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise RuntimeError(f"nothing listens on 127.0.0.1:{port} after {timeout}s")
 
 
 def wait_ready(
@@ -263,7 +250,7 @@ class LocalStack:
             self.postgres = LocalPostgres(data_dir=self.cfg.data_dir / "postgres", port=self.cfg.pg_port)
             self.postgres.start()
         if moto is not None:
-            _wait_port(self.cfg.moto_port, timeout=30, child=moto)
+            wait_port(self.cfg.moto_port, timeout=30, child=moto)
         later.join()
         from devstack.aws_bootstrap import bootstrap
 
@@ -328,9 +315,9 @@ class LocalStack:
                 self._spawn(module.rsplit(".", 1)[1], ["-m", module], env, forked=True)
         if self.cfg.janitor:
             self._spawn("janitor", ["-m", "devstack.janitor"], env, forked=True)
-        _wait_port(gateway_port, timeout=30, child=gateway)
+        wait_port(gateway_port, timeout=30, child=gateway)
         if front is not None:
-            _wait_port(self.cfg.gateway_port, timeout=30, child=front)
+            wait_port(self.cfg.gateway_port, timeout=30, child=front)
 
     def _start_edge(self, nginx: edge.Nginx, gateway_cfg: dict[str, Any], env: dict[str, str]) -> Child:
         """nginx on the public port: the registry's paths to their services, the rest to the gateway."""
@@ -375,7 +362,7 @@ class LocalStack:
 
     def _after_restart(self, part: Watched) -> None:
         if part.name == "moto":  # its state is saved every 30 s: make sure the resources exist again
-            _wait_port(self.cfg.moto_port, timeout=30)
+            wait_port(self.cfg.moto_port, timeout=30)
             from devstack.aws_bootstrap import bootstrap
 
             bootstrap(self.cfg.aws_url, out_file=self.cfg.data_dir / "aws.json")

@@ -9,13 +9,13 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
 import time
 from collections.abc import Iterator
 
 import httpx
 
 from cruddur_common.registry import load_registry
+from devstack import processes
 from devstack.processes import Child
 from devstack.stack import LocalStack
 
@@ -32,14 +32,7 @@ def child_named(stack: LocalStack, name: str) -> Child:
 
 def wait_port(port: int, *, timeout: float = READY_TIMEOUT) -> None:
     """Block until something accepts connections on 127.0.0.1:port."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            sock.settimeout(0.2)
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {timeout}s")
+    processes.wait_port(port, timeout=timeout)
 
 
 def wait_ready(stack: LocalStack, *, timeout: float = READY_TIMEOUT) -> float:

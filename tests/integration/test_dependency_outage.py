@@ -17,7 +17,8 @@ from sqlalchemy import text
 from cruddur_common import db
 from cruddur_common.logging import JsonFormatter
 from cruddur_common.registry import load_registry
-from devstack.stack import LocalStack, _wait_port
+from devstack.processes import wait_port
+from devstack.stack import LocalStack
 from tests.support import TestUser
 
 pytestmark = pytest.mark.integration
@@ -151,7 +152,7 @@ def test_moto_down_is_a_503_for_messaging_and_back_within_a_second(stack: LocalS
             finally:
                 if not moto.alive():
                     moto.start()  # restores the pickled state
-                    _wait_port(stack.cfg.moto_port, timeout=30, child=moto)
+                    wait_port(stack.cfg.moto_port, timeout=30, child=moto)
         took = _first_200(
             lambda: client.get("/api/message_groups", headers=user.headers), within=RECOVERY_SECONDS
         )
