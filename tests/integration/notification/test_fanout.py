@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
 
+from cruddur_common.contracts import HOME_BATCH_PATH, NOTIFICATION_BATCH_PATH
 from devstack.stack import LocalStack
 from tests.extra_tasks import redis_server, service_tasks
 from tests.integration.notification.support import event, identity, open_stream
@@ -57,6 +60,27 @@ async def test_redis_carries_events_between_tasks(
             got = await stream.next(timeout=2)
             assert got.received - started < 1.0
             assert got.event == ("message" if kind == "message" else "notification")
+        # An outbox batch is one Redis message: both events and the unread count reach the other task.
+        batch = [event("mention", recipient, actor), event("like", recipient, actor)]
+        started = time.monotonic()
+        answer = await producer.post(NOTIFICATION_BATCH_PATH, json={"events": batch})
+        assert answer.status_code == 200 and all(r["ok"] for r in answer.json()["results"]), answer.text
+        got = [await stream.next(timeout=2) for _ in batch]
+        assert [g.data["activity_uuid"] for g in got] == [e["target"]["activity_uuid"] for e in batch]
+        assert got[-1].received - started < 1.0
+        counted = api.get("/api/notifications", params={"limit": 1}, headers=alice.headers)
+        while await stream.next_unread(timeout=2) != counted.json()["unread_count"]:
+            pass  # the counts pushed with the events before, then the batch's
+        # One event for many people (home news): one message, framed once on the task that holds streams.
+        home = {
+            "activity_uuid": str(uuid.uuid4()),
+            "author_uuid": actor["uuid"],
+            "recipients": ["someone-elsewhere", recipient["sub"]],
+            "created_at": datetime.now(UTC).isoformat(),
+        }
+        answer = await producer.post(HOME_BATCH_PATH, json={"events": [home]})
+        assert answer.status_code == 200 and answer.json()["results"] == [{"ok": True, "error": None}]
+        assert (await stream.next(timeout=2)).event == "home"
     ready = httpx.get(f"{task_a}/ready").json()
     assert ready["checks"]["broker"] == "ok"
 

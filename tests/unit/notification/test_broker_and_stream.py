@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
+import orjson
 import pytest
 from pydantic import ValidationError
 
@@ -25,6 +26,29 @@ async def test_local_broker_fans_out_to_every_stream_of_the_recipient() -> None:
         assert first.pending[0].data == b"id: 1\nevent: notification\ndata: {}\n\n"
         assert hub.connections == 3
     assert hub_broker.hub.connections == 0
+
+
+async def test_a_redis_message_carries_a_batch_and_a_bad_one_is_skipped(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """What a task's reader does with a message of the one channel (no Redis needed: `deliver` is the
+    reader's whole work per message; tests/integration/notification/test_fanout.py runs it through Redis)."""
+    redis_broker = broker.RedisBroker("redis://127.0.0.1:1/0")  # never connected here
+    hub = redis_broker.hub
+    note = {"id": 1, "event": "notification", "data": {}}
+    unread = {"id": None, "event": "unread", "data": {"count": 1}}
+    with hub.subscribe("a") as a, hub.subscribe("b") as b, hub.subscribe("c") as c:
+        redis_broker.deliver(b"not json")
+        redis_broker.deliver(orjson.dumps({"each": "not a list of pairs"}))
+        redis_broker.deliver(orjson.dumps({"each": [("a", note), ("a", unread), ("b", note)]}))
+        home = {"id": None, "event": "home", "data": {"count": 1}}
+        redis_broker.deliver(orjson.dumps({"many": ["b", "c", "not-here"], "envelope": home}))
+        assert [f.envelope["event"] for f in a.pending] == ["notification", "unread"]
+        assert [f.envelope["event"] for f in b.pending] == ["notification", "home"]
+        assert [f.envelope["event"] for f in c.pending] == ["home"]
+        assert b.pending[1] is c.pending[0], "one event for many people is framed once"
+    skipped = [r for r in caplog.records if "unreadable live message skipped" in r.getMessage()]
+    assert len(skipped) == 2
 
 
 def test_an_overflowing_inbox_is_flagged_not_blocking() -> None:

@@ -20,7 +20,7 @@ import orjson
 log = logging.getLogger("notification.broker")
 Envelope = dict[str, Any]  # {"id": seq | None, "event": "notification" | "message" | ..., "data": {...}}
 QUEUE_SIZE = 256
-CHANNEL_PREFIX = "cruddur:notifications:"
+CHANNEL = "cruddur:notifications"  # RedisBroker's one channel
 # A stream's objects live as long as it does (hours); streams that went live within this many seconds of
 # each other are frozen out of the collector's view together (`Hub.settled`).
 FREEZE_AFTER_SECONDS = 1.0
@@ -65,7 +65,7 @@ ACCOUNT_DELETED = "account_deleted"
 
 
 def closing_envelope(reason: str) -> Envelope:
-    """Published to a person's channel: every task closes that person's streams (`reason` says why)."""
+    """Published to a person: every task closes that person's streams (`reason` says why)."""
     return {"id": -1, "event": "closed", "data": {"reason": reason}}
 
 
@@ -269,7 +269,16 @@ class LocalBroker:
 
 
 class RedisBroker:
-    """Fan-out across tasks: PUBLISH per recipient channel; each task PSUBSCRIBEs and dispatches locally."""
+    """Fan-out across tasks through ONE Redis channel: a publish is one message, whatever it carries.
+
+    Every task's reader gets every message and hands each event to its own streams (`Hub.dispatch`, which
+    skips recipients it holds no stream of). Issue 19: a message per recipient (`PUBLISH` to
+    `cruddur:notifications:<sub>`, `PSUBSCRIBE` on the prefix) made an ingested batch of 100 events 200
+    messages for every task to parse one by one; now it is one message, decoded once per task.
+
+    A message is `{"each": [[sub, envelope], ...]}` (an ingested batch, or one event) or
+    `{"many": [sub, ...], "envelope": envelope}` (one event for many people, framed once per task).
+    """
 
     def __init__(self, url: str) -> None:
         import redis.asyncio as redis  # imported only when Redis is configured
@@ -294,40 +303,42 @@ class RedisBroker:
         await self._redis.aclose()
 
     async def publish(self, sub: str, envelope: Envelope) -> None:
-        """PUBLISH to the recipient's channel (every task's reader gets it)."""
-        await self._redis.publish(CHANNEL_PREFIX + sub, orjson.dumps(envelope))
+        """One event to a person's streams on every task."""
+        await self._redis.publish(CHANNEL, orjson.dumps({"each": [(sub, envelope)]}))
 
     async def publish_many(self, subs: Sequence[str], envelope: Envelope) -> None:
-        """One PUBLISH per recipient channel, pipelined: one round trip for a whole chunk of recipients."""
-        data = orjson.dumps(envelope)
-        async with self._redis.pipeline(transaction=False) as pipe:
-            for sub in subs:
-                pipe.publish(CHANNEL_PREFIX + sub, data)
-            await pipe.execute()
+        """One event to many people's streams on every task, in one message."""
+        await self._redis.publish(CHANNEL, orjson.dumps({"many": subs, "envelope": envelope}))
 
     async def publish_each(self, items: Sequence[tuple[str, Envelope]]) -> None:
-        """Each (recipient, event) to its channel, pipelined: one round trip for an ingested batch."""
-        async with self._redis.pipeline(transaction=False) as pipe:
-            for sub, envelope in items:
-                pipe.publish(CHANNEL_PREFIX + sub, orjson.dumps(envelope))
-            await pipe.execute()
+        """Each (recipient, event) to that person's streams on every task: an ingested batch, one message."""
+        await self._redis.publish(CHANNEL, orjson.dumps({"each": items}))
 
     async def ping(self) -> None:
         """Readiness: Redis answers."""
         await self._redis.ping()
 
+    def deliver(self, data: bytes | str) -> None:
+        """Hand a message's events to this task's streams; one that does not fit is logged and skipped."""
+        try:
+            message = orjson.loads(data)
+            if "many" in message:
+                self.hub.dispatch_many(message["many"], message["envelope"])
+            else:
+                for sub, envelope in message["each"]:
+                    self.hub.dispatch(sub, envelope)
+        except Exception as exc:  # not the reader's end: streams catch up from Postgres on the next event
+            log.warning("unreadable live message skipped: %s: %s", type(exc).__name__, exc)
+
     async def _read(self) -> None:
         while True:
             try:
                 async with self._redis.pubsub() as pubsub:
-                    await pubsub.psubscribe(CHANNEL_PREFIX + "*")
+                    await pubsub.subscribe(CHANNEL)
                     self._subscribed.set()
                     async for message in pubsub.listen():
-                        if message.get("type") != "pmessage":
-                            continue
-                        channel = message["channel"]
-                        channel = channel.decode() if isinstance(channel, bytes) else channel
-                        self.hub.dispatch(channel.removeprefix(CHANNEL_PREFIX), orjson.loads(message["data"]))
+                        if message.get("type") == "message":
+                            self.deliver(message["data"])
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # keep serving streams; they catch up from Postgres on the next event
