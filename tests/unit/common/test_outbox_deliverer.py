@@ -221,6 +221,33 @@ async def test_a_worker_that_finds_the_destination_held_looks_again_soon_not_aft
     assert await _delivered_within(deliverer, store, 2.0)
 
 
+class HeldAfterFirstStore(MemoryStore):
+    """Another worker's round is under way every time this one looks, after its first round."""
+
+    def __init__(self) -> None:
+        super().__init__([])
+        self.looks = 0
+
+    async def lock(self, conn: Any, destination: str) -> bool:
+        self.looks += 1
+        return self.looks == 1
+
+
+async def test_a_worker_with_nothing_of_its_own_queued_waits_a_poll_when_the_destination_is_held() -> None:
+    # Issue 19: retrying every busy_retry whenever another worker's round was under way, though this worker
+    # had queued nothing, cost 7 % of the activity workers' CPU under a read-only load.
+    store = HeldAfterFirstStore()
+    deliverer = _deliverer(store, _peer(_ok, []), poll_seconds=0.1, busy_retry_seconds=0.005)
+    task = asyncio.create_task(deliverer.run())
+    await asyncio.sleep(1.0)
+    idle_looks = store.looks
+    deliverer.notify()  # now it queued something: it keeps looking soon until it gets the destination
+    await asyncio.sleep(0.1)
+    task.cancel()
+    assert 5 <= idle_looks <= 15, f"{idle_looks} looks in 1 s at a 0.1 s poll"
+    assert store.looks - idle_looks >= 8, "after a wakeup a held destination is retried soon"
+
+
 async def test_after_a_batch_left_the_queue_the_loop_looks_again_at_once() -> None:
     # Another worker's events arrive without waking this one: a round that delivered looks again at once.
     calls: list[list[Any]] = []
