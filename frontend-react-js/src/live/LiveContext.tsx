@@ -7,7 +7,7 @@ import { useAuth } from '../auth/AuthContext'
 import { useLatest } from '../hooks/useLatest'
 import { backoffDelay, type Backoff } from '../lib/backoff'
 
-type LiveEvents = { notification: Notification; message: LiveMessageEvent; home: LiveHomeEvent }
+export type LiveEvents = { notification: Notification; message: LiveMessageEvent; home: LiveHomeEvent }
 type Listener<K extends keyof LiveEvents> = (payload: LiveEvents[K]) => void
 
 /** Counts the server answered (a mark-read's result): shown here and in the person's other tabs. */

@@ -1,29 +1,16 @@
-import { act, screen, waitFor } from '@testing-library/react'
+import { screen, waitFor } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import type { LiveHomeEvent } from '../api/types'
-import { LiveContextProvider, type LiveState } from '../live/LiveContext'
-import { ME, activity, json, mockFetch, renderApp } from '../test/render'
+import { LiveContextProvider } from '../live/LiveContext'
+import { ME, activity, fakeLive, json, mockFetch, renderApp } from '../test/render'
 import { HomePage } from './HomePage'
 
-/** A live context whose `home` events the test sends. */
-function fakeLive() {
-  const listeners = new Set<(e: LiveHomeEvent) => void>()
-  const value: LiveState = {
-    unread: 0,
-    setUnread: () => {},
-    unreadMessages: 0,
-    report: () => {},
-    connected: true,
-    subscribe: ((kind: string, listener: (e: LiveHomeEvent) => void) => {
-      if (kind !== 'home') return () => {}
-      listeners.add(listener)
-      return () => listeners.delete(listener)
-    }) as LiveState['subscribe'],
-  }
+/** The shared fake live context, sending `home` events by crud. */
+function homeLive() {
+  const live = fakeLive()
   const send = (uuid: string, { author = 'bob', reposter = null }: { author?: string; reposter?: string | null } = {}) =>
-    act(() => listeners.forEach((l) => l({ activity_uuid: uuid, author_uuid: author, reposter_uuid: reposter, created_at: new Date().toISOString() })))
-  return { value, send }
+    live.send('home', { activity_uuid: uuid, author_uuid: author, reposter_uuid: reposter, created_at: new Date().toISOString() })
+  return { value: live.value, send }
 }
 
 const crud = (uuid: string) => activity({ uuid, message: `crud ${uuid}`, handle: 'bob', display_name: 'Bob' })
@@ -33,7 +20,7 @@ function renderHome(pages: string[][]) {
   const { calls } = mockFetch({
     'GET /api/activities/home': () => json((pages[Math.min(call++, pages.length - 1)] ?? []).map(crud)),
   })
-  const live = fakeLive()
+  const live = homeLive()
   renderApp(
     <LiveContextProvider value={live.value}>
       <HomePage />

@@ -1,31 +1,12 @@
-import { act, screen, within } from '@testing-library/react'
-import { describe, expect, it, vi } from 'vitest'
+import { screen, within } from '@testing-library/react'
+import { describe, expect, it } from 'vitest'
 import type { LiveMessageEvent } from '../api/types'
-import { LiveContextProvider, type LiveState } from '../live/LiveContext'
-import { json, mockFetch, renderApp } from '../test/render'
+import { LiveContextProvider } from '../live/LiveContext'
+import { fakeLive, json, mockFetch, renderApp } from '../test/render'
 import MessagesPage from './MessagesPage'
 
 const group = { uuid: 'g-1', handle: 'worf', display_name: 'Worf', avatar_url: null, message: 'Qapla!', created_at: '2026-05-20T10:00:00Z', unread_count: 2 }
 const msg = (uuid: string, display_name: string, message: string, created_at: string, avatar_url: string | null = null) => ({ uuid, handle: 'worf', display_name, avatar_url, message, created_at })
-
-/** A live context whose `message` events the test sends. */
-function liveStub() {
-  const listeners = new Set<(e: LiveMessageEvent) => void>()
-  const live: LiveState = {
-    unread: 0,
-    setUnread: () => {},
-    unreadMessages: 0,
-    report: vi.fn(),
-    connected: true,
-    subscribe: ((kind: string, listener: (e: LiveMessageEvent) => void) => {
-      if (kind !== 'message') return () => {}
-      listeners.add(listener)
-      return () => listeners.delete(listener)
-    }) as LiveState['subscribe'],
-  }
-  const emit = (e: LiveMessageEvent) => act(() => listeners.forEach((l) => l(e)))
-  return { live, emit }
-}
 
 describe('MessagesPage live', () => {
   it('takes the name and picture of a live line for the list, the header and the earlier bubbles', async () => {
@@ -34,9 +15,9 @@ describe('MessagesPage live', () => {
       'GET /api/messages/g-1': () => json([msg('m-1', 'Worf', 'Qapla!', '2026-05-20T10:00:00Z')]),
       'POST /api/message_groups/g-1/read': () => json({ unread_count: 0, conversations: 0 }),
     })
-    const { live, emit } = liveStub()
+    const live = fakeLive()
     renderApp(
-      <LiveContextProvider value={live}>
+      <LiveContextProvider value={live.value}>
         <MessagesPage />
       </LiveContextProvider>,
       { route: '/messages/g-1', path: '/messages/:groupUuid' },
@@ -46,7 +27,7 @@ describe('MessagesPage live', () => {
     expect(screen.queryByTestId('unread-marker')).not.toBeInTheDocument()
 
     const line = msg('m-2', 'Worf Renamed', 'Still me', '2026-05-20T10:05:00Z', '/assets/avatars/worf.png')
-    emit({ message_group_uuid: 'g-1', message: line } as LiveMessageEvent)
+    live.send('message', { message_group_uuid: 'g-1', message: line } as LiveMessageEvent)
     expect(await screen.findByText('Still me', { selector: '.bubble__text' })).toBeInTheDocument()
     expect(screen.getAllByText('Worf Renamed:')).toHaveLength(2)
     expect(screen.queryByText('Worf:')).not.toBeInTheDocument()

@@ -1,33 +1,14 @@
 import { act, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import type { LiveMessageEvent } from '../api/types'
-import { LiveContextProvider, type LiveState } from '../live/LiveContext'
-import { json, mockFetch, renderApp } from '../test/render'
+import { LiveContextProvider } from '../live/LiveContext'
+import { fakeLive, json, mockFetch, renderApp } from '../test/render'
 import MessagesPage from './MessagesPage'
 
 const T0 = new Date('2026-05-20T10:00:00Z').getTime()
 const iso = (ms: number) => new Date(ms).toISOString()
 const group = { uuid: 'g-1', handle: 'worf', display_name: 'Worf', avatar_url: null, message: 'Qapla!', created_at: iso(T0), message_ttl: null, expires_at: null }
 const msg = (uuid: string, handle: string, message: string, at: number, extra: Record<string, unknown> = {}) => ({ uuid, handle, display_name: handle, avatar_url: null, message, created_at: iso(at), ...extra })
-
-/** A live provider whose events the test sends by hand. */
-function liveHarness() {
-  const listeners = new Set<(e: LiveMessageEvent) => void>()
-  const state: LiveState = {
-    unread: 0,
-    setUnread: () => {},
-    unreadMessages: 0,
-    report: () => {},
-    connected: true,
-    subscribe: ((kind: string, l: (e: LiveMessageEvent) => void) => {
-      if (kind !== 'message') return () => {}
-      listeners.add(l)
-      return () => listeners.delete(l)
-    }) as LiveState['subscribe'],
-  }
-  return { state, send: (e: LiveMessageEvent) => act(() => listeners.forEach((l) => l(e))) }
-}
 
 afterEach(() => vi.useRealTimers())
 
@@ -92,19 +73,19 @@ describe('disappearing messages', () => {
   })
 
   it('shows the other member’s timer change live, as a system line, and follows it in the header', async () => {
-    const live = liveHarness()
+    const live = fakeLive()
     mockFetch({
       'GET /api/message_groups': () => json([group]),
       'GET /api/messages/g-1': () => json([msg('m-1', 'worf', 'Qapla!', T0)]),
     })
     renderApp(
-      <LiveContextProvider value={live.state}>
+      <LiveContextProvider value={live.value}>
         <MessagesPage />
       </LiveContextProvider>,
       { route: '/messages/g-1', path: '/messages/:groupUuid' },
     )
     await screen.findByText('Qapla!', { selector: '.bubble__text' })
-    live.send({ message_group_uuid: 'g-1', message: msg('t-2', 'worf', 'Worf set messages to disappear after 1 hour', Date.now(), { kind: 'timer', message_ttl: '1-hour' }) as never })
+    live.send('message', { message_group_uuid: 'g-1', message: msg('t-2', 'worf', 'Worf set messages to disappear after 1 hour', Date.now(), { kind: 'timer', message_ttl: '1-hour' }) as never })
     expect(await screen.findByText('Worf set messages to disappear after 1 hour', { selector: '.system-line span' })).toBeInTheDocument()
     expect(screen.getByLabelText('Disappearing messages')).toHaveValue('1-hour')
   })

@@ -1,4 +1,4 @@
-import { render } from '@testing-library/react'
+import { act, render } from '@testing-library/react'
 import type { ReactElement } from 'react'
 import { MemoryRouter, Route, Routes, useLocation } from 'react-router-dom'
 import { vi } from 'vitest'
@@ -6,11 +6,34 @@ import { setTokenProvider } from '../api/client'
 import type { Me } from '../api/types'
 import { AuthContextProvider, type AuthState } from '../auth/AuthContext'
 import { ToastProvider } from '../components/Toast'
+import type { LiveEvents, LiveState } from '../live/LiveContext'
 
 export const ME: Me = { uuid: 'u-1', handle: 'andrewbrown', display_name: 'Andrew Brown', avatar_url: '' }
 
 export function authState(overrides: Partial<AuthState> = {}): AuthState {
   return { status: 'signedIn', me: ME, refresh: vi.fn(async () => {}), setMe: vi.fn(), signOut: vi.fn(async () => {}), ...overrides }
+}
+
+/** A live context (the SSE stream's, connected) whose events the test sends by hand: `live.send('home', e)`.
+ *  Render with `<LiveContextProvider value={live.value}>`. */
+export function fakeLive() {
+  const listeners = new Map<keyof LiveEvents, Set<(e: never) => void>>()
+  const value: LiveState = {
+    unread: 0,
+    setUnread: () => {},
+    unreadMessages: 0,
+    report: vi.fn(),
+    connected: true,
+    subscribe: (kind, listener) => {
+      const set = listeners.get(kind) ?? new Set()
+      listeners.set(kind, set)
+      set.add(listener)
+      return () => set.delete(listener)
+    },
+  }
+  const send = <K extends keyof LiveEvents>(kind: K, event: LiveEvents[K]) =>
+    act(() => listeners.get(kind)?.forEach((listener) => (listener as (e: LiveEvents[K]) => void)(event)))
+  return { value, send }
 }
 
 /** Shows the current location so tests can assert navigation. */
