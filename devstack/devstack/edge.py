@@ -25,12 +25,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from cruddur_common.logging import REQUEST_ID_PATTERN
 from cruddur_common.registry import load_registry
 from cruddur_common.security_headers import security_headers
 
 HEADERS_MORE = "ngx_http_headers_more_filter_module.so"  # removes `Server` (nginx cannot, alone)
 KEEPALIVE_SECONDS = 4  # below the services' uvicorn --timeout-keep-alive (5 s), as the Python gateway
-REQUEST_ID = r"^[A-Za-z0-9._:-]{1,128}$"  # cruddur_common.logging's _VALID_REQUEST_ID
 ERROR_PREFIX = "/_edge/"  # internal locations (a client asking for one gets the 404 below)
 # The Python gateway's own error bodies, for what nginx answers itself.
 ERRORS = {
@@ -169,7 +169,7 @@ http {{
   large_client_header_buffers 4 16k;
 
   map $http_x_request_id $edge_request_id {{
-    {_quoted("~" + REQUEST_ID, regex=True)} $http_x_request_id;
+    {_quoted("~" + REQUEST_ID_PATTERN, regex=True)} $http_x_request_id;
     default $request_id;
   }}
   map $upstream_http_x_request_id $edge_response_id {{

@@ -17,7 +17,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from cruddur_common.errors import internal_error
 
 REQUEST_ID_HEADER = "x-request-id"
-_VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+# A caller's X-Request-Id is kept when it matches this (the local edge's nginx map uses the same pattern).
+REQUEST_ID_PATTERN = r"^[A-Za-z0-9._:-]{1,128}$"
+_VALID_REQUEST_ID = re.compile(REQUEST_ID_PATTERN)
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 
 # asyncpg quotes a refused bound value in its error ("invalid input for query argument $1: 'a DM…' (…)");

@@ -103,10 +103,11 @@ def test_each_security_header_is_added_only_where_the_response_lacks_it() -> Non
     assert "more_clear_headers Server;" in config
 
 
-def test_the_request_id_rule_is_the_services() -> None:
-    from cruddur_common import logging as common_logging
+def test_the_edge_keeps_the_request_ids_the_services_keep() -> None:
+    from cruddur_common.logging import REQUEST_ID_PATTERN
 
-    assert common_logging._VALID_REQUEST_ID.pattern == edge.REQUEST_ID
+    kept = f'map $http_x_request_id $edge_request_id {{\n    "~{REQUEST_ID_PATTERN}" $http_x_request_id;'
+    assert kept in _config()
 
 
 def test_a_value_nginx_would_read_as_a_variable_is_refused() -> None:
