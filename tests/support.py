@@ -6,6 +6,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 
@@ -51,6 +52,16 @@ def create_user(
 def sign_in(gateway_url: str, client_id: str, email: str) -> str:
     """A fresh access token."""
     return seed.sign_in(gateway_url, client_id, email, PASSWORD)
+
+
+def post_crud(
+    api: httpx.Client, user: TestUser | None, message: str, *, ttl: str = "7-days", **body: Any
+) -> dict[str, Any]:
+    """Post a crud as `user` (None: the client's own Authorization) and return it, asserting the 201."""
+    headers = user.headers if user is not None else None
+    response = api.post("/api/activities", json={"message": message, "ttl": ttl, **body}, headers=headers)
+    assert response.status_code == 201, response.text
+    return dict(response.json())
 
 
 def expect_error(response: httpx.Response, status: int, code: str | None = None) -> dict[str, object]:

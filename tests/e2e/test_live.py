@@ -21,15 +21,9 @@ from tests.e2e.browser import png, sign_in_in_browser
 from tests.e2e.conftest import TIMEOUT
 from tests.e2e.test_a11y import PHONE, axe_violations, describe
 from tests.integration.avatar.support import grant, upload, wait_settled
-from tests.support import TestUser, wait_for
+from tests.support import TestUser, post_crud, wait_for
 
 pytestmark = pytest.mark.e2e
-
-
-def _post(api: httpx.Client, text: str) -> str:
-    created = api.post("/api/activities", json={"message": text, "ttl": "1-day"})
-    assert created.status_code == 201, created.text
-    return str(created.json()["uuid"])
 
 
 def _dm(api: httpx.Client, handle: str, text: str) -> str:
@@ -70,7 +64,7 @@ def test_a_rename_reaches_the_conversation_and_the_notifications(
 ) -> None:
     me, bea = make_user(name="Ann Reader"), make_user(name="Bea Before")
     api_me, api_bea = as_user(me), as_user(bea)
-    crud = _post(api_me, f"liked by Bea {uuid.uuid4().hex[:8]}")
+    crud = post_crud(api_me, None, f"liked by Bea {uuid.uuid4().hex[:8]}", ttl="1-day")["uuid"]
     assert api_bea.put(f"/api/activities/{crud}/like").is_success
     group = _dm(api_bea, me.handle, "Hello from Bea")
 
@@ -149,7 +143,7 @@ def test_the_bell_agrees_across_tabs(
     page: Page, make_user: Callable[..., TestUser], as_user: Callable[[TestUser], httpx.Client]
 ) -> None:
     me, fan = make_user(), make_user(name="Fan Person")
-    crud = _post(as_user(me), f"liked live {uuid.uuid4().hex[:8]}")
+    crud = post_crud(as_user(me), None, f"liked live {uuid.uuid4().hex[:8]}", ttl="1-day")["uuid"]
     first, second = _two_tabs(page.context, me)
     for tab in (first, second):
         expect(_nav(tab, "Notifications")).to_have_accessible_name(_named("Notifications"))

@@ -10,15 +10,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.browser import sign_in_in_browser
-from tests.support import TestUser, wait_for
+from tests.support import TestUser, post_crud, wait_for
 
 pytestmark = pytest.mark.e2e
-
-
-def _post(api: httpx.Client, user: TestUser, text: str) -> str:
-    created = api.post("/api/activities", json={"message": text, "ttl": "1-day"}, headers=user.headers)
-    assert created.status_code == 201, created.text
-    return str(created.json()["uuid"])
 
 
 def test_a_followed_crud_is_announced_live_and_shown_on_top(
@@ -27,7 +21,7 @@ def test_a_followed_crud_is_announced_live_and_shown_on_top(
     me, author = make_user(), make_user(name="Bob Author")
     tag = uuid.uuid4().hex[:8]
     before, news = f"already here {tag}", f"fresh news {tag}"
-    earlier = _post(api, author, before)
+    earlier = post_crud(api, author, before, ttl="1-day")["uuid"]
     assert api.put(f"/api/users/@{author.handle}/follow", headers=me.headers).is_success
     wait_for(
         lambda: before in api.get("/api/activities/home", headers=me.headers).text,
@@ -43,7 +37,7 @@ def test_a_followed_crud_is_announced_live_and_shown_on_top(
 
     # the author reposts the crud already on my screen (folded: no news), then posts a new one
     assert api.put(f"/api/activities/{earlier}/repost", headers=author.headers).is_success
-    _post(api, author, news)
+    post_crud(api, author, news, ttl="1-day")
     expect(button).to_be_visible(timeout=15_000)  # no reload
     expect(page.locator(".new-cruds")).to_have_attribute("aria-live", "polite")
     expect(page.locator("article.crud", has_text=news)).to_have_count(0)

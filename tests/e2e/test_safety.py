@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 from devstack.aws_bootstrap import add_moderator
 from devstack.stack import LocalStack
 from tests.e2e.browser import shot, sign_in_in_browser
-from tests.support import TestUser, expect_error, sign_in, wait_for
+from tests.support import TestUser, expect_error, post_crud, sign_in, wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -37,19 +37,13 @@ def make_moderator(
     return factory
 
 
-def _post(api: httpx.Client, text: str) -> str:
-    created = api.post("/api/activities", json={"message": text, "ttl": "1-day"})
-    assert created.status_code == 201, created.text
-    return str(created.json()["uuid"])
-
-
 def test_block_from_a_profile(
     page: Page, make_user: Callable[..., TestUser], as_user: Callable[[TestUser], httpx.Client]
 ) -> None:
     me, them = make_user(name="Blocker Person"), make_user(name="Blocked Person")
     api_me, api_them = as_user(me), as_user(them)
     text = f"before the block {uuid.uuid4().hex[:8]}"
-    _post(api_them, text)
+    post_crud(api_them, None, text, ttl="1-day")
     assert api_me.put(f"/api/users/@{them.handle}/follow").status_code in (200, 204)
     wait_for(lambda: text in api_me.get("/api/activities/home").text, what="their crud in my home")
 
@@ -93,7 +87,7 @@ def test_report_a_crud(
 ) -> None:
     reporter, author = make_user(name="Reporter Person"), make_user(name="Reported Person")
     text = f"report me {uuid.uuid4().hex[:8]}"
-    crud_uuid = _post(as_user(author), text)
+    crud_uuid = post_crud(as_user(author), None, text, ttl="1-day")["uuid"]
 
     sign_in_in_browser(page, reporter)
     page.goto(f"/@{author.handle}/status/{crud_uuid}")
@@ -137,7 +131,7 @@ def test_a_moderator_resolves_a_report(
         make_moderator(),
     )
     text = f"resolve me {uuid.uuid4().hex[:8]}"
-    crud_uuid = _post(as_user(author), text)
+    crud_uuid = post_crud(as_user(author), None, text, ttl="1-day")["uuid"]
     api_reporter = as_user(reporter)
     filed = api_reporter.post(
         "/api/reports",

@@ -23,17 +23,11 @@ from devstack import seed
 from devstack.aws_bootstrap import add_moderator
 from devstack.stack import LocalStack
 from tests.integration.activity.support import Db, purge
-from tests.support import PASSWORD, TestUser, expect_error, sign_in, wait_for
+from tests.support import PASSWORD, TestUser, expect_error, post_crud, sign_in, wait_for
 
 pytestmark = pytest.mark.integration
 
 ERASED_WITHIN = 60.0  # the "within a minute"
-
-
-def _post(api: httpx.Client, user: TestUser, message: str) -> dict[str, Any]:
-    response = api.post("/api/activities", json={"message": message, "ttl": "7-days"}, headers=user.headers)
-    assert response.status_code == 201, response.text
-    return dict(response.json())
 
 
 def _reply(api: httpx.Client, user: TestUser, crud: dict[str, Any], message: str) -> dict[str, Any]:
@@ -90,9 +84,9 @@ def test_a_deleted_account_is_gone_from_every_service_within_a_minute(
     _follow(api, leaver, friend)
     _follow(api, friend, leaver)
     _follow(api, witness, leaver)
-    friends = _post(api, friend, "the friend's crud")
-    leavers = _post(api, leaver, "the leaver's crud")
-    reported = _post(api, leaver, "the leaver's reported crud")
+    friends = post_crud(api, friend, "the friend's crud")
+    leavers = post_crud(api, leaver, "the leaver's crud")
+    reported = post_crud(api, leaver, "the leaver's reported crud")
     _reply(api, leaver, friends, "the leaver's reply")
     under_leavers = _reply(api, friend, leavers, "the friend's reply under the leaver's crud")
     for action in ("like", "repost"):
@@ -193,8 +187,8 @@ def test_an_export_holds_what_the_person_made(api: httpx.Client, make_user: Call
     me, other = make_user(), make_user()
     _follow(api, me, other)
     _follow(api, other, me)
-    others = _post(api, other, "someone else's crud")
-    mine = _post(api, me, "my own crud ✨")
+    others = post_crud(api, other, "someone else's crud")
+    mine = post_crud(api, me, "my own crud ✨")
     _reply(api, me, others, "my reply")
     assert api.put(f"/api/activities/{others['uuid']}/like", headers=me.headers).status_code == 200
     assert _dm(api, me, handle=other.handle).status_code == 201

@@ -25,7 +25,7 @@ from devstack.stack import LocalStack
 from tests.integration.activity.media import purge_all
 from tests.integration.activity.support import Db
 from tests.integration.avatar.support import keys_under, upload
-from tests.support import TestUser, expect_error, wait_for
+from tests.support import TestUser, expect_error, post_crud, wait_for
 from tests.unit.avatar import images
 
 pytestmark = pytest.mark.integration
@@ -49,13 +49,6 @@ def _picture(api: httpx.Client, user: TestUser, data: bytes, content_type: str) 
         time.sleep(0.2)
     assert status.json()["status"] == "ready", status.text
     return str(grant["id"])
-
-
-def _post(api: httpx.Client, user: TestUser, message: str, **extra: Any) -> dict[str, Any]:
-    body = {"message": message, "ttl": "7-days", **extra}
-    response = api.post("/api/activities", json=body, headers=user.headers)
-    assert response.status_code == 201, response.text
-    return dict(response.json())
 
 
 def _items(response: httpx.Response) -> list[dict[str, Any]]:
@@ -90,7 +83,7 @@ def test_pictures_reach_every_feed_and_end_with_their_crud(
     photo = _picture(api, alice, images.jpeg(4000, 3000, orientation=6), "image/jpeg")
     drawing = _picture(api, alice, images.png(600, 400, alpha=True), "image/png")
     word = f"w{uuid.uuid4().hex[:10]}"
-    crud = _post(
+    crud = post_crud(
         api,
         alice,
         f"two pictures {word}",
@@ -159,7 +152,7 @@ def test_the_author_moves_the_end_and_every_reader_sees_it(
     alice, bob = make_user(), make_user()
     assert api.put(f"/api/users/@{alice.handle}/follow", headers=bob.headers).status_code == 200
     photo = _picture(api, alice, images.jpeg(800, 600), "image/jpeg")
-    crud = _post(api, alice, "ends later", media=[{"id": photo, "alt": "x"}])
+    crud = post_crud(api, alice, "ends later", media=[{"id": photo, "alt": "x"}])
     wait_for(
         lambda: _find(_items(api.get("/api/activities/home", headers=bob.headers)), crud["uuid"]) is not None,
         what="the crud in bob's home",

@@ -19,7 +19,7 @@ from tests.integration.activity.media import ready_picture
 from tests.integration.activity.safety import activity_url, user_uuid
 from tests.integration.activity.support import Db
 from tests.internal import internal_auth
-from tests.support import TestUser
+from tests.support import TestUser, post_crud
 
 pytestmark = pytest.mark.integration
 
@@ -27,14 +27,6 @@ pytestmark = pytest.mark.integration
 def _export(stack: LocalStack, user: str, **kwargs: Any) -> httpx.Response:
     path = EXPORT_PATH.format(user_uuid=user)
     return httpx.get(f"{activity_url(stack)}{path}", timeout=10, **({"auth": internal_auth()} | kwargs))
-
-
-def _post(api: httpx.Client, user: TestUser, message: str, **body: Any) -> dict[str, Any]:
-    response = api.post(
-        "/api/activities", json={"message": message, "ttl": "7-days", **body}, headers=user.headers
-    )
-    assert response.status_code == 201, response.text
-    return dict(response.json())
 
 
 def _exported(item: dict[str, Any], *, pictures: list[dict[str, str]] | None = None) -> dict[str, Any]:
@@ -54,14 +46,14 @@ def test_the_export_is_what_the_user_made_and_still_lives(
     me, other = make_user(), make_user()
     me_id = user_uuid(api, me)
     picture = ready_picture(api, stack, me)
-    first = _post(api, me, "first, with a picture", media=[{"id": picture["id"], "alt": "a cat"}])
-    gone = _post(api, me, "expired since")
-    theirs, theirs_too, theirs_gone = (_post(api, other, m) for m in ("theirs", "theirs too", "gone"))
+    first = post_crud(api, me, "first, with a picture", media=[{"id": picture["id"], "alt": "a cat"}])
+    gone = post_crud(api, me, "expired since")
+    theirs, theirs_too, theirs_gone = (post_crud(api, other, m) for m in ("theirs", "theirs too", "gone"))
     reply = api.post(
         f"/api/activities/{theirs['uuid']}/reply", json={"message": "my reply"}, headers=me.headers
     )
     assert reply.status_code == 201, reply.text
-    last = _post(api, me, "last")
+    last = post_crud(api, me, "last")
     for crud, what in ((theirs, "like"), (theirs_too, "repost"), (theirs_gone, "like"), (first, "like")):
         assert api.put(f"/api/activities/{crud['uuid']}/{what}", headers=me.headers).status_code == 200
     assert api.put(f"/api/activities/{last['uuid']}/like", headers=other.headers).status_code == 200

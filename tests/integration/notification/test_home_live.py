@@ -16,16 +16,10 @@ from cruddur_common.contracts import HOME_BATCH_PATH
 from tests.integration.activity.support import follow
 from tests.integration.notification.support import SseStream, identity, open_stream
 from tests.internal import internal_auth
-from tests.support import TestUser, wait_for
+from tests.support import TestUser, post_crud, wait_for
 
 pytestmark = pytest.mark.integration
 STREAM = "/api/notifications/stream"
-
-
-def _post(api: httpx.Client, user: TestUser, text: str) -> str:
-    response = api.post("/api/activities", json={"message": text, "ttl": "1-day"}, headers=user.headers)
-    assert response.status_code == 201, response.text
-    return str(response.json()["uuid"])
 
 
 def _home(api: httpx.Client, user: TestUser) -> list[str]:
@@ -64,7 +58,7 @@ async def test_a_followers_home_learns_live_and_no_one_else_does(
     follow(api, mia, bob.handle)
     follow(api, alice, dan.handle)
     follow(api, bob, dan.handle)  # so dan's repost of bob's crud enters bob's home too
-    before = _post(api, bob, "before the mute")
+    before = post_crud(api, bob, "before the mute", ttl="1-day")["uuid"]
     muted = api.put(f"/api/users/@{bob.handle}/mute", json={"duration": "1-day"}, headers=mia.headers)
     assert muted.status_code == 204, muted.text
     wait_for(lambda: before not in _home(api, mia), what="the mute in mia's home")
@@ -77,7 +71,7 @@ async def test_a_followers_home_learns_live_and_no_one_else_does(
         open_stream(client, STREAM, headers=mia.headers) as muter,
         open_stream(client, STREAM, headers=bob.headers) as poster,
     ):
-        crud = _post(api, bob, "news for my followers")
+        crud = post_crud(api, bob, "news for my followers", ttl="1-day")["uuid"]
         got = await _home_event(follower, crud)
         assert got == {
             "activity_uuid": crud,
