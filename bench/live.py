@@ -1,17 +1,21 @@
-"""Live delivery, 5,000 streams on ONE notification process (issue 19, target 3): `python -m bench.run live`.
+"""Live delivery, 5,000 streams (issue 19, target 3): `python -m bench.run live`.
 
-The bench stack runs 2 uvicorn workers per service; for this area the notification service is restarted
-with ONE worker (and put back to 2 afterwards), so every figure is one process's. One asyncio process (this
-one; raw `asyncio.Protocol` connections, no task per stream) opens LIVE_STREAMS (5,000) server-sent event
-streams straight to that process (not through the gateway), LIVE_STREAMS / LIVE_RECIPIENTS (5) per person,
-each with its own Cognito access token (users made once in the bench stack's moto, tokens kept in
+Two scenarios, one after the other (`SCENARIOS`; LIVE_SCENARIOS=1 runs only the first): the bench
+stack's notification service restarted with ONE uvicorn worker, so every figure is one process's; then
+with TWO workers and REDIS_URL (a throwaway redis-server), so an event ingested by either worker reaches
+streams on both only through Redis. The service is put back as it was after each. The area first deletes
+what earlier runs stored for its people, so every run starts from the same tables. One asyncio process
+(this one; raw `asyncio.Protocol` connections, no task per stream) opens LIVE_STREAMS (5,000) server-sent
+event streams straight to the service's port (not through the gateway; with two workers the kernel
+spreads them, and the area counts each process's from /proc), LIVE_STREAMS / LIVE_RECIPIENTS (5) per
+person, each with its own Cognito access token (users made once in the bench stack's moto, tokens kept in
 .bench-data/live-users.json while they are valid). The producer in the same process calls the internal
 batch ingest route (NOTIFICATION_BATCH_PATH, signed like every internal caller) and notes the time each
 event was sent; a delivery's latency is its arrival at a stream minus that time.
 
-- burst (RUNS times): one batch of LIVE_BURST_EVENTS (1,000, the batch route's maximum) `mention` events,
-  one per person, so every stream gets one `notification` (and one `unread`) at once: p50/p99/max of the
-  5,000 deliveries, and the process's CPU per event.
+- burst (RUNS times): BURSTS (10) batches a second apart, each of LIVE_BURST_EVENTS (100) `mention`
+  events, one per person, so each batch reaches 500 streams at once (a `notification` and an `unread`
+  each): p50/p99/max of the deliveries, and the service's CPU per event.
 - sustained ingest (RUNS times LIVE_INGEST_SECONDS, 15 s): LIVE_PRODUCERS (4) producers post batches of
   100 (the outboxes' batch size) back to back, each to its own share of the people (no two batches wait on
   one person's sequence lock): events/s accepted, deliveries, latency, CPU ms per event of the
@@ -40,6 +44,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import asyncpg
 import httpx
 
 from bench.harness import (
@@ -55,6 +60,7 @@ from bench.harness import (
 )
 from cruddur_common.contracts import NOTIFICATION_BATCH_PATH
 from devstack.aws_bootstrap import client as aws_client
+from notification_service.models import SCHEMA as NOTIFICATION_SCHEMA
 
 if TYPE_CHECKING:
     from bench.run import Context
@@ -228,6 +234,23 @@ async def _open_streams(url: str, people: list[dict[str, Any]], deliveries: Deli
             return stream
 
     return await asyncio.gather(*(one(people[i % len(people)]) for i in range(STREAMS)))
+
+
+async def _forget(ctx: Context, people: list[dict[str, Any]]) -> int:
+    """Delete what earlier runs stored for the bench's people, so every run starts from the same tables.
+
+    Each run stores ~100,000 notifications; left in place, every batch's unread counts (one grouped query
+    over the recipients' unread rows) cost more run after run, and the figures drift with the history.
+    """
+    conn = await asyncpg.connect(ctx.stack.cfg.db_url, server_settings={"search_path": NOTIFICATION_SCHEMA})
+    try:
+        status = await conn.execute(
+            "DELETE FROM notifications WHERE recipient_sub = ANY($1::text[])", [p["sub"] for p in people]
+        )
+        await conn.execute("VACUUM ANALYZE notifications")
+    finally:
+        await conn.close()
+    return int(status.split()[-1])
 
 
 # --- the producer -----------------------------------------------------------------------------------------
@@ -515,6 +538,7 @@ def run(ctx: Context) -> list[Result]:
     and the ingest runs. LIVE_SCENARIOS=1 runs only the first (one process)."""
     logging.getLogger("httpx").setLevel(logging.WARNING)
     people = _people(ctx, RECIPIENTS)
+    log.info("%d notifications of earlier runs deleted", asyncio.run(_forget(ctx, people)))
     results: list[Result] = []
     for scenario in SCENARIOS[: int(os.environ.get("LIVE_SCENARIOS", len(SCENARIOS)))]:
         gc_log = BENCH_DATA / "live-gc.log"
