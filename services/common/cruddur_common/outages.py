@@ -38,9 +38,6 @@ _POSTGRES_DOWN: tuple[type[BaseException], ...] = (
     asyncpg.exceptions.CrashShutdownError,
     asyncpg.exceptions.TooManyConnectionsError,
     asyncpg.InterfaceError,  # "connection is closed", "released back to the pool"
-    # "cannot switch to state 15; another operation (2) is in progress": a pooled connection that got the
-    # server's FATAL while idle, handed out before asyncpg saw it close (a Postgres fast shutdown, chaos test)
-    asyncpg.InternalClientError,
     sqlalchemy.exc.TimeoutError,  # no pooled connection within pool_timeout
 )
 _NETWORK_DOWN = (ConnectionError, TimeoutError, socket.gaierror)  # OSErrors of a dead socket
@@ -89,7 +86,7 @@ def _chain(exc: BaseException) -> Iterator[BaseException]:
 
 
 def _direct(err: BaseException, peers: Mapping[str, str]) -> str | None:
-    if isinstance(err, _POSTGRES_DOWN):
+    if isinstance(err, _POSTGRES_DOWN) or _connection_cut(err):
         return "postgres"
     if isinstance(err, sqlalchemy.exc.DBAPIError) and err.connection_invalidated:
         return "postgres"
@@ -104,6 +101,14 @@ def _direct(err: BaseException, peers: Mapping[str, str]) -> str | None:
     if isinstance(err, _NETWORK_DOWN) and _raised_in(err.__traceback__, _POSTGRES_MODULES):
         return "postgres"  # asyncpg lets the socket's own OSError through on connect
     return None
+
+
+def _connection_cut(err: BaseException) -> bool:
+    """asyncpg's "cannot switch to state 15; another operation (2) is in progress": a pooled connection
+    that got the server's FATAL while idle, handed out before asyncpg saw it close (a Postgres fast
+    shutdown; the chaos test). Only this one: InternalClientError's subclasses (a stale type cache after a
+    migration, a protocol error) are bugs, and stay 500s."""
+    return type(err) is asyncpg.InternalClientError and str(err).startswith("cannot switch to state")
 
 
 def _throttled_or_down(err: ClientError) -> bool:

@@ -44,6 +44,10 @@ def _router() -> APIRouter:
     async def postgres_mid_shutdown() -> None:
         raise asyncpg.InternalClientError("cannot switch to state 15; another operation (2) is in progress")
 
+    @router.get("/postgres/stale-cache")
+    async def postgres_stale_cache() -> None:
+        raise asyncpg.exceptions.OutdatedSchemaCacheError("cache lookup failed for type 12345")
+
     @router.get("/postgres/refused")
     async def postgres_refused() -> None:
         await asyncpg.connect(f"postgresql://cruddur@{DEAD}/cruddur", timeout=2)
@@ -185,6 +189,7 @@ async def test_a_dependency_down_is_a_503_and_the_connection_stays(
         "/bug",
         "/postgres/integrity",
         "/postgres/syntax",
+        "/postgres/stale-cache",
         "/aws/ConditionalCheckFailedException",
         "/user/answers/404",
     ],
