@@ -40,6 +40,10 @@ async def test_a_redis_message_carries_a_batch_and_a_bad_one_is_skipped(
     with hub.subscribe("a") as a, hub.subscribe("b") as b, hub.subscribe("c") as c:
         redis_broker.deliver(b"not json")
         redis_broker.deliver(orjson.dumps({"each": "not a list of pairs"}))
+        half_bad = {"each": [("a", note), ("b", {"id": "seven", "event": "notification", "data": {}})]}
+        redis_broker.deliver(orjson.dumps(half_bad))  # checked whole: "a" gets nothing from it either
+        bad_close = {"event": "closed", "id": -1, "data": 1}
+        redis_broker.deliver(orjson.dumps({"many": ["a"], "envelope": bad_close}))
         redis_broker.deliver(orjson.dumps({"each": [("a", note), ("a", unread), ("b", note)]}))
         home = {"id": None, "event": "home", "data": {"count": 1}}
         redis_broker.deliver(orjson.dumps({"many": ["b", "c", "not-here"], "envelope": home}))
@@ -48,7 +52,7 @@ async def test_a_redis_message_carries_a_batch_and_a_bad_one_is_skipped(
         assert [f.envelope["event"] for f in c.pending] == ["home"]
         assert b.pending[1] is c.pending[0], "one event for many people is framed once"
     skipped = [r for r in caplog.records if "unreadable live message skipped" in r.getMessage()]
-    assert len(skipped) == 2
+    assert len(skipped) == 4
 
 
 def test_an_overflowing_inbox_is_flagged_not_blocking() -> None:

@@ -12,7 +12,7 @@ import gc
 import logging
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple, Protocol
 
 import orjson
@@ -319,16 +319,14 @@ class RedisBroker:
         await self._redis.ping()
 
     def deliver(self, data: bytes | str) -> None:
-        """Hand a message's events to this task's streams; one that does not fit is logged and skipped."""
+        """Hand a message's events to this task's streams. A message is checked whole first: one that does
+        not fit is logged and skipped entirely, never half delivered."""
         try:
-            message = orjson.loads(data)
-            if "many" in message:
-                self.hub.dispatch_many(message["many"], message["envelope"])
-            else:
-                for sub, envelope in message["each"]:
-                    self.hub.dispatch(sub, envelope)
+            dispatch = _readable(orjson.loads(data))
         except Exception as exc:  # not the reader's end: streams catch up from Postgres on the next event
             log.warning("unreadable live message skipped: %s: %s", type(exc).__name__, exc)
+            return
+        dispatch(self.hub)
 
     async def _read(self) -> None:
         while True:
@@ -344,6 +342,39 @@ class RedisBroker:
             except Exception as exc:  # keep serving streams; they catch up from Postgres on the next event
                 log.warning("redis subscription lost, reconnecting: %s", exc)
                 await asyncio.sleep(1.0)
+
+
+def _readable(message: Any) -> Callable[[Hub], None]:
+    """What a RedisBroker message asks of a hub; ValueError (or the like) when any part does not fit."""
+    if not isinstance(message, dict):
+        raise ValueError("a message is an object")
+    if "many" in message:
+        subs, envelope = message["many"], message["envelope"]
+        if not (isinstance(subs, list) and all(isinstance(sub, str) for sub in subs) and _envelope(envelope)):
+            raise ValueError("`many` needs a list of subs and an envelope")
+        return lambda hub: hub.dispatch_many(subs, envelope)
+    pairs = message.get("each")
+    if not (isinstance(pairs, list) and all(_pair(pair) for pair in pairs)):
+        raise ValueError("`each` needs a list of [sub, envelope] pairs")
+
+    def each(hub: Hub) -> None:
+        for sub, envelope in pairs:
+            hub.dispatch(sub, envelope)
+
+    return each
+
+
+def _pair(value: Any) -> bool:
+    return isinstance(value, list) and len(value) == 2 and isinstance(value[0], str) and _envelope(value[1])
+
+
+def _envelope(value: Any) -> bool:
+    """What `frame` and `Hub.dispatch` rely on: an event name, an int id or none, data (a dict to close)."""
+    if not (isinstance(value, dict) and isinstance(value.get("event"), str) and "data" in value):
+        return False
+    seq = value.get("id")
+    data_fits = value["event"] != "closed" or isinstance(value["data"], dict)
+    return (seq is None or (isinstance(seq, int) and not isinstance(seq, bool))) and data_fits
 
 
 def create_broker(redis_url: str | None) -> Broker:
