@@ -301,12 +301,15 @@ def restarted(
 
     original_args = list(child.args)
     with stack.unsupervised(name):
-        restart(args, original_env | (env or {}))
         try:
+            restart(args, original_env | (env or {}))
             assert child.proc is not None
             yield child.proc.pid
         finally:
-            restart(original_args, original_env)
+            try:
+                restart(original_args, original_env)
+            finally:  # even when it did not come back: the supervisor restarts it as it was
+                child.args, child.env = original_args, original_env
 
 
 def start_stack() -> LocalStack:

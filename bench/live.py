@@ -38,6 +38,7 @@ import resource
 import statistics
 import time
 import uuid
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -281,7 +282,8 @@ class Figures:
     burst_max_ms: list[float] = field(default_factory=list)
     ingest_max_ms: list[float] = field(default_factory=list)
     delivered: list[str] = field(default_factory=list)
-    full_gc_ms: list[float] = field(default_factory=list)  # the notification process's, during the runs
+    full_gc_ms: list[float] = field(default_factory=list)  # the notification processes', during the runs
+    full_gc_per_process: list[int] = field(default_factory=list)  # how many each process ran, most first
     open_s: float = 0.0
     load: list[float] = field(default_factory=list)
     streams_per_process: list[int] = field(default_factory=list)
@@ -503,7 +505,10 @@ def _verdict(scenario: Scenario, figures: Figures, burst: Result, ingest: Result
     worst = statistics.median(figures.burst_max_ms)
     full = figures.full_gc_ms
     gcs = f"{len(full)} full collections" + (
-        f" (max {max(full):.0f} ms, median {statistics.median(full):.0f} ms)" if full else ""
+        f" (max {max(full):.0f} ms, median {statistics.median(full):.0f} ms; per process "
+        f"{', '.join(map(str, figures.full_gc_per_process))})"
+        if full
+        else ""
     )
     per_process = ingest.rps / scenario.workers
     met = burst.p99_ms <= TARGET_P99_MS and worst <= TARGET_MAX_MS and per_process >= TARGET_EVENTS_S
@@ -557,6 +562,9 @@ def run(ctx: Context) -> list[Result]:
             results += asyncio.run(_measure(ctx, ctx.service_url("notification"), pid, people, scenario))
         figures = _figures.get(scenario.label)
         if figures is not None and gc_log.exists():
-            figures.full_gc_ms = [float(line.split()[0]) for line in gc_log.read_text().splitlines() if line]
+            lines = [line.split() for line in gc_log.read_text().splitlines() if line]
+            figures.full_gc_ms = [float(fields[0]) for fields in lines]
+            per_process = Counter(fields[2] for fields in lines)
+            figures.full_gc_per_process = sorted(per_process.values(), reverse=True)
     log.info("%s", verdict(results))
     return results

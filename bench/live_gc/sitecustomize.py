@@ -1,5 +1,6 @@
 """Put on the PYTHONPATH of the notification process by `bench.live`: logs each full (generation 2)
-garbage collection as `<ms> <objects it freed>` to the file named by LIVE_GC_LOG.
+garbage collection as `<ms> <objects it freed> <pid>` to the file named by LIVE_GC_LOG (with several
+workers, every process of the service writes to it).
 
 Only the bench loads this; the product never does.
 """
@@ -23,7 +24,7 @@ def _watch(phase: str, info: dict[str, int]) -> None:
     took = (time.perf_counter() - _started[0]) * 1000
     if _path:
         with open(_path, "a") as out:
-            out.write(f"{took:.1f} {info.get('collected', 0)}\n")
+            out.write(f"{took:.1f} {info.get('collected', 0)} {os.getpid()}\n")
 
 
 if _path:

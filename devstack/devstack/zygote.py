@@ -61,6 +61,7 @@ def preload_modules() -> list[str]:
 
 def _preload(names: list[str]) -> None:
     began, cpu = time.monotonic(), time.process_time()
+    loaded = 0
     for name in names:
         try:
             if importlib.util.find_spec(name) is None:
@@ -72,13 +73,15 @@ def _preload(names: list[str]) -> None:
         except Exception:  # one service's bug at import: the others are still forked from here
             print(f"zygote: {name} not preloaded, it raised:", file=sys.stderr)
             traceback.print_exc()  # the child that runs it raises again, in its own log
+            continue
+        loaded += 1
     # What the zygote imported stays shared, page for page, by every child it forks: keep the collector from
     # touching it (and copying every page) in each child.
     gc.collect()
     gc.freeze()
     print(  # to zygote.log: what the first forks waited for
-        f"zygote: {len(names)} modules and their imports preloaded in {time.monotonic() - began:.1f} s "
-        f"({time.process_time() - cpu:.1f} s of CPU)",
+        f"zygote: {loaded} of {len(names)} modules and their imports preloaded in "
+        f"{time.monotonic() - began:.1f} s ({time.process_time() - cpu:.1f} s of CPU)",
         file=sys.stderr,
         flush=True,
     )

@@ -73,7 +73,7 @@ def test_a_module_that_raises_at_preload_leaves_the_others_forked(tmp_path: Path
         assert child.zygote is broken and child.proc is not None and child.proc.wait(10) == 0
         log = (tmp_path / "zygote.log").read_text()
         assert "tests.unit.devstack.zygote_broken not preloaded" in log and "broken at import" in log
-        assert "2 modules and their imports preloaded" in log
+        assert "1 of 2 modules and their imports preloaded" in log
     finally:
         broken.stop()
 
