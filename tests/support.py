@@ -55,9 +55,9 @@ def sign_in(gateway_url: str, client_id: str, email: str) -> str:
 
 
 def post_crud(
-    api: httpx.Client, user: TestUser | None, message: str, *, ttl: str = "7-days", **body: Any
+    api: httpx.Client, message: str, *, user: TestUser | None = None, ttl: str = "7-days", **body: Any
 ) -> dict[str, Any]:
-    """Post a crud as `user` (None: the client's own Authorization) and return it, asserting the 201."""
+    """Post a crud as `user` (default: the client's own Authorization); returns it, asserting the 201."""
     headers = user.headers if user is not None else None
     response = api.post("/api/activities", json={"message": message, "ttl": ttl, **body}, headers=headers)
     assert response.status_code == 201, response.text

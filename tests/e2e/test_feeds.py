@@ -29,7 +29,7 @@ def test_a_repost_folds_into_the_one_card(
     me, author, friend = make_user(), make_user(), make_user(name="Friend Person")
     api_me = as_user(me)
     text = f"said once {uuid.uuid4().hex[:8]}"
-    crud = post_crud(as_user(author), None, text, ttl="1-day")["uuid"]
+    crud = post_crud(as_user(author), text, ttl="1-day")["uuid"]
     for whom in (author, friend):
         assert api_me.put(f"/api/users/@{whom.handle}/follow").is_success
     assert as_user(friend).put(f"/api/activities/{crud}/repost").is_success
@@ -65,8 +65,8 @@ def test_a_profile_shows_its_reposts(
 ) -> None:
     me, author = make_user(), make_user(name="Author Person")
     text = f"shared by me {uuid.uuid4().hex[:8]}"
-    crud = post_crud(as_user(author), None, text, ttl="1-day")["uuid"]
-    post_crud(as_user(me), None, f"my own, older {uuid.uuid4().hex[:8]}", ttl="1-day")
+    crud = post_crud(as_user(author), text, ttl="1-day")["uuid"]
+    post_crud(as_user(me), f"my own, older {uuid.uuid4().hex[:8]}", ttl="1-day")
     assert as_user(me).put(f"/api/activities/{crud}/repost").is_success
 
     sign_in_in_browser(page, me)
@@ -83,7 +83,7 @@ def test_back_keeps_the_place_in_explore(
     authors = [as_user(make_user()) for _ in range(3)]
     tag = uuid.uuid4().hex[:8]
     for n in range(65):  # more than three pages, however many cruds other tests left
-        post_crud(authors[n % 3], None, f"filler {tag} number {n}", ttl="1-day")
+        post_crud(authors[n % 3], f"filler {tag} number {n}", ttl="1-day")
     page.goto("/explore")
     cards = page.locator("article.crud")
     expect(cards.first).to_be_visible()
@@ -118,7 +118,7 @@ def test_relative_times_tick(
 ) -> None:
     me = make_user()
     text = f"fresh {uuid.uuid4().hex[:8]}"
-    post_crud(as_user(me), None, text, ttl="1-day")
+    post_crud(as_user(me), text, ttl="1-day")
     page.clock.install()
     page.goto(f"/@{me.handle}")
     time = _cards(page, text).locator("time")

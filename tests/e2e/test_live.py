@@ -64,7 +64,7 @@ def test_a_rename_reaches_the_conversation_and_the_notifications(
 ) -> None:
     me, bea = make_user(name="Ann Reader"), make_user(name="Bea Before")
     api_me, api_bea = as_user(me), as_user(bea)
-    crud = post_crud(api_me, None, f"liked by Bea {uuid.uuid4().hex[:8]}", ttl="1-day")["uuid"]
+    crud = post_crud(api_me, f"liked by Bea {uuid.uuid4().hex[:8]}", ttl="1-day")["uuid"]
     assert api_bea.put(f"/api/activities/{crud}/like").is_success
     group = _dm(api_bea, me.handle, "Hello from Bea")
 
@@ -143,7 +143,7 @@ def test_the_bell_agrees_across_tabs(
     page: Page, make_user: Callable[..., TestUser], as_user: Callable[[TestUser], httpx.Client]
 ) -> None:
     me, fan = make_user(), make_user(name="Fan Person")
-    crud = post_crud(as_user(me), None, f"liked live {uuid.uuid4().hex[:8]}", ttl="1-day")["uuid"]
+    crud = post_crud(as_user(me), f"liked live {uuid.uuid4().hex[:8]}", ttl="1-day")["uuid"]
     first, second = _two_tabs(page.context, me)
     for tab in (first, second):
         expect(_nav(tab, "Notifications")).to_have_accessible_name(_named("Notifications"))

@@ -21,7 +21,7 @@ def test_a_followed_crud_is_announced_live_and_shown_on_top(
     me, author = make_user(), make_user(name="Bob Author")
     tag = uuid.uuid4().hex[:8]
     before, news = f"already here {tag}", f"fresh news {tag}"
-    earlier = post_crud(api, author, before, ttl="1-day")["uuid"]
+    earlier = post_crud(api, before, user=author, ttl="1-day")["uuid"]
     assert api.put(f"/api/users/@{author.handle}/follow", headers=me.headers).is_success
     wait_for(
         lambda: before in api.get("/api/activities/home", headers=me.headers).text,
@@ -37,7 +37,7 @@ def test_a_followed_crud_is_announced_live_and_shown_on_top(
 
     # the author reposts the crud already on my screen (folded: no news), then posts a new one
     assert api.put(f"/api/activities/{earlier}/repost", headers=author.headers).is_success
-    post_crud(api, author, news, ttl="1-day")
+    post_crud(api, news, user=author, ttl="1-day")
     expect(button).to_be_visible(timeout=15_000)  # no reload
     expect(page.locator(".new-cruds")).to_have_attribute("aria-live", "polite")
     expect(page.locator("article.crud", has_text=news)).to_have_count(0)

@@ -43,7 +43,7 @@ def test_block_from_a_profile(
     me, them = make_user(name="Blocker Person"), make_user(name="Blocked Person")
     api_me, api_them = as_user(me), as_user(them)
     text = f"before the block {uuid.uuid4().hex[:8]}"
-    post_crud(api_them, None, text, ttl="1-day")
+    post_crud(api_them, text, ttl="1-day")
     assert api_me.put(f"/api/users/@{them.handle}/follow").status_code in (200, 204)
     wait_for(lambda: text in api_me.get("/api/activities/home").text, what="their crud in my home")
 
@@ -87,7 +87,7 @@ def test_report_a_crud(
 ) -> None:
     reporter, author = make_user(name="Reporter Person"), make_user(name="Reported Person")
     text = f"report me {uuid.uuid4().hex[:8]}"
-    crud_uuid = post_crud(as_user(author), None, text, ttl="1-day")["uuid"]
+    crud_uuid = post_crud(as_user(author), text, ttl="1-day")["uuid"]
 
     sign_in_in_browser(page, reporter)
     page.goto(f"/@{author.handle}/status/{crud_uuid}")
@@ -131,7 +131,7 @@ def test_a_moderator_resolves_a_report(
         make_moderator(),
     )
     text = f"resolve me {uuid.uuid4().hex[:8]}"
-    crud_uuid = post_crud(as_user(author), None, text, ttl="1-day")["uuid"]
+    crud_uuid = post_crud(as_user(author), text, ttl="1-day")["uuid"]
     api_reporter = as_user(reporter)
     filed = api_reporter.post(
         "/api/reports",

@@ -84,9 +84,9 @@ def test_a_deleted_account_is_gone_from_every_service_within_a_minute(
     _follow(api, leaver, friend)
     _follow(api, friend, leaver)
     _follow(api, witness, leaver)
-    friends = post_crud(api, friend, "the friend's crud")
-    leavers = post_crud(api, leaver, "the leaver's crud")
-    reported = post_crud(api, leaver, "the leaver's reported crud")
+    friends = post_crud(api, "the friend's crud", user=friend)
+    leavers = post_crud(api, "the leaver's crud", user=leaver)
+    reported = post_crud(api, "the leaver's reported crud", user=leaver)
     _reply(api, leaver, friends, "the leaver's reply")
     under_leavers = _reply(api, friend, leavers, "the friend's reply under the leaver's crud")
     for action in ("like", "repost"):
@@ -187,8 +187,8 @@ def test_an_export_holds_what_the_person_made(api: httpx.Client, make_user: Call
     me, other = make_user(), make_user()
     _follow(api, me, other)
     _follow(api, other, me)
-    others = post_crud(api, other, "someone else's crud")
-    mine = post_crud(api, me, "my own crud ✨")
+    others = post_crud(api, "someone else's crud", user=other)
+    mine = post_crud(api, "my own crud ✨", user=me)
     _reply(api, me, others, "my reply")
     assert api.put(f"/api/activities/{others['uuid']}/like", headers=me.headers).status_code == 200
     assert _dm(api, me, handle=other.handle).status_code == 201

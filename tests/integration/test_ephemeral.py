@@ -85,8 +85,8 @@ def test_pictures_reach_every_feed_and_end_with_their_crud(
     word = f"w{uuid.uuid4().hex[:10]}"
     crud = post_crud(
         api,
-        alice,
         f"two pictures {word}",
+        user=alice,
         media=[{"id": photo, "alt": "A red roof over a white wall"}, {"id": drawing, "alt": "A sketch"}],
     )
     assert [m["alt"] for m in crud["media"]] == ["A red roof over a white wall", "A sketch"]
@@ -152,7 +152,7 @@ def test_the_author_moves_the_end_and_every_reader_sees_it(
     alice, bob = make_user(), make_user()
     assert api.put(f"/api/users/@{alice.handle}/follow", headers=bob.headers).status_code == 200
     photo = _picture(api, alice, images.jpeg(800, 600), "image/jpeg")
-    crud = post_crud(api, alice, "ends later", media=[{"id": photo, "alt": "x"}])
+    crud = post_crud(api, "ends later", user=alice, media=[{"id": photo, "alt": "x"}])
     wait_for(
         lambda: _find(_items(api.get("/api/activities/home", headers=bob.headers)), crud["uuid"]) is not None,
         what="the crud in bob's home",

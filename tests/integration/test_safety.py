@@ -68,8 +68,8 @@ def test_a_block_reaches_every_service_both_ways(
     word = f"w{uuid.uuid4().hex[:10]}"
     for a, b in ((alice, bob), (bob, alice), (alice, carol)):
         assert _follow(api, a, b.handle).status_code == 200
-    bobs = post_crud(api, bob, f"bob says {word}")
-    alices = post_crud(api, alice, f"alice says {word}")
+    bobs = post_crud(api, f"bob says {word}", user=bob)
+    alices = post_crud(api, f"alice says {word}", user=alice)
     assert api.put(f"/api/activities/{bobs['uuid']}/repost", headers=carol.headers).status_code == 200
     assert _dm(api, alice, bob.handle, "hello before").status_code == 201
     wait_for(lambda: bobs["uuid"] in _home(api, alice), what="bob's crud in alice's home")
@@ -114,8 +114,8 @@ def test_a_block_reaches_every_service_both_ways(
     assert bob.handle not in [p["handle"] for p in following["items"]]
 
     # A mention does not notify across the block; a third person's does (so the check can fail).
-    post_crud(api, bob, f"@{alice.handle} are you there")
-    post_crud(api, carol, f"@{alice.handle} hi from carol")
+    post_crud(api, f"@{alice.handle} are you there", user=bob)
+    post_crud(api, f"@{alice.handle} hi from carol", user=carol)
     wait_for(lambda: _from(_notified(api, alice), carol, "mention"), what="carol's mention")
     assert not _from(_notified(api, alice), bob, "mention")
 
@@ -148,10 +148,10 @@ def test_a_mute_hides_one_way_and_lets_messages_through(
     api: httpx.Client, make_user: Callable[..., TestUser]
 ) -> None:
     alice, bob, carol = make_user(), make_user(), make_user()
-    mine = post_crud(api, alice, "alice's own")
+    mine = post_crud(api, "alice's own", user=alice)
     response = api.put(f"/api/users/@{bob.handle}/mute", json={"duration": "1-day"}, headers=alice.headers)
     assert response.status_code == 204
-    bobs = post_crud(api, bob, "bob, muted")
+    bobs = post_crud(api, "bob, muted", user=bob)
     wait_for(lambda: bobs["uuid"] in _explore(api, carol), what="bob's crud in explore")
     wait_for(lambda: bobs["uuid"] not in _explore(api, alice), what="the mute in alice's explore")
     assert mine["uuid"] in _explore(api, bob)  # one way
@@ -182,7 +182,7 @@ def test_reported_evidence_outlives_its_crud_until_a_moderator_removes_it(
 ) -> None:
     victim, harasser = make_user(), make_user()
     moderator = _moderator(stack, make_user)
-    crud = post_crud(api, harasser, "something nasty", ttl="1-hour")
+    crud = post_crud(api, "something nasty", user=harasser, ttl="1-hour")
     body = {"target": {"type": "crud", "id": crud["uuid"]}, "category": "harassment", "comment": "mean"}
     first = api.post("/api/reports", json=body, headers=victim.headers)
     assert first.status_code == 201, first.text
@@ -230,7 +230,7 @@ def test_a_suspension_hides_the_account_and_is_reversible(
 ) -> None:
     reporter, spammer = make_user(), make_user()
     moderator = _moderator(stack, make_user)
-    crud = post_crud(api, spammer, "buy now")
+    crud = post_crud(api, "buy now", user=spammer)
     me = api.get("/api/users/me", headers=spammer.headers).json()
     body = {"target": {"type": "user", "id": me["uuid"]}, "category": "spam", "comment": ""}
     report = api.post("/api/reports", json=body, headers=reporter.headers)

@@ -31,8 +31,12 @@ export function fakeLive() {
       return () => set.delete(listener)
     },
   }
-  const send = <K extends keyof LiveEvents>(kind: K, event: LiveEvents[K]) =>
-    act(() => listeners.get(kind)?.forEach((listener) => (listener as (e: LiveEvents[K]) => void)(event)))
+  const send = <K extends keyof LiveEvents>(kind: K, event: LiveEvents[K]) => {
+    const subscribed = listeners.get(kind)
+    // a send nobody hears would let a test pass without testing anything
+    if (!subscribed?.size) throw new Error(`nothing on the page listens to live '${kind}' events`)
+    act(() => subscribed.forEach((listener) => (listener as (e: LiveEvents[K]) => void)(event)))
+  }
   return { value, send }
 }
 

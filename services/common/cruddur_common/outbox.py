@@ -258,7 +258,9 @@ class Deliverer:
 
     async def _loop(self, destination: str) -> None:
         failures = 0
-        queued_here = True  # this process queued events it has not seen leave (at start: it cannot know)
+        # This process queued events since this destination's last round (`notify` wakes every destination,
+        # so: events for any of them); at start it cannot know, so it assumes so.
+        queued_here = True
         while True:
             try:
                 async with self._slots:

@@ -46,14 +46,16 @@ def test_the_export_is_what_the_user_made_and_still_lives(
     me, other = make_user(), make_user()
     me_id = user_uuid(api, me)
     picture = ready_picture(api, stack, me)
-    first = post_crud(api, me, "first, with a picture", media=[{"id": picture["id"], "alt": "a cat"}])
-    gone = post_crud(api, me, "expired since")
-    theirs, theirs_too, theirs_gone = (post_crud(api, other, m) for m in ("theirs", "theirs too", "gone"))
+    first = post_crud(api, "first, with a picture", user=me, media=[{"id": picture["id"], "alt": "a cat"}])
+    gone = post_crud(api, "expired since", user=me)
+    theirs, theirs_too, theirs_gone = (
+        post_crud(api, m, user=other) for m in ("theirs", "theirs too", "gone")
+    )
     reply = api.post(
         f"/api/activities/{theirs['uuid']}/reply", json={"message": "my reply"}, headers=me.headers
     )
     assert reply.status_code == 201, reply.text
-    last = post_crud(api, me, "last")
+    last = post_crud(api, "last", user=me)
     for crud, what in ((theirs, "like"), (theirs_too, "repost"), (theirs_gone, "like"), (first, "like")):
         assert api.put(f"/api/activities/{crud['uuid']}/{what}", headers=me.headers).status_code == 200
     assert api.put(f"/api/activities/{last['uuid']}/like", headers=other.headers).status_code == 200

@@ -58,7 +58,7 @@ async def test_a_followers_home_learns_live_and_no_one_else_does(
     follow(api, mia, bob.handle)
     follow(api, alice, dan.handle)
     follow(api, bob, dan.handle)  # so dan's repost of bob's crud enters bob's home too
-    before = post_crud(api, bob, "before the mute", ttl="1-day")["uuid"]
+    before = post_crud(api, "before the mute", user=bob, ttl="1-day")["uuid"]
     muted = api.put(f"/api/users/@{bob.handle}/mute", json={"duration": "1-day"}, headers=mia.headers)
     assert muted.status_code == 204, muted.text
     wait_for(lambda: before not in _home(api, mia), what="the mute in mia's home")
@@ -71,7 +71,7 @@ async def test_a_followers_home_learns_live_and_no_one_else_does(
         open_stream(client, STREAM, headers=mia.headers) as muter,
         open_stream(client, STREAM, headers=bob.headers) as poster,
     ):
-        crud = post_crud(api, bob, "news for my followers", ttl="1-day")["uuid"]
+        crud = post_crud(api, "news for my followers", user=bob, ttl="1-day")["uuid"]
         got = await _home_event(follower, crud)
         assert got == {
             "activity_uuid": crud,
